@@ -1,0 +1,1 @@
+"""Helpers shared by test modules (external servers, fixtures' building blocks)."""
