@@ -1,0 +1,13 @@
+"""The JSON API under /api/v1: small flask-smorest blueprints, one per resource."""
+
+from __future__ import annotations
+
+from flask_smorest import Api
+
+from server.api import auth, campaigns, children, health, invitations, me, media, units
+
+
+def register_blueprints(api: Api) -> None:
+    """Attach every blueprint to the API (and so to the OpenAPI document)."""
+    for module in (auth, me, units, invitations, children, campaigns, health, media):
+        api.register_blueprint(module.blp)

@@ -1,0 +1,40 @@
+"""The active campaign and its taxonomy, for the mini-program's pickers."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from server.api.schemas import CampaignSchema
+from server.api.serializers import campaign_dict
+from server.auth import login_required
+from server.clock import local_today
+from server.errors import ApiError
+from server.extensions import db
+from server.models import Campaign
+from server.services.campaigns import active_campaign
+
+blp = Blueprint("campaigns", __name__, url_prefix="/api/v1/campaigns", description="Campaigns")
+
+
+@blp.route("/active", methods=["GET"])
+@blp.response(200, CampaignSchema)
+@login_required
+def active():
+    """The campaign running today (or the latest one, between campaigns)."""
+    today = local_today()
+    campaign = active_campaign(today)
+    if campaign is None:
+        raise ApiError(404, "no_active_campaign", "No campaign has been loaded.")
+    return campaign_dict(campaign, today)
+
+
+@blp.route("/<string:code>", methods=["GET"])
+@blp.response(200, CampaignSchema)
+@login_required
+def by_code(code: str):
+    """One campaign by its code."""
+    campaign = db.session.scalars(select(Campaign).where(Campaign.code == code)).first()
+    if campaign is None:
+        raise ApiError(404, "not_found", "No campaign has this code.")
+    return campaign_dict(campaign, local_today())

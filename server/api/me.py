@@ -1,0 +1,45 @@
+"""Who am I: the user, role grants, children and what the roles allow; the role list."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from server.api.schemas import MeResponse, RolesResponse
+from server.api.serializers import child_dict, grant_dict, user_dict
+from server.auth import current_user, login_required
+from server.roles import ROLES, capabilities_for
+from server.services.children import list_links
+
+blp = Blueprint("me", __name__, url_prefix="/api/v1", description="The signed-in user")
+
+
+@blp.route("/me", methods=["GET"])
+@blp.response(200, MeResponse)
+@login_required
+def me():
+    """The signed-in user, their grants with units, their children and capabilities."""
+    user = current_user()
+    return {
+        "user": user_dict(user),
+        "grants": [grant_dict(grant) for grant in user.grants],
+        "children": [child_dict(link) for link in list_links(user)],
+        "capabilities": capabilities_for({grant.role for grant in user.grants}),
+    }
+
+
+@blp.route("/roles", methods=["GET"])
+@blp.response(200, RolesResponse)
+@login_required
+def roles():
+    """Every role, with the unit kinds where it may be held."""
+    return {
+        "roles": [
+            {
+                "code": role.code,
+                "name": role.name,
+                "unit_kinds": list(role.unit_kinds),
+                "needs_class": role.needs_class,
+            }
+            for role in ROLES.values()
+        ]
+    }

@@ -1,0 +1,197 @@
+"""Request and response schemas; they validate bodies and generate the OpenAPI document."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from server.roles import RELATION_NAMES
+
+
+class ErrorBody(ma.Schema):
+    """The inside of every error response."""
+
+    code = ma.fields.String(required=True, metadata={"example": "validation_error"})
+    message = ma.fields.String(required=True)
+    details = ma.fields.Raw(allow_none=True)
+
+
+class ErrorSchema(ma.Schema):
+    """``{"error": {"code", "message", "details"}}``, the one error shape of the API."""
+
+    error = ma.fields.Nested(ErrorBody, required=True)
+
+
+class UserSchema(ma.Schema):
+    id = ma.fields.Integer()
+    display_name = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+
+
+class UnitSchema(ma.Schema):
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    name = ma.fields.String()
+    kind = ma.fields.String()
+    kind_name = ma.fields.String()
+    ownership = ma.fields.String()
+    parent_id = ma.fields.Integer(allow_none=True)
+
+
+class ClassRefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class GrantSchema(ma.Schema):
+    id = ma.fields.Integer()
+    role = ma.fields.String()
+    role_name = ma.fields.String()
+    unit = ma.fields.Nested(UnitSchema)
+    class_ = ma.fields.Nested(ClassRefSchema, data_key="class", allow_none=True)
+
+
+class ChildSchema(ma.Schema):
+    id = ma.fields.Integer(metadata={"description": "The binding's id (used to unbind)"})
+    name = ma.fields.String()
+    relation = ma.fields.String()
+    relation_name = ma.fields.String()
+    class_ = ma.fields.Nested(ClassRefSchema, data_key="class")
+    school = ma.fields.Nested(ClassRefSchema)
+
+
+class LoginRequest(ma.Schema):
+    code = ma.fields.String(required=True, validate=validate.Length(min=1, max=128))
+
+
+class LoginResponse(ma.Schema):
+    token = ma.fields.String()
+    expires_at = ma.fields.DateTime()
+    user = ma.fields.Nested(UserSchema)
+
+
+class MeResponse(ma.Schema):
+    user = ma.fields.Nested(UserSchema)
+    grants = ma.fields.List(ma.fields.Nested(GrantSchema))
+    children = ma.fields.List(ma.fields.Nested(ChildSchema))
+    capabilities = ma.fields.List(ma.fields.String())
+
+
+class RoleSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    unit_kinds = ma.fields.List(ma.fields.String())
+    needs_class = ma.fields.Boolean()
+
+
+class RolesResponse(ma.Schema):
+    roles = ma.fields.List(ma.fields.Nested(RoleSchema))
+
+
+class UnitListQuery(ma.Schema):
+    parent_id = ma.fields.Integer(validate=validate.Range(min=1))
+
+
+class UnitsResponse(ma.Schema):
+    units = ma.fields.List(ma.fields.Nested(UnitSchema))
+
+
+class SchoolClassSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    grade = ma.fields.String()
+    class_code = ma.fields.String(allow_none=True)
+
+
+class ClassesResponse(ma.Schema):
+    classes = ma.fields.List(ma.fields.Nested(SchoolClassSchema))
+
+
+class InvitationCreate(ma.Schema):
+    unit_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+    role = ma.fields.String(required=True, validate=validate.Length(min=1, max=30))
+    class_id = ma.fields.Integer(load_default=None, allow_none=True)
+    max_uses = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=500))
+    expires_in_hours = ma.fields.Integer(load_default=72, validate=validate.Range(min=1, max=720))
+
+
+class InvitationSchema(ma.Schema):
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    role = ma.fields.String()
+    role_name = ma.fields.String()
+    unit = ma.fields.Nested(UnitSchema)
+    class_ = ma.fields.Nested(ClassRefSchema, data_key="class", allow_none=True)
+    max_uses = ma.fields.Integer()
+    uses = ma.fields.Integer()
+    expires_at = ma.fields.DateTime()
+    revoked = ma.fields.Boolean()
+    qr_text = ma.fields.String()
+
+
+class InvitationListQuery(ma.Schema):
+    unit_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class InvitationsResponse(ma.Schema):
+    invitations = ma.fields.List(ma.fields.Nested(InvitationSchema))
+
+
+class RedeemRequest(ma.Schema):
+    code = ma.fields.String(required=True, validate=validate.Length(min=4, max=64))
+
+
+class RedeemResponse(ma.Schema):
+    grant = ma.fields.Nested(GrantSchema)
+
+
+class BindChildRequest(ma.Schema):
+    class_code = ma.fields.String(required=True, validate=validate.Length(min=6, max=12))
+    child_name = ma.fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=2, max=20),
+            validate.Regexp(r"^[\w·•\s]+$", error="A name has letters, characters and · only."),
+        ],
+    )
+    relation = ma.fields.String(required=True, validate=validate.OneOf(list(RELATION_NAMES)))
+
+
+class ChildrenResponse(ma.Schema):
+    children = ma.fields.List(ma.fields.Nested(ChildSchema))
+
+
+class FocusProblemSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+
+
+class AreaSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    focus_problems = ma.fields.List(ma.fields.Nested(FocusProblemSchema))
+
+
+class PhaseSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    description = ma.fields.String()
+    starts_on = ma.fields.Date()
+    ends_on = ma.fields.Date()
+    current = ma.fields.Boolean()
+
+
+class CampaignSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    year = ma.fields.Integer()
+    starts_on = ma.fields.Date()
+    ends_on = ma.fields.Date()
+    in_progress = ma.fields.Boolean()
+    phases = ma.fields.List(ma.fields.Nested(PhaseSchema))
+    areas = ma.fields.List(ma.fields.Nested(AreaSchema))
+
+
+class HealthResponse(ma.Schema):
+    status = ma.fields.String()
+    checks = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())

@@ -1,0 +1,50 @@
+"""Browsing units and classes within the caller's scope."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from server.api.schemas import ClassesResponse, UnitListQuery, UnitSchema, UnitsResponse
+from server.api.serializers import unit_dict
+from server.auth import current_user, login_required
+from server.services.scope import require_unit_visible
+from server.services.units import classes_of, visible_children
+
+blp = Blueprint("units", __name__, url_prefix="/api/v1/units", description="Units in scope")
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(UnitListQuery, location="query")
+@blp.response(200, UnitsResponse)
+@login_required
+def list_units(query):
+    """The caller's top units, or the children of ``parent_id`` (which must be in scope)."""
+    units = visible_children(current_user(), query.get("parent_id"))
+    return {"units": [unit_dict(unit) for unit in units]}
+
+
+@blp.route("/<int:unit_id>", methods=["GET"])
+@blp.response(200, UnitSchema)
+@login_required
+def get_unit(unit_id: int):
+    """One unit in scope."""
+    return unit_dict(require_unit_visible(current_user(), unit_id))
+
+
+@blp.route("/<int:unit_id>/classes", methods=["GET"])
+@blp.response(200, ClassesResponse)
+@login_required
+def list_classes(unit_id: int):
+    """A school's classes; class codes only for the school's own staff."""
+    classes, show_codes = classes_of(current_user(), unit_id)
+    return {
+        "classes": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "grade": c.grade,
+                "class_code": c.class_code if show_codes else None,
+            }
+            for c in classes
+        ]
+    }

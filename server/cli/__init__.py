@@ -1,0 +1,13 @@
+"""Command-line groups (``flask --app server ...``), each in its own module."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from server.cli import campaign, demo, setup, units, wechat
+
+
+def register_cli(app: Flask) -> None:
+    """Attach every command group to the app."""
+    for module in (campaign, units, demo, wechat, setup):
+        app.cli.add_command(module.group)

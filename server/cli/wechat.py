@@ -1,0 +1,35 @@
+"""``flask wechat``: the fake WeChat API server for the embedded default and demos."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import click
+from flask import current_app
+
+from server.config import is_loopback_url
+from server.wechat.fake import serve_forever
+
+
+@click.group("wechat")
+def group() -> None:
+    """WeChat helpers for local work."""
+
+
+@group.command("fake-server")
+@click.option("--port", type=int, default=None, help="Default: the port of WECHAT_API_BASE_URL.")
+def fake_server(port: int | None) -> None:
+    """Run the fake WeChat API server on loopback in the foreground (Ctrl-C stops it)."""
+    base = current_app.config["WECHAT_API_BASE_URL"]
+    if current_app.config["APP_ENV"] == "production":
+        raise click.ClickException("the fake WeChat server is not for production")
+    if port is None:
+        if not is_loopback_url(base):
+            raise click.ClickException(f"WECHAT_API_BASE_URL ({base}) is not on loopback")
+        port = urlparse(base).port or 80
+    click.echo(
+        f"fake WeChat API on http://127.0.0.1:{port}/ (appid {current_app.config['WECHAT_APPID']})"
+    )
+    serve_forever(
+        current_app.config["WECHAT_APPID"], current_app.config["WECHAT_SECRET"], "127.0.0.1", port
+    )

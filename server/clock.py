@@ -1,0 +1,13 @@
+"""Time helpers. Dates that people see (phases, deadlines) are in China Standard Time."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+CHINA_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def local_today() -> date:
+    """Today's date in China, where a phase or a deadline begins at local midnight."""
+    return datetime.now(CHINA_TZ).date()

@@ -1,0 +1,78 @@
+"""Invitations to join a unit, and parents bound to their children."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.extensions import db
+from server.models.types import UTCDateTime, utcnow
+from server.models.units import SchoolClass, Unit
+from server.models.users import User
+
+
+class Invitation(db.Model):
+    """A short code an admin makes so that people join a unit with a role."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    role: Mapped[str] = mapped_column(String(30))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("school_classes.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    max_uses: Mapped[int] = mapped_column(default=1)
+    uses: Mapped[int] = mapped_column(default=0)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    unit: Mapped[Unit] = relationship()
+    school_class: Mapped[SchoolClass | None] = relationship()
+    created_by: Mapped[User] = relationship()
+
+
+class InvitationRedemption(db.Model):
+    """Who redeemed which invitation: one person redeems a code once."""
+
+    __tablename__ = "invitation_redemptions"
+    __table_args__ = (UniqueConstraint("invitation_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    grant_id: Mapped[int] = mapped_column(ForeignKey("role_grants.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Child(db.Model):
+    """A pupil, known only by name within a class: the minimum PIPL allows us to keep."""
+
+    __tablename__ = "children"
+    __table_args__ = (UniqueConstraint("class_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("school_classes.id"), index=True)
+    name: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    school_class: Mapped[SchoolClass] = relationship()
+
+
+class ParentLink(db.Model):
+    """A parent (a user) bound to a child, with the relation they stated."""
+
+    __tablename__ = "parent_links"
+    __table_args__ = (UniqueConstraint("parent_id", "child_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    child: Mapped[Child] = relationship()
+    parent: Mapped[User] = relationship()

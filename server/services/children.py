@@ -1,0 +1,76 @@
+"""Parents bind to their children with the class code and the child's name."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from server.errors import ApiError
+from server.extensions import db
+from server.models import Child, ParentLink, SchoolClass, User
+from server.services.codes import normalise_code
+
+MAX_CHILDREN_PER_PARENT = 10
+
+
+def list_links(user: User) -> list[ParentLink]:
+    """The children this user is bound to."""
+    query = select(ParentLink).where(ParentLink.parent_id == user.id).order_by(ParentLink.id)
+    return list(db.session.scalars(query))
+
+
+def _find_or_create_child(school_class: SchoolClass, name: str) -> Child:
+    """The class's child of that name; both parents of one child share the row."""
+    query = select(Child).where(Child.class_id == school_class.id, Child.name == name)
+    child = db.session.scalars(query).first()
+    if child is None:
+        child = Child(class_id=school_class.id, name=name)
+        db.session.add(child)
+        db.session.flush()
+    return child
+
+
+def bind_child(user: User, class_code: str, child_name: str, relation: str) -> ParentLink:
+    """Bind the user as ``relation`` of the named child in the class with ``class_code``."""
+    code = normalise_code(class_code)
+    school_class = db.session.scalars(
+        select(SchoolClass).where(SchoolClass.class_code == code)
+    ).first()
+    if school_class is None:
+        raise ApiError(404, "class_not_found", "No class has this class code.")
+    count = db.session.scalar(
+        select(func.count()).select_from(ParentLink).where(ParentLink.parent_id == user.id)
+    )
+    if count >= MAX_CHILDREN_PER_PARENT:
+        raise ApiError(409, "too_many_children", "A parent may bind at most 10 children.")
+    child = _find_or_create_child(school_class, child_name.strip())
+    existing = db.session.scalars(
+        select(ParentLink).where(ParentLink.parent_id == user.id, ParentLink.child_id == child.id)
+    ).first()
+    if existing is not None:
+        db.session.rollback()
+        raise ApiError(409, "child_already_bound", "You are already bound to this child.")
+    link = ParentLink(parent_id=user.id, child_id=child.id, relation=relation)
+    db.session.add(link)
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise ApiError(409, "child_already_bound", "You are already bound to this child.") from exc
+    return link
+
+
+def unbind_child(user: User, link_id: int) -> None:
+    """Remove the user's binding; a child with no parent left is deleted (keep the minimum)."""
+    link = db.session.get(ParentLink, link_id)
+    if link is None or link.parent_id != user.id:
+        raise ApiError(404, "not_found", "No such child bound to you.")
+    child = link.child
+    db.session.delete(link)
+    db.session.flush()
+    remaining = db.session.scalar(
+        select(func.count()).select_from(ParentLink).where(ParentLink.child_id == child.id)
+    )
+    if remaining == 0:
+        db.session.delete(child)
+    db.session.commit()

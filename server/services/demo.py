@@ -1,0 +1,75 @@
+"""The demo district of the embedded default: a bureau, two center schools, five schools with
+classes, one user per role and a parent, so that a newcomer can log in and look around."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import Child, ParentLink, RoleGrant, Unit, User
+from server.services.units import add_class, add_unit
+
+BUREAU_CODE = "YQ000"
+DEMO_UNITS = [
+    # code, name, kind, ownership, parent code
+    (BUREAU_CODE, "埇桥区教育体育局", "bureau", "public", None),
+    ("YQ100", "符离中心校", "center_school", "public", BUREAU_CODE),
+    ("YQ200", "栏杆中心校", "center_school", "public", BUREAU_CODE),
+    ("YQ101", "符离中心小学", "school", "public", "YQ100"),
+    ("YQ102", "符离镇童心幼儿园", "kindergarten", "private", "YQ100"),
+    ("YQ201", "栏杆中心小学", "school", "public", "YQ200"),
+    ("YQ202", "栏杆镇育才学校", "school", "private", "YQ200"),
+    ("YQ301", "埇桥区城区实验小学", "school", "public", BUREAU_CODE),
+]
+SCHOOL_CLASSES = [("一年级", "一年级1班"), ("一年级", "一年级2班"), ("三年级", "三年级1班")]
+KINDERGARTEN_CLASSES = [("小班", "小一班"), ("中班", "中一班")]
+# role, unit code, display name
+DEMO_PEOPLE = [
+    ("bureau_admin", BUREAU_CODE, "王主任(区安全办)"),
+    ("bureau_staff", BUREAU_CODE, "李干事(区安全办)"),
+    ("inspector", BUREAU_CODE, "赵专家(督查组)"),
+    ("supervisor", "YQ100", "陈校长(符离中心校)"),
+    ("school_admin", "YQ101", "刘副校长(安全负责人)"),
+    ("teacher", "YQ101", "孙老师(值周巡查)"),
+    ("class_teacher", "YQ101", "周老师(一年级1班班主任)"),
+    ("guard", "YQ101", "吴师傅(保安)"),
+    ("bus_inspector", "YQ101", "郑师傅(校车检查)"),
+    ("water_patrol", "YQ101", "冯老师(水域巡查)"),
+]
+PARENT_OPENID = "demo-parent"
+PERSONAS = [role for role, _, _ in DEMO_PEOPLE] + ["parent"]
+
+
+def demo_openid(persona: str) -> str:
+    """The WeChat openid the fake server uses for a demo persona."""
+    return f"demo-{persona}"
+
+
+def seed_demo() -> bool:
+    """Create the demo district once; returns False when it already exists."""
+    if db.session.scalars(select(Unit).where(Unit.code == BUREAU_CODE)).first() is not None:
+        return False
+    units: dict[str, Unit] = {}
+    for code, name, kind, ownership, parent in DEMO_UNITS:
+        units[code] = add_unit(code, name, kind, ownership, units.get(parent) if parent else None)
+        if kind in {"school", "kindergarten"}:
+            plan = KINDERGARTEN_CLASSES if kind == "kindergarten" else SCHOOL_CLASSES
+            for grade, class_name in plan:
+                add_class(units[code], class_name, grade)
+    db.session.flush()
+    first_class = units["YQ101"].classes[0]
+    for role, unit_code, display_name in DEMO_PEOPLE:
+        user = User(openid=demo_openid(role), display_name=display_name)
+        db.session.add(user)
+        db.session.flush()
+        class_id = first_class.id if role == "class_teacher" else None
+        db.session.add(
+            RoleGrant(user_id=user.id, role=role, unit_id=units[unit_code].id, class_id=class_id)
+        )
+    parent = User(openid=PARENT_OPENID, display_name="张小明家长")
+    child = Child(school_class=first_class, name="张小明")
+    db.session.add_all([parent, child])
+    db.session.flush()
+    db.session.add(ParentLink(parent_id=parent.id, child_id=child.id, relation="mother"))
+    db.session.commit()
+    return True

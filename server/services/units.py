@@ -1,0 +1,62 @@
+"""Creating units and classes, and browsing them within the caller's scope."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from server.errors import ApiError
+from server.extensions import db
+from server.models import SchoolClass, Unit, User
+from server.roles import ALLOWED_PARENTS, SCHOOL_KINDS
+from server.services.codes import new_code
+from server.services.scope import require_unit_visible, staff_grants, top_units
+
+CLASS_CODE_LENGTH = 6
+
+
+def add_unit(code: str, name: str, kind: str, ownership: str, parent: Unit | None) -> Unit:
+    """Add a unit under ``parent`` and set its materialised path (the caller commits)."""
+    allowed = ALLOWED_PARENTS[kind]
+    if (parent is None and allowed) or (parent is not None and parent.kind not in allowed):
+        raise ValueError(f"a {kind} cannot sit under {parent.kind if parent else 'nothing'}")
+    unit = Unit(code=code, name=name, kind=kind, ownership=ownership, parent=parent)
+    db.session.add(unit)
+    db.session.flush()  # the id is part of the path
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    return unit
+
+
+def add_class(school: Unit, name: str, grade: str) -> SchoolClass:
+    """Add a class with a fresh class code (the caller commits)."""
+    if school.kind not in SCHOOL_KINDS:
+        raise ValueError("classes belong to schools and kindergartens")
+    for _attempt in range(10):
+        code = new_code(CLASS_CODE_LENGTH)
+        taken = db.session.scalars(select(SchoolClass).where(SchoolClass.class_code == code))
+        if taken.first() is None:
+            school_class = SchoolClass(school=school, name=name, grade=grade, class_code=code)
+            db.session.add(school_class)
+            return school_class
+    raise RuntimeError("could not draw a free class code")
+
+
+def visible_children(user: User, parent_id: int | None) -> list[Unit]:
+    """The caller's top units, or the direct children of a unit in scope."""
+    if parent_id is None:
+        return top_units(staff_grants(user))
+    parent = require_unit_visible(user, parent_id)
+    query = select(Unit).where(Unit.parent_id == parent.id).order_by(Unit.kind, Unit.name)
+    return list(db.session.scalars(query))
+
+
+def classes_of(user: User, unit_id: int) -> tuple[list[SchoolClass], bool]:
+    """A school's classes, and whether the caller may see the class codes.
+
+    Only people with a grant at the school itself get the codes: they hand them to parents, and
+    anyone holding one can bind to a child of the class.
+    """
+    unit = require_unit_visible(user, unit_id)
+    if unit.kind not in SCHOOL_KINDS:
+        raise ApiError(409, "not_a_school", "Only schools and kindergartens have classes.")
+    show_codes = any(grant.unit_id == unit.id for grant in staff_grants(user))
+    return list(unit.classes), show_codes
