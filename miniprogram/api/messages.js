@@ -1,0 +1,60 @@
+/**
+ * Chinese text for the API's error codes (`{"error": {"code", ...}}`).
+ *
+ * The server's own `message` is English and meant for developers; people see only these.
+ * A code missing here falls back to GENERIC_MESSAGE with the HTTP status.
+ */
+const MESSAGES = {
+  // Login
+  wechat_code_invalid: '微信登录已失效，请关闭小程序后重新打开',
+  wechat_user_blocked: '该微信账号已被停用，请联系学校或教育局',
+  wechat_unavailable: '微信服务暂时不可用，请稍后再试',
+  account_disabled: '该账号已被停用，请联系学校或教育局',
+  unauthorized: '登录已失效，请关闭小程序后重新打开',
+  token_expired: '登录已过期，请关闭小程序后重新打开',
+  token_revoked: '登录已失效，请关闭小程序后重新打开',
+
+  // Invitations
+  invitation_not_found: '邀请码不存在，请核对后重新输入',
+  invitation_expired: '邀请码已过期，请联系邀请人重新生成',
+  invitation_already_redeemed: '你已经使用过这个邀请码了',
+  invitation_used_up: '这个邀请码的使用名额已满，请联系邀请人',
+  invitation_revoked: '这个邀请码已被撤销，请联系邀请人',
+  role_already_held: '你已经拥有这个身份了，无需重复加入',
+  role_not_allowed_here: '这个单位不能设置该身份，请重新选择',
+
+  // Children and classes
+  class_not_found: '班级码不存在，请向班主任核对',
+  child_already_bound: '你已经绑定过这个孩子了',
+  too_many_children: '最多可以绑定 10 个孩子',
+  not_a_school: '只有学校和幼儿园才有班级',
+
+  // Campaign
+  no_active_campaign: '当前没有进行中的专项行动',
+
+  // Generic
+  validation_error: '填写的内容有误，请检查后重试',
+  bad_request: '请求有误，请检查后重试',
+  forbidden: '你没有权限进行这个操作',
+  not_found: '要找的内容不存在或已被删除',
+  method_not_allowed: '暂不支持这个操作，请更新小程序后重试',
+  conflict: '内容已有变化，请刷新后重试',
+  gone: '内容已失效，请刷新后重试',
+  payload_too_large: '文件太大，请压缩后重试',
+  unsupported_media_type: '文件格式不支持',
+  rate_limited: '操作太频繁，请稍后再试',
+  internal_error: '服务器出错了，请稍后再试',
+  service_unavailable: '服务暂时不可用，请稍后再试',
+};
+
+const GENERIC_MESSAGE = '操作失败，请稍后再试';
+const NETWORK_MESSAGE = '网络不可用，请检查网络后重试';
+const LOGIN_FAILED_MESSAGE = '微信登录失败，请稍后再试';
+
+/** The Chinese text for an error code, or the generic text with the HTTP status. */
+function messageFor(code, status) {
+  if (code && Object.prototype.hasOwnProperty.call(MESSAGES, code)) return MESSAGES[code];
+  return status ? `${GENERIC_MESSAGE}（${status}）` : GENERIC_MESSAGE;
+}
+
+module.exports = { MESSAGES, GENERIC_MESSAGE, NETWORK_MESSAGE, LOGIN_FAILED_MESSAGE, messageFor };

@@ -1,0 +1,54 @@
+/**
+ * App entry: installs the privacy hook and signs the user in at launch
+ * (wx.login -> POST /api/v1/auth/login -> token stored -> GET /api/v1/me).
+ *
+ * Pages read the signed-in user with `getApp().getMe()`; pages that change grants or children call
+ * `getApp().getMe({ refresh: true })` so the home page shows the change on return.
+ */
+const api = require('./api/client');
+const privacy = require('./utils/privacy');
+
+App({
+  globalData: {
+    me: null,
+    launchError: null,
+  },
+
+  onLaunch() {
+    privacy.install();
+    this.ready = this.signIn();
+  },
+
+  /** Log in and load /me; resolves with /me, or with null after storing the error for pages. */
+  signIn() {
+    this.globalData.launchError = null;
+    return api.login()
+      .then(() => this.getMe({ refresh: true }))
+      .catch((err) => {
+        this.globalData.launchError = err;
+        return null;
+      });
+  },
+
+  /**
+   * The cached /me, or the one being fetched; `refresh` fetches a new one (after a change).
+   */
+  getMe({ refresh = false } = {}) {
+    if (!refresh && this.globalData.me) return Promise.resolve(this.globalData.me);
+    if (!refresh && this.mePromise) return this.mePromise;
+    const request = api.call('me').then(
+      (me) => {
+        if (this.mePromise === request) this.mePromise = null;
+        this.globalData.me = me;
+        this.globalData.launchError = null;
+        return me;
+      },
+      (err) => {
+        if (this.mePromise === request) this.mePromise = null;
+        throw err;
+      },
+    );
+    this.mePromise = request;
+    return request;
+  },
+});

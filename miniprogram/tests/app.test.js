@@ -1,0 +1,92 @@
+const path = require('path');
+const { installWx, serve, apiError } = require('./helpers/wx');
+const { ROOT } = require('./helpers/page');
+const { TOKEN_KEY } = require('../utils/session');
+
+const ME = {
+  user: { id: 1, display_name: '王老师', created_at: '2024-01-01T00:00:00Z' },
+  grants: [],
+  children: [],
+  capabilities: ['campaign.view', 'child.bind'],
+};
+
+/** Load app.js with a stub App() and return its options object, launched. */
+function launchApp() {
+  let app = null;
+  global.App = (options) => { app = options; };
+  jest.isolateModules(() => require(path.join(ROOT, 'app.js')));
+  app.onLaunch();
+  return app;
+}
+
+let wx;
+beforeEach(() => { wx = installWx(); });
+
+test('on launch: wx.login -> login endpoint -> token stored -> /me', async () => {
+  const calls = serve(wx, {
+    'POST /api/v1/auth/login': { status: 200, body: { token: 'tok-launch', expires_at: '2030-01-01T00:00:00Z', user: ME.user } },
+    'GET /api/v1/me': { status: 200, body: ME },
+  });
+  const app = launchApp();
+  await expect(app.ready).resolves.toEqual(ME);
+
+  expect(wx.login).toHaveBeenCalledTimes(1);
+  expect(calls.map((c) => c.key)).toEqual(['POST /api/v1/auth/login', 'GET /api/v1/me']);
+  expect(calls[0].data).toEqual({ code: 'wx-code-1' });
+  expect(wx.setStorageSync).toHaveBeenCalledWith(TOKEN_KEY, 'tok-launch');
+  expect(calls[1].header.Authorization).toBe('Bearer tok-launch');
+  expect(app.globalData.me).toEqual(ME);
+  expect(app.globalData.launchError).toBeNull();
+});
+
+test('on launch a stale stored token is replaced by a fresh login', async () => {
+  wx.storage.set(TOKEN_KEY, 'stale');
+  serve(wx, {
+    'POST /api/v1/auth/login': { status: 200, body: { token: 'new', expires_at: '2030-01-01T00:00:00Z', user: ME.user } },
+    'GET /api/v1/me': { status: 200, body: ME },
+  });
+  const app = launchApp();
+  await app.ready;
+  expect(wx.storage.get(TOKEN_KEY)).toBe('new');
+});
+
+test('a failed launch login is kept for the pages, in Chinese, and getMe tries again', async () => {
+  serve(wx, {
+    'POST /api/v1/auth/login': [apiError(503, 'wechat_unavailable'), { status: 200, body: { token: 't2', expires_at: '', user: ME.user } }],
+    'GET /api/v1/me': { status: 200, body: ME },
+  });
+  const app = launchApp();
+  await expect(app.ready).resolves.toBeNull();
+  expect(app.globalData.launchError.message).toBe('微信服务暂时不可用，请稍后再试');
+
+  await expect(app.getMe()).resolves.toEqual(ME);
+  expect(app.globalData.launchError).toBeNull();
+  expect(wx.login).toHaveBeenCalledTimes(2);
+});
+
+test('getMe caches, and refresh asks the server again', async () => {
+  const calls = serve(wx, {
+    'POST /api/v1/auth/login': { status: 200, body: { token: 't', expires_at: '', user: ME.user } },
+    'GET /api/v1/me': { status: 200, body: ME },
+  });
+  const app = launchApp();
+  await app.ready;
+  await app.getMe();
+  await app.getMe();
+  expect(calls.filter((c) => c.key === 'GET /api/v1/me')).toHaveLength(1);
+  await app.getMe({ refresh: true });
+  expect(calls.filter((c) => c.key === 'GET /api/v1/me')).toHaveLength(2);
+});
+
+test('installs the privacy hook at launch when the API exists', () => {
+  serve(wx, {});
+  launchApp();
+  expect(wx.onNeedPrivacyAuthorization).toHaveBeenCalledTimes(1);
+  expect(typeof wx.onNeedPrivacyAuthorization.mock.calls[0][0]).toBe('function');
+});
+
+test('launches on base libraries without the privacy API', () => {
+  delete wx.onNeedPrivacyAuthorization;
+  serve(wx, {});
+  expect(() => launchApp()).not.toThrow();
+});

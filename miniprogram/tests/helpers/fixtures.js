@@ -1,0 +1,54 @@
+/** API answers shaped like the server's, for page tests. */
+const unit = (id, name, kind, parentId, extra = {}) => ({
+  id,
+  code: `U${id}`,
+  name,
+  kind,
+  kind_name: { bureau: '教育局', center_school: '中心校', school_group: '集团校', school: '学校', kindergarten: '幼儿园' }[kind],
+  ownership: 'public',
+  parent_id: parentId,
+  ...extra,
+});
+
+const BUREAU = unit(1, '埇桥区教体局', 'bureau', null);
+const CENTER = unit(2, '城东中心校', 'center_school', 1);
+const SCHOOL_A = unit(3, '城东第一小学', 'school', 2);
+const KINDER = unit(4, '城东幼儿园', 'kindergarten', 2, { ownership: 'private' });
+const DIRECT_SCHOOL = unit(5, '区直实验学校', 'school', 1);
+
+const UNITS_BELOW = { 1: [CENTER, DIRECT_SCHOOL], 2: [SCHOOL_A, KINDER] };
+
+const ROLES = [
+  { code: 'bureau_admin', name: '安全办管理员', unit_kinds: ['bureau'], needs_class: false },
+  { code: 'supervisor', name: '中心校/集团校督导', unit_kinds: ['center_school', 'school_group'], needs_class: false },
+  { code: 'school_admin', name: '学校安全负责人', unit_kinds: ['school', 'kindergarten'], needs_class: false },
+  { code: 'teacher', name: '巡查教师', unit_kinds: ['school', 'kindergarten'], needs_class: false },
+  { code: 'class_teacher', name: '班主任', unit_kinds: ['school', 'kindergarten'], needs_class: true },
+];
+
+const CLASSES = [
+  { id: 31, name: '一年级1班', grade: '一年级', class_code: 'K7M2QX' },
+  { id: 32, name: '一年级2班', grade: '一年级', class_code: null },
+];
+
+const grant = (id, role, roleName, u, klass = null) => ({ id, role, role_name: roleName, unit: u, class: klass });
+
+const CAMPAIGN = {
+  code: '2023-qiangjichu',
+  name: '“强基础、补短板、铸安提质年”活动',
+  year: 2023,
+  phases: [
+    { code: 'self_inspection', name: '制定方案、自查提升', starts_on: '2023-03-22', ends_on: '2023-03-31', current: false },
+    { code: 'full_inspection', name: '全面检查、补齐短板', starts_on: '2023-04-01', ends_on: '2023-10-31', current: true },
+    { code: 'evaluation', name: '督导评估、巩固提升', starts_on: '2023-11-01', ends_on: '2023-12-31', current: false },
+  ],
+  areas: ['消防安全', '食品安全', '校车安全', '防溺水', '防欺凌', '校园周边'].map((name, i) => ({
+    code: `area${i + 1}`,
+    name,
+    focus_problems: [1, 2, 3, 4, 5].map((n) => ({ code: `area${i + 1}.p${n}`, name: `${name}问题${n}` })),
+  })),
+};
+
+module.exports = {
+  unit, BUREAU, CENTER, SCHOOL_A, KINDER, DIRECT_SCHOOL, UNITS_BELOW, ROLES, CLASSES, grant, CAMPAIGN,
+};

@@ -1,0 +1,62 @@
+/**
+ * Render a page's WXML with miniprogram-simulate, driven by the page's own options (data and
+ * handlers), so a test sees what the user sees.
+ *
+ * simulate renders components, not pages, and its template compiler can't parse Vant's WXML
+ * (ES6 shorthand in wxs calls), and the official wcc compiler isn't usable here; so Vant tags are
+ * replaced with small stand-ins that render their text properties and slot, and van-button emits
+ * `click` on tap like the real one. Our own components (privacy-popup) are rendered for real.
+ */
+const fs = require('fs');
+const path = require('path');
+const simulate = require('miniprogram-simulate');
+const { ROOT, pageOptions } = require('./page');
+
+let stubIds = null;
+
+function vantStubs() {
+  if (stubIds) return stubIds;
+  const stub = (template, properties = {}, methods = {}) => simulate.load({ template, properties, methods });
+  const text = { type: String, value: '' };
+  stubIds = {
+    'van-button': stub('<view class="van-button" bindtap="onTap"><slot/></view>', { type: text, icon: text }, {
+      onTap() { this.triggerEvent('click'); },
+    }),
+    'van-cell': stub('<view class="van-cell"><view class="van-cell__title">{{title}}</view><view class="van-cell__label">{{label}}</view><view class="van-cell__value">{{value}}</view><slot/></view>',
+      { title: text, label: text, value: text, icon: text }),
+    'van-cell-group': stub('<view class="van-cell-group"><slot/></view>'),
+    'van-empty': stub('<view class="van-empty">{{description}}<slot/></view>', { description: text, image: text }),
+    'van-icon': stub('<view class="van-icon" data-name="{{name}}"></view>', { name: text, size: text, color: text }),
+    'van-loading': stub('<view class="van-loading"><slot/></view>', { size: text }),
+    'van-tag': stub('<view class="van-tag"><slot/></view>', { type: text }),
+    'van-collapse': stub('<view class="van-collapse"><slot/></view>'),
+    'van-collapse-item': stub('<view class="van-collapse-item"><view class="van-collapse-item__title">{{title}}</view><slot/></view>',
+      { title: text, name: text }),
+  };
+  return stubIds;
+}
+
+let popupId = null;
+
+/** Render `pagePath` (e.g. 'pages/index/index'); returns the simulate component, attached. */
+function renderPage(pagePath) {
+  const options = pageOptions(pagePath);
+  const methods = {};
+  Object.keys(options).forEach((key) => {
+    if (typeof options[key] === 'function') methods[key] = options[key];
+  });
+  if (!popupId) {
+    popupId = simulate.load(path.join(ROOT, 'components/privacy-popup/index'), { compiler: 'simulate' });
+  }
+  const id = simulate.load({
+    template: fs.readFileSync(path.join(ROOT, `${pagePath}.wxml`), 'utf8'),
+    usingComponents: { ...vantStubs(), 'privacy-popup': popupId },
+    data: JSON.parse(JSON.stringify(options.data || {})),
+    methods,
+  });
+  const comp = simulate.render(id);
+  comp.attach(document.createElement('parent-wrapper'));
+  return comp;
+}
+
+module.exports = { renderPage };

@@ -1,0 +1,118 @@
+/**
+ * A mock `wx` for tests: every API the mini-program uses is a jest.fn with a harmless default, and
+ * storage is a real in-memory map. `serve()` routes wx.request / downloadFile / uploadFile to a fake
+ * API server made of handlers keyed by "METHOD /path".
+ */
+
+const BASE_URL = 'http://127.0.0.1:5000';
+
+function createWx() {
+  const storage = new Map();
+  let codeCounter = 0;
+  const wx = {
+    storage,
+    getStorageSync: jest.fn((key) => (storage.has(key) ? storage.get(key) : '')),
+    setStorageSync: jest.fn((key, value) => { storage.set(key, value); }),
+    removeStorageSync: jest.fn((key) => { storage.delete(key); }),
+    login: jest.fn(({ success }) => { codeCounter += 1; success({ code: `wx-code-${codeCounter}` }); }),
+    getAccountInfoSync: jest.fn(() => ({ miniProgram: { envVersion: 'develop', appId: 'touristappid' } })),
+    request: jest.fn(({ fail }) => fail({ errMsg: 'request:fail no fake server' })),
+    downloadFile: jest.fn(({ fail }) => fail({ errMsg: 'downloadFile:fail no fake server' })),
+    uploadFile: jest.fn(({ fail }) => { fail({ errMsg: 'uploadFile:fail no fake server' }); return {}; }),
+    getFileSystemManager: jest.fn(() => ({ readFileSync: jest.fn(() => '') })),
+    showToast: jest.fn(),
+    showModal: jest.fn(({ success }) => success && success({ confirm: true, cancel: false })),
+    navigateTo: jest.fn(),
+    navigateBack: jest.fn(),
+    reLaunch: jest.fn(),
+    setNavigationBarTitle: jest.fn(),
+    setClipboardData: jest.fn(),
+    scanCode: jest.fn(),
+    stopPullDownRefresh: jest.fn(),
+    onNeedPrivacyAuthorization: jest.fn(),
+    getPrivacySetting: jest.fn(),
+    openPrivacyContract: jest.fn(),
+  };
+  return wx;
+}
+
+/** Replace global.wx with a fresh mock and return it. */
+function installWx() {
+  const wx = createWx();
+  global.wx = wx;
+  return wx;
+}
+
+/** Split a request URL into path and query object. */
+function parseUrl(url) {
+  const withoutBase = url.startsWith(BASE_URL) ? url.slice(BASE_URL.length) : url;
+  const [path, search = ''] = withoutBase.split('?');
+  const query = {};
+  search.split('&').filter(Boolean).forEach((pair) => {
+    const [key, value] = pair.split('=');
+    query[decodeURIComponent(key)] = decodeURIComponent(value);
+  });
+  return { path, query };
+}
+
+const later = (fn) => Promise.resolve().then(fn);
+
+/**
+ * Route the wx network APIs to `routes`: {"GET /api/v1/me": handler}. A handler gets
+ * {kind, method, path, query, header, data, filePath, name, formData} and returns
+ * `{status, body}` (JSON body), `{network: true}` for a failed connection, or for uploads
+ * `{status, body, progress: [percent...]}`. A handler may be an array: one entry per call, in order.
+ * Returns `calls`, the list of requests received.
+ */
+function serve(wx, routes) {
+  const calls = [];
+  const counters = {};
+  const route = (req) => {
+    const key = `${req.method} ${req.path}`;
+    calls.push({ key, ...req });
+    let handler = routes[key];
+    if (Array.isArray(handler)) {
+      counters[key] = (counters[key] || 0) + 1;
+      handler = handler[Math.min(counters[key], handler.length) - 1];
+    }
+    if (!handler) return { status: 404, body: { error: { code: 'not_found', message: `no route ${key}`, details: null } } };
+    return typeof handler === 'function' ? handler(req) : handler;
+  };
+
+  wx.request.mockImplementation(({ url, method, header, data, success, fail }) => {
+    const res = route({ kind: 'request', method: method || 'GET', header, data, ...parseUrl(url) });
+    later(() => (res.network ? fail({ errMsg: 'request:fail timeout' }) : success({ statusCode: res.status, data: res.body === undefined ? '' : res.body })));
+  });
+  wx.downloadFile.mockImplementation(({ url, header, success, fail }) => {
+    const res = route({ kind: 'download', method: 'GET', header, ...parseUrl(url) });
+    const file = `wxfile://tmp/${calls.length}.png`;
+    const ok = res.status >= 200 && res.status < 300;
+    wx.getFileSystemManager.mockReturnValue({ readFileSync: () => JSON.stringify(res.body) });
+    later(() => (res.network ? fail({ errMsg: 'downloadFile:fail' }) : success({ statusCode: res.status, tempFilePath: ok ? file : `${file}.err` })));
+  });
+  wx.uploadFile.mockImplementation(({ url, header, filePath, name, formData, success, fail }) => {
+    const res = route({ kind: 'upload', method: 'POST', header, filePath, name, formData, ...parseUrl(url) });
+    const listeners = [];
+    later(() => {
+      (res.progress || []).forEach((percent) => listeners.forEach((cb) => cb({
+        progress: percent, totalBytesSent: percent * 10, totalBytesExpectedToSend: 1000,
+      })));
+      if (res.network) fail({ errMsg: 'uploadFile:fail' });
+      else success({ statusCode: res.status, data: JSON.stringify(res.body) });
+    });
+    return { onProgressUpdate: (cb) => listeners.push(cb), abort: jest.fn() };
+  });
+  return calls;
+}
+
+/** The standard error body. */
+function apiError(status, code, details = null) {
+  return { status, body: { error: { code, message: `server says ${code}`, details } } };
+}
+
+/** Wait until queued promise callbacks have run. */
+function flush() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+module.exports = { BASE_URL, createWx, installWx, serve, apiError, flush };

@@ -1,0 +1,99 @@
+const { installWx, serve, apiError, flush } = require('../helpers/wx');
+const { loadPage, stubApp, tapEvent } = require('../helpers/page');
+const { TOKEN_KEY } = require('../../utils/session');
+
+const CHILD = {
+  id: 5, name: '王小明', relation: 'mother', relation_name: '母亲',
+  class: { id: 31, name: '一年级1班' }, school: { id: 3, name: '城东第一小学' },
+};
+let wx;
+let app;
+let page;
+
+beforeEach(() => {
+  wx = installWx();
+  wx.storage.set(TOKEN_KEY, 'tok');
+  app = stubApp({});
+  page = loadPage('pages/children/bind', { app });
+});
+
+const type = (field, value) => page.onFieldChange({ currentTarget: { dataset: { field } }, detail: value });
+
+test('lists my children on load', async () => {
+  serve(wx, { 'GET /api/v1/children': { status: 200, body: { children: [CHILD] } } });
+  await page.onLoad();
+  expect(page.data.children).toEqual([CHILD]);
+});
+
+test('validates the form before calling the server', async () => {
+  serve(wx, {});
+  type('classCode', 'k7m');
+  type('childName', '王');
+  await page.submit();
+  expect(wx.request).not.toHaveBeenCalled();
+  expect(page.data.errors).toEqual({
+    classCode: '班级码应为 6 位字母或数字',
+    childName: '姓名应为 2-20 个字',
+    relation: '请选择你与孩子的关系',
+  });
+});
+
+test('sends the cleaned form, resets it, reloads the list and refreshes /me', async () => {
+  const calls = serve(wx, {
+    'POST /api/v1/children': { status: 201, body: CHILD },
+    'GET /api/v1/children': { status: 200, body: { children: [CHILD] } },
+  });
+  type('classCode', ' k7m 2qx');
+  type('childName', ' 王小明 ');
+  type('relation', 'mother');
+  await page.submit();
+
+  expect(calls[0].key).toBe('POST /api/v1/children');
+  expect(calls[0].data).toEqual({ class_code: 'K7M2QX', child_name: '王小明', relation: 'mother' });
+  expect(calls[1].key).toBe('GET /api/v1/children');
+  expect(page.data.children).toEqual([CHILD]);
+  expect(page.data.form).toEqual({ classCode: '', childName: '', relation: '' });
+  expect(app.getMe).toHaveBeenCalledWith({ refresh: true });
+});
+
+test('a server error is shown in Chinese and the form is kept', async () => {
+  serve(wx, { 'POST /api/v1/children': apiError(404, 'class_not_found') });
+  type('classCode', 'K7M2QX');
+  type('childName', '王小明');
+  type('relation', 'father');
+  await page.submit();
+  expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ content: '班级码不存在，请向班主任核对' }));
+  expect(page.data.form.classCode).toBe('K7M2QX');
+  expect(page.data.submitting).toBe(false);
+});
+
+test('a server validation error about the name is shown under the name field', async () => {
+  serve(wx, { 'POST /api/v1/children': apiError(422, 'validation_error', { child_name: ['A name has letters, characters and · only.'] }) });
+  type('classCode', 'K7M2QX');
+  type('childName', '王小明!');
+  type('relation', 'father');
+  await page.submit();
+  expect(page.data.errors).toEqual({ childName: '姓名只能包含文字和“·”，2-20 个字' });
+  expect(wx.showModal).not.toHaveBeenCalled();
+});
+
+test('unbinding asks first, then deletes and reloads', async () => {
+  const calls = serve(wx, {
+    'DELETE /api/v1/children/5': { status: 204 },
+    'GET /api/v1/children': { status: 200, body: { children: [] } },
+  });
+  page.unbind(tapEvent({ id: 5, name: '王小明' }));
+  await flush();
+  await flush();
+  expect(wx.showModal.mock.calls[0][0].content).toContain('王小明');
+  expect(calls.map((c) => c.key)).toEqual(['DELETE /api/v1/children/5', 'GET /api/v1/children']);
+  expect(page.data.children).toEqual([]);
+});
+
+test('cancelling the confirmation deletes nothing', async () => {
+  serve(wx, {});
+  wx.showModal.mockImplementation(({ success }) => success({ confirm: false, cancel: true }));
+  page.unbind(tapEvent({ id: 5, name: '王小明' }));
+  await flush();
+  expect(wx.request).not.toHaveBeenCalled();
+});

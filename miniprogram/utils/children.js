@@ -1,0 +1,56 @@
+/** Binding a parent to a child: the form's options and its checks (mirrors the server's rules). */
+const { cleanCode, classCodeProblem } = require('./codes');
+
+const RELATIONS = [
+  { value: 'father', label: '父亲' },
+  { value: 'mother', label: '母亲' },
+  { value: 'guardian', label: '其他监护人' },
+];
+const NAME_MIN = 2;
+const NAME_MAX = 20;
+
+/**
+ * Check the bind form `{classCode, childName, relation}`.
+ * Returns `{ok, body, errors}`: `body` is the request body when ok, `errors` maps each bad form
+ * field to Chinese text.
+ */
+function validateBindForm(form) {
+  const classCode = cleanCode(form.classCode);
+  const childName = String(form.childName || '').trim();
+  const nameLength = Array.from(childName).length;
+  const errors = {};
+
+  const codeProblem = classCodeProblem(classCode);
+  if (codeProblem) errors.classCode = codeProblem;
+  if (!childName) errors.childName = '请输入孩子的姓名';
+  else if (nameLength < NAME_MIN || nameLength > NAME_MAX) errors.childName = `姓名应为 ${NAME_MIN}-${NAME_MAX} 个字`;
+  if (!RELATIONS.some((r) => r.value === form.relation)) errors.relation = '请选择你与孩子的关系';
+
+  const ok = Object.keys(errors).length === 0;
+  return {
+    ok,
+    errors,
+    body: ok ? { class_code: classCode, child_name: childName, relation: form.relation } : null,
+  };
+}
+
+// The server's validation_error details are keyed by request field; its texts are English.
+const SERVER_FIELD_ERRORS = {
+  class_code: ['classCode', '班级码应为 6 位字母或数字'],
+  child_name: ['childName', '姓名只能包含文字和“·”，2-20 个字'],
+  relation: ['relation', '请选择你与孩子的关系'],
+};
+
+/** Form errors for an ApiError, when it is a validation_error about the form's fields. */
+function formErrorsFromApi(err) {
+  const errors = {};
+  if (err && err.code === 'validation_error' && err.details && typeof err.details === 'object') {
+    Object.keys(err.details).forEach((field) => {
+      const known = SERVER_FIELD_ERRORS[field];
+      if (known) errors[known[0]] = known[1];
+    });
+  }
+  return errors;
+}
+
+module.exports = { RELATIONS, validateBindForm, formErrorsFromApi };
