@@ -104,6 +104,9 @@ def load_settings() -> dict[str, Any]:
         # JSON bodies are small; upload routes raise their own limit per request.
         "MAX_CONTENT_LENGTH": env_int("MAX_JSON_BYTES", 64 * 1024, minimum=1024),
         "MAX_IMPORT_ROWS": env_int("MAX_IMPORT_ROWS", 20000, minimum=1),
+        "PHOTO_MAX_BYTES": env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024, minimum=64 * 1024),
+        # After-photos of a fix must be taken this close to the hazard.
+        "FIX_MAX_DISTANCE_M": env_int("FIX_MAX_DISTANCE_M", 100, minimum=10),
     }
     validate_settings(settings)
     return settings

@@ -49,7 +49,7 @@ class Role:
 
 # Capabilities every signed-in person has: anyone may be a parent and read the campaign.
 BASE_CAPABILITIES = frozenset({"child.bind", "campaign.view"})
-_STAFF = frozenset({"unit.view"})
+_STAFF = frozenset({"unit.view", "hazard.report", "hazard.view"})
 _ADMIN = _STAFF | {"invitation.create"}
 
 ROLES: dict[str, Role] = {

@@ -55,9 +55,9 @@ def test_every_client_endpoint_is_documented(spec):
         assert operation is not None, f"{name}: {entry['method']} {entry['path']} is not served"
         body_fields = set(entry.get("body", []))
         if body_fields or "requestBody" in operation:
-            schema = _resolve(
-                spec, operation["requestBody"]["content"]["application/json"]["schema"]
-            )
+            content = operation["requestBody"]["content"]
+            media = next(m for m in ("application/json", "multipart/form-data") if m in content)
+            schema = _resolve(spec, content[media]["schema"])
             known = set(schema.get("properties", {}))
             assert body_fields <= known, f"{name}: unknown body fields {body_fields - known}"
             required = set(schema.get("required", []))

@@ -4,10 +4,32 @@ from __future__ import annotations
 
 from flask_smorest import Api
 
-from server.api import auth, campaigns, children, health, invitations, me, media, units
+from server.api import (
+    auth,
+    campaigns,
+    children,
+    hazards,
+    health,
+    invitations,
+    me,
+    media,
+    photos,
+    units,
+)
 
 
 def register_blueprints(api: Api) -> None:
     """Attach every blueprint to the API (and so to the OpenAPI document)."""
-    for module in (auth, me, units, invitations, children, campaigns, health, media):
+    for module in (
+        auth,
+        me,
+        units,
+        invitations,
+        children,
+        campaigns,
+        photos,
+        hazards,
+        health,
+        media,
+    ):
         api.register_blueprint(module.blp)

@@ -28,8 +28,8 @@ def login(body):
 
 
 @blp.route("/logout", methods=["POST"])
-@blp.response(204)
 @login_required
+@blp.response(204)
 def logout():
     """Revoke the token this request was made with."""
     revoke(g.auth_session)

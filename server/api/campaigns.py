@@ -18,8 +18,8 @@ blp = Blueprint("campaigns", __name__, url_prefix="/api/v1/campaigns", descripti
 
 
 @blp.route("/active", methods=["GET"])
-@blp.response(200, CampaignSchema)
 @login_required
+@blp.response(200, CampaignSchema)
 def active():
     """The campaign running today (or the latest one, between campaigns)."""
     today = local_today()
@@ -30,8 +30,8 @@ def active():
 
 
 @blp.route("/<string:code>", methods=["GET"])
-@blp.response(200, CampaignSchema)
 @login_required
+@blp.response(200, CampaignSchema)
 def by_code(code: str):
     """One campaign by its code."""
     campaign = db.session.scalars(select(Campaign).where(Campaign.code == code)).first()

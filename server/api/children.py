@@ -13,9 +13,9 @@ blp = Blueprint("children", __name__, url_prefix="/api/v1/children", description
 
 
 @blp.route("", methods=["POST"])
+@login_required
 @blp.arguments(BindChildRequest)
 @blp.response(201, ChildSchema)
-@login_required
 def bind(body):
     """Bind to a child by class code and name."""
     link = service.bind_child(
@@ -25,16 +25,16 @@ def bind(body):
 
 
 @blp.route("", methods=["GET"])
-@blp.response(200, ChildrenResponse)
 @login_required
+@blp.response(200, ChildrenResponse)
 def list_children():
     """The caller's children."""
     return {"children": [child_dict(link) for link in service.list_links(current_user())]}
 
 
 @blp.route("/<int:link_id>", methods=["DELETE"])
-@blp.response(204)
 @login_required
+@blp.response(204)
 def unbind(link_id: int):
     """Remove one of the caller's child bindings."""
     service.unbind_child(current_user(), link_id)

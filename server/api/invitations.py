@@ -23,9 +23,9 @@ blp = Blueprint(
 
 
 @blp.route("", methods=["POST"])
+@login_required
 @blp.arguments(InvitationCreate)
 @blp.response(201, InvitationSchema)
-@login_required
 def create(body):
     """Make an invitation for a role at a unit the caller administers."""
     invitation = service.create_invitation(
@@ -40,9 +40,9 @@ def create(body):
 
 
 @blp.route("", methods=["GET"])
+@login_required
 @blp.arguments(InvitationListQuery, location="query")
 @blp.response(200, InvitationsResponse)
-@login_required
 def list_for_unit(query):
     """The invitations of a unit the caller administers."""
     found = service.list_invitations(current_user(), query["unit_id"])
@@ -50,16 +50,16 @@ def list_for_unit(query):
 
 
 @blp.route("/<int:invitation_id>", methods=["DELETE"])
-@blp.response(204)
 @login_required
+@blp.response(204)
 def revoke(invitation_id: int):
     """Withdraw an invitation."""
     service.revoke_invitation(current_user(), invitation_id)
 
 
 @blp.route("/<int:invitation_id>/qr.png", methods=["GET"])
-@blp.response(200, description="A PNG QR code", content_type="image/png")
 @login_required
+@blp.response(200, description="A PNG QR code", content_type="image/png")
 def qr_png(invitation_id: int):
     """The invitation as a QR code that the join page scans."""
     png = service.invitation_qr_png(current_user(), invitation_id)
@@ -67,9 +67,9 @@ def qr_png(invitation_id: int):
 
 
 @blp.route("/redeem", methods=["POST"])
+@login_required
 @blp.arguments(RedeemRequest)
 @blp.response(201, RedeemResponse)
-@login_required
 def redeem(body):
     """Join a unit with the role of the invitation."""
     grant = service.redeem_invitation(current_user(), body["code"])

@@ -14,8 +14,8 @@ blp = Blueprint("me", __name__, url_prefix="/api/v1", description="The signed-in
 
 
 @blp.route("/me", methods=["GET"])
-@blp.response(200, MeResponse)
 @login_required
+@blp.response(200, MeResponse)
 def me():
     """The signed-in user, their grants with units, their children and capabilities."""
     user = current_user()
@@ -28,8 +28,8 @@ def me():
 
 
 @blp.route("/roles", methods=["GET"])
-@blp.response(200, RolesResponse)
 @login_required
+@blp.response(200, RolesResponse)
 def roles():
     """Every role, with the unit kinds where it may be held."""
     return {
@@ -39,6 +39,7 @@ def roles():
                 "name": role.name,
                 "unit_kinds": list(role.unit_kinds),
                 "needs_class": role.needs_class,
+                "is_admin": role.is_admin,
             }
             for role in ROLES.values()
         ]

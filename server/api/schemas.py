@@ -82,6 +82,7 @@ class RoleSchema(ma.Schema):
     name = ma.fields.String()
     unit_kinds = ma.fields.List(ma.fields.String())
     needs_class = ma.fields.Boolean()
+    is_admin = ma.fields.Boolean(metadata={"description": "May invite people and manage units"})
 
 
 class RolesResponse(ma.Schema):
@@ -90,6 +91,10 @@ class RolesResponse(ma.Schema):
 
 class UnitListQuery(ma.Schema):
     parent_id = ma.fields.Integer(validate=validate.Range(min=1))
+    administered = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "Top level: only the units the caller administers"},
+    )
 
 
 class UnitsResponse(ma.Schema):

@@ -14,26 +14,27 @@ blp = Blueprint("units", __name__, url_prefix="/api/v1/units", description="Unit
 
 
 @blp.route("", methods=["GET"])
+@login_required
 @blp.arguments(UnitListQuery, location="query")
 @blp.response(200, UnitsResponse)
-@login_required
 def list_units(query):
-    """The caller's top units, or the children of ``parent_id`` (which must be in scope)."""
-    units = visible_children(current_user(), query.get("parent_id"))
+    """The caller's top units (``administered``: only those it administers), or the children
+    of ``parent_id`` (which must be in scope)."""
+    units = visible_children(current_user(), query.get("parent_id"), query["administered"])
     return {"units": [unit_dict(unit) for unit in units]}
 
 
 @blp.route("/<int:unit_id>", methods=["GET"])
-@blp.response(200, UnitSchema)
 @login_required
+@blp.response(200, UnitSchema)
 def get_unit(unit_id: int):
     """One unit in scope."""
     return unit_dict(require_unit_visible(current_user(), unit_id))
 
 
 @blp.route("/<int:unit_id>/classes", methods=["GET"])
-@blp.response(200, ClassesResponse)
 @login_required
+@blp.response(200, ClassesResponse)
 def list_classes(unit_id: int):
     """A school's classes; class codes only for the school's own staff."""
     classes, show_codes = classes_of(current_user(), unit_id)

@@ -39,3 +39,43 @@ def import_command(file: Path) -> None:
         f"imported {file.name}: {report.units_created} units created, "
         f"{report.units_updated} updated, {report.classes_created} classes created"
     )
+
+
+def _pair(text: str) -> tuple[float, float]:
+    """Parse ``lat,lng``."""
+    try:
+        lat, lng = (float(part) for part in text.split(","))
+    except ValueError as exc:
+        raise click.BadParameter(f"expected LAT,LNG, got {text!r}") from exc
+    return lat, lng
+
+
+@group.command("set-campus")
+@click.argument("code")
+@click.option(
+    "--system",
+    type=click.Choice(["wgs84", "gcj02"]),
+    required=True,
+    help="The coordinate system the points were taken in.",
+)
+@click.option("--center", help="LAT,LNG of the campus centre (with --radius).")
+@click.option("--radius", type=float, help="Campus radius in metres (with --center).")
+@click.option("--polygon", help="Vertices as LAT,LNG;LAT,LNG;... (instead of centre/radius).")
+def set_campus_command(code: str, system: str, center, radius, polygon) -> None:
+    """Set a school's campus boundary, used to flag reports made off campus."""
+    from sqlalchemy import select
+
+    from server.models import Unit
+    from server.services.units import set_campus
+
+    school = db.session.scalars(select(Unit).where(Unit.code == code)).first()
+    if school is None:
+        raise click.ClickException(f"no unit has the code {code}")
+    points = [_pair(p) for p in polygon.split(";") if p.strip()] if polygon else None
+    try:
+        set_campus(school, system, _pair(center) if center else None, radius, points)
+    except ValueError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"campus of {school.name} set ({system})")

@@ -57,7 +57,7 @@ class Area(db.Model):
     name: Mapped[str] = mapped_column(String(100))
 
     focus_problems: Mapped[list[FocusProblem]] = relationship(
-        order_by="FocusProblem.seq", cascade="all, delete-orphan"
+        order_by="FocusProblem.seq", cascade="all, delete-orphan", back_populates="area"
     )
 
 
@@ -72,3 +72,5 @@ class FocusProblem(db.Model):
     seq: Mapped[int]
     code: Mapped[str] = mapped_column(String(60))
     name: Mapped[str] = mapped_column(String(200))
+
+    area: Mapped[Area] = relationship(back_populates="focus_problems")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
@@ -25,6 +26,13 @@ class Unit(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     path: Mapped[str] = mapped_column(String(255), index=True, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The campus boundary of a school: a polygon of [lat, lng] vertices, or a centre and a
+    # radius, in the coordinate system it was drawn in (never mixed with another system).
+    campus_coord_system: Mapped[str | None] = mapped_column(String(10))
+    campus_polygon: Mapped[list[Any] | None] = mapped_column(JSON)
+    campus_center_lat: Mapped[float | None]
+    campus_center_lng: Mapped[float | None]
+    campus_radius_m: Mapped[float | None]
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id])
     classes: Mapped[list[SchoolClass]] = relationship(
@@ -34,6 +42,11 @@ class Unit(db.Model):
     def contains(self, other: Unit) -> bool:
         """True when ``other`` is this unit or lies below it."""
         return other.path.startswith(self.path)
+
+    def ancestor_ids(self) -> list[int]:
+        """The ids above this unit, nearest first (read from the path, no queries)."""
+        ids = [int(part) for part in self.path.strip("/").split("/") if part]
+        return list(reversed(ids[:-1]))
 
     def __repr__(self) -> str:
         return f"<Unit {self.code} {self.name}>"

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Child, ParentLink, RoleGrant, Unit, User
-from server.services.units import add_class, add_unit
+from server.services.units import add_class, add_unit, set_campus
 
 BUREAU_CODE = "YQ000"
 DEMO_UNITS = [
@@ -21,6 +21,14 @@ DEMO_UNITS = [
     ("YQ202", "栏杆镇育才学校", "school", "private", "YQ200"),
     ("YQ301", "埇桥区城区实验小学", "school", "public", BUREAU_CODE),
 ]
+# Campus centres (GCJ-02, as a phone map shows them) and radii in metres.
+DEMO_CAMPUSES = {
+    "YQ101": (33.7712, 116.9593, 200),
+    "YQ102": (33.7650, 116.9520, 120),
+    "YQ201": (33.5702, 117.0830, 180),
+    "YQ202": (33.5650, 117.0900, 150),
+    "YQ301": (33.6400, 116.9800, 220),
+}
 SCHOOL_CLASSES = [("一年级", "一年级1班"), ("一年级", "一年级2班"), ("三年级", "三年级1班")]
 KINDERGARTEN_CLASSES = [("小班", "小一班"), ("中班", "中一班")]
 # role, unit code, display name
@@ -52,6 +60,9 @@ def seed_demo() -> bool:
     units: dict[str, Unit] = {}
     for code, name, kind, ownership, parent in DEMO_UNITS:
         units[code] = add_unit(code, name, kind, ownership, units.get(parent) if parent else None)
+        if code in DEMO_CAMPUSES:
+            lat, lng, radius = DEMO_CAMPUSES[code]
+            set_campus(units[code], "gcj02", center=(lat, lng), radius_m=radius)
         if kind in {"school", "kindergarten"}:
             plan = KINDERGARTEN_CLASSES if kind == "kindergarten" else SCHOOL_CLASSES
             for grade, class_name in plan:

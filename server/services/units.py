@@ -6,10 +6,11 @@ from sqlalchemy import select
 
 from server.errors import ApiError
 from server.extensions import db
+from server.geo import COORD_SYSTEMS, Position
 from server.models import SchoolClass, Unit, User
 from server.roles import ALLOWED_PARENTS, SCHOOL_KINDS
 from server.services.codes import new_code
-from server.services.scope import require_unit_visible, staff_grants, top_units
+from server.services.scope import admin_grants, require_unit_visible, staff_grants, top_units
 
 CLASS_CODE_LENGTH = 6
 
@@ -40,10 +41,10 @@ def add_class(school: Unit, name: str, grade: str) -> SchoolClass:
     raise RuntimeError("could not draw a free class code")
 
 
-def visible_children(user: User, parent_id: int | None) -> list[Unit]:
-    """The caller's top units, or the direct children of a unit in scope."""
+def visible_children(user: User, parent_id: int | None, administered: bool = False) -> list[Unit]:
+    """The caller's top units (optionally only administered ones), or a unit's children."""
     if parent_id is None:
-        return top_units(staff_grants(user))
+        return top_units(admin_grants(user) if administered else staff_grants(user))
     parent = require_unit_visible(user, parent_id)
     query = select(Unit).where(Unit.parent_id == parent.id).order_by(Unit.kind, Unit.name)
     return list(db.session.scalars(query))
@@ -60,3 +61,34 @@ def classes_of(user: User, unit_id: int) -> tuple[list[SchoolClass], bool]:
         raise ApiError(409, "not_a_school", "Only schools and kindergartens have classes.")
     show_codes = any(grant.unit_id == unit.id for grant in staff_grants(user))
     return list(unit.classes), show_codes
+
+
+def set_campus(
+    school: Unit,
+    system: str,
+    center: tuple[float, float] | None = None,
+    radius_m: float | None = None,
+    polygon: list[tuple[float, float]] | None = None,
+) -> None:
+    """Set a school's campus boundary: a polygon, or a centre and radius (the caller commits)."""
+    if school.kind not in SCHOOL_KINDS:
+        raise ValueError("only schools and kindergartens have a campus")
+    if system not in COORD_SYSTEMS:
+        raise ValueError(f"unknown coordinate system {system!r}")
+    if polygon is not None:
+        if len(polygon) < 3:
+            raise ValueError("a campus polygon needs at least 3 points")
+        for lat, lng in polygon:
+            Position(lat, lng, system)  # validates the ranges
+        school.campus_polygon = [[lat, lng] for lat, lng in polygon]
+        school.campus_center_lat = school.campus_center_lng = school.campus_radius_m = None
+    elif center is not None and radius_m is not None:
+        Position(center[0], center[1], system)
+        if not 10 <= radius_m <= 5000:
+            raise ValueError("a campus radius is between 10 and 5000 metres")
+        school.campus_center_lat, school.campus_center_lng = center
+        school.campus_radius_m = radius_m
+        school.campus_polygon = None
+    else:
+        raise ValueError("give a polygon, or a centre and a radius")
+    school.campus_coord_system = system

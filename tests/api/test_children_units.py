@@ -101,3 +101,21 @@ def test_roles_list(demo, client, login):
     by_code = {r["code"]: r for r in roles}
     assert by_code["class_teacher"]["needs_class"] is True
     assert by_code["supervisor"]["unit_kinds"] == ["center_school", "school_group"]
+
+
+def test_administered_units_only(demo, client, login):
+    from tests.hazards.conftest import grant_role
+
+    headers = login("two-hats")
+    grant_role("two-hats", "teacher", "YQ201")
+    grant_role("two-hats", "school_admin", "YQ101")
+    everything = client.get("/api/v1/units", headers=headers).get_json()["units"]
+    assert sorted(u["code"] for u in everything) == ["YQ101", "YQ201"]
+    admin = client.get("/api/v1/units?administered=true", headers=headers).get_json()["units"]
+    assert [u["code"] for u in admin] == ["YQ101"]
+    roles = client.get("/api/v1/roles", headers=headers).get_json()["roles"]
+    assert {r["code"] for r in roles if r["is_admin"]} == {
+        "bureau_admin",
+        "supervisor",
+        "school_admin",
+    }

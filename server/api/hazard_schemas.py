@@ -1,0 +1,208 @@
+"""Schemas of the hazard and photo endpoints."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from server.geo import COORD_SYSTEMS
+from server.models.hazards import SEVERITIES, STATUSES
+
+_LAT = validate.Range(min=-90, max=90)
+_LNG = validate.Range(min=-180, max=180)
+
+
+def _distinct(ids: list[int]) -> None:
+    """Refuse a photo listed twice."""
+    if len(set(ids)) != len(ids):
+        raise ma.ValidationError("A photo is listed twice.")
+
+
+_PHOTO_IDS = [validate.Length(min=1, max=9, error="Attach 1 to 9 photos."), _distinct]
+
+
+class PositionFields(ma.Schema):
+    """A phone position as ``wx.getLocation`` gives it, with its coordinate system."""
+
+    lat = ma.fields.Float(required=True, validate=_LAT, allow_nan=False)
+    lng = ma.fields.Float(required=True, validate=_LNG, allow_nan=False)
+    accuracy = ma.fields.Float(
+        required=True,
+        validate=validate.Range(min=0, max=10000, min_inclusive=False),
+        metadata={"description": "Horizontal accuracy in metres"},
+    )
+    coord_system = ma.fields.String(required=True, validate=validate.OneOf(COORD_SYSTEMS))
+
+
+class PhotoUploadForm(ma.Schema):
+    file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class PhotoSchema(ma.Schema):
+    id = ma.fields.Integer()
+    width = ma.fields.Integer()
+    height = ma.fields.Integer()
+    taken_at = ma.fields.DateTime(allow_none=True)
+    has_gps = ma.fields.Boolean()
+    url = ma.fields.String()
+    thumb_url = ma.fields.String()
+    stage = ma.fields.String(metadata={"description": "before (report) or after (fix)"})
+
+
+class HazardCreate(PositionFields):
+    client_uuid = ma.fields.UUID(required=True)
+    school_id = ma.fields.Integer(load_default=None, allow_none=True)
+    focus_problem = ma.fields.String(required=True, validate=validate.Length(min=1, max=60))
+    description = ma.fields.String(required=True, validate=validate.Length(min=2, max=1000))
+    severity = ma.fields.String(required=True, validate=validate.OneOf(SEVERITIES))
+    photo_ids = ma.fields.List(ma.fields.Integer(), required=True, validate=_PHOTO_IDS)
+
+
+class RefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class CodeRefSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+
+
+class UserRefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    display_name = ma.fields.String(allow_none=True)
+
+
+class PositionSchema(ma.Schema):
+    lat = ma.fields.Float()
+    lng = ma.fields.Float()
+    accuracy = ma.fields.Float()
+    coord_system = ma.fields.String()
+
+
+class PlanSchema(ma.Schema):
+    responsible_person = ma.fields.String(allow_none=True)
+    responsible_user_id = ma.fields.Integer(allow_none=True)
+    deadline = ma.fields.Date(allow_none=True)
+    measures = ma.fields.String(allow_none=True)
+    funds_yuan = ma.fields.Decimal(as_string=True, allow_none=True)
+    contingency = ma.fields.String(allow_none=True)
+
+
+class HazardSummary(ma.Schema):
+    id = ma.fields.Integer()
+    client_uuid = ma.fields.String()
+    school = ma.fields.Nested(RefSchema)
+    area = ma.fields.Nested(CodeRefSchema)
+    focus_problem = ma.fields.Nested(CodeRefSchema)
+    description = ma.fields.String()
+    severity = ma.fields.String()
+    status = ma.fields.String()
+    overdue = ma.fields.Boolean()
+    escalation_level = ma.fields.Integer()
+    position = ma.fields.Nested(PositionSchema)
+    inside_campus = ma.fields.Boolean(allow_none=True)
+    reported_at = ma.fields.DateTime()
+    reporter = ma.fields.Nested(UserRefSchema)
+    deadline = ma.fields.Date(allow_none=True)
+    responsible_person = ma.fields.String(allow_none=True)
+    duplicate_of_id = ma.fields.Integer(allow_none=True)
+    thumb_url = ma.fields.String(allow_none=True)
+
+
+class HazardDetail(HazardSummary):
+    plan = ma.fields.Nested(PlanSchema)
+    photos = ma.fields.List(ma.fields.Nested(PhotoSchema))
+    fix_note = ma.fields.String(allow_none=True)
+    closed_at = ma.fields.DateTime(allow_none=True)
+    allowed_actions = ma.fields.List(ma.fields.String())
+
+
+class HazardListQuery(ma.Schema):
+    school_id = ma.fields.Integer(validate=validate.Range(min=1))
+    area = ma.fields.String(validate=validate.Length(max=40))
+    focus_problem = ma.fields.String(validate=validate.Length(max=60))
+    status = ma.fields.String(validate=validate.OneOf(STATUSES))
+    severity = ma.fields.String(validate=validate.OneOf(SEVERITIES))
+    overdue = ma.fields.Boolean()
+    reporter_id = ma.fields.Integer(validate=validate.Range(min=1))
+    reported_from = ma.fields.Date()
+    reported_to = ma.fields.Date()
+    cursor = ma.fields.String(validate=validate.Length(max=40))
+    limit = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class HazardPage(ma.Schema):
+    hazards = ma.fields.List(ma.fields.Nested(HazardSummary))
+    next_cursor = ma.fields.String(allow_none=True)
+
+
+class NearbyQuery(PositionFields):
+    focus_problem = ma.fields.String(required=True, validate=validate.Length(min=1, max=60))
+    accuracy = ma.fields.Float(load_default=None, allow_none=True)
+
+
+class NearbyHazard(HazardSummary):
+    distance_m = ma.fields.Float()
+
+
+class NearbyResponse(ma.Schema):
+    hazards = ma.fields.List(ma.fields.Nested(NearbyHazard))
+
+
+class PlanRequest(ma.Schema):
+    responsible_person = ma.fields.String(required=True, validate=validate.Length(min=1, max=50))
+    responsible_user_id = ma.fields.Integer(load_default=None, allow_none=True)
+    deadline = ma.fields.Date(required=True)
+    measures = ma.fields.String(required=True, validate=validate.Length(min=2, max=2000))
+    funds_yuan = ma.fields.Decimal(
+        required=True,
+        places=2,
+        as_string=True,
+        validate=validate.Range(min=0, max=100_000_000),
+        allow_nan=False,
+    )
+    contingency = ma.fields.String(required=True, validate=validate.Length(min=2, max=2000))
+
+
+class OriginRequest(ma.Schema):
+    """Where the phone was when the action was taken (optional, recorded in the history)."""
+
+    position = ma.fields.Nested(PositionFields, load_default=None, allow_none=True)
+
+
+class FixRequest(PositionFields):
+    photo_ids = ma.fields.List(ma.fields.Integer(), required=True, validate=_PHOTO_IDS)
+    note = ma.fields.String(required=True, validate=validate.Length(min=2, max=1000))
+
+
+class VerifyRequest(OriginRequest):
+    note = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class RejectRequest(OriginRequest):
+    reason = ma.fields.String(required=True, validate=validate.Length(min=2, max=500))
+
+
+class DuplicateRequest(OriginRequest):
+    original_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class EventSchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    actor = ma.fields.Nested(UserRefSchema, allow_none=True)
+    from_status = ma.fields.String(allow_none=True)
+    to_status = ma.fields.String(allow_none=True)
+    changes = ma.fields.Dict()
+    note = ma.fields.String(allow_none=True)
+    position = ma.fields.Nested(PositionSchema, allow_none=True)
+    created_at = ma.fields.DateTime()
+
+
+class EventsResponse(ma.Schema):
+    events = ma.fields.List(ma.fields.Nested(EventSchema))
+
+
+class SchoolsResponse(ma.Schema):
+    schools = ma.fields.List(ma.fields.Nested(RefSchema))

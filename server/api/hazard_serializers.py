@@ -1,0 +1,145 @@
+"""Hazards, photos and events as the client sees them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from server.geo import Position, to_geojson_point
+from server.models import Hazard, HazardEvent, Photo, User
+from server.models.hazards import FIX_SUBMITTED, PLANNED, RECTIFYING, REPORTED
+from server.services.escalation import is_overdue
+from server.services.hazard_access import (
+    can_sign_off,
+    can_work_on,
+    is_school_manager,
+    is_supervisor_of,
+)
+from server.services.photos import photo_urls
+
+
+def photo_dict(photo: Photo, stage: str | None = None) -> dict[str, Any]:
+    """A photo with short-lived URLs (callers checked the viewer's scope)."""
+    return {
+        "id": photo.id,
+        "width": photo.width,
+        "height": photo.height,
+        "taken_at": photo.taken_at,
+        "has_gps": photo.exif_lat is not None,
+        "stage": stage,
+        **photo_urls(photo),
+    }
+
+
+def _user_ref(user: User | None) -> dict[str, Any] | None:
+    return None if user is None else {"id": user.id, "display_name": user.display_name}
+
+
+def hazard_summary(hazard: Hazard, today: date) -> dict[str, Any]:
+    """The list view of a hazard."""
+    focus = hazard.focus_problem
+    first = next((p for p in hazard.photos if p.stage == "before"), None)
+    return {
+        "id": hazard.id,
+        "client_uuid": hazard.client_uuid,
+        "school": {"id": hazard.school.id, "name": hazard.school.name},
+        "area": {"code": focus.area.code, "name": focus.area.name},
+        "focus_problem": {"code": focus.code, "name": focus.name},
+        "description": hazard.description,
+        "severity": hazard.severity,
+        "status": hazard.status,
+        "overdue": is_overdue(hazard, today),
+        "escalation_level": hazard.escalation_level,
+        "position": {
+            "lat": hazard.lat,
+            "lng": hazard.lng,
+            "accuracy": hazard.accuracy_m,
+            "coord_system": hazard.coord_system,
+        },
+        "inside_campus": hazard.inside_campus,
+        "reported_at": hazard.reported_at,
+        "reporter": _user_ref(hazard.reporter),
+        "deadline": hazard.deadline,
+        "responsible_person": hazard.responsible_person,
+        "duplicate_of_id": hazard.duplicate_of_id,
+        "thumb_url": photo_urls(first.photo)["thumb_url"] if first else None,
+    }
+
+
+def allowed_actions(user: User, hazard: Hazard) -> list[str]:
+    """What this user may do next (the phone shows only these buttons)."""
+    if hazard.duplicate_of_id is not None:
+        return []
+    actions = []
+    if hazard.status in (REPORTED, PLANNED) and is_school_manager(user, hazard.school):
+        actions.append("plan")
+    if hazard.status == PLANNED and can_work_on(user, hazard):
+        actions.append("start")
+    if hazard.status == RECTIFYING and can_work_on(user, hazard):
+        actions.append("fix")
+    if hazard.status == FIX_SUBMITTED and can_sign_off(user, hazard):
+        actions += ["verify", "reject"]
+    if hazard.status != "verified" and is_supervisor_of(user, hazard.school):
+        actions.append("duplicate")
+    return actions
+
+
+def hazard_detail(hazard: Hazard, user: User, today: date) -> dict[str, Any]:
+    """The full hazard: plan, photos before and after, and what the viewer may do."""
+    return {
+        **hazard_summary(hazard, today),
+        "plan": {
+            "responsible_person": hazard.responsible_person,
+            "responsible_user_id": hazard.responsible_user_id,
+            "deadline": hazard.deadline,
+            "measures": hazard.measures,
+            "funds_yuan": hazard.funds_yuan,
+            "contingency": hazard.contingency,
+        },
+        "photos": [photo_dict(link.photo, link.stage) for link in hazard.photos],
+        "fix_note": hazard.fix_note,
+        "closed_at": hazard.closed_at,
+        "allowed_actions": allowed_actions(user, hazard),
+    }
+
+
+def event_dict(event: HazardEvent) -> dict[str, Any]:
+    """One entry of the history."""
+    position = None
+    if event.lat is not None:
+        position = {
+            "lat": event.lat,
+            "lng": event.lng,
+            "accuracy": None,
+            "coord_system": event.coord_system,
+        }
+    return {
+        "id": event.id,
+        "kind": event.kind,
+        "actor": _user_ref(event.actor),
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "changes": event.changes,
+        "note": event.note,
+        "position": position,
+        "created_at": event.created_at,
+    }
+
+
+def hazard_feature(hazard: Hazard, today: date) -> dict[str, Any]:
+    """A GeoJSON feature, in WGS-84 as GIS tools expect."""
+    point = to_geojson_point(Position(hazard.lat, hazard.lng, hazard.coord_system))
+    return {
+        "type": "Feature",
+        "id": hazard.id,
+        "geometry": point,
+        "properties": {
+            "school": hazard.school.name,
+            "area": hazard.focus_problem.area.code,
+            "focus_problem": hazard.focus_problem.code,
+            "severity": hazard.severity,
+            "status": hazard.status,
+            "overdue": is_overdue(hazard, today),
+            "reported_at": hazard.reported_at.isoformat(),
+        },
+    }

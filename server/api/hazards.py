@@ -1,0 +1,169 @@
+"""Hazard reports, lists, the map, duplicates hints, and the rectification steps."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_smorest import Blueprint
+
+from server.api import hazard_schemas as schemas
+from server.api.hazard_serializers import (
+    event_dict,
+    hazard_detail,
+    hazard_feature,
+    hazard_summary,
+)
+from server.auth import current_user, login_required
+from server.clock import local_today
+from server.geo import Position
+from server.services import hazard_queries, rectification
+from server.services.hazard_access import reportable_schools, require_view
+from server.services.hazard_reports import create_report, nearby_open
+
+blp = Blueprint("hazards", __name__, url_prefix="/api/v1/hazards", description="Hazards")
+
+
+def _origin(position: dict | None) -> dict:
+    """Where an action came from: the client's IP and, when sent, the phone's position."""
+    place = None
+    if position:
+        place = Position(position["lat"], position["lng"], position["coord_system"])
+    return {"ip": request.remote_addr, "position": place}
+
+
+def _detail(hazard):
+    return hazard_detail(hazard, current_user(), local_today())
+
+
+@blp.route("", methods=["POST"])
+@login_required
+@blp.arguments(schemas.HazardCreate)
+@blp.response(201, schemas.HazardDetail)
+@blp.alt_response(200, schema=schemas.HazardDetail, description="A retry of the same report")
+@blp.alt_response(409, description="The UUID was used for a different report")
+def report(body):
+    """Report a hazard with 1-9 uploaded photos; the phone's UUID makes retries safe."""
+    body["client_uuid"] = str(body["client_uuid"])
+    hazard, created = create_report(current_user(), body, request.remote_addr)
+    return _detail(hazard), 201 if created else 200
+
+
+@blp.route("", methods=["GET"])
+@login_required
+@blp.arguments(schemas.HazardListQuery, location="query")
+@blp.response(200, schemas.HazardPage)
+def list_hazards(query):
+    """Hazards in scope, newest first, filtered, one page at a time."""
+    rows, next_cursor = hazard_queries.page(current_user(), query)
+    today = local_today()
+    return {"hazards": [hazard_summary(h, today) for h in rows], "next_cursor": next_cursor}
+
+
+@blp.route("/geojson", methods=["GET"])
+@login_required
+@blp.arguments(schemas.HazardListQuery, location="query")
+@blp.response(
+    200, description="A GeoJSON FeatureCollection in WGS-84", content_type="application/geo+json"
+)
+def geojson(query):
+    """Hazards in scope as GeoJSON for maps and GIS tools (coordinates in WGS-84)."""
+    today = local_today()
+    features = [hazard_feature(h, today) for h in hazard_queries.for_map(current_user(), query)]
+    return {"type": "FeatureCollection", "features": features}
+
+
+@blp.route("/nearby", methods=["GET"])
+@login_required
+@blp.arguments(schemas.NearbyQuery, location="query")
+@blp.response(200, schemas.NearbyResponse)
+def nearby(query):
+    """Open hazards of the same focus problem within 50 m: possible duplicates."""
+    position = Position(query["lat"], query["lng"], query["coord_system"])
+    today = local_today()
+    found = nearby_open(current_user(), query["focus_problem"], position)
+    return {"hazards": [{**hazard_summary(h, today), "distance_m": round(d, 1)} for h, d in found]}
+
+
+@blp.route("/schools", methods=["GET"])
+@login_required
+@blp.response(200, schemas.SchoolsResponse)
+def schools():
+    """The schools the caller may report at (to choose one when there are several)."""
+    return {"schools": [{"id": s.id, "name": s.name} for s in reportable_schools(current_user())]}
+
+
+@blp.route("/<int:hazard_id>", methods=["GET"])
+@login_required
+@blp.response(200, schemas.HazardDetail)
+def get_hazard(hazard_id: int):
+    """One hazard with its plan, photos and the actions open to the caller."""
+    return _detail(require_view(current_user(), hazard_id))
+
+
+@blp.route("/<int:hazard_id>/events", methods=["GET"])
+@login_required
+@blp.response(200, schemas.EventsResponse)
+def events(hazard_id: int):
+    """The hazard's history: who, when, what changed, from where."""
+    hazard = require_view(current_user(), hazard_id)
+    return {"events": [event_dict(e) for e in hazard_queries.events_of(hazard)]}
+
+
+@blp.route("/<int:hazard_id>/plan", methods=["POST"])
+@login_required
+@blp.arguments(schemas.PlanRequest)
+@blp.response(200, schemas.HazardDetail)
+def plan(body, hazard_id: int):
+    """Assign the rectification plan: person, deadline, measures, funds, contingency."""
+    origin = _origin(None)
+    return _detail(rectification.assign_plan(current_user(), hazard_id, body, origin))
+
+
+@blp.route("/<int:hazard_id>/start", methods=["POST"])
+@login_required
+@blp.arguments(schemas.OriginRequest)
+@blp.response(200, schemas.HazardDetail)
+def start(body, hazard_id: int):
+    """Rectification has begun."""
+    origin = _origin(body.get("position"))
+    return _detail(rectification.start_work(current_user(), hazard_id, origin))
+
+
+@blp.route("/<int:hazard_id>/fix", methods=["POST"])
+@login_required
+@blp.arguments(schemas.FixRequest)
+@blp.response(200, schemas.HazardDetail)
+def fix(body, hazard_id: int):
+    """Submit the fix with after-photos, from the hazard's place."""
+    origin = _origin(body)
+    return _detail(rectification.submit_fix(current_user(), hazard_id, body, origin))
+
+
+@blp.route("/<int:hazard_id>/verify", methods=["POST"])
+@login_required
+@blp.arguments(schemas.VerifyRequest)
+@blp.response(200, schemas.HazardDetail)
+def verify(body, hazard_id: int):
+    """Accept the fix (a major hazard needs the supervisor or the bureau)."""
+    origin = _origin(body.get("position"))
+    return _detail(rectification.verify(current_user(), hazard_id, body["note"], origin))
+
+
+@blp.route("/<int:hazard_id>/reject", methods=["POST"])
+@login_required
+@blp.arguments(schemas.RejectRequest)
+@blp.response(200, schemas.HazardDetail)
+def reject(body, hazard_id: int):
+    """Send the fix back with a reason."""
+    origin = _origin(body.get("position"))
+    return _detail(rectification.reject(current_user(), hazard_id, body["reason"], origin))
+
+
+@blp.route("/<int:hazard_id>/duplicate", methods=["POST"])
+@login_required
+@blp.arguments(schemas.DuplicateRequest)
+@blp.response(200, schemas.HazardDetail)
+def duplicate(body, hazard_id: int):
+    """Mark this hazard as a duplicate of an earlier one."""
+    origin = _origin(body.get("position"))
+    user = current_user()
+    return _detail(rectification.mark_duplicate(user, hazard_id, body["original_id"], origin))

@@ -1,0 +1,125 @@
+"""Overdue hazards escalate: the school first, then its supervisor, then the bureau.
+
+A hazard is overdue when its plan's deadline has passed and the fix has not been submitted. The
+periodic job raises each overdue hazard one level at a time, writing an ``escalated`` event and an
+inbox notification for every recipient in the same transaction (the notifications issue pushes
+them to WeChat from there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from server.clock import local_today
+from server.extensions import db
+from server.models import Hazard, HazardEvent, Notification, RoleGrant, Unit
+from server.models.hazards import PLANNED, RECTIFYING
+from server.roles import ROLES
+
+OVERDUE_STATUSES = (PLANNED, RECTIFYING)
+LEVEL_NAMES = {1: "学校", 2: "中心校/集团校", 3: "教育局"}
+
+
+@dataclass(frozen=True)
+class EscalationPolicy:
+    """Days past the deadline at which each level is reached."""
+
+    school_days: int = 0
+    supervisor_days: int = 3
+    bureau_days: int = 7
+
+    def level_for(self, days_overdue: int) -> int:
+        """The escalation level a hazard this many days overdue should be at."""
+        if days_overdue >= self.bureau_days:
+            return 3
+        if days_overdue >= self.supervisor_days:
+            return 2
+        return 1 if days_overdue > self.school_days else 0
+
+
+def is_overdue(hazard: Hazard, today: date) -> bool:
+    """Past its deadline and still being worked on."""
+    return (
+        hazard.deadline is not None
+        and hazard.deadline < today
+        and hazard.status in OVERDUE_STATUSES
+        and hazard.duplicate_of_id is None
+    )
+
+
+def _admins_at(unit_ids: list[int]) -> set[int]:
+    """Users holding an admin role at any of these units."""
+    if not unit_ids:
+        return set()
+    grants = db.session.scalars(select(RoleGrant).where(RoleGrant.unit_id.in_(unit_ids)))
+    return {g.user_id for g in grants if ROLES[g.role].is_admin}
+
+
+def recipients(hazard: Hazard, level: int) -> set[int]:
+    """Who hears of an escalation at ``level``: the school's managers and the responsible user;
+    then the admins of the unit above; then the bureau's (the top of the path)."""
+    school: Unit = hazard.school
+    ancestors = school.ancestor_ids()
+    if level == 1:
+        users = _admins_at([school.id])
+        if hazard.responsible_user_id:
+            users.add(hazard.responsible_user_id)
+        return users
+    if level == 2:
+        return _admins_at(ancestors[:1])
+    return _admins_at(ancestors[-1:])
+
+
+def escalate_overdue(today: date | None = None, policy: EscalationPolicy | None = None) -> int:
+    """Raise every overdue hazard to the level its lateness calls for; returns how many moved."""
+    today = today or local_today()
+    policy = policy or EscalationPolicy()
+    moved = 0
+    query = select(Hazard).where(
+        Hazard.deadline < today,
+        Hazard.status.in_(OVERDUE_STATUSES),
+        Hazard.duplicate_of_id.is_(None),
+        Hazard.escalation_level < 3,
+    )
+    for hazard in db.session.scalars(query).all():
+        target = policy.level_for((today - hazard.deadline).days)
+        if hazard.escalation_level >= target:
+            continue
+        # Step through each level, so a job that missed days still notifies everyone in turn.
+        while hazard.escalation_level < target:
+            _escalate_one(hazard, hazard.escalation_level + 1, today)
+        db.session.commit()
+        moved += 1
+    return moved
+
+
+def _escalate_one(hazard: Hazard, level: int, today: date) -> None:
+    """Record one step up, with its notifications."""
+    users = recipients(hazard, level)
+    days = (today - hazard.deadline).days
+    db.session.add(
+        HazardEvent(
+            hazard_id=hazard.id,
+            actor_id=None,
+            kind="escalated",
+            from_status=hazard.status,
+            to_status=hazard.status,
+            changes={"level": level, "days_overdue": days, "recipients": sorted(users)},
+        )
+    )
+    for user_id in sorted(users):
+        db.session.add(
+            Notification(
+                user_id=user_id,
+                kind="hazard_overdue",
+                title=f"隐患整改逾期({LEVEL_NAMES[level]})",
+                body=f"{hazard.school.name}的隐患“{hazard.description[:40]}”已逾期{days}天,"
+                f"整改责任人:{hazard.responsible_person}。",
+                data={"hazard_id": hazard.id, "level": level, "days_overdue": days},
+                hazard_id=hazard.id,
+            )
+        )
+    hazard.escalation_level = level

@@ -1,0 +1,187 @@
+"""Reporting hazards: idempotent by the phone's UUID, positioned, filed under the taxonomy."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import and_, select
+from sqlalchemy.exc import IntegrityError
+
+from server.errors import ApiError
+from server.extensions import db
+from server.geo import Position, bounding_box, haversine_m, point_in_polygon, within_radius
+from server.models import (
+    Area,
+    FocusProblem,
+    Hazard,
+    HazardEvent,
+    HazardPhoto,
+    Unit,
+    User,
+)
+from server.models.hazards import OPEN_STATUSES, REPORTED
+from server.roles import SCHOOL_KINDS
+from server.services.hazard_access import can_view, reportable_schools, scope_filter
+from server.services.photos import own_photos
+
+DUPLICATE_RADIUS_M = 50.0
+# A pre-filter box must also cover the GCJ-02 offset (up to ~700 m) between stored systems.
+DATUM_SLACK_M = 1000.0
+
+
+def _digest(report: dict[str, Any], school_id: int) -> str:
+    """A fingerprint of what was reported, to tell a retry from a different report."""
+    canonical = {
+        "school_id": school_id,
+        "focus_problem": report["focus_problem"],
+        "description": report["description"].strip(),
+        "severity": report["severity"],
+        "position": [round(report[k], 7) for k in ("lat", "lng", "accuracy")],
+        "coord_system": report["coord_system"],
+        "photo_ids": report["photo_ids"],
+    }
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+
+
+def _school_for(user: User, school_id: int | None) -> Unit:
+    """The school of the report: given, or the only one the reporter covers."""
+    if school_id is None:
+        schools = reportable_schools(user)
+        if len(schools) != 1:
+            raise ApiError(
+                422,
+                "school_required",
+                "Choose the school: you cover several, or none.",
+                {"school_id": ["Required when you cover several schools."]},
+            )
+        return schools[0]
+    school = db.session.get(Unit, school_id)
+    if school is None or school.kind not in SCHOOL_KINDS or not can_view(user, school):
+        raise ApiError(404, "not_found", "No such school in your scope.")
+    return school
+
+
+def focus_problem_by_code(code: str) -> FocusProblem:
+    """A focus problem by its code, in the most recent campaign that has it."""
+    focus = db.session.scalars(
+        select(FocusProblem)
+        .join(Area, FocusProblem.area_id == Area.id)
+        .where(FocusProblem.code == code)
+        .order_by(Area.campaign_id.desc())
+    ).first()
+    if focus is None:
+        raise ApiError(
+            422, "validation_error", "Unknown focus problem.", {"focus_problem": ["Unknown code."]}
+        )
+    return focus
+
+
+def campus_check(school: Unit, position: Position) -> bool | None:
+    """Whether the position lies on campus; None when the school has no boundary."""
+    system = school.campus_coord_system
+    if system and school.campus_polygon:
+        return point_in_polygon(position, [tuple(v) for v in school.campus_polygon], system)
+    if system and school.campus_radius_m and school.campus_center_lat is not None:
+        center = Position(school.campus_center_lat, school.campus_center_lng, system)
+        return within_radius(position, center, school.campus_radius_m)
+    return None
+
+
+def _position(data: dict[str, Any]) -> Position:
+    """The reported position (ranges were validated by the schema)."""
+    return Position(data["lat"], data["lng"], data["coord_system"])
+
+
+def _existing_for_uuid(client_uuid: str, digest: str) -> Hazard | None:
+    """The report already made with this UUID; a 409 if its content differs."""
+    hazard = db.session.scalars(select(Hazard).where(Hazard.client_uuid == client_uuid)).first()
+    if hazard is not None and hazard.content_digest != digest:
+        raise ApiError(
+            409, "uuid_conflict", "This report id was already used for a different report."
+        )
+    return hazard
+
+
+def create_report(user: User, data: dict[str, Any], client_ip: str | None) -> tuple[Hazard, bool]:
+    """File a report; returns (hazard, created). A retry with the same UUID returns the first."""
+    school = _school_for(user, data.get("school_id"))
+    digest = _digest(data, school.id)
+    existing = _existing_for_uuid(data["client_uuid"], digest)
+    if existing is not None:
+        return existing, False
+    focus = focus_problem_by_code(data["focus_problem"])
+    photos = own_photos(user, data["photo_ids"])
+    position = _position(data)
+    hazard = Hazard(
+        client_uuid=data["client_uuid"],
+        content_digest=digest,
+        school_id=school.id,
+        reporter_id=user.id,
+        focus_problem_id=focus.id,
+        description=data["description"].strip(),
+        severity=data["severity"],
+        status=REPORTED,
+        lat=position.lat,
+        lng=position.lng,
+        accuracy_m=data["accuracy"],
+        coord_system=position.system,
+        inside_campus=campus_check(school, position),
+    )
+    db.session.add(hazard)
+    db.session.flush()
+    for index, photo in enumerate(photos):
+        db.session.add(
+            HazardPhoto(hazard_id=hazard.id, photo_id=photo.id, stage="before", position=index)
+        )
+    db.session.add(
+        HazardEvent(
+            hazard_id=hazard.id,
+            actor_id=user.id,
+            kind="reported",
+            to_status=REPORTED,
+            changes={
+                "severity": hazard.severity,
+                "focus_problem": focus.code,
+                "inside_campus": hazard.inside_campus,
+            },
+            client_ip=client_ip,
+            lat=position.lat,
+            lng=position.lng,
+            coord_system=position.system,
+        )
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same UUID raced in from a retry: answer with the report that won.
+        db.session.rollback()
+        winner = _existing_for_uuid(data["client_uuid"], digest)
+        if winner is None:
+            raise
+        return winner, False
+    current_app.logger.info("hazard %s reported at school %s", hazard.id, school.code)
+    return hazard, True
+
+
+def nearby_open(user: User, focus_code: str, position: Position) -> list[tuple[Hazard, float]]:
+    """Open hazards of the same focus problem within 50 m, nearest first (duplicate hints)."""
+    focus = focus_problem_by_code(focus_code)
+    min_lat, min_lng, max_lat, max_lng = bounding_box(position, DUPLICATE_RADIUS_M + DATUM_SLACK_M)
+    candidates = db.session.scalars(
+        select(Hazard).where(
+            scope_filter(user),
+            Hazard.focus_problem_id == focus.id,
+            Hazard.status.in_(OPEN_STATUSES),
+            Hazard.duplicate_of_id.is_(None),
+            and_(Hazard.lat.between(min_lat, max_lat), Hazard.lng.between(min_lng, max_lng)),
+        )
+    )
+    found = []
+    for hazard in candidates:
+        distance = haversine_m(position, Position(hazard.lat, hazard.lng, hazard.coord_system))
+        if distance <= DUPLICATE_RADIUS_M:
+            found.append((hazard, distance))
+    return sorted(found, key=lambda pair: pair[1])

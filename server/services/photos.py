@@ -1,0 +1,182 @@
+"""Photo uploads: process with Pillow, store the stripped copies, record the row — all or nothing.
+
+Object keys are made from the original's SHA-256 only (``photos/<sha>/display.jpg``), never from
+user input. Objects are written before the row is committed; if anything fails after the first
+object was written, the objects this request wrote are deleted again, so there is never a row
+without its objects nor an object without its row (the nightly sweep catches a crash in between).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from typing import BinaryIO
+
+from flask import current_app
+from sqlalchemy import delete, exists, select
+from sqlalchemy.exc import IntegrityError
+
+from server.clock import CHINA_TZ
+from server.errors import ApiError
+from server.extensions import db
+from server.models import HazardPhoto, Photo, User, utcnow
+from server.photos import PhotoLimits, PhotoRejected, ProcessedPhoto, process_photo
+from storage import ObjectStore, StorageError
+
+URL_LIFETIME = timedelta(minutes=10)
+ORPHAN_AGE = timedelta(days=1)
+
+
+def _store() -> ObjectStore:
+    """The app's object store."""
+    return current_app.extensions["store"]
+
+
+def _keys(sha256: str) -> tuple[str, str]:
+    """The display and thumbnail keys of a photo (content-addressed)."""
+    return f"photos/{sha256}/display.jpg", f"photos/{sha256}/thumb.jpg"
+
+
+def _taken_at_utc(taken_at: datetime | None) -> datetime | None:
+    """EXIF time without an offset is the camera's local time: in China, CST."""
+    if taken_at is None:
+        return None
+    if taken_at.tzinfo is None:
+        taken_at = taken_at.replace(tzinfo=CHINA_TZ)
+    return taken_at.astimezone(UTC)
+
+
+def _put_objects(processed: ProcessedPhoto) -> list[str]:
+    """Store both copies unless already there; return the keys this call wrote."""
+    store = _store()
+    written: list[str] = []
+    display_key, thumb_key = _keys(processed.sha256)
+    try:
+        for key, data in ((display_key, processed.display), (thumb_key, processed.thumb)):
+            if not store.exists(key):
+                store.put(key, io.BytesIO(data), len(data), "image/jpeg")
+                written.append(key)
+    except StorageError as exc:
+        _delete_quietly(written)
+        current_app.logger.warning("object store failed during upload: %s", exc)
+        raise ApiError(503, "storage_unavailable", "Photo storage is unavailable.") from exc
+    return written
+
+
+def _delete_quietly(keys: list[str]) -> None:
+    """Best-effort removal of objects written by a failed request."""
+    for key in keys:
+        try:
+            _store().delete(key)
+        except StorageError:
+            current_app.logger.error("could not remove orphan object %s", key)
+
+
+def upload_photo(
+    user: User, stream: BinaryIO, filename: str | None, content_type: str | None
+) -> tuple[Photo, bool]:
+    """Process and store an upload; returns the photo and whether it was new for this user."""
+    if not user.grants:
+        # Photos document hazards and fixes; only staff report those.
+        raise ApiError(403, "forbidden", "Only school and bureau staff upload photos.")
+    limits = PhotoLimits(max_bytes=current_app.config["PHOTO_MAX_BYTES"])
+    try:
+        processed = process_photo(stream, filename, content_type, limits)
+    except PhotoRejected as exc:
+        raise ApiError(exc.status, exc.code, exc.message) from exc
+    existing = db.session.scalars(
+        select(Photo).where(Photo.uploader_id == user.id, Photo.sha256 == processed.sha256)
+    ).first()
+    if existing is not None and _store_has(existing):
+        return existing, False
+    written = _put_objects(processed)
+    if existing is not None:
+        return existing, False
+    display_key, thumb_key = _keys(processed.sha256)
+    photo = Photo(
+        uploader_id=user.id,
+        sha256=processed.sha256,
+        original_format=processed.original_format,
+        original_size=processed.original_size,
+        width=processed.width,
+        height=processed.height,
+        taken_at=_taken_at_utc(processed.taken_at),
+        exif_lat=processed.gps_lat,
+        exif_lng=processed.gps_lng,
+        display_key=display_key,
+        thumb_key=thumb_key,
+    )
+    db.session.add(photo)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same user uploaded the same photo twice at once: keep the other request's row.
+        db.session.rollback()
+        photo = db.session.scalars(
+            select(Photo).where(Photo.uploader_id == user.id, Photo.sha256 == processed.sha256)
+        ).one()
+        return photo, False
+    except Exception:
+        db.session.rollback()
+        _delete_quietly(written)
+        raise
+    return photo, True
+
+
+def _store_has(photo: Photo) -> bool:
+    """True when both objects of a known photo are in the store."""
+    try:
+        return _store().exists(photo.display_key) and _store().exists(photo.thumb_key)
+    except StorageError as exc:
+        raise ApiError(503, "storage_unavailable", "Photo storage is unavailable.") from exc
+
+
+def photo_urls(photo: Photo) -> dict[str, str]:
+    """Short-lived presigned URLs; callers must have checked the viewer may see the photo."""
+    store = _store()
+    return {
+        "url": store.presigned_get_url(photo.display_key, URL_LIFETIME),
+        "thumb_url": store.presigned_get_url(photo.thumb_key, URL_LIFETIME),
+    }
+
+
+def own_photos(user: User, photo_ids: list[int]) -> list[Photo]:
+    """The user's own photos with these ids, in the given order; 422 if any is not theirs."""
+    photos = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Photo).where(Photo.id.in_(photo_ids), Photo.uploader_id == user.id)
+        )
+    }
+    missing = [pid for pid in photo_ids if pid not in photos]
+    if missing:
+        raise ApiError(
+            422,
+            "validation_error",
+            "Some photos are unknown or not yours.",
+            {"photo_ids": [f"unknown photo {pid}" for pid in missing]},
+        )
+    return [photos[pid] for pid in photo_ids]
+
+
+def sweep_orphans(now: datetime | None = None) -> int:
+    """Delete photos never attached to a hazard within a day of upload; returns how many.
+
+    An object is removed only when no other photo row shares its content.
+    """
+    cutoff = (now or utcnow()) - ORPHAN_AGE
+    attached = exists().where(HazardPhoto.photo_id == Photo.id)
+    orphans = list(
+        db.session.scalars(select(Photo).where(Photo.created_at < cutoff, ~attached).limit(1000))
+    )
+    removed = 0
+    for photo in orphans:
+        shared = db.session.scalar(
+            select(exists().where(Photo.sha256 == photo.sha256, Photo.id != photo.id))
+        )
+        db.session.execute(delete(Photo).where(Photo.id == photo.id))
+        db.session.commit()
+        if not shared:
+            _delete_quietly([photo.display_key, photo.thumb_key])
+        removed += 1
+    return removed
