@@ -150,7 +150,13 @@ class NearbyResponse(ma.Schema):
     hazards = ma.fields.List(ma.fields.Nested(NearbyHazard))
 
 
-class PlanRequest(ma.Schema):
+class OriginRequest(ma.Schema):
+    """Where the phone was when the action was taken (optional, recorded in the history)."""
+
+    position = ma.fields.Nested(PositionFields, load_default=None, allow_none=True)
+
+
+class PlanRequest(OriginRequest):
     responsible_person = ma.fields.String(required=True, validate=validate.Length(min=1, max=50))
     responsible_user_id = ma.fields.Integer(load_default=None, allow_none=True)
     deadline = ma.fields.Date(required=True)
@@ -163,12 +169,6 @@ class PlanRequest(ma.Schema):
         allow_nan=False,
     )
     contingency = ma.fields.String(required=True, validate=validate.Length(min=2, max=2000))
-
-
-class OriginRequest(ma.Schema):
-    """Where the phone was when the action was taken (optional, recorded in the history)."""
-
-    position = ma.fields.Nested(PositionFields, load_default=None, allow_none=True)
 
 
 class FixRequest(PositionFields):

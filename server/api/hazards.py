@@ -114,7 +114,7 @@ def events(hazard_id: int):
 @blp.response(200, schemas.HazardDetail)
 def plan(body, hazard_id: int):
     """Assign the rectification plan: person, deadline, measures, funds, contingency."""
-    origin = _origin(None)
+    origin = _origin(body.get("position"))
     return _detail(rectification.assign_plan(current_user(), hazard_id, body, origin))
 
 

@@ -198,3 +198,32 @@ def test_hazard_detail_hides_other_scopes(demo, client, login, report):
     stranger = login(f"o-{uuid.uuid4().hex[:6]}")
     assert client.get(f"/api/v1/hazards/{hazard['id']}", headers=stranger).status_code == 404
     assert client.get(f"/api/v1/hazards/{hazard['id']}/events", headers=stranger).status_code == 404
+
+
+def test_reporter_and_date_range_filters(demo, client, login, report):
+    from datetime import timedelta
+
+    from server.clock import local_today
+    from server.models import utcnow
+
+    teacher, guard = login("demo-teacher"), login("demo-guard")
+    mine = report(teacher)[0].get_json()["id"]
+    old = report(guard)[0].get_json()["id"]
+    db.session.get(Hazard, old).reported_at = utcnow() - timedelta(days=10)
+    db.session.commit()
+    supervisor = login("demo-supervisor")
+    reporter_id = client.get("/api/v1/me", headers=teacher).get_json()["user"]["id"]
+    by_reporter = client.get(f"/api/v1/hazards?reporter_id={reporter_id}", headers=supervisor)
+    assert [h["id"] for h in by_reporter.get_json()["hazards"]] == [mine]
+    today = local_today()
+    recent = client.get(
+        f"/api/v1/hazards?reported_from={today - timedelta(days=2)}", headers=supervisor
+    ).get_json()["hazards"]
+    assert [h["id"] for h in recent] == [mine]
+    earlier = client.get(
+        f"/api/v1/hazards?reported_to={today - timedelta(days=5)}", headers=supervisor
+    ).get_json()["hazards"]
+    assert [h["id"] for h in earlier] == [old]
+    assert (
+        client.get("/api/v1/hazards?reported_from=yesterday", headers=supervisor).status_code == 422
+    )
