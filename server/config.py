@@ -104,6 +104,15 @@ def load_settings() -> dict[str, Any]:
         # JSON bodies are small; upload routes raise their own limit per request.
         "MAX_CONTENT_LENGTH": env_int("MAX_JSON_BYTES", 64 * 1024, minimum=1024),
         "MAX_IMPORT_ROWS": env_int("MAX_IMPORT_ROWS", 20000, minimum=1),
+        "WECHAT_TEMPLATES_FILE": env_str(
+            "WECHAT_TEMPLATES_FILE",
+            str(REPO_ROOT / "server" / "data" / "subscribe_templates.json"),
+        ),
+        # A global cap on subscribe-message sends, shared by all workers through Redis.
+        "WECHAT_SEND_RATE": env_str("WECHAT_SEND_RATE", "100/second"),
+        "WECHAT_MINIPROGRAM_STATE": env_str(
+            "WECHAT_MINIPROGRAM_STATE", "formal" if production else "developer"
+        ),
         "PHOTO_MAX_BYTES": env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024, minimum=64 * 1024),
         # After-photos of a fix must be taken this close to the hazard.
         "FIX_MAX_DISTANCE_M": env_int("FIX_MAX_DISTANCE_M", 100, minimum=10),

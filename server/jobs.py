@@ -6,10 +6,12 @@ Flask app context built once per worker process.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from server.config import env_bool, load_settings
@@ -41,11 +43,22 @@ def flask_app() -> Flask:
     return create_app()
 
 
+@contextmanager
+def app_context():
+    """The caller's app context when there is one (tests run tasks in-process), else the
+    worker's own app."""
+    if has_app_context():
+        yield current_app
+    else:
+        with flask_app().app_context():
+            yield current_app
+
+
 def run_escalation() -> int:
-    """Escalate overdue hazards (inside an app context)."""
+    """Escalate overdue hazards, then hand their pushes to the sender."""
     from server.services.escalation import escalate_overdue
 
-    with flask_app().app_context():
+    with app_context():
         return escalate_overdue()
 
 
@@ -53,8 +66,49 @@ def run_photo_sweep() -> int:
     """Delete photos never attached to a report (inside an app context)."""
     from server.services.photos import sweep_orphans
 
-    with flask_app().app_context():
+    with app_context():
         return sweep_orphans()
+
+
+@huey.task(context=True)
+def send_deliveries(delivery_ids: list[int], task=None) -> dict:
+    """Send a batch of pushes; transient failures come back later with backoff."""
+    from server.services.delivery import backoff_seconds, dispatch
+
+    with app_context():
+        result = dispatch(delivery_ids)
+        if result.retry:
+            from server.extensions import db
+            from server.models import Delivery
+
+            attempts = max(db.session.get(Delivery, i).attempts for i in result.retry)
+            if huey.immediate:
+                # Tests: no clock to wait on; the caller drives retries explicitly.
+                return result.__dict__
+            send_deliveries.schedule((result.retry,), delay=backoff_seconds(attempts))
+        return result.__dict__
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+def requeue_deliveries() -> int:
+    """Every 5 minutes: deliveries whose enqueue was lost are sent; lost claims are closed."""
+    from server.services.delivery import abandon_lost_claims, stale_pending
+    from server.services.notify import enqueue_deliveries
+
+    with app_context():
+        abandon_lost_claims()
+        ids = stale_pending(timedelta(minutes=10))
+        enqueue_deliveries(ids)
+        return len(ids)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def run_due_schedules() -> int:
+    """Every minute: scheduled pushes that are due go out."""
+    from server.services.schedules import run_due
+
+    with app_context():
+        return run_due()
 
 
 @huey.periodic_task(crontab(minute="*/30"), retries=2, retry_delay=60)

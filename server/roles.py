@@ -48,20 +48,26 @@ class Role:
 
 
 # Capabilities every signed-in person has: anyone may be a parent and read the campaign.
-BASE_CAPABILITIES = frozenset({"child.bind", "campaign.view"})
+BASE_CAPABILITIES = frozenset({"child.bind", "campaign.view", "inbox.view", "notice.read"})
 _STAFF = frozenset({"unit.view", "hazard.report", "hazard.view"})
-_ADMIN = _STAFF | {"invitation.create"}
+_ADMIN = _STAFF | {"invitation.create", "notice.write", "schedule.manage"}
 
 ROLES: dict[str, Role] = {
     role.code: role
     for role in (
         Role("bureau_admin", "安全办管理员", (BUREAU,), _ADMIN, is_admin=True),
-        Role("bureau_staff", "安全办工作人员", (BUREAU,), _STAFF),
+        Role("bureau_staff", "安全办工作人员", (BUREAU,), _STAFF | {"notice.write"}),
         Role("inspector", "督查专家", (BUREAU,), _STAFF),
         Role("supervisor", "中心校/集团校督导", SUPERVISING_KINDS, _ADMIN, is_admin=True),
         Role("school_admin", "学校安全负责人", SCHOOL_KINDS, _ADMIN, is_admin=True),
         Role("teacher", "巡查教师", SCHOOL_KINDS, _STAFF),
-        Role("class_teacher", "班主任", SCHOOL_KINDS, _STAFF, needs_class=True),
+        Role(
+            "class_teacher",
+            "班主任",
+            SCHOOL_KINDS,
+            _STAFF | {"notice.completion"},
+            needs_class=True,
+        ),
         Role("guard", "保安", SCHOOL_KINDS, _STAFF),
         Role("bus_inspector", "校车检查员", SCHOOL_KINDS, _STAFF),
         Role("water_patrol", "水域巡查员", SCHOOL_KINDS, _STAFF),

@@ -10,10 +10,13 @@ from server.api import (
     children,
     hazards,
     health,
+    inbox,
     invitations,
     me,
     media,
+    notices,
     photos,
+    schedules,
     units,
 )
 
@@ -29,6 +32,9 @@ def register_blueprints(api: Api) -> None:
         campaigns,
         photos,
         hazards,
+        inbox,
+        notices,
+        schedules,
         health,
         media,
     ):

@@ -1,13 +1,15 @@
 """All models, imported here so that Alembic and the app see every table."""
 
 from server.models.campaigns import Area, Campaign, CampaignPhase, FocusProblem
-from server.models.hazards import (
-    Hazard,
-    HazardEvent,
-    HazardPhoto,
-    Notification,
-    Photo,
+from server.models.hazards import Hazard, HazardEvent, HazardPhoto, Photo
+from server.models.notices import (
+    ClassReminder,
+    Notice,
+    NoticeRecipient,
+    NoticeTarget,
+    ScheduledPush,
 )
+from server.models.notifications import Delivery, Notification, SubscriptionGrant
 from server.models.people import Child, Invitation, InvitationRedemption, ParentLink
 from server.models.types import UTCDateTime, utcnow
 from server.models.units import SchoolClass, Unit
@@ -19,17 +21,24 @@ __all__ = [
     "Campaign",
     "CampaignPhase",
     "Child",
+    "ClassReminder",
+    "Delivery",
     "FocusProblem",
     "Hazard",
     "HazardEvent",
     "HazardPhoto",
     "Invitation",
     "InvitationRedemption",
+    "Notice",
+    "NoticeRecipient",
+    "NoticeTarget",
     "Notification",
     "ParentLink",
     "Photo",
     "RoleGrant",
+    "ScheduledPush",
     "SchoolClass",
+    "SubscriptionGrant",
     "UTCDateTime",
     "Unit",
     "User",

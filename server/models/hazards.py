@@ -134,19 +134,3 @@ class HazardEvent(db.Model):
 
     hazard: Mapped[Hazard] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
-
-
-class Notification(db.Model):
-    """A message for one user's in-app inbox (escalations now; pushes build on it later)."""
-
-    __tablename__ = "notifications"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    title: Mapped[str] = mapped_column(String(100))
-    body: Mapped[str] = mapped_column(String(500))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    hazard_id: Mapped[int | None] = mapped_column(ForeignKey("hazards.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -15,9 +15,10 @@ from sqlalchemy import select
 
 from server.clock import local_today
 from server.extensions import db
-from server.models import Hazard, HazardEvent, Notification, RoleGrant, Unit
+from server.models import Hazard, HazardEvent, RoleGrant, Unit
 from server.models.hazards import PLANNED, RECTIFYING
 from server.roles import ROLES
+from server.services.notify import enqueue_deliveries, notify
 
 OVERDUE_STATUSES = (PLANNED, RECTIFYING)
 LEVEL_NAMES = {1: "学校", 2: "中心校/集团校", 3: "教育局"}
@@ -89,15 +90,17 @@ def escalate_overdue(today: date | None = None, policy: EscalationPolicy | None 
         if hazard.escalation_level >= target:
             continue
         # Step through each level, so a job that missed days still notifies everyone in turn.
+        deliveries: list[int] = []
         while hazard.escalation_level < target:
-            _escalate_one(hazard, hazard.escalation_level + 1, today)
+            deliveries += _escalate_one(hazard, hazard.escalation_level + 1, today)
         db.session.commit()
+        enqueue_deliveries(deliveries)
         moved += 1
     return moved
 
 
-def _escalate_one(hazard: Hazard, level: int, today: date) -> None:
-    """Record one step up, with its notifications."""
+def _escalate_one(hazard: Hazard, level: int, today: date) -> list[int]:
+    """Record one step up, with inbox messages and pushes; returns the pending delivery ids."""
     users = recipients(hazard, level)
     days = (today - hazard.deadline).days
     db.session.add(
@@ -110,16 +113,21 @@ def _escalate_one(hazard: Hazard, level: int, today: date) -> None:
             changes={"level": level, "days_overdue": days, "recipients": sorted(users)},
         )
     )
-    for user_id in sorted(users):
-        db.session.add(
-            Notification(
-                user_id=user_id,
-                kind="hazard_overdue",
-                title=f"隐患整改逾期({LEVEL_NAMES[level]})",
-                body=f"{hazard.school.name}的隐患“{hazard.description[:40]}”已逾期{days}天,"
-                f"整改责任人:{hazard.responsible_person}。",
-                data={"hazard_id": hazard.id, "level": level, "days_overdue": days},
-                hazard_id=hazard.id,
-            )
-        )
     hazard.escalation_level = level
+    return notify(
+        users,
+        kind="hazard_overdue",
+        title=f"隐患整改逾期({LEVEL_NAMES[level]})",
+        body=f"{hazard.school.name}的隐患“{hazard.description[:40]}”已逾期{days}天,"
+        f"整改责任人:{hazard.responsible_person}。",
+        template_key="hazard_overdue",
+        values={
+            "school": hazard.school.name,
+            "description": hazard.description,
+            "deadline": hazard.deadline.isoformat(),
+            "level": f"逾期{days}天,已通报{LEVEL_NAMES[level]}",
+            "hazard_id": hazard.id,
+        },
+        data={"hazard_id": hazard.id, "level": level, "days_overdue": days},
+        hazard_id=hazard.id,
+    )

@@ -32,7 +32,7 @@ def test_me_returns_user_grants_and_capabilities(client, login):
     headers = login("openid-bob")
     body = client.get("/api/v1/me", headers=headers).get_json()
     assert body["grants"] == [] and body["children"] == []
-    assert body["capabilities"] == ["campaign.view", "child.bind"]
+    assert body["capabilities"] == ["campaign.view", "child.bind", "inbox.view", "notice.read"]
 
 
 @pytest.mark.parametrize(

@@ -102,6 +102,8 @@ def test_periodic_tasks_are_scheduled():
     def due(hour: int, minute: int) -> set[str]:
         return {t.name for t in jobs.huey.read_periodic(datetime(2026, 5, 1, hour, minute))}
 
-    assert due(9, 30) == {"escalate_overdue_hazards"}
-    assert due(9, 17) == {"sweep_orphan_photos"}
-    assert due(9, 5) == set()
+    every_minute = {"run_due_schedules"}
+    assert due(9, 30) == every_minute | {"escalate_overdue_hazards", "requeue_deliveries"}
+    assert due(9, 17) == every_minute | {"sweep_orphan_photos"}
+    assert due(9, 5) == every_minute | {"requeue_deliveries"}
+    assert due(9, 7) == every_minute

@@ -1,0 +1,105 @@
+"""The in-app inbox and the subscribe-message grants the phone reports."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from server.api import notice_schemas as schemas
+from server.auth import current_user, login_required
+from server.models import Notification
+from server.services import inbox, subscriptions
+
+blp = Blueprint("inbox", __name__, url_prefix="/api/v1", description="Inbox and push grants")
+
+
+def message_dict(message: Notification) -> dict:
+    """One inbox message."""
+    return {
+        "id": message.id,
+        "kind": message.kind,
+        "title": message.title,
+        "body": message.body,
+        "page": message.page,
+        "data": message.data,
+        "created_at": message.created_at,
+        "read": message.read_at is not None,
+    }
+
+
+@blp.route("/inbox", methods=["GET"])
+@login_required
+@blp.arguments(schemas.InboxQuery, location="query")
+@blp.response(200, schemas.InboxPage)
+def list_messages(query):
+    """The caller's messages, newest first, with the unread count."""
+    user = current_user()
+    rows, next_before = inbox.page(
+        user, query.get("before_id"), query["limit"], query["unread_only"]
+    )
+    return {
+        "messages": [message_dict(m) for m in rows],
+        "unread_count": inbox.unread_count(user),
+        "next_before_id": next_before,
+    }
+
+
+@blp.route("/inbox/unread-count", methods=["GET"])
+@login_required
+@blp.response(200, schemas.UnreadCount)
+def unread():
+    """Just the unread count (for the badge)."""
+    return {"unread_count": inbox.unread_count(current_user())}
+
+
+@blp.route("/inbox/<int:message_id>/read", methods=["POST"])
+@login_required
+@blp.response(200, schemas.MessageSchema)
+def read(message_id: int):
+    """Mark one message read."""
+    return message_dict(inbox.mark_read(current_user(), message_id))
+
+
+@blp.route("/inbox/read-all", methods=["POST"])
+@login_required
+@blp.response(200, schemas.UnreadCount)
+def read_all():
+    """Mark every message read."""
+    inbox.mark_all_read(current_user())
+    return {"unread_count": 0}
+
+
+def _templates_payload() -> dict:
+    """Every configured template with the caller's grants."""
+    grants = subscriptions.grants_of(current_user())
+    result = []
+    for key, chosen in subscriptions.configured_templates().items():
+        grant = grants.get(chosen.template_id)
+        result.append(
+            {
+                "key": key,
+                "template_id": chosen.template_id,
+                "title": chosen.title,
+                "long_term": chosen.long_term,
+                "remaining": grant.remaining if grant else 0,
+                "granted_long_term": bool(grant and grant.long_term),
+            }
+        )
+    return {"templates": result}
+
+
+@blp.route("/subscriptions/templates", methods=["GET"])
+@login_required
+@blp.response(200, schemas.TemplatesResponse)
+def templates():
+    """The templates the phone asks grants for, with the grants the caller holds."""
+    return _templates_payload()
+
+
+@blp.route("/subscriptions", methods=["POST"])
+@login_required
+@blp.arguments(schemas.SubscriptionReport)
+@blp.response(200, schemas.TemplatesResponse)
+def report(body):
+    """Record what ``wx.requestSubscribeMessage`` answered."""
+    subscriptions.record_results(current_user(), body["results"])
+    return _templates_payload()

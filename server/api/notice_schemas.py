@@ -1,0 +1,203 @@
+"""Schemas of the inbox, subscription, notice and schedule endpoints."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from server.services.schedules import RECURRENCES
+from server.services.subscriptions import RESULTS
+
+_MD = validate.Regexp(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", error="MM-DD")
+_HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="HH:MM")
+
+
+class InboxQuery(ma.Schema):
+    before_id = ma.fields.Integer(validate=validate.Range(min=1))
+    limit = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    unread_only = ma.fields.Boolean(load_default=False)
+
+
+class MessageSchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    title = ma.fields.String()
+    body = ma.fields.String()
+    page = ma.fields.String(allow_none=True)
+    data = ma.fields.Dict()
+    created_at = ma.fields.DateTime()
+    read = ma.fields.Boolean()
+
+
+class InboxPage(ma.Schema):
+    messages = ma.fields.List(ma.fields.Nested(MessageSchema))
+    unread_count = ma.fields.Integer()
+    next_before_id = ma.fields.Integer(allow_none=True)
+
+
+class UnreadCount(ma.Schema):
+    unread_count = ma.fields.Integer()
+
+
+class SubscriptionReport(ma.Schema):
+    """What wx.requestSubscribeMessage answered: template id -> accept/reject/ban/filter."""
+
+    results = ma.fields.Dict(
+        keys=ma.fields.String(validate=validate.Length(min=1, max=64)),
+        values=ma.fields.String(validate=validate.OneOf(RESULTS)),
+        required=True,
+        validate=validate.Length(min=1, max=3),
+    )
+
+
+class TemplateSchema(ma.Schema):
+    key = ma.fields.String()
+    template_id = ma.fields.String()
+    title = ma.fields.String()
+    long_term = ma.fields.Boolean()
+    remaining = ma.fields.Integer()
+    granted_long_term = ma.fields.Boolean()
+
+
+class TemplatesResponse(ma.Schema):
+    templates = ma.fields.List(ma.fields.Nested(TemplateSchema))
+
+
+class NoticeCreate(ma.Schema):
+    unit_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+    title = ma.fields.String(required=True, validate=validate.Length(min=2, max=60))
+    body = ma.fields.String(required=True, validate=validate.Length(min=2, max=5000))
+    unit_ids = ma.fields.List(
+        ma.fields.Integer(validate=validate.Range(min=1)),
+        load_default=list,
+        validate=validate.Length(max=500),
+    )
+    class_ids = ma.fields.List(
+        ma.fields.Integer(validate=validate.Range(min=1)),
+        load_default=list,
+        validate=validate.Length(max=2000),
+    )
+    attachment_photo_id = ma.fields.Integer(load_default=None, allow_none=True)
+
+
+class ChildStatus(ma.Schema):
+    child_id = ma.fields.Integer()
+    child_name = ma.fields.String()
+    class_name = ma.fields.String()
+    read = ma.fields.Boolean()
+    acknowledged = ma.fields.Boolean()
+    acknowledged_at = ma.fields.DateTime(allow_none=True)
+
+
+class NoticeSchema(ma.Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    body = ma.fields.String()
+    unit = ma.fields.Dict()
+    created_at = ma.fields.DateTime()
+    sent_at = ma.fields.DateTime(allow_none=True)
+    attachment_url = ma.fields.String(allow_none=True)
+    targets = ma.fields.List(ma.fields.Dict())
+    children = ma.fields.List(ma.fields.Nested(ChildStatus))
+
+
+class NoticesResponse(ma.Schema):
+    notices = ma.fields.List(ma.fields.Nested(NoticeSchema))
+
+
+class PreviewResponse(ma.Schema):
+    parents = ma.fields.Integer()
+    children = ma.fields.Integer()
+    classes = ma.fields.Integer()
+    pairs = ma.fields.Integer()
+
+
+class SendResponse(ma.Schema):
+    notice = ma.fields.Nested(NoticeSchema)
+    reached = ma.fields.Integer(metadata={"description": "Parent-child pairs reached"})
+
+
+class AcknowledgeRequest(ma.Schema):
+    child_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class CompletionQuery(ma.Schema):
+    unit_id = ma.fields.Integer(validate=validate.Range(min=1))
+
+
+class Rates(ma.Schema):
+    reached = ma.fields.Integer()
+    read = ma.fields.Integer()
+    acknowledged = ma.fields.Integer()
+    read_rate = ma.fields.Float(allow_none=True)
+    ack_rate = ma.fields.Float(allow_none=True)
+
+
+class BreakdownRow(Rates):
+    kind = ma.fields.String()
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class CompletionResponse(ma.Schema):
+    unit = ma.fields.Dict()
+    totals = ma.fields.Nested(Rates)
+    breakdown = ma.fields.List(ma.fields.Nested(BreakdownRow))
+
+
+class PendingParent(ma.Schema):
+    child_name = ma.fields.String()
+    relation = ma.fields.String()
+    relation_name = ma.fields.String()
+    parent_name = ma.fields.String(allow_none=True)
+    read = ma.fields.Boolean()
+
+
+class PendingResponse(ma.Schema):
+    class_ = ma.fields.Dict(data_key="class")
+    pending = ma.fields.List(ma.fields.Nested(PendingParent))
+    reminded_today = ma.fields.Boolean()
+
+
+class RemindResponse(ma.Schema):
+    reminded = ma.fields.Integer()
+
+
+class ScheduleCreate(ma.Schema):
+    unit_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+    name = ma.fields.String(required=True, validate=validate.Length(min=2, max=100))
+    roles = ma.fields.List(ma.fields.String(), load_default=None)
+    parents = ma.fields.Boolean(load_default=False)
+    template_key = ma.fields.String(load_default="task_reminder")
+    title = ma.fields.String(required=True, validate=validate.Length(min=2, max=100))
+    body = ma.fields.String(required=True, validate=validate.Length(min=2, max=500))
+    recurrence = ma.fields.String(required=True, validate=validate.OneOf(RECURRENCES))
+    weekdays = ma.fields.List(
+        ma.fields.Integer(validate=validate.Range(min=0, max=6)), load_default=None
+    )
+    time_of_day = ma.fields.String(required=True, validate=_HHMM)
+    season_start = ma.fields.String(load_default=None, validate=_MD)
+    season_end = ma.fields.String(load_default=None, validate=_MD)
+    starts_on = ma.fields.Date(required=True)
+    ends_on = ma.fields.Date(load_default=None)
+
+
+class ScheduleSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    unit_id = ma.fields.Integer()
+    audience = ma.fields.Dict()
+    template_key = ma.fields.String()
+    title = ma.fields.String()
+    recurrence = ma.fields.String()
+    weekdays = ma.fields.List(ma.fields.Integer(), allow_none=True)
+    time_of_day = ma.fields.String()
+    season_start = ma.fields.String(allow_none=True)
+    season_end = ma.fields.String(allow_none=True)
+    enabled = ma.fields.Boolean()
+    next_run_at = ma.fields.DateTime(allow_none=True)
+    last_run_at = ma.fields.DateTime(allow_none=True)
+
+
+class SchedulesResponse(ma.Schema):
+    schedules = ma.fields.List(ma.fields.Nested(ScheduleSchema))

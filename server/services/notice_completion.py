@@ -1,0 +1,214 @@
+"""Completion of a notice up the hierarchy (counts only), and a class's missing acknowledgments
+(names: only for the class teacher and the school's own staff)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from server.clock import local_today
+from server.errors import ApiError
+from server.extensions import db
+from server.models import (
+    Child,
+    ClassReminder,
+    Notice,
+    NoticeRecipient,
+    ParentLink,
+    SchoolClass,
+    Unit,
+    User,
+)
+from server.roles import RELATION_NAMES, SCHOOL_KINDS
+from server.services.notify import enqueue_deliveries, notify
+from server.services.scope import require_unit_visible, staff_grants, top_units
+
+
+def _rates(counts: dict[str, int]) -> dict[str, Any]:
+    """Counts with read and acknowledged rates (0..1, None when nobody was reached)."""
+    reached = counts["reached"]
+    return {
+        **counts,
+        "read_rate": round(counts["read"] / reached, 4) if reached else None,
+        "ack_rate": round(counts["acknowledged"] / reached, 4) if reached else None,
+    }
+
+
+def _by_class(notice_id: int, path_prefix: str) -> dict[int, dict[str, int]]:
+    """Counts per class below a unit, in one grouped query."""
+    rows = db.session.execute(
+        select(
+            NoticeRecipient.class_id,
+            func.count(),
+            func.count(NoticeRecipient.read_at),
+            func.count(NoticeRecipient.acknowledged_at),
+        )
+        .where(
+            NoticeRecipient.notice_id == notice_id,
+            NoticeRecipient.unit_path.startswith(path_prefix),
+        )
+        .group_by(NoticeRecipient.class_id)
+    )
+    return {cid: {"reached": r, "read": rd, "acknowledged": a} for cid, r, rd, a in rows}
+
+
+def completion(user: User, notice_id: int, unit_id: int | None) -> dict[str, Any]:
+    """A unit's totals and its breakdown: classes for a school, child units above that."""
+    if db.session.get(Notice, notice_id) is None:
+        raise ApiError(404, "not_found", "No such notice.")
+    if unit_id is None:
+        tops = top_units(staff_grants(user))
+        if not tops:
+            raise ApiError(404, "not_found", "No unit in your scope.")
+        unit = tops[0]
+    else:
+        unit = require_unit_visible(user, unit_id)
+    per_class = _by_class(notice_id, unit.path)
+    classes = (
+        {
+            c.id: c
+            for c in db.session.scalars(select(SchoolClass).where(SchoolClass.id.in_(per_class)))
+        }
+        if per_class
+        else {}
+    )
+    totals = {"reached": 0, "read": 0, "acknowledged": 0}
+    for counts in per_class.values():
+        for key in totals:
+            totals[key] += counts[key]
+    breakdown = []
+    if unit.kind in SCHOOL_KINDS:
+        for cid, counts in sorted(per_class.items(), key=lambda kv: classes[kv[0]].name):
+            breakdown.append(
+                {"kind": "class", "id": cid, "name": classes[cid].name, **_rates(counts)}
+            )
+    else:
+        children = list(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id)))
+        for child in sorted(children, key=lambda u: u.name):
+            sums = {"reached": 0, "read": 0, "acknowledged": 0}
+            for cid, counts in per_class.items():
+                if classes[cid].school.path.startswith(child.path):
+                    for key in sums:
+                        sums[key] += counts[key]
+            breakdown.append({"kind": "unit", "id": child.id, "name": child.name, **_rates(sums)})
+    return {"unit": unit, "totals": _rates(totals), "breakdown": breakdown}
+
+
+def _require_class_staff(user: User, class_id: int) -> SchoolClass:
+    """The class, if the user is its class teacher or staff of its school itself."""
+    school_class = db.session.get(SchoolClass, class_id)
+    if school_class is None:
+        raise ApiError(404, "not_found", "No such class.")
+    allowed = any(
+        g.unit_id == school_class.school_id
+        and (g.role != "class_teacher" or g.class_id == class_id)
+        for g in user.grants
+    )
+    if not allowed:
+        # Above the school, names are never shown: only the counts of the completion view.
+        raise ApiError(403, "forbidden", "Only the class teacher and the school see names.")
+    return school_class
+
+
+def _pending_rows(notice_id: int, class_id: int):
+    """(recipient, child, link) for the class's pairs that have not acknowledged."""
+    return db.session.execute(
+        select(NoticeRecipient, Child, ParentLink)
+        .join(Child, NoticeRecipient.child_id == Child.id)
+        .join(
+            ParentLink,
+            (ParentLink.child_id == Child.id) & (ParentLink.parent_id == NoticeRecipient.parent_id),
+        )
+        .where(
+            NoticeRecipient.notice_id == notice_id,
+            NoticeRecipient.class_id == class_id,
+            NoticeRecipient.acknowledged_at.is_(None),
+        )
+        .order_by(Child.name)
+    ).all()
+
+
+def pending(user: User, notice_id: int, class_id: int) -> dict[str, Any]:
+    """Who in the class has not acknowledged yet, and whether a reminder went out today."""
+    school_class = _require_class_staff(user, class_id)
+    rows = _pending_rows(notice_id, class_id)
+    reminded = db.session.scalars(
+        select(ClassReminder).where(
+            ClassReminder.notice_id == notice_id,
+            ClassReminder.class_id == class_id,
+            ClassReminder.sent_on == local_today(),
+        )
+    ).first()
+    return {
+        "class": school_class,
+        "pending": [
+            {
+                "child_name": child.name,
+                "relation": link.relation,
+                "relation_name": RELATION_NAMES[link.relation],
+                "parent_name": recipient_user_name(rec.parent_id),
+                "read": rec.read_at is not None,
+            }
+            for rec, child, link in rows
+        ],
+        "reminded_today": reminded is not None,
+    }
+
+
+def recipient_user_name(user_id: int) -> str | None:
+    """A parent's display name (shown to their class teacher only)."""
+    return db.session.scalar(select(User.display_name).where(User.id == user_id))
+
+
+def remind(user: User, notice_id: int, class_id: int) -> int:
+    """Remind the class's parents who have not acknowledged: at most once a day per class."""
+    _require_class_staff(user, class_id)
+    notice = db.session.get(Notice, notice_id)
+    if notice is None or notice.sent_at is None:
+        raise ApiError(404, "not_found", "No such sent notice.")
+    today = local_today()
+    done = db.session.scalars(
+        select(ClassReminder).where(
+            ClassReminder.notice_id == notice_id,
+            ClassReminder.class_id == class_id,
+            ClassReminder.sent_on == today,
+        )
+    ).first()
+    if done is not None:
+        raise ApiError(409, "already_reminded_today", "This class was already reminded today.")
+    parents = {rec.parent_id for rec, _child, _link in _pending_rows(notice_id, class_id)}
+    db.session.add(
+        ClassReminder(
+            notice_id=notice_id,
+            class_id=class_id,
+            sent_by_id=user.id,
+            sent_on=today,
+            recipients=len(parents),
+        )
+    )
+    deliveries = notify(
+        parents,
+        kind="notice_reminder",
+        title=f"请确认:{notice.title}",
+        body="您还没有确认这份通知,请阅读后点击“确认已阅”。",
+        template_key="reminder",
+        values={
+            "title": notice.title,
+            "hint": "请阅读并确认",
+            "notice_id": notice.id,
+            "sent_at": notice.sent_at.strftime("%Y-%m-%d %H:%M"),
+        },
+        data={"notice_id": notice.id},
+    )
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        # Two taps at once: the other one reminded the class.
+        db.session.rollback()
+        raise ApiError(
+            409, "already_reminded_today", "This class was already reminded today."
+        ) from exc
+    enqueue_deliveries(deliveries)
+    return len(parents)

@@ -1,0 +1,260 @@
+"""Notices to parents: write, target, preview, send; parents read and acknowledge per child."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, insert, or_, select, update
+
+from server.errors import ApiError
+from server.extensions import db
+from server.models import (
+    Child,
+    Notice,
+    NoticeRecipient,
+    NoticeTarget,
+    ParentLink,
+    Photo,
+    SchoolClass,
+    Unit,
+    User,
+    utcnow,
+)
+from server.roles import ROLES
+from server.services.notify import enqueue_deliveries, notify
+
+WRITER_ROLES = {"bureau_admin", "bureau_staff", "supervisor", "school_admin"}
+BATCH = 1000
+
+
+def writer_units(user: User) -> list[Unit]:
+    """Units at which the user may issue notices."""
+    return [g.unit for g in user.grants if g.role in WRITER_ROLES]
+
+
+def _issuing_unit(user: User, unit_id: int) -> Unit:
+    """The unit a notice is issued from: one where the user writes notices."""
+    for unit in writer_units(user):
+        if unit.id == unit_id:
+            return unit
+    raise ApiError(403, "forbidden", "You may not issue notices for this unit.")
+
+
+def _resolve_targets(issuer: Unit, unit_ids: list[int], class_ids: list[int]) -> list[NoticeTarget]:
+    """Targets within the issuing unit's tree; anything else is refused by id."""
+    targets = []
+    bad: dict[str, list[str]] = {}
+    for unit_id in unit_ids:
+        unit = db.session.get(Unit, unit_id)
+        if unit is None or not issuer.contains(unit):
+            bad.setdefault("unit_ids", []).append(f"{unit_id} is not within {issuer.name}")
+        else:
+            targets.append(NoticeTarget(unit_id=unit_id))
+    for class_id in class_ids:
+        school_class = db.session.get(SchoolClass, class_id)
+        if school_class is None or not issuer.contains(school_class.school):
+            bad.setdefault("class_ids", []).append(f"{class_id} is not within {issuer.name}")
+        else:
+            targets.append(NoticeTarget(class_id=class_id))
+    if bad:
+        raise ApiError(422, "validation_error", "Some targets are outside your unit.", bad)
+    if not targets:
+        raise ApiError(
+            422,
+            "validation_error",
+            "Choose at least one unit or class.",
+            {"unit_ids": ["At least one target is required."]},
+        )
+    return targets
+
+
+def create_notice(user: User, data: dict[str, Any]) -> Notice:
+    """Save a notice (not sent yet)."""
+    issuer = _issuing_unit(user, data["unit_id"])
+    notice = Notice(
+        author_id=user.id, unit_id=issuer.id, title=data["title"].strip(), body=data["body"].strip()
+    )
+    if data.get("attachment_photo_id"):
+        photo = db.session.get(Photo, data["attachment_photo_id"])
+        if photo is None or photo.uploader_id != user.id:
+            raise ApiError(
+                422,
+                "validation_error",
+                "Unknown attachment.",
+                {"attachment_photo_id": ["Upload the attachment first."]},
+            )
+        notice.attachment_key = photo.display_key
+        notice.attachment_name = "附件.jpg"
+        notice.attachment_type = "image/jpeg"
+    notice.targets = _resolve_targets(issuer, data.get("unit_ids", []), data.get("class_ids", []))
+    db.session.add(notice)
+    db.session.commit()
+    return notice
+
+
+def _target_classes(notice: Notice) -> list[int]:
+    """Every class the notice reaches: its classes, and the classes below its units."""
+    class_ids = {t.class_id for t in notice.targets if t.class_id}
+    unit_paths = [db.session.get(Unit, t.unit_id).path for t in notice.targets if t.unit_id]
+    if unit_paths:
+        below = select(Unit.id).where(or_(*(Unit.path.startswith(p) for p in unit_paths)))
+        class_ids.update(
+            db.session.scalars(select(SchoolClass.id).where(SchoolClass.school_id.in_(below)))
+        )
+    return sorted(class_ids)
+
+
+def _pairs(notice: Notice):
+    """(parent, child, class, school path) for every bound parent of a targeted class."""
+    class_ids = _target_classes(notice)
+    for start in range(0, len(class_ids), BATCH):
+        chunk = class_ids[start : start + BATCH]
+        yield from db.session.execute(
+            select(ParentLink.parent_id, Child.id, Child.class_id, Unit.path)
+            .join(Child, ParentLink.child_id == Child.id)
+            .join(SchoolClass, Child.class_id == SchoolClass.id)
+            .join(Unit, SchoolClass.school_id == Unit.id)
+            .where(Child.class_id.in_(chunk))
+        )
+
+
+def get_authored(user: User, notice_id: int) -> Notice:
+    """A notice issued from a unit the user writes for (404 otherwise)."""
+    notice = db.session.get(Notice, notice_id)
+    if notice is None or not any(u.contains(notice.unit) for u in writer_units(user)):
+        raise ApiError(404, "not_found", "No such notice in your scope.")
+    return notice
+
+
+def preview(user: User, notice_id: int) -> dict[str, int]:
+    """How many parents, children and classes the notice would reach."""
+    notice = get_authored(user, notice_id)
+    pairs = list(_pairs(notice))
+    return {
+        "parents": len({p[0] for p in pairs}),
+        "children": len({p[1] for p in pairs}),
+        "classes": len({p[2] for p in pairs}),
+        "pairs": len(pairs),
+    }
+
+
+def send_notice(user: User, notice_id: int) -> tuple[Notice, int]:
+    """Send once: a recipient row per parent and child, an inbox message and a push per parent,
+    all in one transaction; pushes are then handed to the worker."""
+    notice = get_authored(user, notice_id)
+    if notice.sent_at is not None:
+        raise ApiError(409, "already_sent", "This notice has already been sent.")
+    # Mark it sent first, conditionally, so two clicks cannot send it twice.
+    claimed = db.session.execute(
+        update(Notice)
+        .where(Notice.id == notice.id, Notice.sent_at.is_(None))
+        .values(sent_at=utcnow())
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise ApiError(409, "already_sent", "This notice has already been sent.")
+    rows = [
+        {
+            "notice_id": notice.id,
+            "parent_id": parent,
+            "child_id": child,
+            "class_id": class_id,
+            "unit_path": path,
+        }
+        for parent, child, class_id, path in _pairs(notice)
+    ]
+    for start in range(0, len(rows), BATCH):
+        db.session.execute(insert(NoticeRecipient), rows[start : start + BATCH])
+    db.session.refresh(notice)
+    deliveries = notify(
+        {row["parent_id"] for row in rows},
+        kind="notice",
+        title=notice.title,
+        body=notice.body[:200],
+        template_key="notice",
+        values={
+            "title": notice.title,
+            "sender": notice.unit.name,
+            "sent_at": notice.sent_at.strftime("%Y-%m-%d %H:%M"),
+            "hint": "请阅读并确认",
+            "notice_id": notice.id,
+        },
+        data={"notice_id": notice.id},
+    )
+    db.session.commit()
+    enqueue_deliveries(deliveries)
+    return notice, len(rows)
+
+
+def _my_rows(user: User, notice_id: int) -> list[NoticeRecipient]:
+    """The caller's recipient rows of a notice (one per child); 404 when it did not reach them."""
+    rows = list(
+        db.session.scalars(
+            select(NoticeRecipient).where(
+                NoticeRecipient.notice_id == notice_id, NoticeRecipient.parent_id == user.id
+            )
+        )
+    )
+    if not rows:
+        raise ApiError(404, "not_found", "No such notice for you.")
+    return rows
+
+
+def open_notice(user: User, notice_id: int) -> tuple[Notice, list[NoticeRecipient]]:
+    """A parent opens a notice: it counts as read for each of their children."""
+    rows = _my_rows(user, notice_id)
+    now = utcnow()
+    for row in rows:
+        if row.read_at is None:
+            row.read_at = now
+    db.session.commit()
+    return db.session.get(Notice, notice_id), rows
+
+
+def acknowledge(user: User, notice_id: int, child_id: int) -> NoticeRecipient:
+    """Acknowledge for one child; a repeat is harmless and changes nothing."""
+    row = next((r for r in _my_rows(user, notice_id) if r.child_id == child_id), None)
+    if row is None:
+        raise ApiError(404, "not_found", "This notice did not reach you for that child.")
+    if row.acknowledged_at is None:
+        now = utcnow()
+        row.acknowledged_at = now
+        row.read_at = row.read_at or now
+        db.session.commit()
+    return row
+
+
+def my_notices(user: User, limit: int = 50) -> list[tuple[Notice, list[NoticeRecipient]]]:
+    """The notices that reached the caller, newest first, with their per-child rows."""
+    rows = list(
+        db.session.scalars(
+            select(NoticeRecipient)
+            .where(NoticeRecipient.parent_id == user.id)
+            .order_by(NoticeRecipient.notice_id.desc())
+        )
+    )
+    grouped: dict[int, list[NoticeRecipient]] = {}
+    for row in rows:
+        grouped.setdefault(row.notice_id, []).append(row)
+    ids = list(grouped)[:limit]
+    return [(db.session.get(Notice, nid), grouped[nid]) for nid in ids]
+
+
+def counts(notice_id: int, path_prefix: str) -> dict[str, int]:
+    """Reached / read / acknowledged parent-child pairs below a unit path."""
+    reached, read, acked = db.session.execute(
+        select(
+            func.count(),
+            func.count(NoticeRecipient.read_at),
+            func.count(NoticeRecipient.acknowledged_at),
+        ).where(
+            NoticeRecipient.notice_id == notice_id,
+            NoticeRecipient.unit_path.startswith(path_prefix),
+        )
+    ).one()
+    return {"reached": reached, "read": read, "acknowledged": acked}
+
+
+def writer_role_names() -> dict[str, str]:
+    """Roles that may write notices, with their names (for the API's documentation)."""
+    return {code: ROLES[code].name for code in sorted(WRITER_ROLES)}

@@ -1,0 +1,168 @@
+"""Scheduled pushes: who (an audience below a unit), what (a message), when (daily, school days
+or chosen weekdays at a time of day in China, optionally only within a season such as the
+drowning-prevention summer). The minute job sends what is due and computes the next run."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from server.clock import CHINA_TZ
+from server.errors import ApiError
+from server.extensions import db
+from server.models import Child, ParentLink, RoleGrant, ScheduledPush, SchoolClass, Unit, utcnow
+from server.services.notify import enqueue_deliveries, notify
+
+RECURRENCES = ("once", "daily", "school_days", "weekly")
+HORIZON_DAYS = 400
+
+
+def _in_season(day: date, start: str | None, end: str | None) -> bool:
+    """Whether ``day`` lies in the season ``MM-DD``..``MM-DD`` (which may wrap the new year)."""
+    if not start or not end:
+        return True
+    key = day.strftime("%m-%d")
+    return start <= key <= end if start <= end else key >= start or key <= end
+
+
+def _runs_on(schedule: ScheduledPush, day: date) -> bool:
+    """Whether the schedule fires on ``day`` (its time of day aside)."""
+    if day < schedule.starts_on or (schedule.ends_on and day > schedule.ends_on):
+        return False
+    if not _in_season(day, schedule.season_start, schedule.season_end):
+        return False
+    if schedule.recurrence == "once":
+        return day == schedule.starts_on
+    if schedule.recurrence == "school_days":
+        return day.weekday() < 5
+    if schedule.recurrence == "weekly":
+        return day.weekday() in (schedule.weekdays or [])
+    return True
+
+
+def next_run(schedule: ScheduledPush, after: datetime) -> datetime | None:
+    """The first firing strictly after ``after`` (UTC), or None when there is none left."""
+    hour, minute = (int(part) for part in schedule.time_of_day.split(":"))
+    local_after = after.astimezone(CHINA_TZ)
+    day = local_after.date()
+    for _ in range(HORIZON_DAYS):
+        if _runs_on(schedule, day):
+            moment = datetime.combine(day, time(hour, minute), tzinfo=CHINA_TZ)
+            if moment > local_after:
+                return moment.astimezone(after.tzinfo)
+        day += timedelta(days=1)
+    return None
+
+
+def audience(schedule: ScheduledPush) -> set[int]:
+    """The users a schedule reaches: staff of given roles, or parents, at or below its unit."""
+    unit = db.session.get(Unit, schedule.unit_id)
+    below = select(Unit.id).where(Unit.path.startswith(unit.path))
+    spec = schedule.audience
+    users: set[int] = set()
+    if spec.get("roles"):
+        users.update(
+            db.session.scalars(
+                select(RoleGrant.user_id).where(
+                    RoleGrant.role.in_(spec["roles"]), RoleGrant.unit_id.in_(below)
+                )
+            )
+        )
+    if spec.get("parents"):
+        users.update(
+            db.session.scalars(
+                select(ParentLink.parent_id)
+                .join(Child, ParentLink.child_id == Child.id)
+                .join(SchoolClass, Child.class_id == SchoolClass.id)
+                .where(SchoolClass.school_id.in_(below))
+            )
+        )
+    return users
+
+
+def run_due(now: datetime | None = None) -> int:
+    """Send every schedule that is due; returns how many fired."""
+    now = now or utcnow()
+    due = list(
+        db.session.scalars(
+            select(ScheduledPush).where(
+                ScheduledPush.enabled.is_(True), ScheduledPush.next_run_at <= now
+            )
+        )
+    )
+    for schedule in due:
+        deliveries = notify(
+            audience(schedule),
+            kind="scheduled",
+            title=schedule.title,
+            body=schedule.body,
+            template_key=schedule.template_key,
+            values={
+                "title": schedule.title,
+                "body": schedule.body,
+                "sent_at": now.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
+            },
+            data={"schedule_id": schedule.id},
+        )
+        schedule.last_run_at = now
+        schedule.next_run_at = next_run(schedule, now)
+        schedule.enabled = schedule.next_run_at is not None
+        db.session.commit()
+        enqueue_deliveries(deliveries)
+    return len(due)
+
+
+def create_schedule(user_id: int, unit: Unit, data: dict[str, Any]) -> ScheduledPush:
+    """Save a schedule and compute its first run."""
+    if data["recurrence"] == "weekly" and not data.get("weekdays"):
+        raise ApiError(
+            422,
+            "validation_error",
+            "Weekly schedules need weekdays.",
+            {"weekdays": ["Required for weekly schedules."]},
+        )
+    audience_spec = {
+        k: v for k, v in (("roles", data.get("roles")), ("parents", data.get("parents"))) if v
+    }
+    if not audience_spec:
+        raise ApiError(
+            422,
+            "validation_error",
+            "Choose who receives it.",
+            {"roles": ["Give roles, or parents: true."]},
+        )
+    schedule = ScheduledPush(
+        name=data["name"],
+        unit_id=unit.id,
+        created_by_id=user_id,
+        audience=audience_spec,
+        template_key=data["template_key"],
+        title=data["title"],
+        body=data["body"],
+        recurrence=data["recurrence"],
+        weekdays=data.get("weekdays"),
+        time_of_day=data["time_of_day"],
+        season_start=data.get("season_start"),
+        season_end=data.get("season_end"),
+        starts_on=data["starts_on"],
+        ends_on=data.get("ends_on"),
+    )
+    schedule.next_run_at = next_run(schedule, utcnow())
+    schedule.enabled = schedule.next_run_at is not None
+    db.session.add(schedule)
+    db.session.commit()
+    return schedule
+
+
+def schedules_below(paths: list[str]) -> list[ScheduledPush]:
+    """Schedules of units at or below the given paths."""
+    if not paths:
+        return []
+    units = select(Unit.id).where(or_(*(Unit.path.startswith(p) for p in paths)))
+    return list(
+        db.session.scalars(
+            select(ScheduledPush).where(ScheduledPush.unit_id.in_(units)).order_by(ScheduledPush.id)
+        )
+    )
