@@ -1,12 +1,15 @@
 /**
  * App entry: installs the privacy hook and signs the user in at launch
  * (wx.login -> POST /api/v1/auth/login -> token stored -> GET /api/v1/me).
+ * Sends the hazard reports waiting in the outbox (utils/outbox.js) each time the app shows and
+ * whenever the network comes back.
  *
  * Pages read the signed-in user with `getApp().getMe()`; pages that change grants or children call
  * `getApp().getMe({ refresh: true })` so the home page shows the change on return.
  */
 const api = require('./api/client');
 const privacy = require('./utils/privacy');
+const outbox = require('./utils/outbox');
 
 App({
   globalData: {
@@ -17,6 +20,19 @@ App({
   onLaunch() {
     privacy.install();
     this.ready = this.signIn();
+    outbox.installAutoFlush();
+  },
+
+  onShow() {
+    this.flushOutbox();
+  },
+
+  /** Send what waits in the outbox, after the launch sign-in; never rejects. */
+  flushOutbox() {
+    if (!outbox.count()) return Promise.resolve(null);
+    return Promise.resolve(this.ready)
+      .then(() => outbox.flush())
+      .catch(() => null);
   },
 
   /** Log in and load /me; resolves with /me, or with null after storing the error for pages. */

@@ -13,6 +13,7 @@
  *   auth        false for the one call made before there is a token (default: true).
  *   idempotent  true for a POST that is safe to repeat (GET, PUT and DELETE always are).
  *   download    true when the response is a file fetched with wx.downloadFile.
+ *   file        the multipart field name of an upload (api.upload; default 'file').
  */
 module.exports = {
   login: { method: 'POST', path: '/api/v1/auth/login', body: ['code'], auth: false },
@@ -20,7 +21,8 @@ module.exports = {
 
   roles: { method: 'GET', path: '/api/v1/roles' },
 
-  units: { method: 'GET', path: '/api/v1/units', query: ['parent_id'] },
+  // `administered: true` (top level only): just the units the caller administers.
+  units: { method: 'GET', path: '/api/v1/units', query: ['parent_id', 'administered'] },
   unit: { method: 'GET', path: '/api/v1/units/{id}' },
   unitClasses: { method: 'GET', path: '/api/v1/units/{id}/classes' },
 
@@ -43,4 +45,53 @@ module.exports = {
   childUnbind: { method: 'DELETE', path: '/api/v1/children/{id}' },
 
   campaignActive: { method: 'GET', path: '/api/v1/campaigns/active' },
+
+  // One photo per request (multipart; `body` lists the parts as the OpenAPI form schema does, the
+  // file part included). The server answers 200 with the earlier photo when the same file is
+  // uploaded again, so repeating it is safe.
+  photoUpload: { method: 'POST', path: '/api/v1/photos', body: ['file'], file: 'file', idempotent: true },
+
+  // A retry with the same client_uuid and content answers 200 with the first report.
+  hazardCreate: {
+    method: 'POST',
+    path: '/api/v1/hazards',
+    body: [
+      'client_uuid', 'school_id', 'focus_problem', 'description', 'severity',
+      'lat', 'lng', 'accuracy', 'coord_system', 'photo_ids',
+    ],
+    idempotent: true,
+  },
+  hazards: {
+    method: 'GET',
+    path: '/api/v1/hazards',
+    query: [
+      'school_id', 'area', 'focus_problem', 'status', 'severity', 'overdue', 'reporter_id',
+      'reported_from', 'reported_to', 'cursor', 'limit',
+    ],
+  },
+  hazardsNearby: {
+    method: 'GET',
+    path: '/api/v1/hazards/nearby',
+    query: ['focus_problem', 'lat', 'lng', 'accuracy', 'coord_system'],
+  },
+  hazardSchools: { method: 'GET', path: '/api/v1/hazards/schools' },
+  hazard: { method: 'GET', path: '/api/v1/hazards/{id}' },
+  hazardEvents: { method: 'GET', path: '/api/v1/hazards/{id}/events' },
+  hazardPlan: {
+    method: 'POST',
+    path: '/api/v1/hazards/{id}/plan',
+    body: [
+      'responsible_person', 'responsible_user_id', 'deadline', 'measures', 'funds_yuan', 'contingency',
+      'position',
+    ],
+  },
+  hazardStart: { method: 'POST', path: '/api/v1/hazards/{id}/start', body: ['position'] },
+  hazardFix: {
+    method: 'POST',
+    path: '/api/v1/hazards/{id}/fix',
+    body: ['lat', 'lng', 'accuracy', 'coord_system', 'photo_ids', 'note'],
+  },
+  hazardVerify: { method: 'POST', path: '/api/v1/hazards/{id}/verify', body: ['note', 'position'] },
+  hazardReject: { method: 'POST', path: '/api/v1/hazards/{id}/reject', body: ['reason', 'position'] },
+  hazardDuplicate: { method: 'POST', path: '/api/v1/hazards/{id}/duplicate', body: ['original_id', 'position'] },
 };

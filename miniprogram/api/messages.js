@@ -32,6 +32,22 @@ const MESSAGES = {
   // Campaign
   no_active_campaign: '当前没有进行中的专项行动',
 
+  // Photos
+  photo_too_large: '照片太大，请压缩后重试',
+  photo_too_many_pixels: '照片分辨率太高，请压缩后重试',
+  photo_unsupported_type: '照片格式不支持，请使用 JPG、PNG、WebP 或 HEIC 照片',
+  photo_type_mismatch: '照片文件与格式不符，请重新拍摄或选择',
+  photo_damaged: '照片已损坏，请重新拍摄',
+  photo_empty: '照片是空的，请重新拍摄',
+  storage_unavailable: '照片存储暂时不可用，请稍后再试',
+
+  // Hazards
+  uuid_conflict: '这条隐患已用不同的内容上报过，请重新填写后上报',
+  school_required: '请选择隐患所在的学校',
+  invalid_transition: '隐患状态已经变化，请刷新后重试',
+  fix_too_far: '请在隐患现场拍照提交',
+  after_photo_invalid: '整改后的照片须在隐患上报之后于现场拍摄，请重新拍摄',
+
   // Generic
   validation_error: '填写的内容有误，请检查后重试',
   bad_request: '请求有误，请检查后重试',

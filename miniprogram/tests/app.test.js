@@ -90,3 +90,70 @@ test('launches on base libraries without the privacy API', () => {
   serve(wx, {});
   expect(() => launchApp()).not.toThrow();
 });
+
+describe('the hazard outbox', () => {
+  const ENTRY = {
+    id: '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed',
+    clientUuid: '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed',
+    report: { focus_problem: 'fire.patrol', description: '灭火器过期', severity: 'general', lat: 33.1, lng: 116.2, accuracy: 10, coord_system: 'gcj02' },
+    photos: ['wxfile://usr/hazard_outbox/a-1.jpg'],
+    title: '',
+    school: '',
+    createdAt: '2024-04-02T01:30:00Z',
+    status: 'pending',
+    error: '',
+    attempts: 1,
+    lastTriedAt: '',
+  };
+
+  function routes() {
+    return {
+      'POST /api/v1/auth/login': { status: 200, body: { token: 't', expires_at: '', user: ME.user } },
+      'GET /api/v1/me': { status: 200, body: ME },
+      'POST /api/v1/photos': { status: 201, body: { id: 9 } },
+      'POST /api/v1/hazards': { status: 201, body: { id: 77 } },
+    };
+  }
+
+  beforeEach(() => {
+    wx.storage.set('hazard_outbox', [ENTRY]);
+    wx.fs.files.set(ENTRY.photos[0], 'jpeg');
+  });
+
+  test('on show, after the sign-in, what waits in the outbox is sent', async () => {
+    const calls = serve(wx, routes());
+    const app = launchApp();
+    await app.flushOutbox();
+    expect(calls.map((c) => c.key)).toEqual([
+      'POST /api/v1/auth/login', 'GET /api/v1/me', 'POST /api/v1/photos', 'POST /api/v1/hazards',
+    ]);
+    expect(calls[3].data.client_uuid).toBe(ENTRY.clientUuid);
+    expect(wx.storage.get('hazard_outbox')).toEqual([]);
+  });
+
+  test('onShow starts the flush; an empty outbox sends nothing', async () => {
+    const calls = serve(wx, routes());
+    const app = launchApp();
+    app.onShow();
+    await app.ready;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(calls.filter((c) => c.key === 'POST /api/v1/hazards')).toHaveLength(1);
+
+    app.onShow();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(calls.filter((c) => c.key === 'POST /api/v1/hazards')).toHaveLength(1);
+  });
+
+  test('the network coming back sends the outbox', async () => {
+    const calls = serve(wx, routes());
+    wx.setOnline(false);
+    const app = launchApp();
+    await app.flushOutbox();
+    expect(calls.some((c) => c.key === 'POST /api/v1/hazards')).toBe(false);
+    expect(wx.onNetworkStatusChange).toHaveBeenCalledTimes(1);
+
+    wx.setOnline(true);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(calls.filter((c) => c.key === 'POST /api/v1/hazards').map((c) => c.data.client_uuid)).toEqual([ENTRY.clientUuid]);
+  });
+});

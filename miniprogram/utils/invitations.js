@@ -10,10 +10,15 @@ const DEFAULT_HOURS = 72;
 const MAX_USES_MIN = 1;
 const MAX_USES_MAX = 500;
 
-/** The roles (from GET /roles) that may be held at a unit of this kind. */
+/**
+ * The roles (from GET /roles) that may be held at a unit of this kind, each with a picker `label`
+ * that marks the admin roles (`is_admin`: they may invite people and manage units themselves).
+ */
 function rolesForUnit(roles, unit) {
   if (!unit) return [];
-  return roles.filter((role) => role.unit_kinds.includes(unit.kind));
+  return roles
+    .filter((role) => role.unit_kinds.includes(unit.kind))
+    .map((role) => ({ ...role, label: role.is_admin ? `${role.name}（管理员）` : role.name }));
 }
 
 /**

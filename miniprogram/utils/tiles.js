@@ -1,9 +1,11 @@
 /**
  * Home-page tiles. A tile shows when the user's capabilities (from /me) include its `capability`;
  * a tile with `capability: null` always shows. A new feature adds its tile by adding a row.
- * `icon` is a Vant icon name.
+ * `icon` is a Vant icon name; `badge` names a count the home page passes in (e.g. the outbox).
  */
 const TILES = [
+  { capability: 'hazard.report', title: '上报隐患', icon: 'warning-o', url: '/pages/hazards/report', badge: 'outbox' },
+  { capability: 'hazard.view', title: '隐患整改', icon: 'todo-list-o', url: '/pages/hazards/list' },
   { capability: 'invitation.create', title: '邀请成员', icon: 'friends-o', url: '/pages/invite/create' },
   { capability: 'child.bind', title: '绑定孩子', icon: 'contact', url: '/pages/children/bind' },
   { capability: 'campaign.view', title: '活动与隐患分类', icon: 'flag-o', url: '/pages/campaign/index' },
@@ -11,9 +13,29 @@ const TILES = [
   { capability: null, title: '加入单位', icon: 'scan', url: '/pages/join/index' },
 ];
 
-function tilesFor(capabilities, tiles = TILES) {
+const BADGE_TEXT = {
+  outbox: (n) => `待发送 ${n} 条`,
+};
+
+/**
+ * The tiles for these capabilities. `counts` ({outbox: 2}) fills each tile's `badge` (a number,
+ * '' for none) and `badgeText`.
+ */
+function tilesFor(capabilities, tiles = TILES, counts = {}) {
   const allowed = capabilities || [];
-  return tiles.filter((tile) => tile.capability === null || allowed.includes(tile.capability));
+  return tiles
+    .filter((tile) => tile.capability === null || allowed.includes(tile.capability))
+    .map((tile) => {
+      const n = tile.badge ? Number(counts[tile.badge]) || 0 : 0;
+      return {
+        capability: tile.capability,
+        title: tile.title,
+        icon: tile.icon,
+        url: tile.url,
+        badge: n > 0 ? n : '',
+        badgeText: n > 0 ? BADGE_TEXT[tile.badge](n) : '',
+      };
+    });
 }
 
 module.exports = { TILES, tilesFor };

@@ -1,9 +1,13 @@
 /**
  * Home: greets the user, lists their role grants and children, and shows the tiles their
- * capabilities allow (utils/tiles.js).
+ * capabilities allow (utils/tiles.js), the hazard tile with the number of reports waiting in the
+ * outbox.
  */
-const { tilesFor } = require('../../utils/tiles');
+const { tilesFor, TILES } = require('../../utils/tiles');
 const { grantLabel } = require('../../utils/format');
+const outbox = require('../../utils/outbox');
+
+const tilesOf = (me) => tilesFor(me.capabilities, TILES, { outbox: outbox.count() });
 
 /** Page data for a /me answer. */
 function viewOf(me) {
@@ -18,7 +22,7 @@ function viewOf(me) {
       name: child.name,
       label: `${child.school.name} ${child.class.name} · ${child.relation_name}`,
     })),
-    tiles: tilesFor(me.capabilities),
+    tiles: tilesOf(me),
     empty: grants.length === 0 && children.length === 0,
   };
 }
@@ -35,7 +39,20 @@ Page({
   },
 
   onShow() {
+    // The outbox may be sent while this page shows (at app show, when the network returns).
+    this.unsubscribe = this.unsubscribe || outbox.subscribe(() => {
+      if (this.me) this.setData({ tiles: tilesOf(this.me) });
+    });
     this.load();
+  },
+
+  onHide() {
+    if (this.unsubscribe) this.unsubscribe();
+    this.unsubscribe = null;
+  },
+
+  onUnload() {
+    this.onHide();
   },
 
   onPullDownRefresh() {
@@ -46,7 +63,10 @@ Page({
     const app = getApp();
     return Promise.resolve(app.ready)
       .then(() => app.getMe({ refresh }))
-      .then((me) => this.setData({ loading: false, error: '', ...viewOf(me) }))
+      .then((me) => {
+        this.me = me;
+        this.setData({ loading: false, error: '', ...viewOf(me) });
+      })
       .catch((err) => this.setData({ loading: false, error: err.message }));
   },
 

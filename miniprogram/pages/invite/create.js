@@ -21,6 +21,7 @@ Page({
     roles: [],
     roleIndex: -1,
     needsClass: false,
+    adminRole: false,
     classes: [],
     classIndex: -1,
     maxUses: 1,
@@ -38,7 +39,9 @@ Page({
 
   onLoad() {
     this.allRoles = [];
-    return Promise.all([api.call('units'), api.call('roles')])
+    // Only the units the caller administers (and the units below them): invitations are made
+    // there, not at units the caller merely sees.
+    return Promise.all([api.call('units', { query: { administered: true } }), api.call('roles')])
       .then(([unitsRes, rolesRes]) => {
         this.allRoles = rolesRes.roles;
         return flattenUnitTree(unitsRes.units, fetchChildUnits);
@@ -66,6 +69,7 @@ Page({
       roles,
       roleIndex: -1,
       needsClass: false,
+      adminRole: false,
       classes: [],
       classIndex: -1,
       formError: '',
@@ -82,7 +86,12 @@ Page({
 
   selectRole(index) {
     const role = this.data.roles[index];
-    this.setData({ roleIndex: index, needsClass: role.needs_class, formError: '' });
+    this.setData({
+      roleIndex: index,
+      needsClass: role.needs_class,
+      adminRole: Boolean(role.is_admin),
+      formError: '',
+    });
     if (role.needs_class && !this.data.classes.length) return this.loadClasses();
     return Promise.resolve();
   },

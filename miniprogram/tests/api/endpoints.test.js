@@ -60,9 +60,55 @@ test('declares the API described for this release', () => {
     children: 'GET /api/v1/children',
     childUnbind: 'DELETE /api/v1/children/{id}',
     campaignActive: 'GET /api/v1/campaigns/active',
+    photoUpload: 'POST /api/v1/photos',
+    hazardCreate: 'POST /api/v1/hazards',
+    hazards: 'GET /api/v1/hazards',
+    hazardsNearby: 'GET /api/v1/hazards/nearby',
+    hazardSchools: 'GET /api/v1/hazards/schools',
+    hazard: 'GET /api/v1/hazards/{id}',
+    hazardEvents: 'GET /api/v1/hazards/{id}/events',
+    hazardPlan: 'POST /api/v1/hazards/{id}/plan',
+    hazardStart: 'POST /api/v1/hazards/{id}/start',
+    hazardFix: 'POST /api/v1/hazards/{id}/fix',
+    hazardVerify: 'POST /api/v1/hazards/{id}/verify',
+    hazardReject: 'POST /api/v1/hazards/{id}/reject',
+    hazardDuplicate: 'POST /api/v1/hazards/{id}/duplicate',
   });
   expect(table.invitationCreate.body).toEqual(['unit_id', 'role', 'class_id', 'max_uses', 'expires_in_hours']);
   expect(table.childBind.body).toEqual(['class_code', 'child_name', 'relation']);
+  expect(table.units.query).toEqual(['parent_id', 'administered']);
+});
+
+test('the hazard endpoints declare the fields of the OpenAPI document', () => {
+  const table = require('../../api/endpoints');
+  const sorted = (list) => [...list].sort();
+  expect(sorted(table.hazardCreate.body)).toEqual(sorted([
+    'client_uuid', 'school_id', 'focus_problem', 'description', 'severity', 'lat', 'lng', 'accuracy',
+    'coord_system', 'photo_ids',
+  ]));
+  expect(sorted(table.hazards.query)).toEqual(sorted([
+    'school_id', 'area', 'focus_problem', 'status', 'severity', 'overdue', 'reporter_id', 'reported_from',
+    'reported_to', 'cursor', 'limit',
+  ]));
+  expect(sorted(table.hazardsNearby.query)).toEqual(sorted(['focus_problem', 'lat', 'lng', 'accuracy', 'coord_system']));
+  expect(sorted(table.hazardPlan.body)).toEqual(sorted([
+    'responsible_person', 'responsible_user_id', 'deadline', 'measures', 'funds_yuan', 'contingency', 'position',
+  ]));
+  expect(table.hazardStart.body).toEqual(['position']);
+  expect(sorted(table.hazardFix.body)).toEqual(sorted(['lat', 'lng', 'accuracy', 'coord_system', 'photo_ids', 'note']));
+  expect(sorted(table.hazardVerify.body)).toEqual(['note', 'position']);
+  expect(sorted(table.hazardReject.body)).toEqual(['position', 'reason']);
+  expect(sorted(table.hazardDuplicate.body)).toEqual(['original_id', 'position']);
+  expect(table.photoUpload).toEqual({
+    method: 'POST', path: '/api/v1/photos', body: ['file'], file: 'file', idempotent: true,
+  });
+});
+
+test('only the report and the photo upload are retried as safe POSTs', () => {
+  const { isIdempotent } = require('../../api/client');
+  const table = require('../../api/endpoints');
+  const safePosts = Object.keys(table).filter((name) => table[name].method === 'POST' && isIdempotent(table[name]));
+  expect(safePosts.sort()).toEqual(['hazardCreate', 'photoUpload']);
 });
 
 test('the code calls exactly the endpoints in the table', () => {

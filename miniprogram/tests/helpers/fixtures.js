@@ -19,11 +19,11 @@ const DIRECT_SCHOOL = unit(5, '区直实验学校', 'school', 1);
 const UNITS_BELOW = { 1: [CENTER, DIRECT_SCHOOL], 2: [SCHOOL_A, KINDER] };
 
 const ROLES = [
-  { code: 'bureau_admin', name: '安全办管理员', unit_kinds: ['bureau'], needs_class: false },
-  { code: 'supervisor', name: '中心校/集团校督导', unit_kinds: ['center_school', 'school_group'], needs_class: false },
-  { code: 'school_admin', name: '学校安全负责人', unit_kinds: ['school', 'kindergarten'], needs_class: false },
-  { code: 'teacher', name: '巡查教师', unit_kinds: ['school', 'kindergarten'], needs_class: false },
-  { code: 'class_teacher', name: '班主任', unit_kinds: ['school', 'kindergarten'], needs_class: true },
+  { code: 'bureau_admin', name: '安全办管理员', unit_kinds: ['bureau'], needs_class: false, is_admin: true },
+  { code: 'supervisor', name: '中心校/集团校督导', unit_kinds: ['center_school', 'school_group'], needs_class: false, is_admin: true },
+  { code: 'school_admin', name: '学校安全负责人', unit_kinds: ['school', 'kindergarten'], needs_class: false, is_admin: true },
+  { code: 'teacher', name: '巡查教师', unit_kinds: ['school', 'kindergarten'], needs_class: false, is_admin: false },
+  { code: 'class_teacher', name: '班主任', unit_kinds: ['school', 'kindergarten'], needs_class: true, is_admin: false },
 ];
 
 const CLASSES = [
@@ -49,6 +49,56 @@ const CAMPAIGN = {
   })),
 };
 
+/** A HazardSummary (`detail: true` adds the HazardDetail fields). */
+function hazard(id, overrides = {}, { detail = false } = {}) {
+  const summary = {
+    id,
+    client_uuid: `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`,
+    school: { id: SCHOOL_A.id, name: SCHOOL_A.name },
+    area: { code: 'area1', name: '消防安全' },
+    focus_problem: { code: 'area1.p2', name: '消防安全问题2' },
+    description: '教学楼二楼东侧灭火器过期',
+    severity: 'general',
+    status: 'reported',
+    overdue: false,
+    escalation_level: 0,
+    position: { lat: 33.6461, lng: 116.9647, accuracy: 12, coord_system: 'gcj02' },
+    inside_campus: true,
+    reported_at: '2024-04-02T01:30:00Z',
+    reporter: { id: 7, display_name: '李老师' },
+    deadline: null,
+    responsible_person: null,
+    duplicate_of_id: null,
+    thumb_url: `https://oss.example/thumb/${id}.jpg`,
+  };
+  if (!detail) return { ...summary, ...overrides };
+  return {
+    ...summary,
+    plan: {
+      responsible_person: null, responsible_user_id: null, deadline: null, measures: null, funds_yuan: null, contingency: null,
+    },
+    photos: [
+      { id: 501, stage: 'before', url: 'https://oss.example/501.jpg', thumb_url: 'https://oss.example/501-t.jpg', width: 800, height: 600, taken_at: null, has_gps: false },
+      { id: 502, stage: 'before', url: 'https://oss.example/502.jpg', thumb_url: 'https://oss.example/502-t.jpg', width: 800, height: 600, taken_at: null, has_gps: false },
+    ],
+    fix_note: null,
+    closed_at: null,
+    allowed_actions: [],
+    ...overrides,
+  };
+}
+
+const EVENTS = [
+  {
+    id: 1, kind: 'reported', actor: { id: 7, display_name: '李老师' }, from_status: null, to_status: 'reported',
+    changes: {}, note: null, position: null, created_at: '2024-04-02T01:30:00Z',
+  },
+  {
+    id: 2, kind: 'planned', actor: { id: 8, display_name: '赵校长' }, from_status: 'reported', to_status: 'planned',
+    changes: {}, note: null, position: null, created_at: '2024-04-02T03:00:00Z',
+  },
+];
+
 module.exports = {
-  unit, BUREAU, CENTER, SCHOOL_A, KINDER, DIRECT_SCHOOL, UNITS_BELOW, ROLES, CLASSES, grant, CAMPAIGN,
+  unit, BUREAU, CENTER, SCHOOL_A, KINDER, DIRECT_SCHOOL, UNITS_BELOW, ROLES, CLASSES, grant, CAMPAIGN, hazard, EVENTS,
 };

@@ -2,15 +2,58 @@
  * A mock `wx` for tests: every API the mini-program uses is a jest.fn with a harmless default, and
  * storage is a real in-memory map. `serve()` routes wx.request / downloadFile / uploadFile to a fake
  * API server made of handlers keyed by "METHOD /path".
+ *
+ * `wx.fs` is an in-memory file system behind wx.getFileSystemManager() (`fs.files`: path -> content);
+ * wx.chooseMedia's default answer puts its temp photos there. wx.getLocation answers POSITION,
+ * wx.getNetworkType 'wifi'; `wx.setOnline(false)` flips both the type and the status listeners.
  */
 
 const BASE_URL = 'http://127.0.0.1:5000';
+const USER_DATA_PATH = 'wxfile://usr';
+const POSITION = { latitude: 33.6461, longitude: 116.9647, accuracy: 12, horizontalAccuracy: 12 };
+
+/** The FileSystemManager subset the mini-program uses, over an in-memory map of files. */
+function createFs() {
+  const files = new Map();
+  const dirs = new Set([USER_DATA_PATH]);
+  const missing = (op, path) => new Error(`${op}:fail no such file or directory ${path}`);
+  const fs = {
+    files,
+    dirs,
+    readFileSync: jest.fn((path) => (files.has(path) ? files.get(path) : '')),
+    accessSync: jest.fn((path) => {
+      if (!files.has(path) && !dirs.has(path)) throw missing('accessSync', path);
+    }),
+    mkdirSync: jest.fn((path) => { dirs.add(path); }),
+    copyFileSync: jest.fn((src, dest) => {
+      if (!files.has(src)) throw missing('copyFileSync', src);
+      files.set(dest, files.get(src));
+    }),
+    saveFileSync: jest.fn((src, dest) => {
+      if (!files.has(src)) throw missing('saveFileSync', src);
+      files.set(dest, files.get(src));
+      files.delete(src);
+      return dest;
+    }),
+    unlinkSync: jest.fn((path) => {
+      if (!files.has(path)) throw missing('unlinkSync', path);
+      files.delete(path);
+    }),
+  };
+  return fs;
+}
 
 function createWx() {
   const storage = new Map();
+  const fs = createFs();
+  const networkListeners = [];
+  let online = true;
   let codeCounter = 0;
+  let photoCounter = 0;
   const wx = {
     storage,
+    fs,
+    env: { USER_DATA_PATH },
     getStorageSync: jest.fn((key) => (storage.has(key) ? storage.get(key) : '')),
     setStorageSync: jest.fn((key, value) => { storage.set(key, value); }),
     removeStorageSync: jest.fn((key) => { storage.delete(key); }),
@@ -19,7 +62,7 @@ function createWx() {
     request: jest.fn(({ fail }) => fail({ errMsg: 'request:fail no fake server' })),
     downloadFile: jest.fn(({ fail }) => fail({ errMsg: 'downloadFile:fail no fake server' })),
     uploadFile: jest.fn(({ fail }) => { fail({ errMsg: 'uploadFile:fail no fake server' }); return {}; }),
-    getFileSystemManager: jest.fn(() => ({ readFileSync: jest.fn(() => '') })),
+    getFileSystemManager: jest.fn(() => fs),
     showToast: jest.fn(),
     showModal: jest.fn(({ success }) => success && success({ confirm: true, cancel: false })),
     navigateTo: jest.fn(),
@@ -32,6 +75,26 @@ function createWx() {
     onNeedPrivacyAuthorization: jest.fn(),
     getPrivacySetting: jest.fn(),
     openPrivacyContract: jest.fn(),
+    redirectTo: jest.fn(),
+    previewImage: jest.fn(),
+    showActionSheet: jest.fn(({ fail }) => fail && fail({ errMsg: 'showActionSheet:fail cancel' })),
+    chooseMedia: jest.fn(({ count, success }) => {
+      const tempFiles = Array.from({ length: Math.min(count || 1, 2) }, () => {
+        photoCounter += 1;
+        const tempFilePath = `http://tmp/photo-${photoCounter}.jpg`;
+        fs.files.set(tempFilePath, `jpeg-bytes-${photoCounter}`);
+        return { tempFilePath, size: 1000, fileType: 'image' };
+      });
+      success({ tempFiles, type: 'image' });
+    }),
+    getLocation: jest.fn(({ success }) => success({ ...POSITION })),
+    openSetting: jest.fn(({ success }) => success({ authSetting: {} })),
+    getNetworkType: jest.fn(({ success }) => success({ networkType: online ? 'wifi' : 'none' })),
+    onNetworkStatusChange: jest.fn((cb) => networkListeners.push(cb)),
+    setOnline(value) {
+      online = value;
+      networkListeners.forEach((cb) => cb({ isConnected: value, networkType: value ? 'wifi' : 'none' }));
+    },
   };
   return wx;
 }
@@ -87,7 +150,7 @@ function serve(wx, routes) {
     const res = route({ kind: 'download', method: 'GET', header, ...parseUrl(url) });
     const file = `wxfile://tmp/${calls.length}.png`;
     const ok = res.status >= 200 && res.status < 300;
-    wx.getFileSystemManager.mockReturnValue({ readFileSync: () => JSON.stringify(res.body) });
+    wx.fs.readFileSync.mockImplementation(() => JSON.stringify(res.body));
     later(() => (res.network ? fail({ errMsg: 'downloadFile:fail' }) : success({ statusCode: res.status, tempFilePath: ok ? file : `${file}.err` })));
   });
   wx.uploadFile.mockImplementation(({ url, header, filePath, name, formData, success, fail }) => {
@@ -115,4 +178,6 @@ function flush() {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-module.exports = { BASE_URL, createWx, installWx, serve, apiError, flush };
+module.exports = {
+  BASE_URL, USER_DATA_PATH, POSITION, createWx, installWx, serve, apiError, flush,
+};

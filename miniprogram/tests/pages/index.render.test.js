@@ -51,6 +51,13 @@ test('an admin sees the greeting, the grant and all tiles, no empty state', asyn
   expect(texts('.tile-title')).toEqual(['邀请成员', '绑定孩子', '活动与隐患分类', '单位与班级', '加入单位']);
 });
 
+test('the report tile shows how many reports wait to be sent', async () => {
+  wx.storage.set('hazard_outbox', [{ id: 'a', status: 'pending', photos: [] }]);
+  await show({ ...ADMIN, capabilities: [...ADMIN.capabilities, 'hazard.report', 'hazard.view'] });
+  expect(texts('.tile-title').slice(0, 2)).toEqual(['上报隐患', '隐患整改']);
+  expect(texts('.tile-badge')).toEqual(['待发送 1 条']);
+});
+
 test('tapping a tile navigates to its page', async () => {
   await show(ADMIN);
   comp.querySelectorAll('.tile')[0].dispatchEvent('tap');

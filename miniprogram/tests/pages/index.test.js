@@ -88,6 +88,18 @@ test('waits for the launch sign-in before asking for /me', async () => {
   expect(app.getMe).toHaveBeenCalledWith({ refresh: false });
 });
 
+test('staff see the hazard tiles first, the report tile with the outbox count', async () => {
+  wx.storage.set('hazard_outbox', [{ id: 'a', status: 'pending', photos: [] }, { id: 'b', status: 'failed', photos: [] }]);
+  const { page } = await shown(me({
+    grants: [grant(9, 'teacher', '巡查教师', SCHOOL_A)],
+    capabilities: ['campaign.view', 'child.bind', 'hazard.report', 'hazard.view', 'unit.view'],
+  }));
+  expect(page.data.tiles.slice(0, 2).map((t) => [t.title, t.url, t.badge, t.badgeText])).toEqual([
+    ['上报隐患', '/pages/hazards/report', 2, '待发送 2 条'],
+    ['隐患整改', '/pages/hazards/list', '', ''],
+  ]);
+});
+
 test('a tile opens its page', () => {
   const page = loadPage('pages/index/index', { app: stubApp(me()) });
   page.openTile(tapEvent({ url: '/pages/join/index' }));

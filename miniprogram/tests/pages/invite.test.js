@@ -46,6 +46,30 @@ test('lists the units in scope as an indented tree, without asking for units bel
   expect(asked.sort()).toEqual([undefined, '1', '2'].sort());
 });
 
+test('the top level is only the units the user administers, not every unit in view', async () => {
+  await open({
+    'GET /api/v1/units': (req) => {
+      if (req.query.parent_id) return { status: 200, body: { units: UNITS_BELOW[req.query.parent_id] || [] } };
+      // A supervisor of the center school who is also a teacher at the direct school.
+      return { status: 200, body: { units: req.query.administered === 'true' ? [CENTER] : [CENTER, DIRECT_SCHOOL] } };
+    },
+  });
+  const top = calls.filter((c) => c.key === 'GET /api/v1/units' && !c.query.parent_id);
+  expect(top.map((c) => c.query)).toEqual([{ administered: 'true' }]);
+  expect(calls.filter((c) => c.query.parent_id).every((c) => c.query.administered === undefined)).toBe(true);
+  expect(page.data.units.map((u) => u.name)).toEqual(['城东中心校', '城东第一小学', '城东幼儿园']);
+});
+
+test('admin roles are marked, and choosing one says what it allows', async () => {
+  await open();
+  await page.selectUnit(unitIndex(SCHOOL_A.id));
+  expect(page.data.roles.map((r) => r.label)).toEqual(['学校安全负责人（管理员）', '巡查教师', '班主任']);
+  await page.selectRole(roleIndex('school_admin'));
+  expect(page.data.adminRole).toBe(true);
+  await page.selectRole(roleIndex('teacher'));
+  expect(page.data.adminRole).toBe(false);
+});
+
 test('roles are filtered to the chosen unit kind', async () => {
   await open();
   expect(page.data.roles.map((r) => r.code)).toEqual(['bureau_admin']); // the bureau, selected first

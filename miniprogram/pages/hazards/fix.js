@@ -1,0 +1,107 @@
+/**
+ * Submit a fix: after-photos taken at the hazard (camera by default), a note, and the position at
+ * the moment of submitting — the server accepts a fix only within 100 m of the hazard and only with
+ * photos newer than the report.
+ */
+const api = require('../../api/client');
+const { MAX_PHOTOS, choosePhotos, addPhotos, uploadPhotos } = require('../../utils/photos');
+const { locateOrExplain, openSettingAndLocate } = require('../../utils/location');
+const { validateFix, fixErrorMessage, NOTE_MAX } = require('../../utils/fix-form');
+const { markChanged } = require('../../utils/hazards');
+
+Page({
+  data: {
+    loading: true,
+    loadError: '',
+    title: '',
+    photos: [],
+    maxPhotos: MAX_PHOTOS,
+    note: '',
+    noteMax: NOTE_MAX,
+    errors: {},
+    formError: '',
+    locationDenied: false,
+    submitting: false,
+    progress: 0,
+    progressText: '',
+  },
+
+  onLoad(options) {
+    this.id = Number(options && options.id);
+    return api.call('hazard', { params: { id: this.id } })
+      .then((hazard) => this.setData({ loading: false, title: `#${hazard.id} ${hazard.focus_problem.name}` }))
+      .catch((err) => this.setData({ loading: false, loadError: err.message }));
+  },
+
+  addPhotos(sources) {
+    return choosePhotos({ count: MAX_PHOTOS - this.data.photos.length, sources })
+      .then((paths) => {
+        if (paths.length) this.setData({ photos: addPhotos(this.data.photos, paths), 'errors.photos': '' });
+      })
+      .catch((err) => this.setData({ 'errors.photos': err.message }));
+  },
+
+  takePhotos() {
+    return this.addPhotos(['camera']);
+  },
+
+  chooseFromAlbum() {
+    return this.addPhotos(['album']);
+  },
+
+  removePhoto(event) {
+    const index = Number(event.currentTarget.dataset.index);
+    this.setData({ photos: this.data.photos.filter((p, i) => i !== index), formError: '' });
+  },
+
+  previewPhoto(event) {
+    wx.previewImage({ current: event.currentTarget.dataset.url, urls: this.data.photos });
+  },
+
+  onNoteChange(event) {
+    this.setData({ note: event.detail, 'errors.note': '' });
+  },
+
+  openSetting() {
+    return openSettingAndLocate().then((result) => {
+      if (result.position) this.setData({ locationDenied: false, formError: '' });
+    });
+  },
+
+  async submit() {
+    if (this.data.submitting) return;
+    const { ok, errors, note } = validateFix({ photos: this.data.photos, note: this.data.note });
+    this.setData({ errors, formError: '', locationDenied: false });
+    if (!ok) return;
+    this.setData({ submitting: true, progress: 0, progressText: '正在定位…' });
+    const located = await locateOrExplain();
+    if (located.error) {
+      this.setData({
+        submitting: false,
+        progressText: '',
+        formError: located.error.message,
+        locationDenied: located.error.kind === 'denied',
+      });
+      return;
+    }
+    let photoIds = [];
+    try {
+      const uploaded = await uploadPhotos(this.data.photos, ({ index, total, percent }) => this.setData({
+        progress: percent,
+        progressText: `正在上传照片 ${index + 1}/${total}`,
+      }));
+      photoIds = uploaded.map((p) => p.id);
+      const { position } = located;
+      await api.call('hazardFix', {
+        params: { id: this.id },
+        body: { ...position, photo_ids: photoIds, note },
+      });
+      markChanged();
+      this.setData({ submitting: false, progressText: '' });
+      wx.showToast({ title: '已提交整改', icon: 'success' });
+      wx.navigateBack();
+    } catch (err) {
+      this.setData({ submitting: false, progressText: '', formError: fixErrorMessage(err, photoIds) });
+    }
+  },
+});

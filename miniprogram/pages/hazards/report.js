@@ -1,0 +1,299 @@
+/**
+ * Report a hazard on patrol: photos (camera or album), the position where it is (GCJ-02, with its
+ * accuracy), area and focus problem from the campaign, description, severity, and the school when
+ * the reporter covers several. Before sending, open hazards of the same kind within 50 m are shown
+ * as possible duplicates. Without a network the report goes to the outbox (utils/outbox.js) with
+ * its client_uuid, made once per draft, so sending it again never files it twice.
+ */
+const api = require('../../api/client');
+const outbox = require('../../utils/outbox');
+const { uuidV4 } = require('../../utils/uuid');
+const { MAX_PHOTOS, choosePhotos, addPhotos } = require('../../utils/photos');
+const { locateOrExplain, openSettingAndLocate } = require('../../utils/location');
+const { sendReport, isNetworkFailure } = require('../../utils/report-send');
+const { modal, alert, isOffline } = require('../../utils/wxp');
+const { SEVERITIES, markChanged } = require('../../utils/hazards');
+const {
+  DESCRIPTION_MAX, validateReport, nearbyDialogText, nearbyRow, reportErrorsFromApi, taxonomyOf,
+} = require('../../utils/hazard-report');
+
+const EMPTY_DRAFT = {
+  photos: [],
+  position: null,
+  locationText: '',
+  locationError: '',
+  locationDenied: false,
+  areaIndex: -1,
+  problems: [],
+  problemIndex: -1,
+  description: '',
+  severity: 'general',
+  errors: {},
+  formError: '',
+  nearby: [],
+};
+
+Page({
+  data: {
+    loading: true,
+    loadError: '',
+    areas: [],
+    schools: [],
+    schoolIndex: -1,
+    maxPhotos: MAX_PHOTOS,
+    descriptionMax: DESCRIPTION_MAX,
+    severities: SEVERITIES,
+    locating: false,
+    submitting: false,
+    progress: 0,
+    progressText: '',
+    outboxCount: 0,
+    flushing: false,
+    ...EMPTY_DRAFT,
+  },
+
+  onLoad() {
+    this.newDraft();
+    return Promise.all([api.call('campaignActive'), this.loadSchools()])
+      .then(([campaign]) => this.setData({ loading: false, areas: taxonomyOf(campaign) }))
+      .catch((err) => this.setData({ loading: false, loadError: err.message }));
+  },
+
+  onShow() {
+    this.unsubscribe = this.unsubscribe || outbox.subscribe(() => this.showOutbox());
+    this.showOutbox();
+  },
+
+  onHide() { this.stopWatching(); },
+  onUnload() { this.stopWatching(); },
+
+  stopWatching() {
+    if (this.unsubscribe) this.unsubscribe();
+    this.unsubscribe = null;
+  },
+
+  showOutbox() {
+    this.setData({ outboxCount: outbox.count(), flushing: outbox.isFlushing() });
+  },
+
+  /** A new draft: a new client_uuid, kept for every try of this report. */
+  newDraft() {
+    this.nearbyConfirmed = false;
+    this.uuidReady = uuidV4().then((id) => { this.clientUuid = id; return id; });
+    return this.uuidReady;
+  },
+
+  loadSchools() {
+    return api.call('hazardSchools').then((res) => {
+      const schools = res.schools || [];
+      // The picker shows only when there is a choice; with one school the server takes it.
+      this.setData({ schools: schools.length > 1 ? schools : [], schoolIndex: -1 });
+    });
+  },
+
+  choosePhotos() {
+    return choosePhotos({ count: MAX_PHOTOS - this.data.photos.length })
+      .then((paths) => {
+        if (!paths.length) return null;
+        this.setData({ photos: addPhotos(this.data.photos, paths), 'errors.photos': '' });
+        return this.data.position ? null : this.locate();
+      })
+      .catch((err) => this.setData({ 'errors.photos': err.message }));
+  },
+
+  removePhoto(event) {
+    const photos = this.data.photos.filter((p, i) => i !== Number(event.currentTarget.dataset.index));
+    this.setData({ photos });
+  },
+
+  previewPhoto(event) {
+    wx.previewImage({ current: event.currentTarget.dataset.url, urls: this.data.photos });
+  },
+
+  locate() {
+    this.setData({ locating: true });
+    return locateOrExplain().then((result) => this.showLocation(result));
+  },
+
+  openSetting() {
+    return openSettingAndLocate().then((result) => this.showLocation(result));
+  },
+
+  showLocation({ position, error }) {
+    this.nearbyConfirmed = false;
+    this.setData({
+      locating: false,
+      position: position || this.data.position,
+      locationText: position ? `已定位，精度约 ${Math.round(position.accuracy)} 米` : this.data.locationText,
+      locationError: error ? error.message : '',
+      locationDenied: Boolean(error && error.kind === 'denied'),
+      'errors.position': '',
+      nearby: position ? [] : this.data.nearby,
+    });
+  },
+
+  onAreaChange(event) {
+    const areaIndex = Number(event.detail.value);
+    this.nearbyConfirmed = false;
+    this.setData({ areaIndex, problems: this.data.areas[areaIndex].problems, problemIndex: -1, nearby: [] });
+  },
+
+  onProblemChange(event) {
+    this.nearbyConfirmed = false;
+    this.setData({ problemIndex: Number(event.detail.value), 'errors.focus': '', nearby: [] });
+  },
+
+  onDescriptionChange(event) {
+    this.setData({ description: event.detail, 'errors.description': '' });
+  },
+
+  onSeverityChange(event) {
+    this.setData({ severity: event.detail });
+  },
+
+  onSchoolChange(event) {
+    this.setData({ schoolIndex: Number(event.detail.value), 'errors.school': '' });
+  },
+
+  form() {
+    const d = this.data;
+    return {
+      photos: d.photos,
+      position: d.position,
+      focusProblem: d.problems[d.problemIndex] || null,
+      description: d.description,
+      severity: d.severity,
+      schools: d.schools,
+      schoolIndex: d.schoolIndex,
+    };
+  },
+
+  /** Check, then send — or keep in the outbox when there is no network. One at a time. */
+  async submit() {
+    if (this.busy) return;
+    this.busy = true;
+    this.setData({ submitting: true });
+    try {
+      await this.checkAndSend();
+    } finally {
+      this.busy = false;
+      this.setData({ submitting: false, progressText: '' });
+    }
+  },
+
+  async checkAndSend() {
+    if (!this.data.position && this.data.photos.length) await this.locate();
+    const { ok, errors, body } = validateReport(this.form());
+    this.setData({ errors, formError: '' });
+    if (!ok) return;
+    await this.uuidReady;
+    if (await isOffline()) {
+      await this.saveToOutbox(body, '手机当前没有网络。');
+      return;
+    }
+    this.setData({ progress: 0, progressText: '正在检查附近的同类隐患…' });
+    const go = await this.checkNearby(body);
+    if (go === 'offline') await this.saveToOutbox(body, '网络不可用。');
+    else if (go) await this.send(body);
+  },
+
+  /** true to send; false when the user chose to look at the nearby hazards; 'offline'. */
+  async checkNearby(body) {
+    if (this.nearbyConfirmed) return true;
+    let hazards;
+    try {
+      const res = await api.call('hazardsNearby', {
+        query: {
+          focus_problem: body.focus_problem,
+          lat: body.lat,
+          lng: body.lng,
+          accuracy: body.accuracy,
+          coord_system: body.coord_system,
+        },
+      });
+      hazards = res.hazards || [];
+    } catch (err) {
+      return isNetworkFailure(err) ? 'offline' : true; // the hint is optional
+    }
+    this.setData({ nearby: hazards.map(nearbyRow) });
+    if (!hazards.length) return true;
+    const answer = await modal({
+      title: '附近可能重复的隐患',
+      content: nearbyDialogText(hazards),
+      confirmText: '仍然提交',
+      cancelText: '查看',
+    });
+    this.nearbyConfirmed = answer.confirm;
+    if (!answer.confirm && wx.pageScrollTo) wx.pageScrollTo({ selector: '#nearby', duration: 300 });
+    return answer.confirm;
+  },
+
+  /** "仍然提交" under the nearby list. */
+  submitAnyway() {
+    this.nearbyConfirmed = true;
+    return this.submit();
+  },
+
+  async send(body) {
+    const photos = this.data.photos;
+    const onProgress = ({ index, total, percent }) => this.setData({
+      progress: percent,
+      progressText: `正在上传照片 ${index + 1}/${total}`,
+    });
+    try {
+      const hazard = await sendReport({ clientUuid: this.clientUuid, report: body, photos }, onProgress);
+      markChanged();
+      wx.showToast({ title: '上报成功', icon: 'success' });
+      this.setData({ ...EMPTY_DRAFT });
+      this.newDraft();
+      wx.redirectTo({ url: `/pages/hazards/detail?id=${hazard.id}` });
+    } catch (err) {
+      if (isNetworkFailure(err)) {
+        await this.saveToOutbox(body, '网络不可用，没有发送成功。');
+        return;
+      }
+      if (err.code === 'school_required') await this.loadSchools().catch(() => null);
+      this.setData({ errors: reportErrorsFromApi(err), formError: err.message });
+    }
+  },
+
+  /** Keep the report (same client_uuid) and its photos in the outbox, then start a new draft. */
+  async saveToOutbox(body, reason) {
+    const d = this.data;
+    const school = d.schools[d.schoolIndex];
+    try {
+      outbox.add({
+        clientUuid: this.clientUuid,
+        report: body,
+        photos: d.photos,
+        title: (d.problems[d.problemIndex] || {}).name || '',
+        school: school ? school.name : '',
+      });
+    } catch (err) {
+      this.setData({ formError: err.message });
+      return;
+    }
+    this.setData({ ...EMPTY_DRAFT });
+    this.showOutbox();
+    this.newDraft();
+    await alert('已保存到待发送', `${reason}隐患已保存在手机上，联网后会自动发送，也可以在“待发送”中立即发送。`);
+  },
+
+  flushOutbox() {
+    this.setData({ flushing: true });
+    return outbox.flush().then((result) => {
+      this.showOutbox();
+      if (result.offline) wx.showToast({ title: '网络不可用，请稍后再试', icon: 'none' });
+      else if (result.failed) wx.showToast({ title: `${result.failed} 条发送失败，请查看`, icon: 'none' });
+      else if (result.sent) wx.showToast({ title: `已发送 ${result.sent} 条`, icon: 'success' });
+    });
+  },
+
+  openOutbox() {
+    wx.navigateTo({ url: '/pages/hazards/outbox' });
+  },
+
+  openHazard(event) {
+    wx.navigateTo({ url: `/pages/hazards/detail?id=${event.currentTarget.dataset.id}` });
+  },
+});

@@ -1,0 +1,189 @@
+const simulate = require('miniprogram-simulate');
+const { installWx, serve, apiError, POSITION } = require('../helpers/wx');
+const { loadPage, stubApp, tapEvent } = require('../helpers/page');
+const { renderPage } = require('../helpers/render');
+const { hazard, EVENTS } = require('../helpers/fixtures');
+const { TOKEN_KEY } = require('../../utils/session');
+
+const HERE = { lat: POSITION.latitude, lng: POSITION.longitude, accuracy: 12, coord_system: 'gcj02' };
+
+let wx;
+let page;
+let calls;
+
+const detail = (overrides) => hazard(5, overrides, { detail: true });
+
+async function open(hazardAnswer, extra = {}) {
+  calls = serve(wx, {
+    'GET /api/v1/hazards/5': { status: 200, body: hazardAnswer },
+    'GET /api/v1/hazards/5/events': { status: 200, body: { events: EVENTS } },
+    ...extra,
+  });
+  page = loadPage('pages/hazards/detail', { app: stubApp({}) });
+  await page.onLoad({ id: '5' });
+}
+
+const answerModal = (...answers) => answers.forEach((answer) => {
+  wx.showModal.mockImplementationOnce(({ success }) => success({ cancel: !answer.confirm, content: '', ...answer }));
+});
+const answerSheet = (...indexes) => indexes.forEach((tapIndex) => {
+  wx.showActionSheet.mockImplementationOnce(({ success }) => success({ tapIndex }));
+});
+const posted = (key) => calls.filter((c) => c.key === key);
+
+beforeEach(() => {
+  wx = installWx();
+  wx.storage.set(TOKEN_KEY, 'tok');
+});
+
+test('shows the hazard: status, off-campus flag, photos by stage, plan, history newest first', async () => {
+  await open(detail({
+    status: 'rectifying',
+    overdue: true,
+    inside_campus: false,
+    plan: { responsible_person: '张明', responsible_user_id: null, deadline: '2024-04-30', measures: '更换灭火器', funds_yuan: '1200.00', contingency: '专人值守' },
+    photos: [
+      { id: 1, stage: 'before', url: 'https://o/1.jpg', thumb_url: 'https://o/1t.jpg' },
+      { id: 2, stage: 'after', url: 'https://o/2.jpg', thumb_url: 'https://o/2t.jpg' },
+    ],
+  }));
+  const { hazard: view, events } = page.data;
+  expect(view).toMatchObject({ statusText: '整改中', overdue: true, offCampus: true, school: '城东第一小学' });
+  expect(view.plan).toMatchObject({ responsiblePerson: '张明', deadline: '2024年4月30日', funds: '1200.00 元' });
+  expect(view.before.map((p) => p.id)).toEqual([1]);
+  expect(view.after.map((p) => p.id)).toEqual([2]);
+  expect(events.map((e) => `${e.actor} ${e.text}`)).toEqual(['赵校长 制定了整改方案', '李老师 上报了隐患']);
+  expect(events[1].time).toMatch(/^2024年4月2日 \d{2}:30$/);
+  expect(wx.setNavigationBarTitle).toHaveBeenCalledWith({ title: '隐患 #5' });
+
+  page.previewPhoto(tapEvent({ stage: 'after', url: 'https://o/2.jpg' }));
+  expect(wx.previewImage).toHaveBeenCalledWith({ current: 'https://o/2.jpg', urls: ['https://o/2.jpg'] });
+});
+
+test.each([
+  [[], []],
+  [['plan', 'duplicate'], ['制定整改方案', '标记重复']],
+  [['start'], ['开始整改']],
+  [['fix'], ['提交整改']],
+  [['verify', 'reject', 'duplicate'], ['验收通过', '驳回', '标记重复']],
+])('allowed_actions %j -> buttons %j', async (allowed, labels) => {
+  await open(detail({ allowed_actions: allowed }));
+  expect(page.data.hazard.actions.map((a) => a.label)).toEqual(labels);
+});
+
+describe('rendered', () => {
+  let comp;
+  afterEach(() => comp && comp.detach());
+
+  test('only the allowed buttons are on the page, and off campus is flagged', async () => {
+    serve(wx, {
+      'GET /api/v1/hazards/5': { status: 200, body: detail({ allowed_actions: ['verify', 'reject'], inside_campus: false }) },
+      'GET /api/v1/hazards/5/events': { status: 200, body: { events: EVENTS } },
+    });
+    global.getApp = () => stubApp({});
+    comp = renderPage('pages/hazards/detail');
+    await comp.instance.onLoad({ id: '5' });
+    await simulate.sleep(0);
+    const buttons = [...comp.dom.querySelectorAll('.van-button')].map((n) => n.textContent.trim());
+    expect(buttons).toEqual(['验收通过', '驳回']);
+    expect(comp.dom.querySelector('.warning').textContent).toBe('不在校园范围内');
+    expect([...comp.dom.querySelectorAll('.event-text')].map((n) => n.textContent.trim())).toEqual(['赵校长 制定了整改方案', '李老师 上报了隐患']);
+  });
+});
+
+test('plan and fix open their pages', async () => {
+  await open(detail({ allowed_actions: ['plan'] }));
+  await page.onAction(tapEvent({ action: 'plan' }));
+  expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/hazards/plan?id=5' });
+  await page.onAction(tapEvent({ action: 'fix' }));
+  expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/hazards/fix?id=5' });
+});
+
+test('开始整改 asks first, then posts with the position and shows the new state', async () => {
+  await open(detail({ status: 'planned', allowed_actions: ['start'] }), {
+    'POST /api/v1/hazards/5/start': { status: 200, body: detail({ status: 'rectifying', allowed_actions: ['fix'] }) },
+  });
+  answerModal({ confirm: false });
+  await page.onAction(tapEvent({ action: 'start' }));
+  expect(posted('POST /api/v1/hazards/5/start')).toEqual([]);
+
+  answerModal({ confirm: true });
+  await page.onAction(tapEvent({ action: 'start' }));
+  expect(posted('POST /api/v1/hazards/5/start')[0].data).toEqual({ position: HERE });
+  expect(page.data.hazard.statusText).toBe('整改中');
+  expect(page.data.hazard.actions.map((a) => a.action)).toEqual(['fix']);
+  expect(calls.filter((c) => c.key === 'GET /api/v1/hazards/5/events')).toHaveLength(2);
+});
+
+test('验收通过 sends the optional note; without a position the step is still sent', async () => {
+  await open(detail({ status: 'fix_submitted', allowed_actions: ['verify', 'reject'] }), {
+    'POST /api/v1/hazards/5/verify': { status: 200, body: detail({ status: 'verified' }) },
+  });
+  wx.getLocation.mockImplementation(({ fail }) => fail({ errMsg: 'getLocation:fail auth deny' }));
+  answerModal({ confirm: true, content: '  整改到位 ' });
+  await page.onAction(tapEvent({ action: 'verify' }));
+  expect(posted('POST /api/v1/hazards/5/verify')[0].data).toEqual({ note: '整改到位' });
+  expect(page.data.hazard.statusText).toBe('已验收');
+  expect(page.data.hazard.actions).toEqual([]);
+});
+
+test('驳回 needs a reason', async () => {
+  await open(detail({ status: 'fix_submitted', allowed_actions: ['verify', 'reject'] }), {
+    'POST /api/v1/hazards/5/reject': { status: 200, body: detail({ status: 'rectifying' }) },
+  });
+  answerModal({ confirm: true, content: ' ' });
+  await page.onAction(tapEvent({ action: 'reject' }));
+  expect(posted('POST /api/v1/hazards/5/reject')).toEqual([]);
+  expect(wx.showToast).toHaveBeenCalledWith({ title: '请填写驳回原因（至少 2 个字）', icon: 'none' });
+
+  answerModal({ confirm: true, content: '照片看不清' });
+  await page.onAction(tapEvent({ action: 'reject' }));
+  expect(posted('POST /api/v1/hazards/5/reject')[0].data).toEqual({ reason: '照片看不清', position: HERE });
+});
+
+test('标记重复 by typing the original id', async () => {
+  await open(detail({ allowed_actions: ['duplicate'] }), {
+    'POST /api/v1/hazards/5/duplicate': { status: 200, body: detail({ duplicate_of_id: 3 }) },
+  });
+  answerSheet(0);
+  answerModal({ confirm: true, content: '#3' }, { confirm: true });
+  await page.onAction(tapEvent({ action: 'duplicate' }));
+  expect(posted('POST /api/v1/hazards/5/duplicate')[0].data).toEqual({ original_id: 3, position: HERE });
+  expect(page.data.hazard.duplicateOf).toBe(3);
+  expect(page.data.hazard.statusText).toBe('重复隐患');
+
+  answerSheet(0);
+  answerModal({ confirm: true, content: '5' }); // itself
+  await page.onAction(tapEvent({ action: 'duplicate' }));
+  expect(posted('POST /api/v1/hazards/5/duplicate')).toHaveLength(1);
+});
+
+test('标记重复 by picking from the nearby hazards of the same kind', async () => {
+  await open(detail({ allowed_actions: ['duplicate'] }), {
+    'GET /api/v1/hazards/nearby': { status: 200, body: { hazards: [hazard(5, { distance_m: 0 }), hazard(2, { distance_m: 14.2 })] } },
+    'POST /api/v1/hazards/5/duplicate': { status: 200, body: detail({ duplicate_of_id: 2 }) },
+  });
+  answerSheet(1, 0);
+  answerModal({ confirm: true });
+  await page.onAction(tapEvent({ action: 'duplicate' }));
+  expect(calls.find((c) => c.key === 'GET /api/v1/hazards/nearby').query).toEqual({
+    focus_problem: 'area1.p2', lat: '33.6461', lng: '116.9647', coord_system: 'gcj02',
+  });
+  expect(wx.showActionSheet.mock.calls[1][0].itemList).toEqual(['#2 城东第一小学 约14米']); // not itself
+  expect(posted('POST /api/v1/hazards/5/duplicate')[0].data.original_id).toBe(2);
+});
+
+test('a step that is no longer possible explains and reloads', async () => {
+  await open(detail({ status: 'planned', allowed_actions: ['start'] }), {
+    'POST /api/v1/hazards/5/start': apiError(409, 'invalid_transition', { status: 'rectifying' }),
+  });
+  answerModal({ confirm: true }, { confirm: true });
+  await page.onAction(tapEvent({ action: 'start' }));
+  expect(wx.showModal.mock.calls[1][0]).toMatchObject({ title: '操作没有成功', content: '隐患状态已经变化，请刷新后重试' });
+  expect(calls.filter((c) => c.key === 'GET /api/v1/hazards/5')).toHaveLength(2);
+});
+
+test('a load error shows in Chinese', async () => {
+  await open(null, { 'GET /api/v1/hazards/5': apiError(404, 'not_found') });
+  expect(page.data.error).toBe('要找的内容不存在或已被删除');
+});

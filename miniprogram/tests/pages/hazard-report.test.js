@@ -1,0 +1,265 @@
+const { installWx, serve, apiError, POSITION, USER_DATA_PATH } = require('../helpers/wx');
+const { loadPage, stubApp } = require('../helpers/page');
+const { CAMPAIGN, SCHOOL_A, DIRECT_SCHOOL, hazard } = require('../helpers/fixtures');
+const { TOKEN_KEY } = require('../../utils/session');
+const { UUID_PATTERN } = require('../../utils/uuid');
+
+const ONE_SCHOOL = { schools: [{ id: SCHOOL_A.id, name: SCHOOL_A.name }] };
+const TWO_SCHOOLS = { schools: [{ id: SCHOOL_A.id, name: SCHOOL_A.name }, { id: DIRECT_SCHOOL.id, name: DIRECT_SCHOOL.name }] };
+
+let wx;
+let page;
+let calls;
+
+function routes(extra = {}) {
+  let photoId = 700;
+  return {
+    'GET /api/v1/campaigns/active': { status: 200, body: CAMPAIGN },
+    'GET /api/v1/hazards/schools': { status: 200, body: ONE_SCHOOL },
+    'GET /api/v1/hazards/nearby': { status: 200, body: { hazards: [] } },
+    'POST /api/v1/photos': () => { photoId += 1; return { status: 201, body: { id: photoId }, progress: [50, 100] }; },
+    'POST /api/v1/hazards': { status: 201, body: hazard(88, {}, { detail: true }) },
+    ...extra,
+  };
+}
+
+async function open(extra) {
+  calls = serve(wx, routes(extra));
+  page = loadPage('pages/hazards/report', { app: stubApp({}) });
+  await page.onLoad();
+  page.onShow();
+  await page.uuidReady;
+}
+
+/** Photos, position, area, focus problem and description: a complete draft. */
+async function fillIn() {
+  await page.choosePhotos();
+  page.onAreaChange({ detail: { value: '0' } });
+  page.onProblemChange({ detail: { value: '1' } });
+  page.onDescriptionChange({ detail: '教学楼二楼东侧灭火器过期' });
+}
+
+const keys = () => calls.map((c) => c.key);
+const posts = () => calls.filter((c) => c.key === 'POST /api/v1/hazards');
+
+beforeEach(() => {
+  wx = installWx();
+  wx.storage.set(TOKEN_KEY, 'tok');
+});
+
+afterEach(() => {
+  if (page && page.onUnload) page.onUnload();
+  jest.useRealTimers();
+});
+
+test('photos -> location -> pickers -> nearby dialog -> upload -> POST with client_uuid and gcj02', async () => {
+  await open({ 'GET /api/v1/hazards/nearby': { status: 200, body: { hazards: [hazard(12, { distance_m: 8.4 })] } } });
+  await page.choosePhotos();
+  expect(wx.chooseMedia).toHaveBeenCalledWith(expect.objectContaining({
+    count: 9, mediaType: ['image'], sourceType: ['camera', 'album'], sizeType: ['compressed'],
+  }));
+  expect(page.data.photos).toEqual(['http://tmp/photo-1.jpg', 'http://tmp/photo-2.jpg']);
+  expect(wx.getLocation).toHaveBeenCalledWith(expect.objectContaining({ type: 'gcj02', isHighAccuracy: true }));
+  expect(page.data.position).toEqual({ lat: POSITION.latitude, lng: POSITION.longitude, accuracy: 12, coord_system: 'gcj02' });
+  expect(page.data.locationText).toBe('已定位，精度约 12 米');
+
+  page.onAreaChange({ detail: { value: '0' } });
+  expect(page.data.problems.map((p) => p.code)).toEqual(['area1.p1', 'area1.p2', 'area1.p3', 'area1.p4', 'area1.p5']);
+  page.onProblemChange({ detail: { value: '1' } });
+  page.onDescriptionChange({ detail: '  教学楼二楼东侧灭火器过期 ' });
+  page.onSeverityChange({ detail: 'major' });
+  expect(page.data.schools).toEqual([]); // one school: no picker
+
+  await page.submit();
+
+  const dialog = wx.showModal.mock.calls[0][0];
+  expect(dialog).toMatchObject({ title: '附近可能重复的隐患', confirmText: '仍然提交', cancelText: '查看' });
+  expect(dialog.content).toContain('#12 消防安全问题2，约 8 米');
+  expect(keys().slice(2)).toEqual([
+    'GET /api/v1/hazards/nearby', 'POST /api/v1/photos', 'POST /api/v1/photos', 'POST /api/v1/hazards',
+  ]);
+  expect(calls.find((c) => c.key === 'GET /api/v1/hazards/nearby').query).toEqual({
+    focus_problem: 'area1.p2', lat: String(POSITION.latitude), lng: String(POSITION.longitude), accuracy: '12', coord_system: 'gcj02',
+  });
+  const uploads = calls.filter((c) => c.key === 'POST /api/v1/photos');
+  expect(uploads.map((c) => [c.filePath, c.name])).toEqual([['http://tmp/photo-1.jpg', 'file'], ['http://tmp/photo-2.jpg', 'file']]);
+  expect(page.setData.mock.calls.some(([patch]) => patch.progressText === '正在上传照片 2/2')).toBe(true);
+
+  const body = posts()[0].data;
+  expect(body).toEqual({
+    client_uuid: expect.stringMatching(UUID_PATTERN),
+    focus_problem: 'area1.p2',
+    description: '教学楼二楼东侧灭火器过期',
+    severity: 'major',
+    lat: POSITION.latitude,
+    lng: POSITION.longitude,
+    accuracy: 12,
+    coord_system: 'gcj02',
+    photo_ids: [701, 702],
+  });
+  expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/hazards/detail?id=88' });
+  expect(page.data.photos).toEqual([]); // a new draft
+  expect(page.clientUuid).not.toBe(body.client_uuid);
+});
+
+test('"查看" stops before sending and lists the nearby hazards; "仍然提交" then sends without asking again', async () => {
+  await open({ 'GET /api/v1/hazards/nearby': { status: 200, body: { hazards: [hazard(12, { distance_m: 20 })] } } });
+  await fillIn();
+  wx.showModal.mockImplementationOnce(({ success }) => success({ confirm: false, cancel: true }));
+  await page.submit();
+  expect(keys()).not.toContain('POST /api/v1/photos');
+  expect(page.data.nearby).toEqual([expect.objectContaining({ id: 12, title: '#12 消防安全问题2' })]);
+
+  await page.submitAnyway();
+  expect(keys().filter((k) => k === 'GET /api/v1/hazards/nearby')).toHaveLength(1);
+  expect(posts()).toHaveLength(1);
+});
+
+test('without nearby hazards no dialog shows; a double tap sends once', async () => {
+  await open();
+  await fillIn();
+  await Promise.all([page.submit(), page.submit()]);
+  expect(wx.showModal).not.toHaveBeenCalled();
+  expect(posts()).toHaveLength(1);
+  expect(page.data.submitting).toBe(false);
+});
+
+test('the same client_uuid is sent again after a failure, a new one after success', async () => {
+  await open({
+    'POST /api/v1/hazards': [
+      apiError(422, 'validation_error', { description: ['Length must be between 2 and 1000.'] }),
+      { status: 201, body: hazard(90, {}, { detail: true }) },
+    ],
+  });
+  await fillIn();
+  await page.submit();
+  expect(page.data.formError).toBe('填写的内容有误，请检查后重试');
+  expect(page.data.errors.description).toBe('隐患描述应为 2-1000 个字');
+  await page.submit();
+  const [first, second] = posts().map((c) => c.data.client_uuid);
+  expect(second).toBe(first);
+  expect(page.clientUuid).not.toBe(first);
+});
+
+test('several schools: the picker shows and a school must be chosen', async () => {
+  await open({ 'GET /api/v1/hazards/schools': { status: 200, body: TWO_SCHOOLS } });
+  expect(page.data.schools.map((s) => s.name)).toEqual([SCHOOL_A.name, DIRECT_SCHOOL.name]);
+  await fillIn();
+  await page.submit();
+  expect(page.data.errors.school).toBe('请选择隐患所在的学校');
+  expect(keys()).not.toContain('POST /api/v1/photos');
+
+  page.onSchoolChange({ detail: { value: '1' } });
+  await page.submit();
+  expect(posts()[0].data.school_id).toBe(DIRECT_SCHOOL.id);
+});
+
+test('school_required from the server reloads the schools and asks for one', async () => {
+  await open({
+    'GET /api/v1/hazards/schools': [{ status: 200, body: ONE_SCHOOL }, { status: 200, body: TWO_SCHOOLS }],
+    'POST /api/v1/hazards': apiError(422, 'school_required', { school_id: ['Required.'] }),
+  });
+  await fillIn();
+  await page.submit();
+  expect(page.data.schools).toHaveLength(2);
+  expect(page.data.errors.school).toBe('请选择隐患所在的学校');
+});
+
+test('a refused location explains, offers the settings, and locates again once allowed', async () => {
+  await open();
+  wx.getLocation.mockImplementationOnce(({ fail }) => fail({ errMsg: 'getLocation:fail auth deny' }));
+  wx.openSetting.mockImplementation(({ success }) => success({ authSetting: { 'scope.userLocation': true } }));
+  await page.choosePhotos();
+  const ask = wx.showModal.mock.calls[0][0];
+  expect(ask).toMatchObject({ title: '需要位置信息', confirmText: '去设置' });
+  expect(wx.openSetting).toHaveBeenCalledTimes(1);
+  expect(wx.getLocation).toHaveBeenCalledTimes(2);
+  expect(page.data.position).toMatchObject({ coord_system: 'gcj02' });
+  expect(page.data.locationError).toBe('');
+});
+
+test('a refusal kept: the reason shows with a settings button, and nothing is sent', async () => {
+  await open();
+  wx.getLocation.mockImplementation(({ fail }) => fail({ errMsg: 'getLocation:fail auth deny' }));
+  wx.showModal.mockImplementation(({ success }) => success({ confirm: false, cancel: true }));
+  await page.choosePhotos();
+  expect(page.data.position).toBeNull();
+  expect(page.data.locationDenied).toBe(true);
+  expect(page.data.locationError).toContain('请在设置中允许“位置信息”');
+
+  page.onAreaChange({ detail: { value: '0' } });
+  page.onProblemChange({ detail: { value: '0' } });
+  page.onDescriptionChange({ detail: '灭火器过期' });
+  await page.submit();
+  expect(page.data.errors.position).toBe('还没有获取到隐患的位置');
+  expect(keys()).not.toContain('POST /api/v1/hazards');
+
+  await page.openSetting();
+  expect(wx.openSetting).toHaveBeenCalled();
+});
+
+test('offline: the report goes to the outbox with its client_uuid and copied photos', async () => {
+  await open();
+  await fillIn();
+  const uuid = page.clientUuid;
+  wx.setOnline(false);
+  await page.submit();
+
+  expect(keys()).not.toContain('POST /api/v1/photos');
+  const [entry] = wx.storage.get('hazard_outbox');
+  expect(entry).toMatchObject({ clientUuid: uuid, title: '消防安全问题2', report: { focus_problem: 'area1.p2', coord_system: 'gcj02' } });
+  entry.photos.forEach((p) => expect(p.startsWith(`${USER_DATA_PATH}/`)).toBe(true));
+  expect(wx.showModal.mock.calls[0][0].title).toBe('已保存到待发送');
+  expect(page.data.outboxCount).toBe(1);
+  expect(page.data.photos).toEqual([]);
+  expect(page.clientUuid).not.toBe(uuid);
+
+  wx.setOnline(true);
+  await page.flushOutbox();
+  expect(posts().map((c) => c.data.client_uuid)).toEqual([uuid]);
+  expect(page.data.outboxCount).toBe(0);
+});
+
+test('a network failure while sending saves to the outbox; the outbox resends the same client_uuid', async () => {
+  let posted = 0;
+  await open({
+    'POST /api/v1/hazards': () => {
+      posted += 1;
+      return posted <= 3 ? { network: true } : { status: 200, body: hazard(88, {}, { detail: true }) };
+    },
+  });
+  await fillIn();
+  const uuid = page.clientUuid;
+  jest.useFakeTimers();
+  const sending = page.submit();
+  await jest.runAllTimersAsync();
+  await sending;
+  jest.useRealTimers();
+
+  expect(wx.storage.get('hazard_outbox').map((e) => e.clientUuid)).toEqual([uuid]);
+  expect(page.data.outboxCount).toBe(1);
+  await page.flushOutbox();
+  expect(posts().map((c) => c.data.client_uuid)).toEqual([uuid, uuid, uuid, uuid]);
+  expect(page.data.outboxCount).toBe(0);
+});
+
+test('photos: at most 9, deleted one by one, previewed', async () => {
+  await open();
+  wx.chooseMedia.mockImplementation(({ count, success }) => success({
+    tempFiles: Array.from({ length: count }, (v, i) => ({ tempFilePath: `http://tmp/x${i}.jpg` })),
+  }));
+  await page.choosePhotos();
+  expect(page.data.photos).toHaveLength(9);
+  await page.choosePhotos();
+  expect(wx.chooseMedia).toHaveBeenCalledTimes(1); // nothing more to add
+  page.removePhoto({ currentTarget: { dataset: { index: 0 } } });
+  expect(page.data.photos).toHaveLength(8);
+  expect(page.data.photos[0]).toBe('http://tmp/x1.jpg');
+  page.previewPhoto({ currentTarget: { dataset: { url: 'http://tmp/x1.jpg' } } });
+  expect(wx.previewImage).toHaveBeenCalledWith({ current: 'http://tmp/x1.jpg', urls: page.data.photos });
+});
+
+test('no active campaign: the reason shows instead of the form', async () => {
+  await open({ 'GET /api/v1/campaigns/active': apiError(404, 'no_active_campaign') });
+  expect(page.data.loadError).toBe('当前没有进行中的专项行动');
+});

@@ -1,0 +1,181 @@
+/** Hazards as people see them: Chinese names, list rows, the detail view and its history. */
+const { formatDate, formatDateTime } = require('./format');
+
+const STATUS_NAMES = {
+  reported: '待制定方案',
+  planned: '已制定方案',
+  rectifying: '整改中',
+  fix_submitted: '待验收',
+  verified: '已验收',
+};
+const STATUS_TAG_TYPES = {
+  reported: 'warning',
+  planned: 'primary',
+  rectifying: 'primary',
+  fix_submitted: 'warning',
+  verified: 'success',
+};
+const SEVERITY_NAMES = { general: '一般隐患', major: '重大隐患' };
+const SEVERITIES = [
+  { value: 'general', label: '一般隐患' },
+  { value: 'major', label: '重大隐患' },
+];
+const OVERDUE_NAME = '已逾期';
+
+const EVENT_TEXT = {
+  reported: '上报了隐患',
+  planned: '制定了整改方案',
+  plan_revised: '修改了整改方案',
+  started: '开始整改',
+  fix_submitted: '提交了整改结果',
+  rejected: '驳回了整改',
+  verified: '验收通过',
+  marked_duplicate: '标记为重复隐患',
+  escalated: '隐患逾期未整改，已提醒上级督办',
+};
+
+// The order buttons show in, and their looks. Only the actions the server allows are shown.
+const ACTIONS = [
+  { action: 'plan', label: '制定整改方案', type: 'primary' },
+  { action: 'start', label: '开始整改', type: 'primary' },
+  { action: 'fix', label: '提交整改', type: 'primary' },
+  { action: 'verify', label: '验收通过', type: 'primary' },
+  { action: 'reject', label: '驳回', type: 'danger' },
+  { action: 'duplicate', label: '标记重复', type: 'default' },
+];
+
+const userName = (user) => {
+  if (!user) return '系统';
+  return user.display_name || `用户${user.id}`;
+};
+
+/** {text, type} of the status tag; `overdue` separately, as a red tag. */
+function statusTag(hazard) {
+  if (hazard.duplicate_of_id) return { text: '重复隐患', type: 'default' };
+  return { text: STATUS_NAMES[hazard.status] || hazard.status, type: STATUS_TAG_TYPES[hazard.status] || 'default' };
+}
+
+function deadlineText(hazard) {
+  if (!hazard.deadline) return hazard.status === 'reported' ? '未定整改期限' : '';
+  return `整改期限 ${formatDate(hazard.deadline)}`;
+}
+
+/** A row of the list (HazardSummary -> what the row shows). */
+function hazardRow(hazard) {
+  const tag = statusTag(hazard);
+  return {
+    id: hazard.id,
+    thumb: hazard.thumb_url || '',
+    focus: hazard.focus_problem ? hazard.focus_problem.name : '',
+    school: hazard.school ? hazard.school.name : '',
+    statusText: tag.text,
+    statusType: tag.type,
+    overdue: Boolean(hazard.overdue),
+    major: hazard.severity === 'major',
+    deadline: deadlineText(hazard),
+    reportedAt: formatDateTime(hazard.reported_at),
+  };
+}
+
+function photoView(photo) {
+  return { id: photo.id, url: photo.url, thumb: photo.thumb_url || photo.url };
+}
+
+function planView(plan) {
+  if (!plan || !plan.responsible_person) return null;
+  return {
+    responsiblePerson: plan.responsible_person,
+    deadline: formatDate(plan.deadline),
+    measures: plan.measures || '',
+    funds: plan.funds_yuan === null || plan.funds_yuan === undefined ? '' : `${plan.funds_yuan} 元`,
+    contingency: plan.contingency || '',
+  };
+}
+
+/** The buttons for `allowed_actions`, in a fixed order; "plan" reads 修改 once a plan exists. */
+function actionButtons(allowed, status) {
+  const set = new Set(allowed || []);
+  return ACTIONS.filter((a) => set.has(a.action)).map((a) => (
+    a.action === 'plan' && status === 'planned' ? { ...a, label: '修改整改方案' } : { ...a }
+  ));
+}
+
+/** The detail page's view of a HazardDetail. */
+function hazardView(hazard) {
+  const tag = statusTag(hazard);
+  const photos = hazard.photos || [];
+  return {
+    id: hazard.id,
+    focus: hazard.focus_problem ? hazard.focus_problem.name : '',
+    area: hazard.area ? hazard.area.name : '',
+    school: hazard.school ? hazard.school.name : '',
+    description: hazard.description,
+    severity: SEVERITY_NAMES[hazard.severity] || hazard.severity,
+    major: hazard.severity === 'major',
+    statusText: tag.text,
+    statusType: tag.type,
+    overdue: Boolean(hazard.overdue),
+    offCampus: hazard.inside_campus === false,
+    reporter: userName(hazard.reporter),
+    reportedAt: formatDateTime(hazard.reported_at),
+    accuracy: hazard.position && hazard.position.accuracy ? `定位精度约 ${Math.round(hazard.position.accuracy)} 米` : '',
+    deadline: hazard.deadline ? formatDate(hazard.deadline) : '',
+    duplicateOf: hazard.duplicate_of_id || null,
+    closedAt: hazard.closed_at ? formatDateTime(hazard.closed_at) : '',
+    fixNote: hazard.fix_note || '',
+    before: photos.filter((p) => p.stage === 'before').map(photoView),
+    after: photos.filter((p) => p.stage === 'after').map(photoView),
+    plan: planView(hazard.plan),
+    actions: actionButtons(hazard.allowed_actions, hazard.status),
+  };
+}
+
+/** One entry of the history timeline. */
+function eventView(event) {
+  let text = EVENT_TEXT[event.kind] || event.kind;
+  const changes = event.changes || {};
+  if (event.kind === 'marked_duplicate' && changes.duplicate_of) text = `${text}（与 #${changes.duplicate_of} 重复）`;
+  let note = event.note || '';
+  if (event.kind === 'rejected' && note) note = `驳回原因：${note}`;
+  return {
+    id: event.id,
+    actor: userName(event.actor),
+    time: formatDateTime(event.created_at),
+    text,
+    note,
+    status: event.to_status && event.to_status !== event.from_status ? STATUS_NAMES[event.to_status] || '' : '',
+  };
+}
+
+/** The GET /hazards query for the list's filters and a cursor (unset filters are left out). */
+function listQuery(filters, cursor, limit = 20) {
+  const query = { limit };
+  if (filters.status) query.status = filters.status;
+  if (filters.severity) query.severity = filters.severity;
+  if (filters.overdue) query.overdue = true;
+  if (filters.area) query.area = filters.area;
+  if (cursor) query.cursor = cursor;
+  return query;
+}
+
+// Pages that show hazards reload when another page changed one (a plan, a fix...).
+let changeVersion = 0;
+const markChanged = () => { changeVersion += 1; };
+const currentVersion = () => changeVersion;
+
+module.exports = {
+  STATUS_NAMES,
+  SEVERITY_NAMES,
+  SEVERITIES,
+  OVERDUE_NAME,
+  EVENT_TEXT,
+  ACTIONS,
+  statusTag,
+  hazardRow,
+  hazardView,
+  eventView,
+  actionButtons,
+  listQuery,
+  markChanged,
+  currentVersion,
+};

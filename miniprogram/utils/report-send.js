@@ -1,0 +1,35 @@
+/**
+ * Sending a hazard report: upload its photos, then POST /hazards with the report's client_uuid.
+ * Used by the report page and by the outbox, so both send the same way.
+ */
+const api = require('../api/client');
+const { uploadPhotos } = require('./photos');
+
+/**
+ * `{clientUuid, report, photos}`: `report` is the POST /hazards body without client_uuid and
+ * photo_ids, `photos` are file paths. Resolves with the hazard (201 new, or 200 when the server
+ * already had this client_uuid). `onProgress` follows the photo uploads.
+ */
+async function sendReport({ clientUuid, report, photos }, onProgress) {
+  const uploaded = await uploadPhotos(photos, onProgress);
+  const hazard = await api.call('hazardCreate', {
+    body: { ...report, client_uuid: clientUuid, photo_ids: uploaded.map((p) => p.id) },
+  });
+  if (!hazard || !hazard.id) {
+    throw Object.assign(new Error('服务器没有确认收到，请稍后重试'), { status: 0, code: '' });
+  }
+  return hazard;
+}
+
+/** No HTTP answer came back (the report may or may not have arrived). */
+const isNetworkFailure = (err) => Boolean(err) && err.code === 'network_error';
+
+/** Whether sending again might work: no answer, a server error, or a login problem. */
+function isRetryable(err) {
+  if (!err) return true;
+  if (isNetworkFailure(err) || err.code === 'wechat_login_failed') return true;
+  const status = err.status || 0;
+  return status === 0 || status >= 500 || [401, 408, 429].includes(status);
+}
+
+module.exports = { sendReport, isRetryable, isNetworkFailure };
