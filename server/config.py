@@ -117,6 +117,13 @@ def load_settings() -> dict[str, Any]:
         # After-photos of a fix must be taken this close to the hazard.
         "FIX_MAX_DISTANCE_M": env_int("FIX_MAX_DISTANCE_M", 100, minimum=10),
     }
+    if not settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Each gunicorn worker process holds its own pool; size it to the worker's threads.
+        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True,
+            "pool_size": env_int("DB_POOL_SIZE", 10, minimum=1),
+            "max_overflow": env_int("DB_MAX_OVERFLOW", 10, minimum=0),
+        }
     validate_settings(settings)
     return settings
 

@@ -145,6 +145,10 @@ class CompletionResponse(ma.Schema):
     breakdown = ma.fields.List(ma.fields.Nested(BreakdownRow))
 
 
+class ForClassQuery(ma.Schema):
+    class_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+
+
 class PendingParent(ma.Schema):
     child_name = ma.fields.String()
     relation = ma.fields.String()

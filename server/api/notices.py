@@ -75,6 +75,16 @@ def list_issued():
     return {"notices": [notice_dict(n) for n in found]}
 
 
+@blp.route("/for-class", methods=["GET"])
+@login_required
+@blp.arguments(schemas.ForClassQuery, location="query")
+@blp.response(200, schemas.NoticesResponse)
+def for_class(query):
+    """Notices that reached a class, for its class teacher and the school's staff."""
+    found = notice_completion.notices_for_class(current_user(), query["class_id"])
+    return {"notices": [notice_dict(n) for n in found]}
+
+
 @blp.route("/mine", methods=["GET"])
 @login_required
 @blp.response(200, schemas.NoticesResponse)

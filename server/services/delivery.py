@@ -58,35 +58,56 @@ def backoff_seconds(attempts: int) -> int:
     return min(2**attempts, 300)
 
 
-def _claim(delivery_id: int) -> bool:
-    """Take a pending delivery for this worker; False if another worker has it or it is done."""
-    result = db.session.execute(
+def _claim(delivery_ids: list[int]) -> list[int]:
+    """Take the pending deliveries among ``delivery_ids`` for this worker, in one statement;
+    those another worker holds, or that are done, are left alone."""
+    if not delivery_ids:
+        return []
+    claimed = db.session.scalars(
         update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.status == PENDING)
+        .where(Delivery.id.in_(delivery_ids), Delivery.status == PENDING)
         .values(status=SENDING, claimed_at=utcnow(), attempts=Delivery.attempts + 1)
-    )
+        .returning(Delivery.id)
+    ).all()
     db.session.commit()
-    return result.rowcount == 1
+    return sorted(claimed)
 
 
-def _spend_grant(delivery: Delivery) -> bool:
-    """Use one of the user's grants for the template (long-term grants are not used up)."""
-    grant = db.session.scalars(
-        select(SubscriptionGrant).where(
-            SubscriptionGrant.user_id == delivery.user_id,
-            SubscriptionGrant.template_id == delivery.template_id,
-        )
-    ).first()
-    if grant is None:
-        return False
-    if grant.long_term:
-        return True
-    spent = db.session.execute(
-        update(SubscriptionGrant)
-        .where(SubscriptionGrant.id == grant.id, SubscriptionGrant.remaining > 0)
-        .values(remaining=SubscriptionGrant.remaining - 1, updated_at=utcnow())
+def _spend_grants(deliveries: list[Delivery]) -> set[int]:
+    """Use one grant per delivery (long-term grants are not used up); returns the ids of the
+    deliveries that had a grant to use. Two statements for the whole batch."""
+    if not deliveries:
+        return set()
+    users = {d.user_id for d in deliveries}
+    template_ids = {d.template_id for d in deliveries}
+    long_term = set(
+        db.session.execute(
+            select(SubscriptionGrant.user_id, SubscriptionGrant.template_id).where(
+                SubscriptionGrant.user_id.in_(users),
+                SubscriptionGrant.template_id.in_(template_ids),
+                SubscriptionGrant.long_term.is_(True),
+            )
+        ).all()
     )
-    return spent.rowcount == 1
+    one_time = [d for d in deliveries if (d.user_id, d.template_id) not in long_term]
+    spent: set[tuple[int, str]] = set()
+    for template_id in {d.template_id for d in one_time}:
+        spent.update(
+            (uid, template_id)
+            for uid in db.session.scalars(
+                update(SubscriptionGrant)
+                .where(
+                    SubscriptionGrant.user_id.in_(
+                        [d.user_id for d in one_time if d.template_id == template_id]
+                    ),
+                    SubscriptionGrant.template_id == template_id,
+                    SubscriptionGrant.remaining > 0,
+                )
+                .values(remaining=SubscriptionGrant.remaining - 1, updated_at=utcnow())
+                .returning(SubscriptionGrant.user_id)
+            )
+        )
+    return {d.id for d in deliveries if (d.user_id, d.template_id) in long_term | spent}
 
 
 def _refund_grant(delivery: Delivery) -> None:
@@ -112,13 +133,8 @@ def _finish(delivery: Delivery, status: str, error: WeChatError | None = None) -
         delivery.errmsg = (error.errmsg or type(error).__name__)[:200]
 
 
-def _send_one(delivery: Delivery, result: DispatchResult) -> None:
-    """Send a claimed delivery and record what happened."""
-    if not _spend_grant(delivery):
-        _finish(delivery, NO_GRANT)
-        result.skipped += 1
-        return
-    openid = db.session.scalar(select(User.openid).where(User.id == delivery.user_id))
+def _send_one(delivery: Delivery, openid: str, result: DispatchResult) -> None:
+    """Send a claimed delivery whose grant is spent, and record what happened."""
     wait_for_rate_limit()
     try:
         msgid = current_app.extensions["wechat"].send_subscribe_message(
@@ -149,15 +165,30 @@ def _send_one(delivery: Delivery, result: DispatchResult) -> None:
         result.sent += 1
 
 
-def dispatch(delivery_ids: list[int]) -> DispatchResult:
-    """Send the given deliveries; each is claimed first, so a repeat call sends nothing twice."""
+def dispatch(delivery_ids: list[int], commit_every: int = 25) -> DispatchResult:
+    """Send the given deliveries. They are claimed first, so a repeated or concurrent call never
+    sends one twice; outcomes are committed every few sends."""
     result = DispatchResult()
-    for delivery_id in delivery_ids:
-        if not _claim(delivery_id):
-            continue
-        delivery = db.session.get(Delivery, delivery_id)
-        _send_one(delivery, result)
-        db.session.commit()
+    claimed = _claim(delivery_ids)
+    if not claimed:
+        return result
+    rows = db.session.execute(
+        select(Delivery, User.openid)
+        .join(User, Delivery.user_id == User.id)
+        .where(Delivery.id.in_(claimed))
+        .order_by(Delivery.id)
+    ).all()
+    sendable = _spend_grants([d for d, _ in rows])
+    db.session.commit()
+    for index, (delivery, openid) in enumerate(rows, start=1):
+        if delivery.id in sendable:
+            _send_one(delivery, openid, result)
+        else:
+            _finish(delivery, NO_GRANT)  # the grant was used up since the notice was written
+            result.skipped += 1
+        if index % commit_every == 0:
+            db.session.commit()
+    db.session.commit()
     return result
 
 

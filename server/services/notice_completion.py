@@ -112,6 +112,17 @@ def _require_class_staff(user: User, class_id: int) -> SchoolClass:
     return school_class
 
 
+def notices_for_class(user: User, class_id: int) -> list[Notice]:
+    """Sent notices that reached a class, newest first (class teacher and school staff)."""
+    _require_class_staff(user, class_id)
+    reached = select(NoticeRecipient.notice_id).where(NoticeRecipient.class_id == class_id)
+    return list(
+        db.session.scalars(
+            select(Notice).where(Notice.id.in_(reached)).order_by(Notice.id.desc()).limit(100)
+        )
+    )
+
+
 def _pending_rows(notice_id: int, class_id: int):
     """(recipient, child, link) for the class's pairs that have not acknowledged."""
     return db.session.execute(

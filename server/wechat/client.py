@@ -39,6 +39,10 @@ T = TypeVar("T")
 TRANSLATED_ERRORS = (WeChatClientException, requests.RequestException, ValueError, RedisError)
 
 
+# Connections kept per client: one client serves all the threads of a worker process.
+HTTP_POOL_SIZE = 64
+
+
 @dataclass(frozen=True)
 class SessionInfo:
     """Result of code2Session; session_key stays out of repr so it never lands in logs."""
@@ -62,6 +66,11 @@ class ConfigurableWeChatClient(WeChatClient):
     ) -> None:
         """Point every endpoint, the token call included, at ``api_base_url``."""
         super().__init__(appid, secret, session=session, timeout=timeout)
+        # One client serves every thread of a worker: size the connection pool for them, so
+        # threads reuse keep-alive connections instead of opening one per message.
+        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=HTTP_POOL_SIZE)
+        self._http.mount("http://", adapter)
+        self._http.mount("https://", adapter)
         self.api_root = api_base_url.rstrip("/") + "/"
         self.use_stable_token = use_stable_token
         self._retry_state = threading.local()

@@ -232,3 +232,18 @@ def test_another_class_teacher_is_refused(families, client, login):
     assert client.post(url + "/remind", headers=other).status_code == 403
     grant_role("other-class-teacher", "teacher", "YQ201")  # staff elsewhere changes nothing
     assert client.get(url + "/pending", headers=other).status_code == 403
+
+
+def test_notices_for_a_class(families, client, login):
+    school = login("demo-school_admin")
+    notice = write(client, school, "YQ101", class_ids=[classes("YQ101")[0].id]).get_json()
+    client.post(f"/api/v1/notices/{notice['id']}/send", headers=school)
+    teacher = login("demo-class_teacher")
+    first, second = classes("YQ101")[0], classes("YQ101")[1]
+    listed = client.get(f"/api/v1/notices/for-class?class_id={first.id}", headers=teacher)
+    assert [n["id"] for n in listed.get_json()["notices"]] == [notice["id"]]
+    assert client.get(f"/api/v1/notices/for-class?class_id={second.id}",
+                      headers=teacher).status_code == 403
+    assert client.get(f"/api/v1/notices/for-class?class_id={second.id}",
+                      headers=school).get_json()["notices"] == []
+    assert client.get("/api/v1/notices/for-class", headers=teacher).status_code == 422
