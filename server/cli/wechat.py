@@ -6,8 +6,12 @@ from urllib.parse import urlparse
 
 import click
 from flask import current_app
+from sqlalchemy import select
 
 from server.config import is_loopback_url
+from server.extensions import db
+from server.models import User
+from server.services.subscriptions import configured_templates
 from server.wechat.fake import serve_forever
 
 
@@ -30,6 +34,15 @@ def fake_server(port: int | None) -> None:
     click.echo(
         f"fake WeChat API on http://127.0.0.1:{port}/ (appid {current_app.config['WECHAT_APPID']})"
     )
+    templates = [t.template_id for t in configured_templates().values()]
+    # Users who logged in before a restart of the fake can still receive messages.
+    openids = list(db.session.scalars(select(User.openid)))
+    db.session.remove()
     serve_forever(
-        current_app.config["WECHAT_APPID"], current_app.config["WECHAT_SECRET"], "127.0.0.1", port
+        current_app.config["WECHAT_APPID"],
+        current_app.config["WECHAT_SECRET"],
+        "127.0.0.1",
+        port,
+        templates=templates,
+        openids=openids,
     )

@@ -22,7 +22,7 @@ from __future__ import annotations
 import random
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, Response, abort, jsonify, request
@@ -306,9 +306,21 @@ class FakeWeChatServer(FakeWeChatState):
         return f"http://{host}:{self._port}/"
 
 
-def serve_forever(appid: str, secret: str, host: str = "127.0.0.1", port: int = 8090) -> None:
-    """Run the fake in the foreground until Ctrl-C (for the local demo CLI)."""
+def serve_forever(
+    appid: str,
+    secret: str,
+    host: str = "127.0.0.1",
+    port: int = 8090,
+    templates: Iterable[str] = (),
+    openids: Iterable[str] = (),
+) -> None:
+    """Run the fake in the foreground until Ctrl-C (for the local demo CLI), knowing the given
+    subscribe templates and users from the start."""
     fake = FakeWeChatServer(appid, secret, host=host, port=port, log_requests=True)
+    for template_id in templates:
+        fake.register_template(template_id)
+    for openid in openids:
+        fake.register_openid(openid)
     server = fake._bind()
     print(
         f"Fake WeChat API for appid {appid} at {fake.url} (control API under /_fake/)", flush=True
