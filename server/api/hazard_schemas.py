@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from server.api.schemas import RefSchema
 from server.geo import COORD_SYSTEMS
 from server.models.hazards import SEVERITIES, STATUSES
 
@@ -56,11 +57,6 @@ class HazardCreate(PositionFields):
     description = ma.fields.String(required=True, validate=validate.Length(min=2, max=1000))
     severity = ma.fields.String(required=True, validate=validate.OneOf(SEVERITIES))
     photo_ids = ma.fields.List(ma.fields.Integer(), required=True, validate=_PHOTO_IDS)
-
-
-class RefSchema(ma.Schema):
-    id = ma.fields.Integer()
-    name = ma.fields.String()
 
 
 class CodeRefSchema(ma.Schema):

@@ -38,7 +38,9 @@ class UnitSchema(ma.Schema):
     parent_id = ma.fields.Integer(allow_none=True)
 
 
-class ClassRefSchema(ma.Schema):
+class RefSchema(ma.Schema):
+    """A short reference to a unit, class or school: its id and name."""
+
     id = ma.fields.Integer()
     name = ma.fields.String()
 
@@ -48,7 +50,7 @@ class GrantSchema(ma.Schema):
     role = ma.fields.String()
     role_name = ma.fields.String()
     unit = ma.fields.Nested(UnitSchema)
-    class_ = ma.fields.Nested(ClassRefSchema, data_key="class", allow_none=True)
+    class_ = ma.fields.Nested(RefSchema, data_key="class", allow_none=True)
 
 
 class ChildSchema(ma.Schema):
@@ -56,8 +58,8 @@ class ChildSchema(ma.Schema):
     name = ma.fields.String()
     relation = ma.fields.String()
     relation_name = ma.fields.String()
-    class_ = ma.fields.Nested(ClassRefSchema, data_key="class")
-    school = ma.fields.Nested(ClassRefSchema)
+    class_ = ma.fields.Nested(RefSchema, data_key="class")
+    school = ma.fields.Nested(RefSchema)
 
 
 class LoginRequest(ma.Schema):
@@ -126,7 +128,7 @@ class InvitationSchema(ma.Schema):
     role = ma.fields.String()
     role_name = ma.fields.String()
     unit = ma.fields.Nested(UnitSchema)
-    class_ = ma.fields.Nested(ClassRefSchema, data_key="class", allow_none=True)
+    class_ = ma.fields.Nested(RefSchema, data_key="class", allow_none=True)
     max_uses = ma.fields.Integer()
     uses = ma.fields.Integer()
     expires_at = ma.fields.DateTime()
