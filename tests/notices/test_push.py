@@ -178,3 +178,21 @@ def test_rate_limit_budget(app):
     key = f"test-{utcnow().timestamp()}"
     assert limiter.hit(limit, key) and limiter.hit(limit, key)
     assert not limiter.hit(limit, key)  # wait_for_rate_limit would sleep here
+
+
+def test_rate_limit_is_shared_through_redis():
+    import redis
+    from limits import parse, storage, strategies
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis at 127.0.0.1:6379 not reachable: {exc}")
+    # Two workers' limiters (separate storages), one budget.
+    first = strategies.MovingWindowRateLimiter(storage.storage_from_string(url))
+    second = strategies.MovingWindowRateLimiter(storage.storage_from_string(url))
+    limit = parse("3/minute")
+    key = f"shared-test-{utcnow().timestamp()}"
+    assert first.hit(limit, key) and second.hit(limit, key) and first.hit(limit, key)
+    assert not second.hit(limit, key)
