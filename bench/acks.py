@@ -42,7 +42,7 @@ import tempfile
 import threading
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,7 +212,11 @@ def seed(app, parents: int, schools: int) -> dict:
         child_ids = _insert_ids(
             Child,
             [
-                {"class_id": class_ids[i % len(class_ids)], "name": f"学生{i:06d}", "created_at": now}
+                {
+                    "class_id": class_ids[i % len(class_ids)],
+                    "name": f"学生{i:06d}",
+                    "created_at": now,
+                }
                 for i in range(parents)
             ],
         )
@@ -325,8 +329,10 @@ def statements_per_request(app, notice_id: int, pair: tuple[str, int]) -> dict[s
             headers={"Authorization": f"Bearer {token}"},
         )
         if response.status_code != 200:
-            raise RuntimeError(f"in-process acknowledge failed: {response.status_code} "
-                               f"{response.get_data(as_text=True)[:300]}")
+            raise RuntimeError(
+                f"in-process acknowledge failed: {response.status_code} "
+                f"{response.get_data(as_text=True)[:300]}"
+            )
         counts["acknowledge"] = len(seen)
         seen.clear()
         client.get("/healthz")
@@ -480,10 +486,10 @@ def find_wrk(mode: str) -> str | None:
     if prefix is None:
         return None
     print("wrk is missing: installing it with apt-get ...", flush=True)
-    install = prefix + ["apt-get", "install", "-y", "-q", "wrk"]
+    install = [*prefix, "apt-get", "install", "-y", "-q", "wrk"]
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     if subprocess.run(install, **quiet).returncode != 0:
-        subprocess.run(prefix + ["apt-get", "update", "-q"], **quiet)
+        subprocess.run([*prefix, "apt-get", "update", "-q"], **quiet)
         subprocess.run(install, **quiet)
     return shutil.which("wrk")
 
@@ -620,9 +626,18 @@ def run_python_load(
     }
 
 
-def load(args, wrk: str | None, port: int, duration: int, target: str, pairs_file: Path | None,
-         pairs: list[tuple[str, int]] | None, notice_id: int) -> dict:
-    """Run one load: ``target`` is ``ack`` (the pairs) or ``healthz``."""
+def load(
+    args,
+    wrk: str | None,
+    port: int,
+    duration: int,
+    notice_id: int,
+    pairs_file: Path | None = None,
+    pairs: list[tuple[str, int]] | None = None,
+) -> dict:
+    """Run one load: acknowledgments of ``pairs`` (also written to ``pairs_file`` for wrk), or
+    ``GET /healthz`` when no pairs are given."""
+    target = "ack" if pairs else "healthz"
     threads = min(WRK_THREADS, args.connections)
     if wrk:
         if target == "ack":
@@ -670,7 +685,8 @@ def main() -> None:
             version = subprocess.run([wrk, "-v"], capture_output=True, text=True)
             loadgen = (version.stdout + version.stderr).split("[")[0].strip() or "wrk"
         else:
-            loadgen = "Python threads (FALLBACK: wrk unavailable; figures understate the server)"
+            why = "asked for" if args.loadgen == "python" else "wrk unavailable"
+            loadgen = f"Python threads (FALLBACK, {why}: figures understate the server)"
 
         started = time.monotonic()
         db_name, url = create_database()
@@ -720,13 +736,11 @@ def main() -> None:
         if status != 200:
             raise RuntimeError(f"a first acknowledge answered {status}: {body[:300]}")
 
-        common = {"pairs": None, "notice_id": seeded["notice_id"]}
-        load(args, wrk, port, WARMUP_SECONDS, "ack", warm_file, **{**common, "pairs": warm_pairs})
-        load(args, wrk, port, 1, "healthz", None, **common)
-        acks = load(
-            args, wrk, port, args.duration, "ack", main_file, **{**common, "pairs": main_pairs}
-        )
-        health = load(args, wrk, port, args.duration, "healthz", None, **common)
+        notice_id = seeded["notice_id"]
+        load(args, wrk, port, WARMUP_SECONDS, notice_id, warm_file, warm_pairs)
+        load(args, wrk, port, 1, notice_id)
+        acks = load(args, wrk, port, args.duration, notice_id, main_file, main_pairs)
+        health = load(args, wrk, port, args.duration, notice_id)
         stop_gunicorn(gunicorn)
         errors_logged = sum(
             1 for line in log.read_text(errors="replace").splitlines() if "Traceback" in line
@@ -747,9 +761,10 @@ def main() -> None:
         print()
         print(
             f"database: {acked_main} of the {len(main_pairs)} measured pairs acknowledged "
-            f"(expected about min(pairs, 2xx acks) = {min(len(main_pairs), ok_acks)}; requests "
-            f"still in flight when wrk stops may add a few), {len(acked) - acked_main} of "
-            f"{warm_count} warm-up pairs; tracebacks in the gunicorn log: {errors_logged}"
+            f"(expected about min(pairs, 2xx acks) = {min(len(main_pairs), ok_acks)}, plus up "
+            f"to one request per connection still in flight when the load stopped); "
+            f"{len(acked) - acked_main} of the {warm_count} warm-up pairs; "
+            f"tracebacks in the gunicorn log: {errors_logged}"
         )
         if errors_logged:
             print(tail(log))
@@ -765,4 +780,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        print("interrupted: gunicorn stopped, database dropped, temporary files removed")
+        sys.exit(130)

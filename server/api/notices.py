@@ -108,7 +108,7 @@ def open_notice(notice_id: int):
 @blp.response(200, schemas.ChildStatus)
 def acknowledge(body, notice_id: int):
     """Acknowledge for one child; a repeat changes nothing."""
-    return _child_status(notices.acknowledge(current_user(), notice_id, body["child_id"]))
+    return notices.acknowledge(current_user(), notice_id, body["child_id"])
 
 
 @blp.route("/<int:notice_id>/preview", methods=["GET"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, insert, literal, or_, select, update
 
 from server.errors import ApiError
 from server.extensions import db
@@ -20,6 +20,7 @@ from server.models import (
     User,
     utcnow,
 )
+from server.models.types import UTCDateTime
 from server.roles import ROLES
 from server.services.notify import enqueue_deliveries, notify
 
@@ -211,17 +212,45 @@ def open_notice(user: User, notice_id: int) -> tuple[Notice, list[NoticeRecipien
     return db.session.get(Notice, notice_id), rows
 
 
-def acknowledge(user: User, notice_id: int, child_id: int) -> NoticeRecipient:
-    """Acknowledge for one child; a repeat is harmless and changes nothing."""
-    row = next((r for r in _my_rows(user, notice_id) if r.child_id == child_id), None)
+def acknowledge(user: User, notice_id: int, child_id: int) -> dict[str, Any]:
+    """Acknowledge for one child; a repeat is harmless and changes nothing.
+
+    One conditional UPDATE does it (the first time wins, later ones keep its time): parents
+    acknowledge in waves of thousands, so this path is kept to a few statements.
+    """
+    now = literal(utcnow(), UTCDateTime())
+    row = db.session.execute(
+        update(NoticeRecipient)
+        .where(
+            NoticeRecipient.notice_id == notice_id,
+            NoticeRecipient.parent_id == user.id,
+            NoticeRecipient.child_id == child_id,
+        )
+        .values(
+            acknowledged_at=func.coalesce(NoticeRecipient.acknowledged_at, now),
+            read_at=func.coalesce(NoticeRecipient.read_at, now),
+        )
+        .returning(
+            NoticeRecipient.class_id, NoticeRecipient.read_at, NoticeRecipient.acknowledged_at
+        )
+    ).first()
     if row is None:
+        db.session.rollback()
         raise ApiError(404, "not_found", "This notice did not reach you for that child.")
-    if row.acknowledged_at is None:
-        now = utcnow()
-        row.acknowledged_at = now
-        row.read_at = row.read_at or now
-        db.session.commit()
-    return row
+    child_name, class_name = db.session.execute(
+        select(Child.name, SchoolClass.name)
+        .join(SchoolClass, Child.class_id == SchoolClass.id)
+        .where(Child.id == child_id)
+    ).one()
+    db.session.commit()
+    return {
+        "child_id": child_id,
+        "child_name": child_name,
+        "class_name": class_name,
+        "read": row.read_at is not None,
+        "acknowledged": True,
+        "acknowledged_at": row.acknowledged_at,
+    }
 
 
 def my_notices(user: User, limit: int = 50) -> list[tuple[Notice, list[NoticeRecipient]]]:
