@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh requirements.txt
 export FLASK_APP=server
+port="${PORT:-5000}"
+# Local media links point at this server.
+export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:$port}"
 flask() { .venv/bin/flask "$@"; }
 
 flask db upgrade
@@ -18,10 +21,10 @@ fake_pid=$!
 worker_pid=$!
 trap 'kill "$fake_pid" "$worker_pid" 2>/dev/null || true' EXIT INT TERM
 
-cat <<'MSG'
+cat <<MSG
 
-  The service is starting on http://127.0.0.1:5000
-  - API docs:        http://127.0.0.1:5000/api/v1/docs
+  The service is starting on http://127.0.0.1:$port
+  - API docs:        http://127.0.0.1:$port/api/v1/docs
   - Log in as a demo person (in another terminal):
         .venv/bin/flask --app server demo login-code school_admin
     then POST the printed code to /api/v1/auth/login (the command prints the curl line).
@@ -29,4 +32,4 @@ cat <<'MSG'
     makes DevTools' own wx.login codes log in as that person.
 
 MSG
-flask run --host 127.0.0.1 --port "${PORT:-5000}"
+flask run --host 127.0.0.1 --port "$port"

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from server.clock import local_today
+from server.clock import local_time, local_today
 from server.errors import ApiError
 from server.extensions import db
 from server.models import (
@@ -209,7 +209,7 @@ def remind(user: User, notice_id: int, class_id: int) -> int:
             "title": notice.title,
             "hint": "请阅读并确认",
             "notice_id": notice.id,
-            "sent_at": notice.sent_at.strftime("%Y-%m-%d %H:%M"),
+            "sent_at": local_time(notice.sent_at),
         },
         data={"notice_id": notice.id},
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, literal, or_, select, update
 
+from server.clock import local_time
 from server.errors import ApiError
 from server.extensions import db
 from server.models import (
@@ -176,7 +177,7 @@ def send_notice(user: User, notice_id: int) -> tuple[Notice, int]:
         values={
             "title": notice.title,
             "sender": notice.unit.name,
-            "sent_at": notice.sent_at.strftime("%Y-%m-%d %H:%M"),
+            "sent_at": local_time(notice.sent_at),
             "hint": "请阅读并确认",
             "notice_id": notice.id,
         },

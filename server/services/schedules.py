@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from server.clock import CHINA_TZ
+from server.clock import CHINA_TZ, local_time
 from server.errors import ApiError
 from server.extensions import db
 from server.models import Child, ParentLink, RoleGrant, ScheduledPush, SchoolClass, Unit, utcnow
@@ -102,7 +102,7 @@ def run_due(now: datetime | None = None) -> int:
             values={
                 "title": schedule.title,
                 "body": schedule.body,
-                "sent_at": now.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
+                "sent_at": local_time(now),
             },
             data={"schedule_id": schedule.id},
         )

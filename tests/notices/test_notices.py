@@ -72,6 +72,12 @@ def test_school_notice_reaches_its_parents_per_child(
     statuses = sorted(db.session.scalars(select(Delivery.status)))
     assert statuses == ["no_grant", "no_grant", "sent"]
     assert [m["touser"] for m in fake_wechat.messages()] == ["p-li"]
+    from datetime import datetime
+
+    from server.clock import local_time
+
+    sent_at = datetime.fromisoformat(sent.get_json()["notice"]["sent_at"])
+    assert fake_wechat.messages()[0]["data"]["time3"]["value"] == local_time(sent_at)  # CST
     zhao = client.get("/api/v1/notices/mine", headers=families["p-zhao"]).get_json()
     assert zhao["notices"] == []  # another school
 
@@ -242,8 +248,14 @@ def test_notices_for_a_class(families, client, login):
     first, second = classes("YQ101")[0], classes("YQ101")[1]
     listed = client.get(f"/api/v1/notices/for-class?class_id={first.id}", headers=teacher)
     assert [n["id"] for n in listed.get_json()["notices"]] == [notice["id"]]
-    assert client.get(f"/api/v1/notices/for-class?class_id={second.id}",
-                      headers=teacher).status_code == 403
-    assert client.get(f"/api/v1/notices/for-class?class_id={second.id}",
-                      headers=school).get_json()["notices"] == []
+    assert (
+        client.get(f"/api/v1/notices/for-class?class_id={second.id}", headers=teacher).status_code
+        == 403
+    )
+    assert (
+        client.get(f"/api/v1/notices/for-class?class_id={second.id}", headers=school).get_json()[
+            "notices"
+        ]
+        == []
+    )
     assert client.get("/api/v1/notices/for-class", headers=teacher).status_code == 422
