@@ -19,7 +19,6 @@ fake server with the same concurrency. Numbers only; nothing here is a pass/fail
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import socket
 import subprocess
@@ -76,8 +75,9 @@ while True:
     time.sleep(3600)
 """
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HUEY_IMMEDIATE": "1"}
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, env=env,
-                            cwd=ROOT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, env=env, cwd=ROOT, text=True
+    )
     if proc.stdout.readline().strip() != "ready":
         raise RuntimeError("the fake WeChat server did not start")
     return proc
@@ -94,8 +94,11 @@ def seed(parents: int, grant_share: float) -> tuple[list[str], list[str]]:
     bureau = add_unit("B", "基准区教体局", "bureau", "public", None)
     schools = [add_unit(f"S{i}", f"基准学校{i}", "school", "public", bureau) for i in range(100)]
     per_school = max(1, parents // (len(schools) * 10))
-    rows = [{"school_id": s.id, "name": f"{c + 1}班", "grade": "", "class_code": f"C{s.id:03d}{c:02d}"}
-            for s in schools for c in range(10)]
+    rows = [
+        {"school_id": s.id, "name": f"{c + 1}班", "grade": "", "class_code": f"C{s.id:03d}{c:02d}"}
+        for s in schools
+        for c in range(10)
+    ]
     db.session.execute(insert(SchoolClass), rows)
     class_ids = list(db.session.scalars(select(SchoolClass.id).order_by(SchoolClass.id)))
     admin = User(openid="bench-admin", display_name="基准管理员")
@@ -105,19 +108,35 @@ def seed(parents: int, grant_share: float) -> tuple[list[str], list[str]]:
     openids = [f"parent-{i:06d}" for i in range(parents)]
     for start in range(0, parents, 5000):
         chunk = openids[start : start + 5000]
-        user_ids = db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True),
-                                      [{"openid": o, "display_name": None} for o in chunk]).all()
+        user_ids = db.session.scalars(
+            insert(User).returning(User.id, sort_by_parameter_order=True),
+            [{"openid": o, "display_name": None} for o in chunk],
+        ).all()
         child_ids = db.session.scalars(
             insert(Child).returning(Child.id, sort_by_parameter_order=True),
-            [{"class_id": class_ids[(start + k) // per_school % len(class_ids)],
-              "name": f"学生{start + k}"} for k in range(len(chunk))]).all()
-        db.session.execute(insert(ParentLink), [
-            {"parent_id": u, "child_id": c, "relation": "mother"}
-            for u, c in zip(user_ids, child_ids, strict=True)])
+            [
+                {
+                    "class_id": class_ids[(start + k) // per_school % len(class_ids)],
+                    "name": f"学生{start + k}",
+                }
+                for k in range(len(chunk))
+            ],
+        ).all()
+        db.session.execute(
+            insert(ParentLink),
+            [
+                {"parent_id": u, "child_id": c, "relation": "mother"}
+                for u, c in zip(user_ids, child_ids, strict=True)
+            ],
+        )
         granted = [u for k, u in enumerate(user_ids) if (start + k) % 100 < grant_share * 100]
-        db.session.execute(insert(SubscriptionGrant), [
-            {"user_id": u, "template_id": TEMPLATE, "remaining": 1, "long_term": False}
-            for u in granted])
+        db.session.execute(
+            insert(SubscriptionGrant),
+            [
+                {"user_id": u, "template_id": TEMPLATE, "remaining": 1, "long_term": False}
+                for u in granted
+            ],
+        )
     db.session.commit()
     eligible = [o for i, o in enumerate(openids) if i % 100 < grant_share * 100]
     return openids, eligible
@@ -125,15 +144,24 @@ def seed(parents: int, grant_share: float) -> tuple[list[str], list[str]]:
 
 def raw_baseline(url: str, openids: list[str], workers: int) -> float:
     """Messages per second of bare HTTP POSTs to the fake send endpoint, same concurrency."""
-    token = requests.get(url + "cgi-bin/token", params={
-        "grant_type": "client_credential", "appid": APPID, "secret": SECRET}, timeout=10).json()
+    token = requests.get(
+        url + "cgi-bin/token",
+        params={"grant_type": "client_credential", "appid": APPID, "secret": SECRET},
+        timeout=10,
+    ).json()
     endpoint = url + "cgi-bin/message/subscribe/send?access_token=" + token["access_token"]
     sessions = [requests.Session() for _ in range(workers)]
 
     def post(index: int) -> None:
-        sessions[index % workers].post(endpoint, json={
-            "touser": openids[index % len(openids)], "template_id": TEMPLATE,
-            "data": {"thing1": {"value": "基准"}}}, timeout=10)
+        sessions[index % workers].post(
+            endpoint,
+            json={
+                "touser": openids[index % len(openids)],
+                "template_id": TEMPLATE,
+                "data": {"thing1": {"value": "基准"}},
+            },
+            timeout=10,
+        )
 
     started = time.perf_counter()
     with ThreadPoolExecutor(workers) as pool:
@@ -153,13 +181,21 @@ def main() -> None:
     use_pg = postgres_unavailable_reason() is None
     use_redis = redis_answers()
     port = free_port()
-    with (postgres_database() if use_pg else _sqlite(tmp)) as url:
-        os.environ.update({
-            "APP_ENV": "development", "DATABASE_URL": url, "DATA_DIR": str(tmp),
-            "SECRET_KEY": "bench-" + "k" * 40, "WECHAT_APPID": APPID, "WECHAT_SECRET": SECRET,
-            "WECHAT_API_BASE_URL": f"http://127.0.0.1:{port}/", "WECHAT_SEND_RATE": "1000000/second",
-            "HUEY_IMMEDIATE": "0", "DB_POOL_SIZE": str(args.workers + 4),
-        })
+    with postgres_database() if use_pg else _sqlite(tmp) as url:
+        os.environ.update(
+            {
+                "APP_ENV": "development",
+                "DATABASE_URL": url,
+                "DATA_DIR": str(tmp),
+                "SECRET_KEY": "bench-" + "k" * 40,
+                "WECHAT_APPID": APPID,
+                "WECHAT_SECRET": SECRET,
+                "WECHAT_API_BASE_URL": f"http://127.0.0.1:{port}/",
+                "WECHAT_SEND_RATE": "1000000/second",
+                "HUEY_IMMEDIATE": "0",
+                "DB_POOL_SIZE": str(args.workers + 4),
+            }
+        )
         if use_redis:
             os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/14"
             import redis
@@ -198,32 +234,48 @@ def _run(args, tmp: Path, port: int, use_pg: bool, use_redis: bool) -> None:
         upgrade()
         started = time.perf_counter()
         openids, eligible = seed(args.parents, 0.8)
-        print(f"seeded {args.parents} parents in {time.perf_counter() - started:.1f}s "
-              f"({'PostgreSQL' if use_pg else 'SQLite'}, queue on {'Redis' if use_redis else 'SQLite'})")
+        database, queue = (
+            ("PostgreSQL" if use_pg else "SQLite"),
+            ("Redis" if use_redis else "SQLite"),
+        )
+        print(
+            f"seeded {args.parents} parents in {time.perf_counter() - started:.1f}s "
+            f"({database}, queue on {queue})"
+        )
         refusing = eligible[::200]
         openids_file = tmp / "openids.txt"
         openids_file.write_text("\n".join(openids))
     fake = start_fake(port, openids_file, refusing, args.error_rate)
-    consumer = huey.create_consumer(workers=args.workers, worker_type="thread", periodic=False,
-                                    check_worker_health=False)
+    consumer = huey.create_consumer(
+        workers=args.workers, worker_type="thread", periodic=False, check_worker_health=False
+    )
     try:
         with app.app_context():
             admin = db.session.scalars(select(User).where(User.openid == "bench-admin")).one()
-            notice = Notice(author_id=admin.id, unit_id=admin.grants[0].unit_id,
-                            title="暑期防溺水致家长的一封信", body="请阅读并确认。")
+            notice = Notice(
+                author_id=admin.id,
+                unit_id=admin.grants[0].unit_id,
+                title="暑期防溺水致家长的一封信",
+                body="请阅读并确认。",
+            )
             notice.targets = [NoticeTarget(unit_id=admin.grants[0].unit_id)]
             db.session.add(notice)
             db.session.commit()
             started = time.perf_counter()
             _, reached = send_notice(admin, notice.id)  # enqueues the batches
             written = time.perf_counter() - started
-        print(f"notice written to {reached} recipients with inboxes and deliveries in {written:.1f}s")
+        print(
+            f"notice written to {reached} recipients with inboxes and deliveries in {written:.1f}s"
+        )
         started = time.perf_counter()
         consumer.start()
         with app.app_context():
             while True:
-                open_count = db.session.scalar(select(func.count()).select_from(Delivery).where(
-                    Delivery.status.in_(("pending", "sending"))))
+                open_count = db.session.scalar(
+                    select(func.count())
+                    .select_from(Delivery)
+                    .where(Delivery.status.in_(("pending", "sending")))
+                )
                 db.session.rollback()
                 if open_count == 0:
                     break
@@ -237,22 +289,27 @@ def _run(args, tmp: Path, port: int, use_pg: bool, use_redis: bool) -> None:
         per_user = Counter(m["touser"] for m in messages["messages"])
         expected = set(eligible) - set(refusing)
         print(f"deliveries: {dict(statuses)}")
-        print(f"eligible parents messaged exactly once: "
-              f"{sum(1 for o in expected if per_user[o] == 1)}/{len(expected)}; "
-              f"messaged twice or more: {sum(1 for c in per_user.values() if c > 1)}; "
-              f"messages to parents without a grant: {len(set(per_user) - set(eligible))}")
+        print(
+            f"eligible parents messaged exactly once: "
+            f"{sum(1 for o in expected if per_user[o] == 1)}/{len(expected)}; "
+            f"messaged twice or more: {sum(1 for c in per_user.values() if c > 1)}; "
+            f"messages to parents without a grant: {len(set(per_user) - set(eligible))}"
+        )
         sent = statuses.get("sent", 0)
         rate = sent / elapsed
-        print(f"pipeline: {sent} messages in {elapsed:.1f}s = {rate:.0f} msg/s "
-              f"({args.workers} thread workers)")
+        print(
+            f"pipeline: {sent} messages in {elapsed:.1f}s = {rate:.0f} msg/s "
+            f"({args.workers} thread workers)"
+        )
         sample = list(expected)[: min(len(expected), 20_000)]
         raw = raw_baseline(f"http://127.0.0.1:{port}/", sample, args.workers)
-        print(f"baseline: raw POSTs to the same fake server, {args.workers} threads: {raw:.0f} msg/s")
+        print(
+            f"baseline: raw POSTs to the same fake server, {args.workers} threads: {raw:.0f} msg/s"
+        )
         print(f"ratio pipeline/raw: {rate / raw:.2f}")
     finally:
         fake.terminate()
         fake.wait(timeout=10)
-        json.dumps({})
 
 
 if __name__ == "__main__":

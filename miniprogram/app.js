@@ -2,7 +2,8 @@
  * App entry: installs the privacy hook and signs the user in at launch
  * (wx.login -> POST /api/v1/auth/login -> token stored -> GET /api/v1/me).
  * Sends the hazard reports waiting in the outbox (utils/outbox.js) each time the app shows and
- * whenever the network comes back.
+ * whenever the network comes back, and refreshes the inbox's unread count (utils/unread.js) each
+ * time the app shows.
  *
  * Pages read the signed-in user with `getApp().getMe()`; pages that change grants or children call
  * `getApp().getMe({ refresh: true })` so the home page shows the change on return.
@@ -10,6 +11,7 @@
 const api = require('./api/client');
 const privacy = require('./utils/privacy');
 const outbox = require('./utils/outbox');
+const unread = require('./utils/unread');
 
 App({
   globalData: {
@@ -25,6 +27,17 @@ App({
 
   onShow() {
     this.flushOutbox();
+    this.refreshUnread();
+  },
+
+  /** After the launch sign-in, the unread count for users with an inbox; never rejects. */
+  refreshUnread() {
+    return Promise.resolve(this.ready)
+      .then(() => {
+        const me = this.globalData.me;
+        return me && (me.capabilities || []).includes('inbox.view') ? unread.refresh() : null;
+      })
+      .catch(() => null);
   },
 
   /** Send what waits in the outbox, after the launch sign-in; never rejects. */

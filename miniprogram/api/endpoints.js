@@ -94,4 +94,37 @@ module.exports = {
   hazardVerify: { method: 'POST', path: '/api/v1/hazards/{id}/verify', body: ['note', 'position'] },
   hazardReject: { method: 'POST', path: '/api/v1/hazards/{id}/reject', body: ['reason', 'position'] },
   hazardDuplicate: { method: 'POST', path: '/api/v1/hazards/{id}/duplicate', body: ['original_id', 'position'] },
+
+  // The in-app inbox, newest first, paged with `before_id`. Marking read again is harmless.
+  inbox: { method: 'GET', path: '/api/v1/inbox', query: ['before_id', 'limit', 'unread_only'] },
+  inboxUnreadCount: { method: 'GET', path: '/api/v1/inbox/unread-count' },
+  inboxRead: { method: 'POST', path: '/api/v1/inbox/{id}/read', idempotent: true },
+  inboxReadAll: { method: 'POST', path: '/api/v1/inbox/read-all', idempotent: true },
+
+  // WeChat subscription messages: the configured templates, and what wx.requestSubscribeMessage
+  // answered ({template_id: 'accept'|'reject'|'ban'|'filter'}). Each "accept" allows one more push,
+  // so the report is never repeated.
+  subscriptionTemplates: { method: 'GET', path: '/api/v1/subscriptions/templates' },
+  subscriptionReport: { method: 'POST', path: '/api/v1/subscriptions', body: ['results'] },
+
+  // Notices to parents. Parents: theirs with each child's status; opening one marks it read;
+  // acknowledging again changes nothing.
+  noticesMine: { method: 'GET', path: '/api/v1/notices/mine' },
+  notice: { method: 'GET', path: '/api/v1/notices/{id}' },
+  noticeAcknowledge: { method: 'POST', path: '/api/v1/notices/{id}/acknowledge', body: ['child_id'], idempotent: true },
+  // Writers (`notice.write`): a notice is saved, previewed, then sent once (409 already_sent).
+  noticeCreate: {
+    method: 'POST',
+    path: '/api/v1/notices',
+    body: ['unit_id', 'title', 'body', 'unit_ids', 'class_ids', 'attachment_photo_id'],
+  },
+  notices: { method: 'GET', path: '/api/v1/notices' },
+  noticePreview: { method: 'GET', path: '/api/v1/notices/{id}/preview' },
+  noticeSend: { method: 'POST', path: '/api/v1/notices/{id}/send' },
+  noticeCompletion: { method: 'GET', path: '/api/v1/notices/{id}/completion', query: ['unit_id'] },
+  // Class teachers and the school's staff: the notices that reached a class, its parents who have
+  // not acknowledged, and one reminder a day (409 already_reminded_today).
+  noticesForClass: { method: 'GET', path: '/api/v1/notices/for-class', query: ['class_id'] },
+  noticeClassPending: { method: 'GET', path: '/api/v1/notices/{id}/classes/{class_id}/pending' },
+  noticeClassRemind: { method: 'POST', path: '/api/v1/notices/{id}/classes/{class_id}/remind' },
 };

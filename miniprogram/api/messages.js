@@ -48,6 +48,10 @@ const MESSAGES = {
   fix_too_far: '请在隐患现场拍照提交',
   after_photo_invalid: '整改后的照片须在隐患上报之后于现场拍摄，请重新拍摄',
 
+  // Notices
+  already_sent: '这份通知已经发送过了',
+  already_reminded_today: '今天已经提醒过这个班级的家长了，每个班级每天只能提醒一次',
+
   // Generic
   validation_error: '填写的内容有误，请检查后重试',
   bad_request: '请求有误，请检查后重试',
@@ -73,4 +77,36 @@ function messageFor(code, status) {
   return status ? `${GENERIC_MESSAGE}（${status}）` : GENERIC_MESSAGE;
 }
 
-module.exports = { MESSAGES, GENERIC_MESSAGE, NETWORK_MESSAGE, LOGIN_FAILED_MESSAGE, messageFor };
+/**
+ * Clearer texts for generic codes in a known context: a `not_found` while opening a notice means
+ * something more specific than "the content does not exist".
+ */
+const CONTEXT_MESSAGES = {
+  notice: {
+    not_found: '这份通知不存在，或不是发给你的',
+    forbidden: '你没有权限查看这份通知',
+  },
+  noticeIssued: {
+    not_found: '这份通知不存在，或不在你的管理范围内',
+    forbidden: '你没有权限发布或查看这份通知',
+  },
+  noticeClass: {
+    not_found: '通知或班级不存在，或通知还没有发送',
+    forbidden: '只有本班班主任和本校工作人员可以查看家长名单',
+  },
+  message: {
+    not_found: '这条消息不存在或已被删除',
+  },
+};
+
+/** The text for an ApiError seen in `context` (a key of CONTEXT_MESSAGES), else its own message. */
+function messageIn(context, err) {
+  const texts = CONTEXT_MESSAGES[context] || {};
+  const code = err && err.code;
+  if (code && Object.prototype.hasOwnProperty.call(texts, code)) return texts[code];
+  return (err && err.message) || GENERIC_MESSAGE;
+}
+
+module.exports = {
+  MESSAGES, CONTEXT_MESSAGES, GENERIC_MESSAGE, NETWORK_MESSAGE, LOGIN_FAILED_MESSAGE, messageFor, messageIn,
+};

@@ -157,3 +157,42 @@ describe('the hazard outbox', () => {
     expect(calls.filter((c) => c.key === 'POST /api/v1/hazards').map((c) => c.data.client_uuid)).toEqual([ENTRY.clientUuid]);
   });
 });
+
+describe('the unread count', () => {
+  const INBOX_ME = { ...ME, capabilities: [...ME.capabilities, 'inbox.view'] };
+
+  test('each app show refreshes it, after the sign-in, for users with an inbox', async () => {
+    const calls = serve(wx, {
+      'POST /api/v1/auth/login': { status: 200, body: { token: 't', expires_at: '', user: ME.user } },
+      'GET /api/v1/me': { status: 200, body: INBOX_ME },
+      'GET /api/v1/inbox/unread-count': [{ status: 200, body: { unread_count: 3 } }, { status: 200, body: { unread_count: 1 } }],
+    });
+    // app.js and the count module as the app sees it (one module registry, like the runtime's).
+    let app = null;
+    let unread = null;
+    global.App = (options) => { app = options; };
+    jest.isolateModules(() => {
+      require(path.join(ROOT, 'app.js'));
+      unread = require('../utils/unread');
+    });
+    app.onLaunch();
+    app.onShow();
+    await app.refreshUnread();
+    expect(calls.map((c) => c.key)).toEqual(['POST /api/v1/auth/login', 'GET /api/v1/me', 'GET /api/v1/inbox/unread-count']);
+    expect(unread.count()).toBe(3);
+
+    app.onShow();
+    await app.refreshUnread();
+    expect(calls.filter((c) => c.key === 'GET /api/v1/inbox/unread-count')).toHaveLength(2);
+    expect(unread.count()).toBe(1);
+  });
+
+  test('no inbox capability or a failed launch: nothing is asked, nothing throws', async () => {
+    const calls = serve(wx, {
+      'POST /api/v1/auth/login': apiError(503, 'wechat_unavailable'),
+    });
+    const app = launchApp();
+    await expect(app.refreshUnread()).resolves.toBeNull();
+    expect(calls.some((c) => c.key === 'GET /api/v1/inbox/unread-count')).toBe(false);
+  });
+});

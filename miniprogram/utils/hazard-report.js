@@ -41,6 +41,13 @@ function validateReport(form) {
   return { ok, errors, body };
 }
 
+/** The GET /hazards/nearby query for a report body: same kind of hazard, around its position. */
+function nearbyQuery(body) {
+  const query = {};
+  ['focus_problem', 'lat', 'lng', 'accuracy', 'coord_system'].forEach((key) => { query[key] = body[key]; });
+  return query;
+}
+
 /** The text of the "附近可能重复的隐患" dialog for GET /hazards/nearby results. */
 function nearbyDialogText(hazards) {
   const lines = hazards.slice(0, 3).map((h) => (
@@ -99,6 +106,7 @@ module.exports = {
   DESCRIPTION_MIN,
   DESCRIPTION_MAX,
   validateReport,
+  nearbyQuery,
   nearbyDialogText,
   nearbyRow,
   reportErrorsFromApi,

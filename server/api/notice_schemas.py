@@ -140,6 +140,7 @@ class BreakdownRow(Rates):
 
 
 class CompletionResponse(ma.Schema):
+    notice = ma.fields.Dict()
     unit = ma.fields.Dict()
     totals = ma.fields.Nested(Rates)
     breakdown = ma.fields.List(ma.fields.Nested(BreakdownRow))
@@ -160,6 +161,7 @@ class PendingParent(ma.Schema):
 class PendingResponse(ma.Schema):
     class_ = ma.fields.Dict(data_key="class")
     pending = ma.fields.List(ma.fields.Nested(PendingParent))
+    parents = ma.fields.Integer(metadata={"description": "Distinct parents not yet acknowledged"})
     reminded_today = ma.fields.Boolean()
 
 
@@ -172,7 +174,10 @@ class ScheduleCreate(ma.Schema):
     name = ma.fields.String(required=True, validate=validate.Length(min=2, max=100))
     roles = ma.fields.List(ma.fields.String(), load_default=None)
     parents = ma.fields.Boolean(load_default=False)
-    template_key = ma.fields.String(load_default="task_reminder")
+    # Scheduled messages open the home page; notice templates need a notice to point at.
+    template_key = ma.fields.String(
+        load_default="task_reminder", validate=validate.OneOf(["task_reminder"])
+    )
     title = ma.fields.String(required=True, validate=validate.Length(min=2, max=100))
     body = ma.fields.String(required=True, validate=validate.Length(min=2, max=500))
     recurrence = ma.fields.String(required=True, validate=validate.OneOf(RECURRENCES))

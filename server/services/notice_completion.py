@@ -93,7 +93,13 @@ def completion(user: User, notice_id: int, unit_id: int | None) -> dict[str, Any
                     for key in sums:
                         sums[key] += counts[key]
             breakdown.append({"kind": "unit", "id": child.id, "name": child.name, **_rates(sums)})
-    return {"unit": unit, "totals": _rates(totals), "breakdown": breakdown}
+    notice = db.session.get(Notice, notice_id)
+    return {
+        "notice": {"id": notice.id, "title": notice.title},
+        "unit": unit,
+        "totals": _rates(totals),
+        "breakdown": breakdown,
+    }
 
 
 def _require_class_staff(user: User, class_id: int) -> SchoolClass:
@@ -164,6 +170,7 @@ def pending(user: User, notice_id: int, class_id: int) -> dict[str, Any]:
             }
             for rec, child, link in rows
         ],
+        "parents": len({rec.parent_id for rec, _child, _link in rows}),
         "reminded_today": reminded is not None,
     }
 

@@ -14,6 +14,7 @@ from server.models import (
     Notice,
     NoticeRecipient,
     NoticeTarget,
+    Notification,
     ParentLink,
     Photo,
     SchoolClass,
@@ -165,6 +166,9 @@ def send_notice(user: User, notice_id: int) -> tuple[Notice, int]:
         }
         for parent, child, class_id, path in _pairs(notice)
     ]
+    if not rows:
+        db.session.rollback()
+        raise ApiError(422, "no_recipients", "No parent is bound in the targeted classes yet.")
     for start in range(0, len(rows), BATCH):
         db.session.execute(insert(NoticeRecipient), rows[start : start + BATCH])
     db.session.refresh(notice)
@@ -209,8 +213,23 @@ def open_notice(user: User, notice_id: int) -> tuple[Notice, list[NoticeRecipien
     for row in rows:
         if row.read_at is None:
             row.read_at = now
+    _mark_inbox_read(user, notice_id)
     db.session.commit()
     return db.session.get(Notice, notice_id), rows
+
+
+def _mark_inbox_read(user: User, notice_id: int) -> None:
+    """Opening a notice reads its inbox messages too (the notice and any reminders)."""
+    unread = db.session.scalars(
+        select(Notification).where(
+            Notification.user_id == user.id,
+            Notification.read_at.is_(None),
+            Notification.kind.in_(("notice", "notice_reminder")),
+        )
+    )
+    for message in unread:
+        if message.data.get("notice_id") == notice_id:
+            message.read_at = utcnow()
 
 
 def acknowledge(user: User, notice_id: int, child_id: int) -> dict[str, Any]:
@@ -243,6 +262,7 @@ def acknowledge(user: User, notice_id: int, child_id: int) -> dict[str, Any]:
         .join(SchoolClass, Child.class_id == SchoolClass.id)
         .where(Child.id == child_id)
     ).one()
+    _mark_inbox_read(user, notice_id)
     db.session.commit()
     return {
         "child_id": child_id,

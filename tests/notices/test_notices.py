@@ -259,3 +259,26 @@ def test_notices_for_a_class(families, client, login):
         == []
     )
     assert client.get("/api/v1/notices/for-class", headers=teacher).status_code == 422
+
+
+def test_opening_reads_the_inbox_and_empty_targets_are_refused(families, client, login):
+    school = login("demo-school_admin")
+    notice = write(client, school, "YQ101", unit_ids=[unit_by_code("YQ101").id]).get_json()
+    client.post(f"/api/v1/notices/{notice['id']}/send", headers=school)
+    li = families["p-li"]
+    assert client.get("/api/v1/inbox/unread-count", headers=li).get_json()["unread_count"] == 1
+    client.get(f"/api/v1/notices/{notice['id']}", headers=li)
+    assert client.get("/api/v1/inbox/unread-count", headers=li).get_json()["unread_count"] == 0
+    completion = client.get(f"/api/v1/notices/{notice['id']}/completion", headers=school)
+    assert completion.get_json()["notice"]["title"] == "暑期防溺水致家长的一封信"
+    pending = client.get(
+        f"/api/v1/notices/{notice['id']}/classes/{classes('YQ101')[1].id}/pending", headers=school
+    ).get_json()
+    assert pending["parents"] == 2 and len(pending["pending"]) == 2  # 王小刚's and 李小明's
+    empty = write(client, school, "YQ101", class_ids=[classes("YQ101")[2].id]).get_json()
+    refused = client.post(f"/api/v1/notices/{empty['id']}/send", headers=school)
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (422, "no_recipients")
+    assert (
+        client.get(f"/api/v1/notices/{empty['id']}/preview", headers=school).get_json()["parents"]
+        == 0
+    )

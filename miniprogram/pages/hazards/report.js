@@ -4,6 +4,8 @@
  * the reporter covers several. Before sending, open hazards of the same kind within 50 m are shown
  * as possible duplicates. Without a network the report goes to the outbox (utils/outbox.js) with
  * its client_uuid, made once per draft, so sending it again never files it twice.
+ * The first submit tap of a draft also asks for the "hazard overdue" push (utils/subscribe.js);
+ * whatever the answer, the report goes on.
  */
 const api = require('../../api/client');
 const outbox = require('../../utils/outbox');
@@ -12,9 +14,10 @@ const { MAX_PHOTOS, choosePhotos, addPhotos } = require('../../utils/photos');
 const { locateOrExplain, openSettingAndLocate } = require('../../utils/location');
 const { sendReport, isNetworkFailure } = require('../../utils/report-send');
 const { modal, alert, isOffline } = require('../../utils/wxp');
+const subscribe = require('../../utils/subscribe');
 const { SEVERITIES, markChanged } = require('../../utils/hazards');
 const {
-  DESCRIPTION_MAX, validateReport, nearbyDialogText, nearbyRow, reportErrorsFromApi, taxonomyOf,
+  DESCRIPTION_MAX, validateReport, nearbyQuery, nearbyDialogText, nearbyRow, reportErrorsFromApi, taxonomyOf,
 } = require('../../utils/hazard-report');
 
 const EMPTY_DRAFT = {
@@ -54,6 +57,7 @@ Page({
 
   onLoad() {
     this.newDraft();
+    subscribe.prepare();
     return Promise.all([api.call('campaignActive'), this.loadSchools()])
       .then(([campaign]) => this.setData({ loading: false, areas: taxonomyOf(campaign) }))
       .catch((err) => this.setData({ loading: false, loadError: err.message }));
@@ -79,6 +83,7 @@ Page({
   /** A new draft: a new client_uuid, kept for every try of this report. */
   newDraft() {
     this.nearbyConfirmed = false;
+    this.pushAsked = false;
     this.uuidReady = uuidV4().then((id) => { this.clientUuid = id; return id; });
     return this.uuidReady;
   },
@@ -172,8 +177,12 @@ Page({
   async submit() {
     if (this.busy) return;
     this.busy = true;
+    // Still in the tap: ask (once per draft) for the overdue push; the report goes on whatever the answer.
+    const asking = this.pushAsked ? null : subscribe.request(subscribe.HAZARD_KEYS);
+    this.pushAsked = true;
     this.setData({ submitting: true });
     try {
+      await asking;
       await this.checkAndSend();
     } finally {
       this.busy = false;
@@ -202,15 +211,7 @@ Page({
     if (this.nearbyConfirmed) return true;
     let hazards;
     try {
-      const res = await api.call('hazardsNearby', {
-        query: {
-          focus_problem: body.focus_problem,
-          lat: body.lat,
-          lng: body.lng,
-          accuracy: body.accuracy,
-          coord_system: body.coord_system,
-        },
-      });
+      const res = await api.call('hazardsNearby', { query: nearbyQuery(body) });
       hazards = res.hazards || [];
     } catch (err) {
       return isNetworkFailure(err) ? 'offline' : true; // the hint is optional

@@ -1,13 +1,22 @@
 /**
  * Home: greets the user, lists their role grants and children, and shows the tiles their
- * capabilities allow (utils/tiles.js), the hazard tile with the number of reports waiting in the
- * outbox.
+ * capabilities allow (utils/tiles.js): the hazard tile with the number of reports waiting in the
+ * outbox, the messages tile with the unread count (refreshed each time the page shows), the
+ * parents' notices tile for users with children or notices received before.
  */
 const { tilesFor, TILES } = require('../../utils/tiles');
 const { grantLabel } = require('../../utils/format');
 const outbox = require('../../utils/outbox');
+const unread = require('../../utils/unread');
+const { hasReceived } = require('../../utils/notices');
 
-const tilesOf = (me) => tilesFor(me.capabilities, TILES, { outbox: outbox.count() });
+const tilesOf = (me) => tilesFor(
+  me.capabilities,
+  TILES,
+  { outbox: outbox.count(), unread: unread.count() },
+  { parent: (me.children || []).length > 0 || hasReceived() },
+);
+const hasInbox = (me) => Boolean(me) && (me.capabilities || []).includes('inbox.view');
 
 /** Page data for a /me answer. */
 function viewOf(me) {
@@ -39,16 +48,20 @@ Page({
   },
 
   onShow() {
-    // The outbox may be sent while this page shows (at app show, when the network returns).
-    this.unsubscribe = this.unsubscribe || outbox.subscribe(() => {
+    // The outbox may be sent, and the unread count change, while this page shows.
+    const retile = () => {
       if (this.me) this.setData({ tiles: tilesOf(this.me) });
-    });
-    this.load();
+    };
+    this.unsubscribe = this.unsubscribe || outbox.subscribe(retile);
+    this.unsubscribeUnread = this.unsubscribeUnread || unread.subscribe(retile);
+    return this.load().then(() => (hasInbox(this.me) ? unread.refresh() : null));
   },
 
   onHide() {
     if (this.unsubscribe) this.unsubscribe();
+    if (this.unsubscribeUnread) this.unsubscribeUnread();
     this.unsubscribe = null;
+    this.unsubscribeUnread = null;
   },
 
   onUnload() {

@@ -73,6 +73,23 @@ test('declares the API described for this release', () => {
     hazardVerify: 'POST /api/v1/hazards/{id}/verify',
     hazardReject: 'POST /api/v1/hazards/{id}/reject',
     hazardDuplicate: 'POST /api/v1/hazards/{id}/duplicate',
+    inbox: 'GET /api/v1/inbox',
+    inboxUnreadCount: 'GET /api/v1/inbox/unread-count',
+    inboxRead: 'POST /api/v1/inbox/{id}/read',
+    inboxReadAll: 'POST /api/v1/inbox/read-all',
+    subscriptionTemplates: 'GET /api/v1/subscriptions/templates',
+    subscriptionReport: 'POST /api/v1/subscriptions',
+    noticesMine: 'GET /api/v1/notices/mine',
+    notice: 'GET /api/v1/notices/{id}',
+    noticeAcknowledge: 'POST /api/v1/notices/{id}/acknowledge',
+    noticeCreate: 'POST /api/v1/notices',
+    notices: 'GET /api/v1/notices',
+    noticePreview: 'GET /api/v1/notices/{id}/preview',
+    noticeSend: 'POST /api/v1/notices/{id}/send',
+    noticeCompletion: 'GET /api/v1/notices/{id}/completion',
+    noticesForClass: 'GET /api/v1/notices/for-class',
+    noticeClassPending: 'GET /api/v1/notices/{id}/classes/{class_id}/pending',
+    noticeClassRemind: 'POST /api/v1/notices/{id}/classes/{class_id}/remind',
   });
   expect(table.invitationCreate.body).toEqual(['unit_id', 'role', 'class_id', 'max_uses', 'expires_in_hours']);
   expect(table.childBind.body).toEqual(['class_code', 'child_name', 'relation']);
@@ -104,11 +121,27 @@ test('the hazard endpoints declare the fields of the OpenAPI document', () => {
   });
 });
 
-test('only the report and the photo upload are retried as safe POSTs', () => {
+test('the inbox, subscription and notice endpoints declare the fields of the OpenAPI document', () => {
+  const table = require('../../api/endpoints');
+  const sorted = (list) => [...list].sort();
+  expect(sorted(table.inbox.query)).toEqual(['before_id', 'limit', 'unread_only']);
+  expect(table.subscriptionReport.body).toEqual(['results']);
+  expect(table.noticeAcknowledge.body).toEqual(['child_id']);
+  expect(sorted(table.noticeCreate.body)).toEqual(sorted([
+    'unit_id', 'title', 'body', 'unit_ids', 'class_ids', 'attachment_photo_id',
+  ]));
+  expect(table.noticeCompletion.query).toEqual(['unit_id']);
+  expect(table.noticesForClass.query).toEqual(['class_id']);
+  ['inboxRead', 'inboxReadAll', 'noticeSend', 'noticeClassRemind'].forEach((name) => {
+    expect(table[name].body).toBeUndefined();
+  });
+});
+
+test('only POSTs that are harmless to repeat are retried: never a send, a reminder or a grant report', () => {
   const { isIdempotent } = require('../../api/client');
   const table = require('../../api/endpoints');
   const safePosts = Object.keys(table).filter((name) => table[name].method === 'POST' && isIdempotent(table[name]));
-  expect(safePosts.sort()).toEqual(['hazardCreate', 'photoUpload']);
+  expect(safePosts.sort()).toEqual(['hazardCreate', 'inboxRead', 'inboxReadAll', 'noticeAcknowledge', 'photoUpload']);
 });
 
 test('the code calls exactly the endpoints in the table', () => {

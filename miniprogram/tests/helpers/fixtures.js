@@ -99,6 +99,59 @@ const EVENTS = [
   },
 ];
 
+/** A child's status on a notice (ChildStatus). */
+const childStatus = (childId, name, overrides = {}) => ({
+  child_id: childId,
+  child_name: name,
+  class_name: '一年级1班',
+  read: false,
+  acknowledged: false,
+  acknowledged_at: null,
+  ...overrides,
+});
+
+/** A Notice; `children` only for a parent's view. */
+function notice(id, overrides = {}) {
+  return {
+    id,
+    title: '防溺水安全致家长的一封信',
+    body: '各位家长：\n暑期将至，请加强对孩子的安全教育。',
+    unit: { id: BUREAU.id, name: BUREAU.name },
+    created_at: '2024-06-01T01:00:00Z',
+    sent_at: '2024-06-01T02:00:00Z',
+    attachment_url: null,
+    targets: [{ unit_id: BUREAU.id, class_id: null }],
+    children: [],
+    ...overrides,
+  };
+}
+
+/** An inbox Message. */
+function message(id, overrides = {}) {
+  return {
+    id,
+    kind: 'notice',
+    title: `通知 ${id}`,
+    body: `通知 ${id} 的内容`,
+    page: `pages/notices/detail?id=${id}`,
+    data: { notice_id: id },
+    created_at: '2024-06-01T02:00:00Z',
+    read: false,
+    ...overrides,
+  };
+}
+
+/** GET /subscriptions/templates as the server's dev configuration answers it. */
+const TEMPLATES = {
+  templates: [
+    { key: 'notice', template_id: 'tpl-notice', title: '致家长的一封信', long_term: false, remaining: 0, granted_long_term: false },
+    { key: 'reminder', template_id: 'tpl-reminder', title: '通知确认提醒', long_term: false, remaining: 0, granted_long_term: false },
+    { key: 'hazard_overdue', template_id: 'tpl-overdue', title: '隐患整改逾期提醒', long_term: false, remaining: 0, granted_long_term: false },
+    { key: 'task_reminder', template_id: 'tpl-task', title: '巡查任务提醒', long_term: false, remaining: 0, granted_long_term: false },
+  ],
+};
+
 module.exports = {
   unit, BUREAU, CENTER, SCHOOL_A, KINDER, DIRECT_SCHOOL, UNITS_BELOW, ROLES, CLASSES, grant, CAMPAIGN, hazard, EVENTS,
+  childStatus, notice, message, TEMPLATES,
 };

@@ -6,6 +6,10 @@
  * `wx.fs` is an in-memory file system behind wx.getFileSystemManager() (`fs.files`: path -> content);
  * wx.chooseMedia's default answer puts its temp photos there. wx.getLocation answers POSITION,
  * wx.getNetworkType 'wifi'; `wx.setOnline(false)` flips both the type and the status listeners.
+ *
+ * wx.requestSubscribeMessage is absent by default, as on old WeChat clients (nothing is asked, no
+ * template call is made); `allowSubscribe(wx, answer)` adds it, answering each template id with
+ * `answer` ('accept', 'reject'...) or with what a function of the id returns.
  */
 
 const BASE_URL = 'http://127.0.0.1:5000';
@@ -120,6 +124,16 @@ function parseUrl(url) {
 
 const later = (fn) => Promise.resolve().then(fn);
 
+/** Give the mock wx.requestSubscribeMessage, answering every template id with `answer`. */
+function allowSubscribe(wx, answer = 'accept') {
+  wx.requestSubscribeMessage = jest.fn(({ tmplIds, success }) => {
+    const res = { errMsg: 'requestSubscribeMessage:ok' };
+    tmplIds.forEach((id) => { res[id] = typeof answer === 'function' ? answer(id) : answer; });
+    later(() => success(res));
+  });
+  return wx.requestSubscribeMessage;
+}
+
 /**
  * Route the wx network APIs to `routes`: {"GET /api/v1/me": handler}. A handler gets
  * {kind, method, path, query, header, data, filePath, name, formData} and returns
@@ -179,5 +193,5 @@ function flush() {
 }
 
 module.exports = {
-  BASE_URL, USER_DATA_PATH, POSITION, createWx, installWx, serve, apiError, flush,
+  BASE_URL, USER_DATA_PATH, POSITION, createWx, installWx, serve, apiError, flush, allowSubscribe,
 };

@@ -1,6 +1,10 @@
-const { installWx, serve, apiError, POSITION, USER_DATA_PATH } = require('../helpers/wx');
+const {
+  installWx, serve, apiError, allowSubscribe, flush, POSITION, USER_DATA_PATH,
+} = require('../helpers/wx');
 const { loadPage, stubApp } = require('../helpers/page');
-const { CAMPAIGN, SCHOOL_A, DIRECT_SCHOOL, hazard } = require('../helpers/fixtures');
+const {
+  CAMPAIGN, SCHOOL_A, DIRECT_SCHOOL, hazard, TEMPLATES,
+} = require('../helpers/fixtures');
 const { TOKEN_KEY } = require('../../utils/session');
 const { UUID_PATTERN } = require('../../utils/uuid');
 
@@ -262,4 +266,66 @@ test('photos: at most 9, deleted one by one, previewed', async () => {
 test('no active campaign: the reason shows instead of the form', async () => {
   await open({ 'GET /api/v1/campaigns/active': apiError(404, 'no_active_campaign') });
   expect(page.data.loadError).toBe('当前没有进行中的专项行动');
+});
+
+describe('asking for the overdue push on submit', () => {
+  const withTemplates = (extra) => ({
+    'GET /api/v1/subscriptions/templates': { status: 200, body: TEMPLATES },
+    'POST /api/v1/subscriptions': { status: 200, body: TEMPLATES },
+    ...extra,
+  });
+  const subscriptionReports = () => calls.filter((c) => c.key === 'POST /api/v1/subscriptions');
+
+  test('the submit tap asks for hazard_overdue right away, reports the grant, and sends the report', async () => {
+    allowSubscribe(wx, 'accept');
+    await open(withTemplates());
+    await flush();
+    await fillIn();
+    const tapped = page.submit();
+    expect(wx.requestSubscribeMessage).toHaveBeenCalledWith(expect.objectContaining({ tmplIds: ['tpl-overdue'] }));
+    await tapped;
+    expect(subscriptionReports()[0].data).toEqual({ results: { 'tpl-overdue': 'accept' } });
+    expect(posts()).toHaveLength(1);
+  });
+
+  test('a refusal does not stop the report', async () => {
+    allowSubscribe(wx, 'reject');
+    await open(withTemplates());
+    await flush();
+    await fillIn();
+    await page.submit();
+    expect(subscriptionReports()[0].data).toEqual({ results: { 'tpl-overdue': 'reject' } });
+    expect(posts()).toHaveLength(1);
+    expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/hazards/detail?id=88' });
+  });
+
+  test('the grant report failing does not stop the report either', async () => {
+    allowSubscribe(wx, 'accept');
+    await open(withTemplates({ 'POST /api/v1/subscriptions': apiError(500, 'internal_error') }));
+    await flush();
+    await fillIn();
+    await page.submit();
+    expect(subscriptionReports()).toHaveLength(1);
+    expect(posts()).toHaveLength(1);
+  });
+
+  test('an old WeChat without the API: nothing asked, the report goes', async () => {
+    await open(withTemplates());
+    await fillIn();
+    await page.submit();
+    expect(keys()).not.toContain('GET /api/v1/subscriptions/templates');
+    expect(posts()).toHaveLength(1);
+  });
+
+  test('asked once per draft: "仍然提交" after "查看" does not ask again', async () => {
+    allowSubscribe(wx, 'accept');
+    await open(withTemplates({ 'GET /api/v1/hazards/nearby': { status: 200, body: { hazards: [hazard(12, { distance_m: 20 })] } } }));
+    await flush();
+    await fillIn();
+    wx.showModal.mockImplementationOnce(({ success }) => success({ confirm: false, cancel: true }));
+    await page.submit();
+    await page.submitAnyway();
+    expect(wx.requestSubscribeMessage).toHaveBeenCalledTimes(1);
+    expect(posts()).toHaveLength(1);
+  });
 });

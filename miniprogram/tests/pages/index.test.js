@@ -1,6 +1,7 @@
-const { installWx } = require('../helpers/wx');
+const { installWx, serve } = require('../helpers/wx');
 const { loadPage, stubApp, tapEvent } = require('../helpers/page');
 const { SCHOOL_A, BUREAU, grant } = require('../helpers/fixtures');
+const { TOKEN_KEY } = require('../../utils/session');
 
 const me = (extra) => ({
   user: { id: 1, display_name: '李老师', created_at: '2024-01-01T00:00:00Z' },
@@ -104,4 +105,53 @@ test('a tile opens its page', () => {
   const page = loadPage('pages/index/index', { app: stubApp(me()) });
   page.openTile(tapEvent({ url: '/pages/join/index' }));
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/join/index' });
+});
+
+describe('messages and notices', () => {
+  const CHILD = {
+    id: 5, name: '王小明', relation: 'father', relation_name: '父亲', class: { id: 31, name: '一年级1班' }, school: { id: 3, name: '城东第一小学' },
+  };
+  const EVERYONE = ['campaign.view', 'child.bind', 'inbox.view', 'notice.read'];
+
+  test('showing the page refreshes the unread count into the 消息 tile badge', async () => {
+    wx.storage.set(TOKEN_KEY, 'tok');
+    const calls = serve(wx, { 'GET /api/v1/inbox/unread-count': [{ status: 200, body: { unread_count: 4 } }, { status: 200, body: { unread_count: 0 } }] });
+    const page = loadPage('pages/index/index', { app: stubApp(me({ capabilities: EVERYONE })) });
+    await page.onShow();
+    const inbox = () => page.data.tiles.find((t) => t.title === '消息');
+    expect(inbox()).toMatchObject({ url: '/pages/inbox/index', badge: 4, badgeText: '4 条未读' });
+
+    page.onHide();
+    await page.onShow();
+    expect(calls.filter((c) => c.key === 'GET /api/v1/inbox/unread-count')).toHaveLength(2);
+    expect(inbox()).toMatchObject({ badge: '', badgeText: '' });
+    page.onUnload();
+  });
+
+  test('家长通知 shows for parents with children, or who received notices before', async () => {
+    const titles = async (answer) => (await shown(answer)).page.data.tiles.map((t) => t.title);
+    expect(await titles(me({ capabilities: EVERYONE }))).not.toContain('家长通知');
+    expect(await titles(me({ capabilities: EVERYONE, children: [CHILD] }))).toEqual(['消息', '家长通知', '绑定孩子', '活动与隐患分类', '加入单位']);
+    wx.storage.set('notices_received', true);
+    expect(await titles(me({ capabilities: EVERYONE }))).toContain('家长通知');
+  });
+
+  test('writers see 发布通知, class teachers 班级通知确认', async () => {
+    const { page } = await shown(me({
+      grants: [grant(8, 'class_teacher', '班主任', SCHOOL_A, { id: 31, name: '一年级1班' })],
+      capabilities: [...EVERYONE, 'notice.write', 'notice.completion'],
+    }));
+    expect(page.data.tiles.filter((t) => t.url.startsWith('/pages/notices/')).map((t) => [t.title, t.url])).toEqual([
+      ['发布通知', '/pages/notices/compose'],
+      ['班级通知确认', '/pages/notices/issued?mode=class'],
+    ]);
+  });
+
+  test('no inbox capability: the count is not asked for', async () => {
+    const calls = serve(wx, {});
+    const page = loadPage('pages/index/index', { app: stubApp(me()) });
+    await page.onShow();
+    expect(calls).toEqual([]);
+    page.onUnload();
+  });
 });

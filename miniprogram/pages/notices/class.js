@@ -1,0 +1,85 @@
+/**
+ * Class teachers and the school's staff: the class's parents who have not acknowledged a notice
+ * (child, relation, read or not), and "一键提醒未确认家长" — at most once a day per class, so the
+ * button reads "今日已提醒" once it has been used (here or by a colleague).
+ */
+const api = require('../../api/client');
+const { messageIn } = require('../../api/messages');
+const { modal, alert } = require('../../utils/wxp');
+
+function pendingRow(row, index) {
+  return {
+    key: index,
+    childName: row.child_name,
+    relation: row.relation_name || '',
+    parentName: row.parent_name || '',
+    readText: row.read ? '已读未确认' : '未读',
+    read: Boolean(row.read),
+  };
+}
+
+Page({
+  data: {
+    loading: true,
+    error: '',
+    className: '',
+    rows: [],
+    unreadCount: 0,
+    remindedToday: false,
+    reminding: false,
+    remindedCount: null,
+  },
+
+  onLoad(options) {
+    this.id = Number(options && options.id);
+    this.classId = Number(options && options.class_id);
+    return this.load();
+  },
+
+  onPullDownRefresh() {
+    return this.load().then(() => wx.stopPullDownRefresh());
+  },
+
+  load() {
+    return api.call('noticeClassPending', { params: { id: this.id, class_id: this.classId } })
+      .then((res) => {
+        const rows = (res.pending || []).map(pendingRow);
+        const className = (res.class && res.class.name) || '';
+        if (className) wx.setNavigationBarTitle({ title: `${className} 未确认` });
+        this.setData({
+          loading: false,
+          error: '',
+          className,
+          rows,
+          unreadCount: rows.filter((r) => !r.read).length,
+          remindedToday: Boolean(res.reminded_today),
+        });
+      })
+      .catch((err) => this.setData({ loading: false, error: messageIn('noticeClass', err) }));
+  },
+
+  /** One reminder to every parent here; asks first, sends once however often it is tapped. */
+  async remind() {
+    const { remindedToday, rows } = this.data;
+    if (this.busy || remindedToday || !rows.length) return;
+    this.busy = true;
+    this.setData({ reminding: true });
+    try {
+      const answer = await modal({
+        title: '提醒家长',
+        content: '将通过微信提醒名单中的家长阅读并确认通知。每个班级每天只能提醒一次，确定提醒吗？',
+        confirmText: '提醒',
+      });
+      if (!answer.confirm) return;
+      const res = await api.call('noticeClassRemind', { params: { id: this.id, class_id: this.classId } });
+      this.setData({ remindedToday: true, remindedCount: res.reminded });
+      wx.showToast({ title: `已提醒 ${res.reminded} 位家长`, icon: 'success' });
+    } catch (err) {
+      if (err.code === 'already_reminded_today') this.setData({ remindedToday: true });
+      await alert('提醒没有发送', messageIn('noticeClass', err));
+    } finally {
+      this.busy = false;
+      this.setData({ reminding: false });
+    }
+  },
+});

@@ -1,0 +1,68 @@
+/**
+ * Parents: the notices that reached them, newest first, with a status chip per child
+ * (未读 / 已读 / 已确认), and "订阅通知提醒" to allow WeChat pushes of new notices and reminders.
+ */
+const api = require('../../api/client');
+const subscribe = require('../../utils/subscribe');
+const { noticeRow, markReceived } = require('../../utils/notices');
+const { alert } = require('../../utils/wxp');
+
+Page({
+  data: {
+    loading: true,
+    error: '',
+    rows: [],
+    subscribing: false,
+  },
+
+  onLoad() {
+    subscribe.prepare();
+    this.loaded = false;
+    return this.load();
+  },
+
+  onShow() {
+    // Back from a notice: its read and acknowledged states have changed.
+    if (this.loaded) this.load();
+  },
+
+  onPullDownRefresh() {
+    return this.load().then(() => wx.stopPullDownRefresh());
+  },
+
+  load() {
+    return api.call('noticesMine')
+      .then((res) => {
+        const notices = res.notices || [];
+        if (notices.length) markReceived();
+        this.loaded = true;
+        this.setData({ loading: false, error: '', rows: notices.map(noticeRow) });
+      })
+      .catch((err) => this.setData({ loading: false, error: err.message }));
+  },
+
+  openNotice(event) {
+    wx.navigateTo({ url: `/pages/notices/detail?id=${event.currentTarget.dataset.id}` });
+  },
+
+  /** A tap: wx.requestSubscribeMessage is called right away, before anything is awaited. */
+  subscribeReminders() {
+    if (this.data.subscribing) return Promise.resolve();
+    const asking = subscribe.request(subscribe.NOTICE_KEYS);
+    this.setData({ subscribing: true });
+    return asking.then((outcome) => {
+      this.setData({ subscribing: false });
+      if (!outcome.supported) return alert('无法开启提醒', '当前微信版本不支持订阅消息，请升级微信后再试。');
+      if (!outcome.ready) {
+        wx.showToast({ title: '正在准备，请稍后再点一次', icon: 'none' });
+      } else if (!outcome.asked.length) {
+        wx.showToast({ title: '暂时无法开启提醒', icon: 'none' });
+      } else if (outcome.accepted) {
+        wx.showToast({ title: '已开启通知提醒', icon: 'success' });
+      } else {
+        wx.showToast({ title: '没有开启提醒，可在右上角“…”→设置中修改', icon: 'none' });
+      }
+      return null;
+    });
+  },
+});

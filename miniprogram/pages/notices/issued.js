@@ -1,0 +1,113 @@
+/**
+ * Two lists of notices, one page:
+ *  - writers (default): the notices issued in their scope (GET /notices); a sent one opens its
+ *    completion, one saved but not sent can be previewed and sent from here;
+ *  - class teachers (`?mode=class`): the notices that reached their class
+ *    (GET /notices/for-class?class_id=), a chip per class when they have several; a notice opens
+ *    the class's parents who have not acknowledged.
+ */
+const api = require('../../api/client');
+const { messageIn } = require('../../api/messages');
+const { issuedRow, teacherClasses } = require('../../utils/notices');
+const { previewAndSend } = require('../../utils/notice-send');
+const { alert } = require('../../utils/wxp');
+
+Page({
+  data: {
+    classMode: false,
+    loading: true,
+    error: '',
+    rows: [],
+    classes: [],
+    classIndex: 0,
+    sendingId: null,
+  },
+
+  onLoad(options) {
+    const classMode = Boolean(options && options.mode === 'class');
+    this.loaded = false;
+    this.setData({ classMode });
+    wx.setNavigationBarTitle({ title: classMode ? '班级通知确认' : '已发布的通知' });
+    if (!classMode) return this.load();
+    const app = getApp();
+    return Promise.resolve(app.ready)
+      .then(() => app.getMe())
+      .then((me) => {
+        const classes = teacherClasses(me.grants);
+        this.setData({ classes });
+        if (classes.length) return this.load();
+        this.setData({ loading: false });
+        return null;
+      })
+      .catch((err) => this.setData({ loading: false, error: err.message }));
+  },
+
+  onShow() {
+    if (this.loaded) this.load();
+  },
+
+  onPullDownRefresh() {
+    return this.load().then(() => wx.stopPullDownRefresh());
+  },
+
+  currentClass() {
+    return this.data.classes[this.data.classIndex] || null;
+  },
+
+  load() {
+    const klass = this.currentClass();
+    if (this.data.classMode && !klass) return Promise.resolve();
+    this.seq = (this.seq || 0) + 1;
+    const seq = this.seq;
+    const request = this.data.classMode
+      ? api.call('noticesForClass', { query: { class_id: klass.id } })
+      : api.call('notices');
+    return request
+      .then((res) => {
+        if (seq !== this.seq) return;
+        this.loaded = true;
+        this.setData({ loading: false, error: '', rows: (res.notices || []).map(issuedRow) });
+      })
+      .catch((err) => {
+        if (seq !== this.seq) return;
+        const error = messageIn(this.data.classMode ? 'noticeClass' : 'noticeIssued', err);
+        this.setData({ loading: false, rows: [], error });
+      });
+  },
+
+  onClassChip(event) {
+    this.setData({ classIndex: Number(event.currentTarget.dataset.index), loading: true });
+    return this.load();
+  },
+
+  openNotice(event) {
+    const row = this.data.rows.find((r) => r.id === Number(event.currentTarget.dataset.id));
+    if (!row) return Promise.resolve();
+    if (this.data.classMode) {
+      wx.navigateTo({ url: `/pages/notices/class?id=${row.id}&class_id=${this.currentClass().id}` });
+    } else if (row.sent) {
+      wx.navigateTo({ url: `/pages/notices/completion?id=${row.id}&unit_id=${row.unitId}` });
+    } else {
+      return this.sendSaved(row);
+    }
+    return Promise.resolve();
+  },
+
+  /** A notice saved but not sent: preview, confirm, send (once). */
+  async sendSaved(row) {
+    if (this.data.sendingId) return;
+    this.setData({ sendingId: row.id });
+    try {
+      const result = await previewAndSend(row.id);
+      if (result.sent) {
+        wx.showToast({ title: `已发送给 ${result.preview.parents} 位家长`, icon: 'success' });
+        wx.navigateTo({ url: `/pages/notices/completion?id=${row.id}&unit_id=${row.unitId}` });
+      }
+    } catch (err) {
+      await alert('发送没有成功', messageIn('noticeIssued', err));
+      if (err.code === 'already_sent') await this.load();
+    } finally {
+      this.setData({ sendingId: null });
+    }
+  },
+});

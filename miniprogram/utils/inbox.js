@@ -1,0 +1,71 @@
+/** The inbox: message rows, and which messages open one of our pages. */
+const { formatDateTime } = require('./format');
+
+const HOME = 'pages/index/index';
+
+// Every page of the mini-program (tests check this list against app.json): a message's `page` is
+// opened only when it is one of these.
+const PAGES = [
+  HOME,
+  'pages/join/index',
+  'pages/children/bind',
+  'pages/invite/create',
+  'pages/campaign/index',
+  'pages/units/index',
+  'pages/hazards/report',
+  'pages/hazards/list',
+  'pages/hazards/detail',
+  'pages/hazards/plan',
+  'pages/hazards/fix',
+  'pages/hazards/outbox',
+  'pages/inbox/index',
+  'pages/notices/index',
+  'pages/notices/detail',
+  'pages/notices/compose',
+  'pages/notices/issued',
+  'pages/notices/completion',
+  'pages/notices/class',
+];
+
+const KIND_NAMES = {
+  notice: '家长通知',
+  notice_reminder: '确认提醒',
+  hazard_overdue: '隐患逾期',
+  scheduled: '提醒',
+};
+
+/**
+ * The URL to navigate to for a message's `page` ('pages/notices/detail?id=7' ->
+ * '/pages/notices/detail?id=7'), or '' when it is not one of our pages, is the home page (where
+ * the user came from), or has an empty parameter ('…?id=' from a template without its value).
+ */
+function messageUrl(page) {
+  if (!page || typeof page !== 'string') return '';
+  const clean = page.trim().replace(/^\/+/, '');
+  const [path, query = ''] = clean.split('?');
+  if (path === HOME || !PAGES.includes(path)) return '';
+  const pairs = query.split('&').filter(Boolean);
+  if (pairs.some((pair) => !/^[^=]+=.+$/.test(pair))) return '';
+  return `/${clean}`;
+}
+
+/** A row of the inbox list. */
+function messageRow(message) {
+  return {
+    id: message.id,
+    title: message.title,
+    body: message.body || '',
+    kind: KIND_NAMES[message.kind] || '通知',
+    time: formatDateTime(message.created_at),
+    read: Boolean(message.read),
+    url: messageUrl(message.page),
+  };
+}
+
+/** `rows` followed by the new page's rows, without any already listed. */
+function appendRows(rows, messages) {
+  const seen = new Set(rows.map((r) => r.id));
+  return rows.concat(messages.map(messageRow).filter((r) => !seen.has(r.id)));
+}
+
+module.exports = { PAGES, KIND_NAMES, messageUrl, messageRow, appendRows };

@@ -1,0 +1,61 @@
+/**
+ * A notice's completion: counts and rates of reached / read / acknowledged parent-child pairs for a
+ * unit and its parts, as percentages.
+ */
+const { mayOpenClass } = require('./notices');
+
+/**
+ * A rate (0..1, null when nobody was reached) -> {percent: number for a progress bar, text},
+ * rounded to 0.1 %; "100%" only when everyone, "0%" only when nobody.
+ */
+function percent(rate) {
+  if (rate === null || rate === undefined || Number.isNaN(Number(rate))) return { percent: 0, text: '—' };
+  const r = Math.min(1, Math.max(0, Number(rate)));
+  let value = Math.round(r * 1000) / 10;
+  if (value === 100 && r < 1) value = 99.9;
+  if (value === 0 && r > 0) value = 0.1;
+  return { percent: value, text: `${value}%` };
+}
+
+/** Counts and rates of a unit's totals or of a breakdown row. */
+function ratesView(counts) {
+  const read = percent(counts.read_rate);
+  const ack = percent(counts.ack_rate);
+  return {
+    reached: counts.reached || 0,
+    read: counts.read || 0,
+    acknowledged: counts.acknowledged || 0,
+    readPercent: read.percent,
+    readText: read.text,
+    ackPercent: ack.percent,
+    ackText: ack.text,
+  };
+}
+
+/**
+ * A breakdown row. Unit rows always drill down; a class row opens the class's parents only for
+ * its class teacher or the school's own staff (`grants` from /me, `schoolId` the unit shown).
+ */
+function breakdownRow(row, grants, schoolId) {
+  const isClass = row.kind === 'class';
+  return {
+    kind: row.kind,
+    id: row.id,
+    name: row.name,
+    ...ratesView(row),
+    canOpen: isClass ? mayOpenClass(grants, schoolId, row.id) : true,
+  };
+}
+
+/** The page's view of GET /notices/{id}/completion. */
+function completionView(res, grants) {
+  const unit = res.unit || {};
+  return {
+    unit: { id: unit.id, name: unit.name || '' },
+    totals: ratesView(res.totals || {}),
+    rows: (res.breakdown || []).map((row) => breakdownRow(row, grants, unit.id)),
+    byClass: (res.breakdown || []).some((row) => row.kind === 'class'),
+  };
+}
+
+module.exports = { percent, ratesView, breakdownRow, completionView };
