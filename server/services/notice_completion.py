@@ -36,11 +36,15 @@ def _rates(counts: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def _by_class(notice_id: int, path_prefix: str) -> dict[int, dict[str, int]]:
-    """Counts per class below a unit, in one grouped query."""
+COUNT_KEYS = ("reached", "read", "acknowledged")
+
+
+def _grouped(notice_id: int, path_prefix: str, column) -> dict[Any, dict[str, int]]:
+    """Counts below a unit grouped by ``column`` (a class id, or a school's path), in one
+    query over the recipients, which carry their school's path."""
     rows = db.session.execute(
         select(
-            NoticeRecipient.class_id,
+            column,
             func.count(),
             func.count(NoticeRecipient.read_at),
             func.count(NoticeRecipient.acknowledged_at),
@@ -49,51 +53,55 @@ def _by_class(notice_id: int, path_prefix: str) -> dict[int, dict[str, int]]:
             NoticeRecipient.notice_id == notice_id,
             NoticeRecipient.unit_path.startswith(path_prefix),
         )
-        .group_by(NoticeRecipient.class_id)
+        .group_by(column)
     )
-    return {cid: {"reached": r, "read": rd, "acknowledged": a} for cid, r, rd, a in rows}
+    return {key: dict(zip(COUNT_KEYS, counts, strict=True)) for key, *counts in rows}
+
+
+def _sum(groups) -> dict[str, int]:
+    """Add up count dicts."""
+    groups = list(groups)  # read once per key: a generator would be spent after the first
+    return {key: sum(group[key] for group in groups) for key in COUNT_KEYS}
+
+
+def _unit_for(user: User, unit_id: int | None) -> Unit:
+    """The unit asked for (in scope), or the caller's top unit."""
+    if unit_id is not None:
+        return require_unit_visible(user, unit_id)
+    tops = top_units(staff_grants(user))
+    if not tops:
+        raise ApiError(404, "not_found", "No unit in your scope.")
+    return tops[0]
 
 
 def completion(user: User, notice_id: int, unit_id: int | None) -> dict[str, Any]:
     """A unit's totals and its breakdown: classes for a school, child units above that."""
-    if db.session.get(Notice, notice_id) is None:
+    notice = db.session.get(Notice, notice_id)
+    if notice is None:
         raise ApiError(404, "not_found", "No such notice.")
-    if unit_id is None:
-        tops = top_units(staff_grants(user))
-        if not tops:
-            raise ApiError(404, "not_found", "No unit in your scope.")
-        unit = tops[0]
-    else:
-        unit = require_unit_visible(user, unit_id)
-    per_class = _by_class(notice_id, unit.path)
-    classes = (
-        {
-            c.id: c
-            for c in db.session.scalars(select(SchoolClass).where(SchoolClass.id.in_(per_class)))
-        }
-        if per_class
-        else {}
-    )
-    totals = {"reached": 0, "read": 0, "acknowledged": 0}
-    for counts in per_class.values():
-        for key in totals:
-            totals[key] += counts[key]
+    unit = _unit_for(user, unit_id)
     breakdown = []
     if unit.kind in SCHOOL_KINDS:
-        for cid, counts in sorted(per_class.items(), key=lambda kv: classes[kv[0]].name):
-            breakdown.append(
-                {"kind": "class", "id": cid, "name": classes[cid].name, **_rates(counts)}
+        per_class = _grouped(notice_id, unit.path, NoticeRecipient.class_id)
+        totals = _sum(per_class.values())
+        names = (
+            dict(
+                db.session.execute(
+                    select(SchoolClass.id, SchoolClass.name).where(SchoolClass.id.in_(per_class))
+                ).all()
             )
+            if per_class
+            else {}
+        )
+        for cid, counts in sorted(per_class.items(), key=lambda kv: names[kv[0]]):
+            breakdown.append({"kind": "class", "id": cid, "name": names[cid], **_rates(counts)})
     else:
-        children = list(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id)))
+        per_school = _grouped(notice_id, unit.path, NoticeRecipient.unit_path)
+        totals = _sum(per_school.values())
+        children = db.session.scalars(select(Unit).where(Unit.parent_id == unit.id))
         for child in sorted(children, key=lambda u: u.name):
-            sums = {"reached": 0, "read": 0, "acknowledged": 0}
-            for cid, counts in per_class.items():
-                if classes[cid].school.path.startswith(child.path):
-                    for key in sums:
-                        sums[key] += counts[key]
+            sums = _sum(c for path, c in per_school.items() if path.startswith(child.path))
             breakdown.append({"kind": "unit", "id": child.id, "name": child.name, **_rates(sums)})
-    notice = db.session.get(Notice, notice_id)
     return {
         "notice": {"id": notice.id, "title": notice.title},
         "unit": unit,
