@@ -102,6 +102,14 @@ def open_notice(notice_id: int):
     return notice_dict(notice, rows)
 
 
+@blp.route("/<int:notice_id>", methods=["DELETE"])
+@login_required
+@blp.response(204)
+def delete(notice_id: int):
+    """Delete a notice that has not been sent."""
+    notices.delete_draft(current_user(), notice_id)
+
+
 @blp.route("/<int:notice_id>/acknowledge", methods=["POST"])
 @login_required
 @blp.arguments(schemas.AcknowledgeRequest)

@@ -129,6 +129,15 @@ def get_authored(user: User, notice_id: int) -> Notice:
     return notice
 
 
+def delete_draft(user: User, notice_id: int) -> None:
+    """Delete a notice that was never sent (a sent one is part of the record)."""
+    notice = get_authored(user, notice_id)
+    if notice.sent_at is not None:
+        raise ApiError(409, "already_sent", "A sent notice cannot be deleted.")
+    db.session.delete(notice)
+    db.session.commit()
+
+
 def preview(user: User, notice_id: int) -> dict[str, int]:
     """How many parents, children and classes the notice would reach."""
     notice = get_authored(user, notice_id)

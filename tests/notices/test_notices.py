@@ -282,3 +282,19 @@ def test_opening_reads_the_inbox_and_empty_targets_are_refused(families, client,
         client.get(f"/api/v1/notices/{empty['id']}/preview", headers=school).get_json()["parents"]
         == 0
     )
+
+
+def test_only_unsent_notices_can_be_deleted(families, client, login):
+    school = login("demo-school_admin")
+    draft = write(client, school, "YQ101", unit_ids=[unit_by_code("YQ101").id]).get_json()
+    sent = write(client, school, "YQ101", unit_ids=[unit_by_code("YQ101").id]).get_json()
+    client.post(f"/api/v1/notices/{sent['id']}/send", headers=school)
+    assert (
+        client.delete(f"/api/v1/notices/{draft['id']}", headers=login("demo-teacher")).status_code
+        == 404
+    )
+    assert client.delete(f"/api/v1/notices/{draft['id']}", headers=school).status_code == 204
+    refused = client.delete(f"/api/v1/notices/{sent['id']}", headers=school)
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (409, "already_sent")
+    listed = client.get("/api/v1/notices", headers=school).get_json()["notices"]
+    assert [n["id"] for n in listed] == [sent["id"]]
