@@ -105,6 +105,15 @@ class NoticesResponse(ma.Schema):
     notices = ma.fields.List(ma.fields.Nested(NoticeSchema))
 
 
+class MineQuery(ma.Schema):
+    before_id = ma.fields.Integer(validate=validate.Range(min=1))
+    limit = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=50))
+
+
+class MyNoticesPage(NoticesResponse):
+    next_before_id = ma.fields.Integer(allow_none=True)
+
+
 class PreviewResponse(ma.Schema):
     parents = ma.fields.Integer()
     children = ma.fields.Integer()

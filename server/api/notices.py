@@ -87,10 +87,12 @@ def for_class(query):
 
 @blp.route("/mine", methods=["GET"])
 @login_required
-@blp.response(200, schemas.NoticesResponse)
-def mine():
-    """For parents: the notices that reached them, with each child's status."""
-    return {"notices": [notice_dict(n, rows) for n, rows in notices.my_notices(current_user())]}
+@blp.arguments(schemas.MineQuery, location="query")
+@blp.response(200, schemas.MyNoticesPage)
+def mine(query):
+    """For parents: the notices that reached them, with each child's status, page by page."""
+    found, next_before = notices.my_notices(current_user(), query.get("before_id"), query["limit"])
+    return {"notices": [notice_dict(n, rows) for n, rows in found], "next_before_id": next_before}
 
 
 @blp.route("/<int:notice_id>", methods=["GET"])

@@ -283,20 +283,30 @@ def acknowledge(user: User, notice_id: int, child_id: int) -> dict[str, Any]:
     }
 
 
-def my_notices(user: User, limit: int = 50) -> list[tuple[Notice, list[NoticeRecipient]]]:
-    """The notices that reached the caller, newest first, with their per-child rows."""
-    rows = list(
+def my_notices(
+    user: User, before_id: int | None = None, limit: int = 20
+) -> tuple[list[tuple[Notice, list[NoticeRecipient]]], int | None]:
+    """A page of the notices that reached the caller, newest first, with their per-child rows,
+    and the id to continue before."""
+    mine = select(NoticeRecipient.notice_id).where(NoticeRecipient.parent_id == user.id)
+    if before_id:
+        mine = mine.where(NoticeRecipient.notice_id < before_id)
+    ids = list(
         db.session.scalars(
-            select(NoticeRecipient)
-            .where(NoticeRecipient.parent_id == user.id)
-            .order_by(NoticeRecipient.notice_id.desc())
+            mine.distinct().order_by(NoticeRecipient.notice_id.desc()).limit(limit + 1)
         )
     )
-    grouped: dict[int, list[NoticeRecipient]] = {}
+    next_before = ids[limit - 1] if len(ids) > limit else None
+    ids = ids[:limit]
+    rows = db.session.scalars(
+        select(NoticeRecipient)
+        .where(NoticeRecipient.parent_id == user.id, NoticeRecipient.notice_id.in_(ids))
+        .order_by(NoticeRecipient.id)
+    )
+    grouped: dict[int, list[NoticeRecipient]] = {nid: [] for nid in ids}
     for row in rows:
-        grouped.setdefault(row.notice_id, []).append(row)
-    ids = list(grouped)[:limit]
-    return [(db.session.get(Notice, nid), grouped[nid]) for nid in ids]
+        grouped[row.notice_id].append(row)
+    return [(db.session.get(Notice, nid), grouped[nid]) for nid in ids], next_before
 
 
 def counts(notice_id: int, path_prefix: str) -> dict[str, int]:

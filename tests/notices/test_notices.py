@@ -298,3 +298,21 @@ def test_only_unsent_notices_can_be_deleted(families, client, login):
     assert (refused.status_code, refused.get_json()["error"]["code"]) == (409, "already_sent")
     listed = client.get("/api/v1/notices", headers=school).get_json()["notices"]
     assert [n["id"] for n in listed] == [sent["id"]]
+
+
+def test_my_notices_page_by_page(families, client, login):
+    school = login("demo-school_admin")
+    ids = []
+    for _ in range(3):
+        notice = write(client, school, "YQ101", unit_ids=[unit_by_code("YQ101").id]).get_json()
+        client.post(f"/api/v1/notices/{notice['id']}/send", headers=school)
+        ids.append(notice["id"])
+    li = families["p-li"]
+    first = client.get("/api/v1/notices/mine?limit=2", headers=li).get_json()
+    assert [n["id"] for n in first["notices"]] == ids[::-1][:2]
+    assert all(len(n["children"]) == 2 for n in first["notices"])
+    rest = client.get(
+        f"/api/v1/notices/mine?limit=2&before_id={first['next_before_id']}", headers=li
+    ).get_json()
+    assert [n["id"] for n in rest["notices"]] == [ids[0]] and rest["next_before_id"] is None
+    assert client.get("/api/v1/notices/mine?limit=500", headers=li).status_code == 422
