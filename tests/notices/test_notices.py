@@ -316,3 +316,31 @@ def test_my_notices_page_by_page(families, client, login):
     ).get_json()
     assert [n["id"] for n in rest["notices"]] == [ids[0]] and rest["next_before_id"] is None
     assert client.get("/api/v1/notices/mine?limit=500", headers=li).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("post", "/api/v1/notices", {"unit_id": 1, "title": "短", "body": "正文"}, 422),
+        ("post", "/api/v1/notices", {"unit_id": 1, "title": "标题", "unit_ids": "all"}, 422),
+        ("post", "/api/v1/notices", {"title": "标题", "body": "正文正文"}, 422),
+        ("get", "/api/v1/notices/999999/preview", None, 404),
+        ("post", "/api/v1/notices/999999/send", None, 404),
+        ("get", "/api/v1/notices/999999", None, 404),
+        ("get", "/api/v1/notices/1/completion?unit_id=abc", None, 422),
+        ("get", "/api/v1/notices/999999/completion", None, 404),
+        ("get", "/api/v1/notices/1/classes/999999/pending", None, 404),
+        ("post", "/api/v1/notices/1/classes/999999/remind", None, 404),
+        ("post", "/api/v1/notices/1/acknowledge", {}, 422),
+        ("delete", "/api/v1/notices/999999", None, 404),
+    ],
+)
+def test_notice_endpoints_refuse_bad_input(demo, client, login, method, path, body, status):
+    response = getattr(client, method)(path, json=body, headers=login("demo-school_admin"))
+    assert response.status_code == status, response.get_json()
+    assert set(response.get_json()["error"]) == {"code", "message", "details"}
+
+
+def test_notice_endpoints_need_a_token(client):
+    assert client.get("/api/v1/notices/mine").status_code == 401
+    assert client.post("/api/v1/notices", json={}).status_code == 401
