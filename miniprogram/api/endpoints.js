@@ -109,7 +109,7 @@ module.exports = {
 
   // Notices to parents. Parents: theirs with each child's status; opening one marks it read;
   // acknowledging again changes nothing.
-  noticesMine: { method: 'GET', path: '/api/v1/notices/mine' },
+  noticesMine: { method: 'GET', path: '/api/v1/notices/mine', query: ['before_id', 'limit'] },
   notice: { method: 'GET', path: '/api/v1/notices/{id}' },
   noticeAcknowledge: { method: 'POST', path: '/api/v1/notices/{id}/acknowledge', body: ['child_id'], idempotent: true },
   // Writers (`notice.write`): a notice is saved, previewed, then sent once (409 already_sent).

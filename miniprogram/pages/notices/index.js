@@ -7,11 +7,15 @@ const subscribe = require('../../utils/subscribe');
 const { noticeRow, markReceived } = require('../../utils/notices');
 const { alert } = require('../../utils/wxp');
 
+const PAGE_SIZE = 20;
+
 Page({
   data: {
     loading: true,
     error: '',
     rows: [],
+    nextBeforeId: null,
+    loadingMore: false,
     subscribing: false,
   },
 
@@ -30,15 +34,41 @@ Page({
     return this.load().then(() => wx.stopPullDownRefresh());
   },
 
+  onReachBottom() {
+    return this.loadMore();
+  },
+
   load() {
-    return api.call('noticesMine')
+    return api.call('noticesMine', { query: { limit: PAGE_SIZE } })
       .then((res) => {
         const notices = res.notices || [];
         if (notices.length) markReceived();
         this.loaded = true;
-        this.setData({ loading: false, error: '', rows: notices.map(noticeRow) });
+        this.setData({
+          loading: false,
+          error: '',
+          rows: notices.map(noticeRow),
+          nextBeforeId: res.next_before_id || null,
+        });
       })
       .catch((err) => this.setData({ loading: false, error: err.message }));
+  },
+
+  /** The next page of older notices, once the list is scrolled to its end. */
+  loadMore() {
+    const { nextBeforeId, loading, loadingMore } = this.data;
+    if (!nextBeforeId || loading || loadingMore) return Promise.resolve();
+    this.setData({ loadingMore: true });
+    return api.call('noticesMine', { query: { before_id: nextBeforeId, limit: PAGE_SIZE } })
+      .then((res) => this.setData({
+        loadingMore: false,
+        rows: this.data.rows.concat((res.notices || []).map(noticeRow)),
+        nextBeforeId: res.next_before_id || null,
+      }))
+      .catch((err) => {
+        this.setData({ loadingMore: false });
+        wx.showToast({ title: err.message, icon: 'none' });
+      });
   },
 
   openNotice(event) {

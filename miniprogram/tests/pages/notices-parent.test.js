@@ -44,6 +44,21 @@ describe('the parent\'s list', () => {
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/notices/detail?id=8' });
   });
 
+  test('older notices load page by page as the list scrolls', async () => {
+    const page1 = { notices: [notice(9, { children: [acked(11, '王小明')] })], next_before_id: 9 };
+    const page2 = { notices: [notice(4, { children: [acked(11, '王小明')] })], next_before_id: null };
+    await open('pages/notices/index', {
+      'GET /api/v1/notices/mine': (req) => ({ status: 200, body: req.query.before_id ? page2 : page1 }),
+    });
+    expect(keyed('GET /api/v1/notices/mine')[0].query).toEqual({ limit: '20' });
+    await page.onReachBottom();
+    await flush();
+    expect(keyed('GET /api/v1/notices/mine')[1].query).toEqual({ before_id: '9', limit: '20' });
+    expect(page.data.rows.map((r) => r.id)).toEqual([9, 4]);
+    await page.onReachBottom(); // no next page: nothing more is asked
+    expect(keyed('GET /api/v1/notices/mine')).toHaveLength(2);
+  });
+
   test('coming back reloads the states', async () => {
     await open('pages/notices/index', { 'GET /api/v1/notices/mine': { status: 200, body: { notices: [] } } });
     page.onShow();
