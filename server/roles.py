@@ -77,11 +77,6 @@ ROLES: dict[str, Role] = {
 RELATION_NAMES = {"father": "父亲", "mother": "母亲", "guardian": "其他监护人"}
 
 
-def get_role(code: str) -> Role | None:
-    """Look a role up by its code."""
-    return ROLES.get(code)
-
-
 def capabilities_for(role_codes: set[str]) -> list[str]:
     """The sorted union of what the given roles allow, plus what everyone may do."""
     caps = set(BASE_CAPABILITIES)

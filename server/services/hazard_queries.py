@@ -12,7 +12,6 @@ from server.clock import CHINA_TZ, local_today
 from server.errors import ApiError
 from server.extensions import db
 from server.models import Area, FocusProblem, Hazard, HazardEvent, User
-from server.models.hazards import OPEN_STATUSES
 from server.services.escalation import OVERDUE_STATUSES
 from server.services.hazard_access import scope_filter
 
@@ -101,8 +100,3 @@ def for_map(user: User, filters: dict[str, Any]) -> list[Hazard]:
 def events_of(hazard: Hazard) -> list[HazardEvent]:
     """The hazard's history, oldest first."""
     return list(hazard.events)
-
-
-def is_open(hazard: Hazard) -> bool:
-    """Still to be fixed (not verified, not folded into another report)."""
-    return hazard.status in OPEN_STATUSES and hazard.duplicate_of_id is None

@@ -23,7 +23,6 @@ from server.models import (
     utcnow,
 )
 from server.models.types import UTCDateTime
-from server.roles import ROLES
 from server.services.notify import enqueue_deliveries, notify
 
 WRITER_ROLES = {"bureau_admin", "bureau_staff", "supervisor", "school_admin"}
@@ -307,23 +306,3 @@ def my_notices(
     for row in rows:
         grouped[row.notice_id].append(row)
     return [(db.session.get(Notice, nid), grouped[nid]) for nid in ids], next_before
-
-
-def counts(notice_id: int, path_prefix: str) -> dict[str, int]:
-    """Reached / read / acknowledged parent-child pairs below a unit path."""
-    reached, read, acked = db.session.execute(
-        select(
-            func.count(),
-            func.count(NoticeRecipient.read_at),
-            func.count(NoticeRecipient.acknowledged_at),
-        ).where(
-            NoticeRecipient.notice_id == notice_id,
-            NoticeRecipient.unit_path.startswith(path_prefix),
-        )
-    ).one()
-    return {"reached": reached, "read": read, "acknowledged": acked}
-
-
-def writer_role_names() -> dict[str, str]:
-    """Roles that may write notices, with their names (for the API's documentation)."""
-    return {code: ROLES[code].name for code in sorted(WRITER_ROLES)}
