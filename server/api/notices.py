@@ -6,13 +6,12 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_smorest import Blueprint
-from sqlalchemy import or_, select
 
 from server.api import notice_schemas as schemas
 from server.api.serializers import unit_dict
 from server.auth import current_user, login_required
 from server.extensions import db
-from server.models import Child, Notice, NoticeRecipient, SchoolClass, Unit
+from server.models import Child, Notice, NoticeRecipient, SchoolClass
 from server.services import notice_completion, notices
 
 blp = Blueprint("notices", __name__, url_prefix="/api/v1/notices", description="Notices")
@@ -65,14 +64,7 @@ def create(body):
 @blp.response(200, schemas.NoticesResponse)
 def list_issued():
     """Notices issued from units the caller writes for (and below), newest first."""
-    units = notices.writer_units(current_user())
-    found = []
-    if units:
-        below = select(Unit.id).where(or_(*(Unit.path.startswith(u.path) for u in units)))
-        found = db.session.scalars(
-            select(Notice).where(Notice.unit_id.in_(below)).order_by(Notice.id.desc()).limit(100)
-        )
-    return {"notices": [notice_dict(n) for n in found]}
+    return {"notices": [notice_dict(n) for n in notices.issued_notices(current_user())]}
 
 
 @blp.route("/for-class", methods=["GET"])

@@ -10,12 +10,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from server.errors import ApiError
 from server.extensions import db
 from server.models import Hazard, RoleGrant, Unit, User
 from server.roles import ROLES, SCHOOL_KINDS
+from server.services.scope import unit_ids_below
 
 
 def _covering(grants: list[RoleGrant], unit: Unit) -> list[RoleGrant]:
@@ -68,21 +69,17 @@ def can_sign_off(user: User, hazard: Hazard) -> bool:
 
 def scope_filter(user: User):
     """A WHERE clause limiting hazards to the schools under the user's grants."""
-    paths = sorted({g.unit.path for g in user.grants})
-    if not paths:
-        return Hazard.id.is_(None)
-    school_ids = select(Unit.id).where(or_(*(Unit.path.startswith(p) for p in paths)))
-    return Hazard.school_id.in_(school_ids)
+    return Hazard.school_id.in_(unit_ids_below(g.unit.path for g in user.grants))
 
 
 def reportable_schools(user: User) -> list[Unit]:
     """Schools the user may report at (for choosing when a grant covers several)."""
-    paths = sorted({g.unit.path for g in user.grants})
-    if not paths:
-        return []
     query = (
         select(Unit)
-        .where(Unit.kind.in_(SCHOOL_KINDS), or_(*(Unit.path.startswith(p) for p in paths)))
+        .where(
+            Unit.kind.in_(SCHOOL_KINDS),
+            Unit.id.in_(unit_ids_below(g.unit.path for g in user.grants)),
+        )
         .order_by(Unit.name)
     )
     return list(db.session.scalars(query))

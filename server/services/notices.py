@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, insert, literal, or_, select, update
+from sqlalchemy import func, insert, literal, select, update
 
 from server.clock import local_time
 from server.errors import ApiError
@@ -24,6 +24,7 @@ from server.models import (
 )
 from server.models.types import UTCDateTime
 from server.services.notify import enqueue_deliveries, notify
+from server.services.scope import unit_ids_below
 
 WRITER_ROLES = {"bureau_admin", "bureau_staff", "supervisor", "school_admin"}
 BATCH = 1000
@@ -99,7 +100,7 @@ def _target_classes(notice: Notice) -> list[int]:
     class_ids = {t.class_id for t in notice.targets if t.class_id}
     unit_paths = [db.session.get(Unit, t.unit_id).path for t in notice.targets if t.unit_id]
     if unit_paths:
-        below = select(Unit.id).where(or_(*(Unit.path.startswith(p) for p in unit_paths)))
+        below = unit_ids_below(unit_paths)
         class_ids.update(
             db.session.scalars(select(SchoolClass.id).where(SchoolClass.school_id.in_(below)))
         )
@@ -126,6 +127,13 @@ def get_authored(user: User, notice_id: int) -> Notice:
     if notice is None or not any(u.contains(notice.unit) for u in writer_units(user)):
         raise ApiError(404, "not_found", "No such notice in your scope.")
     return notice
+
+
+def issued_notices(user: User, limit: int = 100) -> list[Notice]:
+    """Notices issued from the units the user writes for and below, newest first."""
+    below = unit_ids_below(u.path for u in writer_units(user))
+    query = select(Notice).where(Notice.unit_id.in_(below)).order_by(Notice.id.desc())
+    return list(db.session.scalars(query.limit(limit)))
 
 
 def delete_draft(user: User, notice_id: int) -> None:

@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from server.clock import CHINA_TZ, local_time
 from server.errors import ApiError
 from server.extensions import db
 from server.models import Child, ParentLink, RoleGrant, ScheduledPush, SchoolClass, Unit, utcnow
 from server.services.notify import enqueue_deliveries, notify
+from server.services.scope import unit_ids_below
 
 RECURRENCES = ("once", "daily", "school_days", "weekly")
 HORIZON_DAYS = 400
@@ -59,7 +60,7 @@ def next_run(schedule: ScheduledPush, after: datetime) -> datetime | None:
 def audience(schedule: ScheduledPush) -> set[int]:
     """The users a schedule reaches: staff of given roles, or parents, at or below its unit."""
     unit = db.session.get(Unit, schedule.unit_id)
-    below = select(Unit.id).where(Unit.path.startswith(unit.path))
+    below = unit_ids_below([unit.path])
     spec = schedule.audience
     users: set[int] = set()
     if spec.get("roles"):
@@ -158,11 +159,5 @@ def create_schedule(user_id: int, unit: Unit, data: dict[str, Any]) -> Scheduled
 
 def schedules_below(paths: list[str]) -> list[ScheduledPush]:
     """Schedules of units at or below the given paths."""
-    if not paths:
-        return []
-    units = select(Unit.id).where(or_(*(Unit.path.startswith(p) for p in paths)))
-    return list(
-        db.session.scalars(
-            select(ScheduledPush).where(ScheduledPush.unit_id.in_(units)).order_by(ScheduledPush.id)
-        )
-    )
+    query = select(ScheduledPush).where(ScheduledPush.unit_id.in_(unit_ids_below(paths)))
+    return list(db.session.scalars(query.order_by(ScheduledPush.id)))

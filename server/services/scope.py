@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from collections.abc import Iterable
+
+from sqlalchemy import false, or_, select
 
 from server.errors import ApiError
 from server.extensions import db
@@ -52,8 +54,10 @@ def require_unit_administered(user: User, unit_id: int) -> Unit:
     return unit
 
 
-def units_below_query(roots: list[Unit]):
-    """A select of every unit at or below any of ``roots``."""
-    if not roots:
-        return select(Unit).where(Unit.id.is_(None))
-    return select(Unit).where(or_(*(Unit.path.startswith(root.path) for root in roots)))
+def unit_ids_below(paths: Iterable[str]):
+    """A select of the ids of every unit at or below any of the given unit paths (none for no
+    paths): the one place "this unit and everything below it" becomes SQL."""
+    paths = sorted(set(paths))
+    if not paths:
+        return select(Unit.id).where(false())
+    return select(Unit.id).where(or_(*(Unit.path.startswith(path) for path in paths)))
