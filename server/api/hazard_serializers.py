@@ -15,7 +15,7 @@ from server.services.hazard_access import (
     is_school_manager,
     is_supervisor_of,
 )
-from server.services.photos import photo_urls
+from server.services.photos import photo_urls, thumb_url
 
 
 def photo_dict(photo: Photo, stage: str | None = None) -> dict[str, Any]:
@@ -62,7 +62,8 @@ def hazard_summary(hazard: Hazard, today: date) -> dict[str, Any]:
         "deadline": hazard.deadline,
         "responsible_person": hazard.responsible_person,
         "duplicate_of_id": hazard.duplicate_of_id,
-        "thumb_url": photo_urls(first.photo)["thumb_url"] if first else None,
+        # Lists show only the thumbnail: sign just that URL.
+        "thumb_url": thumb_url(first.photo) if first else None,
     }
 
 

@@ -40,14 +40,13 @@ def notice_dict(notice: Notice, rows: list[NoticeRecipient] | None = None) -> di
 def _child_status(row: NoticeRecipient) -> dict:
     """One child's read/acknowledged state."""
     child = db.session.get(Child, row.child_id)
-    return {
-        "child_id": row.child_id,
-        "child_name": child.name if child else "",
-        "class_name": db.session.get(SchoolClass, row.class_id).name,
-        "read": row.read_at is not None,
-        "acknowledged": row.acknowledged_at is not None,
-        "acknowledged_at": row.acknowledged_at,
-    }
+    return notices.child_status(
+        row.child_id,
+        child.name if child else "",
+        db.session.get(SchoolClass, row.class_id).name,
+        row.read_at,
+        row.acknowledged_at,
+    )
 
 
 @blp.route("", methods=["POST"])

@@ -137,6 +137,16 @@ def notices_for_class(user: User, class_id: int) -> list[Notice]:
     )
 
 
+def _reminder_on(notice_id: int, class_id: int, day) -> ClassReminder | None:
+    """The class's reminder for the notice on ``day``, if one was sent."""
+    query = select(ClassReminder).where(
+        ClassReminder.notice_id == notice_id,
+        ClassReminder.class_id == class_id,
+        ClassReminder.sent_on == day,
+    )
+    return db.session.scalars(query).first()
+
+
 def _pending_rows(notice_id: int, class_id: int):
     """(recipient, child, link) for the class's pairs that have not acknowledged."""
     return db.session.execute(
@@ -159,13 +169,7 @@ def pending(user: User, notice_id: int, class_id: int) -> dict[str, Any]:
     """Who in the class has not acknowledged yet, and whether a reminder went out today."""
     school_class = _require_class_staff(user, class_id)
     rows = _pending_rows(notice_id, class_id)
-    reminded = db.session.scalars(
-        select(ClassReminder).where(
-            ClassReminder.notice_id == notice_id,
-            ClassReminder.class_id == class_id,
-            ClassReminder.sent_on == local_today(),
-        )
-    ).first()
+    reminded = _reminder_on(notice_id, class_id, local_today())
     return {
         "class": school_class,
         "pending": [
@@ -195,13 +199,7 @@ def remind(user: User, notice_id: int, class_id: int) -> int:
     if notice is None or notice.sent_at is None:
         raise ApiError(404, "not_found", "No such sent notice.")
     today = local_today()
-    done = db.session.scalars(
-        select(ClassReminder).where(
-            ClassReminder.notice_id == notice_id,
-            ClassReminder.class_id == class_id,
-            ClassReminder.sent_on == today,
-        )
-    ).first()
+    done = _reminder_on(notice_id, class_id, today)
     if done is not None:
         raise ApiError(409, "already_reminded_today", "This class was already reminded today.")
     parents = {rec.parent_id for rec, _child, _link in _pending_rows(notice_id, class_id)}

@@ -280,13 +280,18 @@ def acknowledge(user: User, notice_id: int, child_id: int) -> dict[str, Any]:
     ).one()
     _mark_inbox_read(user, notice_id)
     db.session.commit()
+    return child_status(child_id, child_name, class_name, row.read_at, row.acknowledged_at)
+
+
+def child_status(child_id, child_name, class_name, read_at, acknowledged_at) -> dict[str, Any]:
+    """One child's state for a notice, as parents see it."""
     return {
         "child_id": child_id,
         "child_name": child_name,
         "class_name": class_name,
-        "read": row.read_at is not None,
-        "acknowledged": True,
-        "acknowledged_at": row.acknowledged_at,
+        "read": read_at is not None,
+        "acknowledged": acknowledged_at is not None,
+        "acknowledged_at": acknowledged_at,
     }
 
 

@@ -131,12 +131,16 @@ def _store_has(photo: Photo) -> bool:
         raise ApiError(503, "storage_unavailable", "Photo storage is unavailable.") from exc
 
 
+def thumb_url(photo: Photo) -> str:
+    """A short-lived presigned URL of the thumbnail (callers checked the viewer's scope)."""
+    return _store().presigned_get_url(photo.thumb_key, URL_LIFETIME)
+
+
 def photo_urls(photo: Photo) -> dict[str, str]:
     """Short-lived presigned URLs; callers must have checked the viewer may see the photo."""
-    store = _store()
     return {
-        "url": store.presigned_get_url(photo.display_key, URL_LIFETIME),
-        "thumb_url": store.presigned_get_url(photo.thumb_key, URL_LIFETIME),
+        "url": _store().presigned_get_url(photo.display_key, URL_LIFETIME),
+        "thumb_url": thumb_url(photo),
     }
 
 
