@@ -1,7 +1,7 @@
 """Roles, the unit kinds they may be held at, and what each lets a person do.
 
 Roles are data, not classes: a person may hold several grants, each a role at one unit, and each
-grant sees its unit and everything below it (see ``services/scope.py``).
+grant sees its unit and everything below it; ``server/access.py`` decides what it allows.
 """
 
 from __future__ import annotations
@@ -47,25 +47,103 @@ class Role:
     needs_class: bool = False
 
 
+# How far a grant's capability reaches from the grant's unit (see ``server/access.py``):
+# the unit and everything below it; only below it (never one's own unit: a school does not sign
+# off its own major hazards); or the unit itself only (names and class codes stay at the school).
+REACH_DOWN = "down"
+REACH_STRICTLY_BELOW = "strictly_below"
+REACH_AT = "at"
+
+
+@dataclass(frozen=True)
+class Capability:
+    """What a capability lets a person do, and how far from their grant's unit it reaches.
+    ``per_class``: a grant tied to one class (a class teacher's) reaches only that class."""
+
+    name: str
+    description: str
+    reach: str = REACH_DOWN
+    per_class: bool = False
+
+
+CAPABILITIES: dict[str, Capability] = {
+    cap.name: cap
+    for cap in (
+        # Held by everyone signed in (parents included); not tied to a unit.
+        Capability("child.bind", "bind to a child by class code"),
+        Capability("campaign.view", "read the campaign"),
+        Capability("inbox.view", "read one's inbox"),
+        Capability("notice.read", "read notices sent to one"),
+        # Staff capabilities, decided at a unit.
+        Capability("unit.view", "see a unit and everything below it"),
+        Capability("photo.upload", "upload photos of hazards and fixes"),
+        Capability("hazard.view", "see hazards"),
+        Capability("hazard.report", "report hazards"),
+        Capability("hazard.plan", "assign or revise a rectification plan"),
+        Capability("hazard.work", "start rectification and submit the fix"),
+        Capability("hazard.signoff", "verify or reject the fix of a general hazard"),
+        Capability(
+            "hazard.signoff_major",
+            "verify or reject the fix of a major hazard",
+            reach=REACH_STRICTLY_BELOW,
+        ),
+        Capability(
+            "hazard.duplicate", "fold a report into an earlier one", reach=REACH_STRICTLY_BELOW
+        ),
+        Capability("invitation.create", "invite people to roles"),
+        Capability("notice.write", "write, preview, send and delete notices"),
+        Capability("notice.completion", "see notice completion counts"),
+        Capability(
+            "notice.class_pending",
+            "see and remind the parents of a class who have not acknowledged",
+            reach=REACH_AT,
+            per_class=True,
+        ),
+        Capability("class.codes", "see class codes", reach=REACH_AT, per_class=True),
+        Capability("schedule.manage", "create and delete scheduled pushes"),
+    )
+}
+
 # Capabilities every signed-in person has: anyone may be a parent and read the campaign.
 BASE_CAPABILITIES = frozenset({"child.bind", "campaign.view", "inbox.view", "notice.read"})
-_STAFF = frozenset({"unit.view", "hazard.report", "hazard.view"})
-_ADMIN = _STAFF | {"invitation.create", "notice.write", "schedule.manage"}
+_STAFF = frozenset({"unit.view", "hazard.report", "hazard.view", "photo.upload"})
+_MANAGER = _STAFF | {
+    "invitation.create",
+    "notice.write",
+    "notice.completion",
+    "schedule.manage",
+    "hazard.plan",
+    "hazard.work",
+    "hazard.signoff",
+}
+# Above a school: sign off its major hazards and fold duplicates.
+_SUPERVISOR = _MANAGER | {"hazard.signoff_major", "hazard.duplicate"}
 
 ROLES: dict[str, Role] = {
     role.code: role
     for role in (
-        Role("bureau_admin", "安全办管理员", (BUREAU,), _ADMIN, is_admin=True),
-        Role("bureau_staff", "安全办工作人员", (BUREAU,), _STAFF | {"notice.write"}),
+        Role("bureau_admin", "安全办管理员", (BUREAU,), _SUPERVISOR, is_admin=True),
+        Role(
+            "bureau_staff",
+            "安全办工作人员",
+            (BUREAU,),
+            _STAFF | {"notice.write", "notice.completion"},
+        ),
         Role("inspector", "督查专家", (BUREAU,), _STAFF),
-        Role("supervisor", "中心校/集团校督导", SUPERVISING_KINDS, _ADMIN, is_admin=True),
-        Role("school_admin", "学校安全负责人", SCHOOL_KINDS, _ADMIN, is_admin=True),
+        Role("supervisor", "中心校/集团校督导", SUPERVISING_KINDS, _SUPERVISOR, is_admin=True),
+        Role(
+            "school_admin",
+            "学校安全负责人",
+            SCHOOL_KINDS,
+            _MANAGER | {"notice.class_pending", "class.codes"},
+            is_admin=True,
+        ),
         Role("teacher", "巡查教师", SCHOOL_KINDS, _STAFF),
         Role(
             "class_teacher",
             "班主任",
             SCHOOL_KINDS,
-            _STAFF | {"notice.completion"},
+            _STAFF | {"notice.completion", "notice.class_pending", "class.codes"},
             needs_class=True,
         ),
         Role("guard", "保安", SCHOOL_KINDS, _STAFF),
@@ -73,6 +151,17 @@ ROLES: dict[str, Role] = {
         Role("water_patrol", "水域巡查员", SCHOOL_KINDS, _STAFF),
     )
 }
+
+
+def _check_roles() -> None:
+    """Every capability a role names is defined above (a typo would silently deny)."""
+    for role in ROLES.values():
+        unknown = role.capabilities - CAPABILITIES.keys()
+        if unknown:
+            raise RuntimeError(f"role {role.code} names unknown capabilities {sorted(unknown)}")
+
+
+_check_roles()
 
 RELATION_NAMES = {"father": "父亲", "mother": "母亲", "guardian": "其他监护人"}
 

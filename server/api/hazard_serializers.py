@@ -7,14 +7,8 @@ from typing import Any
 
 from server.geo import Position, to_geojson_point
 from server.models import Hazard, HazardEvent, Photo, User
-from server.models.hazards import FIX_SUBMITTED, PLANNED, RECTIFYING, REPORTED
 from server.services.escalation import is_overdue
-from server.services.hazard_access import (
-    can_sign_off,
-    can_work_on,
-    is_school_manager,
-    is_supervisor_of,
-)
+from server.services.hazard_lifecycle import allowed_actions
 from server.services.photos import photo_urls, thumb_url
 
 
@@ -65,24 +59,6 @@ def hazard_summary(hazard: Hazard, today: date) -> dict[str, Any]:
         # Lists show only the thumbnail: sign just that URL.
         "thumb_url": thumb_url(first.photo) if first else None,
     }
-
-
-def allowed_actions(user: User, hazard: Hazard) -> list[str]:
-    """What this user may do next (the phone shows only these buttons)."""
-    if hazard.duplicate_of_id is not None:
-        return []
-    actions = []
-    if hazard.status in (REPORTED, PLANNED) and is_school_manager(user, hazard.school):
-        actions.append("plan")
-    if hazard.status == PLANNED and can_work_on(user, hazard):
-        actions.append("start")
-    if hazard.status == RECTIFYING and can_work_on(user, hazard):
-        actions.append("fix")
-    if hazard.status == FIX_SUBMITTED and can_sign_off(user, hazard):
-        actions += ["verify", "reject"]
-    if hazard.status != "verified" and is_supervisor_of(user, hazard.school):
-        actions.append("duplicate")
-    return actions
 
 
 def hazard_detail(hazard: Hazard, user: User, today: date) -> dict[str, Any]:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
+from server import access
 from server.api import notice_schemas as schemas
 from server.auth import current_user, login_required
 from server.errors import ApiError
-from server.extensions import db
-from server.models import ScheduledPush, Unit
+from server.models import ScheduledPush
 from server.services.notify import template
-from server.services.schedules import create_schedule, schedules_below
-from server.services.scope import admin_grants, covers, require_unit_administered
+from server.services.schedules import create_schedule, delete_schedule, schedules_in
 
 blp = Blueprint(
     "schedules", __name__, url_prefix="/api/v1/schedules", description="Scheduled pushes"
@@ -30,7 +29,7 @@ def schedule_dict(schedule: ScheduledPush) -> dict:
 def create(body):
     """Create a schedule for a unit the caller administers."""
     user = current_user()
-    unit = require_unit_administered(user, body["unit_id"])
+    unit = access.load_unit(user, body["unit_id"], "schedule.manage")
     try:
         template(body["template_key"])
     except KeyError:
@@ -45,8 +44,8 @@ def create(body):
 @blp.response(200, schemas.SchedulesResponse)
 def list_schedules():
     """Schedules of the units the caller administers."""
-    paths = [g.unit.path for g in admin_grants(current_user())]
-    return {"schedules": [schedule_dict(s) for s in schedules_below(paths)]}
+    units = access.unit_ids_where(current_user(), "schedule.manage")
+    return {"schedules": [schedule_dict(s) for s in schedules_in(units)]}
 
 
 @blp.route("/<int:schedule_id>", methods=["DELETE"])
@@ -54,9 +53,4 @@ def list_schedules():
 @blp.response(204)
 def delete(schedule_id: int):
     """Delete a schedule of a unit the caller administers."""
-    schedule = db.session.get(ScheduledPush, schedule_id)
-    unit = db.session.get(Unit, schedule.unit_id) if schedule else None
-    if unit is None or not covers(admin_grants(current_user()), unit):
-        raise ApiError(404, "not_found", "No such schedule in your scope.")
-    db.session.delete(schedule)
-    db.session.commit()
+    delete_schedule(current_user(), schedule_id)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
+from server import access
 from server.api.schemas import ClassesResponse, UnitListQuery, UnitSchema, UnitsResponse
 from server.api.serializers import unit_dict
 from server.auth import current_user, login_required
-from server.services.scope import require_unit_visible
 from server.services.units import classes_of, visible_children
 
 blp = Blueprint("units", __name__, url_prefix="/api/v1/units", description="Units in scope")
@@ -29,7 +29,7 @@ def list_units(query):
 @blp.response(200, UnitSchema)
 def get_unit(unit_id: int):
     """One unit in scope."""
-    return unit_dict(require_unit_visible(current_user(), unit_id))
+    return unit_dict(access.load_unit(current_user(), unit_id))
 
 
 @blp.route("/<int:unit_id>/classes", methods=["GET"])
@@ -37,15 +37,14 @@ def get_unit(unit_id: int):
 @blp.response(200, ClassesResponse)
 def list_classes(unit_id: int):
     """A school's classes; class codes only for the school's own staff."""
-    classes, show_codes = classes_of(current_user(), unit_id)
     return {
         "classes": [
             {
                 "id": c.id,
                 "name": c.name,
                 "grade": c.grade,
-                "class_code": c.class_code if show_codes else None,
+                "class_code": c.class_code if show_code else None,
             }
-            for c in classes
+            for c, show_code in classes_of(current_user(), unit_id)
         ]
     }

@@ -81,6 +81,8 @@ class Hazard(db.Model):
     funds_yuan: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     contingency: Mapped[str | None] = mapped_column(Text)
     fix_note: Mapped[str | None] = mapped_column(Text)
+    # Who submitted the current fix: they may not sign it off themselves.
+    fix_submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # 0: the school's own; 1: escalated to the supervisor; 2: to the bureau.
     escalation_level: Mapped[int] = mapped_column(default=0)

@@ -1,75 +1,34 @@
-"""Who may see and change a hazard, decided by role and scope.
-
-- see / report: any staff grant whose unit covers the school;
-- plan, start, submit a fix, verify or reject a *general* hazard: an admin grant covering the
-  school (the school's safety officer, its supervisor, the bureau); start and submit a fix also
-  the named responsible user;
-- verify or reject a *major* hazard, mark duplicates: an admin grant *above* the school (the
-  supervisor or the bureau), so a school never signs off its own serious hazards.
-"""
+"""Hazards seen through the access rules (``server/access.py``): a hazard belongs to its school,
+so every question about a hazard is a capability at that school."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from server.errors import ApiError
+from server import access
 from server.extensions import db
-from server.models import Hazard, RoleGrant, Unit, User
-from server.roles import ROLES, SCHOOL_KINDS
-from server.services.scope import unit_ids_below
-
-
-def _covering(grants: list[RoleGrant], unit: Unit) -> list[RoleGrant]:
-    """The grants whose unit is ``unit`` or above it."""
-    return [g for g in grants if g.unit.contains(unit)]
-
-
-def can_view(user: User, school: Unit) -> bool:
-    """Any staff grant at or above the school."""
-    return bool(_covering(list(user.grants), school))
-
-
-def is_school_manager(user: User, school: Unit) -> bool:
-    """An admin grant at or above the school."""
-    return any(ROLES[g.role].is_admin for g in _covering(list(user.grants), school))
-
-
-def is_supervisor_of(user: User, school: Unit) -> bool:
-    """An admin grant strictly above the school."""
-    return any(
-        ROLES[g.role].is_admin and g.unit_id != school.id
-        for g in _covering(list(user.grants), school)
-    )
+from server.models import Hazard, Unit, User
+from server.roles import SCHOOL_KINDS
 
 
 def require_view(user: User, hazard_id: int) -> Hazard:
     """The hazard if the user may see it; otherwise 404 (no probing of others' hazards)."""
-    hazard = db.session.get(Hazard, hazard_id)
-    if hazard is None or not can_view(user, hazard.school):
-        raise ApiError(404, "not_found", "No such hazard in your scope.")
-    return hazard
+    return access.load(user, Hazard, hazard_id, "hazard.view", lambda h: h.school, "hazard")
 
 
-def forbid(action: str) -> ApiError:
-    """The error for a visible hazard the user may not act on."""
-    return ApiError(403, "forbidden", f"Your role may not {action} this hazard.")
+def can_report_at(user: User, school: Unit) -> bool:
+    """Whether the user may report hazards at the school."""
+    return access.may(user, "hazard.report", school)
 
 
-def can_work_on(user: User, hazard: Hazard) -> bool:
-    """School managers, and the person the plan names."""
-    return is_school_manager(user, hazard.school) or hazard.responsible_user_id == user.id
-
-
-def can_sign_off(user: User, hazard: Hazard) -> bool:
-    """Verify or reject: managers for general hazards, supervisors for major ones."""
-    if hazard.severity == "major":
-        return is_supervisor_of(user, hazard.school)
-    return is_school_manager(user, hazard.school)
+def can_view(user: User, school: Unit) -> bool:
+    """Whether the user may see the school's hazards."""
+    return access.may(user, "hazard.view", school)
 
 
 def scope_filter(user: User):
-    """A WHERE clause limiting hazards to the schools under the user's grants."""
-    return Hazard.school_id.in_(unit_ids_below(g.unit.path for g in user.grants))
+    """A WHERE clause limiting hazards to the schools whose hazards the user may see."""
+    return Hazard.school_id.in_(access.unit_ids_where(user, "hazard.view"))
 
 
 def reportable_schools(user: User) -> list[Unit]:
@@ -78,7 +37,7 @@ def reportable_schools(user: User) -> list[Unit]:
         select(Unit)
         .where(
             Unit.kind.in_(SCHOOL_KINDS),
-            Unit.id.in_(unit_ids_below(g.unit.path for g in user.grants)),
+            Unit.id.in_(access.unit_ids_where(user, "hazard.report")),
         )
         .order_by(Unit.name)
     )

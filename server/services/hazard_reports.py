@@ -24,7 +24,7 @@ from server.models import (
 )
 from server.models.hazards import OPEN_STATUSES, REPORTED
 from server.roles import SCHOOL_KINDS
-from server.services.hazard_access import can_view, reportable_schools, scope_filter
+from server.services.hazard_access import can_report_at, reportable_schools, scope_filter
 from server.services.photos import own_photos
 
 DUPLICATE_RADIUS_M = 50.0
@@ -59,7 +59,7 @@ def _school_for(user: User, school_id: int | None) -> Unit:
             )
         return schools[0]
     school = db.session.get(Unit, school_id)
-    if school is None or school.kind not in SCHOOL_KINDS or not can_view(user, school):
+    if school is None or school.kind not in SCHOOL_KINDS or not can_report_at(user, school):
         raise ApiError(404, "not_found", "No such school in your scope.")
     return school
 

@@ -9,12 +9,12 @@ import segno
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from server import access
 from server.errors import ApiError
 from server.extensions import db
 from server.models import Invitation, InvitationRedemption, RoleGrant, SchoolClass, User, utcnow
 from server.roles import ROLES
 from server.services.codes import INVITE_QR_PREFIX, new_code, normalise_code
-from server.services.scope import admin_grants, covers, require_unit_administered
 
 INVITE_CODE_LENGTH = 8
 
@@ -55,7 +55,7 @@ def create_invitation(
     user: User, unit_id: int, role: str, class_id: int | None, max_uses: int, hours: int
 ) -> Invitation:
     """Make an invitation code; the caller must administer the unit."""
-    unit = require_unit_administered(user, unit_id)
+    unit = access.load_unit(user, unit_id, "invitation.create")
     _check_role_fits(role, unit, class_id)
     for _attempt in range(5):
         invitation = Invitation(
@@ -79,7 +79,7 @@ def create_invitation(
 
 def list_invitations(user: User, unit_id: int) -> list[Invitation]:
     """Invitations of a unit the caller administers, newest first."""
-    unit = require_unit_administered(user, unit_id)
+    unit = access.load_unit(user, unit_id, "invitation.create")
     query = (
         select(Invitation)
         .where(Invitation.unit_id == unit.id)
@@ -90,10 +90,9 @@ def list_invitations(user: User, unit_id: int) -> list[Invitation]:
 
 def get_administered_invitation(user: User, invitation_id: int) -> Invitation:
     """An invitation whose unit the caller administers (else 404: no probing)."""
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or not covers(admin_grants(user), invitation.unit):
-        raise ApiError(404, "not_found", "No such invitation in your scope.")
-    return invitation
+    return access.load(
+        user, Invitation, invitation_id, "invitation.create", lambda i: i.unit, "invitation"
+    )
 
 
 def revoke_invitation(user: User, invitation_id: int) -> None:

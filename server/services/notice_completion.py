@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from server import access
 from server.clock import local_time, local_today
 from server.errors import ApiError
 from server.extensions import db
@@ -23,7 +24,6 @@ from server.models import (
 )
 from server.roles import RELATION_NAMES, SCHOOL_KINDS
 from server.services.notify import enqueue_deliveries, notify
-from server.services.scope import require_unit_visible, staff_grants, top_units
 
 
 def _rates(counts: dict[str, int]) -> dict[str, Any]:
@@ -65,21 +65,36 @@ def _sum(groups) -> dict[str, int]:
 
 
 def _unit_for(user: User, unit_id: int | None) -> Unit:
-    """The unit asked for (in scope), or the caller's top unit."""
+    """The unit asked for, or the caller's top unit, where they may see completion."""
     if unit_id is not None:
-        return require_unit_visible(user, unit_id)
-    tops = top_units(staff_grants(user))
+        return access.load_unit(user, unit_id, "notice.completion")
+    tops = access.top_units(user, "notice.completion")
     if not tops:
-        raise ApiError(404, "not_found", "No unit in your scope.")
+        if access.top_units(user):
+            raise access.forbidden("notice.completion")
+        raise access.not_found()
     return tops[0]
+
+
+def _completion_notice(user: User, notice_id: int, unit: Unit) -> Notice:
+    """The notice, if it concerns the unit: issued on the unit's line (at, above or below it) and
+    sent; a draft only for those who may write it. Anything else is not found, so a sibling
+    learns neither a notice's existence nor its title."""
+    notice = db.session.get(Notice, notice_id)
+    if notice is None:
+        raise access.not_found("notice")
+    if notice.sent_at is None:
+        if not access.may(user, "notice.write", notice.unit):
+            raise access.not_found("notice")
+    elif not (notice.unit.contains(unit) or unit.contains(notice.unit)):
+        raise access.not_found("notice")
+    return notice
 
 
 def completion(user: User, notice_id: int, unit_id: int | None) -> dict[str, Any]:
     """A unit's totals and its breakdown: classes for a school, child units above that."""
-    notice = db.session.get(Notice, notice_id)
-    if notice is None:
-        raise ApiError(404, "not_found", "No such notice.")
     unit = _unit_for(user, unit_id)
+    notice = _completion_notice(user, notice_id, unit)
     breakdown = []
     if unit.kind in SCHOOL_KINDS:
         per_class = _grouped(notice_id, unit.path, NoticeRecipient.class_id)
@@ -114,15 +129,9 @@ def _require_class_staff(user: User, class_id: int) -> SchoolClass:
     """The class, if the user is its class teacher or staff of its school itself."""
     school_class = db.session.get(SchoolClass, class_id)
     if school_class is None:
-        raise ApiError(404, "not_found", "No such class.")
-    allowed = any(
-        g.unit_id == school_class.school_id
-        and (g.role != "class_teacher" or g.class_id == class_id)
-        for g in user.grants
-    )
-    if not allowed:
-        # Above the school, names are never shown: only the counts of the completion view.
-        raise ApiError(403, "forbidden", "Only the class teacher and the school see names.")
+        raise access.not_found("class")
+    # Above the school, names are never shown: only the counts of the completion view.
+    access.require(user, "notice.class_pending", school_class.school, class_id, what="class")
     return school_class
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, literal, select, update
 
+from server import access
 from server.clock import local_time
 from server.errors import ApiError
 from server.extensions import db
@@ -24,23 +25,8 @@ from server.models import (
 )
 from server.models.types import UTCDateTime
 from server.services.notify import enqueue_deliveries, notify
-from server.services.scope import unit_ids_below
 
-WRITER_ROLES = {"bureau_admin", "bureau_staff", "supervisor", "school_admin"}
 BATCH = 1000
-
-
-def writer_units(user: User) -> list[Unit]:
-    """Units at which the user may issue notices."""
-    return [g.unit for g in user.grants if g.role in WRITER_ROLES]
-
-
-def _issuing_unit(user: User, unit_id: int) -> Unit:
-    """The unit a notice is issued from: one where the user writes notices."""
-    for unit in writer_units(user):
-        if unit.id == unit_id:
-            return unit
-    raise ApiError(403, "forbidden", "You may not issue notices for this unit.")
 
 
 def _resolve_targets(issuer: Unit, unit_ids: list[int], class_ids: list[int]) -> list[NoticeTarget]:
@@ -73,7 +59,7 @@ def _resolve_targets(issuer: Unit, unit_ids: list[int], class_ids: list[int]) ->
 
 def create_notice(user: User, data: dict[str, Any]) -> Notice:
     """Save a notice (not sent yet)."""
-    issuer = _issuing_unit(user, data["unit_id"])
+    issuer = access.load_unit(user, data["unit_id"], "notice.write")
     notice = Notice(
         author_id=user.id, unit_id=issuer.id, title=data["title"].strip(), body=data["body"].strip()
     )
@@ -100,7 +86,7 @@ def _target_classes(notice: Notice) -> list[int]:
     class_ids = {t.class_id for t in notice.targets if t.class_id}
     unit_paths = [db.session.get(Unit, t.unit_id).path for t in notice.targets if t.unit_id]
     if unit_paths:
-        below = unit_ids_below(unit_paths)
+        below = access.unit_ids_below(unit_paths)
         class_ids.update(
             db.session.scalars(select(SchoolClass.id).where(SchoolClass.school_id.in_(below)))
         )
@@ -123,16 +109,13 @@ def _pairs(notice: Notice):
 
 def get_authored(user: User, notice_id: int) -> Notice:
     """A notice issued from a unit the user writes for (404 otherwise)."""
-    notice = db.session.get(Notice, notice_id)
-    if notice is None or not any(u.contains(notice.unit) for u in writer_units(user)):
-        raise ApiError(404, "not_found", "No such notice in your scope.")
-    return notice
+    return access.load(user, Notice, notice_id, "notice.write", lambda n: n.unit, "notice")
 
 
 def issued_notices(user: User, limit: int = 100) -> list[Notice]:
     """Notices issued from the units the user writes for and below, newest first."""
-    below = unit_ids_below(u.path for u in writer_units(user))
-    query = select(Notice).where(Notice.unit_id.in_(below)).order_by(Notice.id.desc())
+    units = access.unit_ids_where(user, "notice.write")
+    query = select(Notice).where(Notice.unit_id.in_(units)).order_by(Notice.id.desc())
     return list(db.session.scalars(query.limit(limit)))
 
 

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import delete, exists, select
 from sqlalchemy.exc import IntegrityError
 
+from server import access
 from server.clock import CHINA_TZ
 from server.errors import ApiError
 from server.extensions import db
@@ -76,7 +77,7 @@ def upload_photo(
     user: User, stream: BinaryIO, filename: str | None, content_type: str | None
 ) -> tuple[Photo, bool]:
     """Process and store an upload; returns the photo and whether it was new for this user."""
-    if not user.grants:
+    if not access.may_somewhere(user, "photo.upload"):
         # Photos document hazards and fixes; only staff report those.
         raise ApiError(403, "forbidden", "Only school and bureau staff upload photos.")
     limits = PhotoLimits(max_bytes=current_app.config["PHOTO_MAX_BYTES"])

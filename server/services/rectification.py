@@ -9,62 +9,16 @@ from typing import Any
 
 from flask import current_app
 
+from server import access
 from server.clock import local_today
 from server.errors import ApiError
 from server.extensions import db
 from server.geo import WGS84, Position, haversine_m
-from server.models import Hazard, HazardEvent, HazardPhoto, User, utcnow
-from server.models.hazards import FIX_SUBMITTED, PLANNED, RECTIFYING, REPORTED, VERIFIED
-from server.services.hazard_access import (
-    can_sign_off,
-    can_work_on,
-    forbid,
-    is_school_manager,
-    is_supervisor_of,
-    require_view,
-)
+from server.models import Hazard, HazardPhoto, User, utcnow
+from server.models.hazards import REPORTED
+from server.services.hazard_access import require_view
+from server.services.hazard_lifecycle import apply, permitted
 from server.services.photos import own_photos
-
-
-def _require_status(hazard: Hazard, *allowed: str) -> None:
-    """Refuse a transition from the wrong state with a 409 naming the current one."""
-    if hazard.status not in allowed:
-        raise ApiError(
-            409,
-            "invalid_transition",
-            f"The hazard is {hazard.status}; this step needs {' or '.join(allowed)}.",
-            {"status": hazard.status},
-        )
-
-
-def _record(
-    hazard: Hazard,
-    user: User,
-    kind: str,
-    new_status: str | None,
-    changes: dict[str, Any],
-    origin: dict[str, Any],
-    note: str | None = None,
-) -> None:
-    """Apply the status change and write its event (the caller commits)."""
-    position = origin.get("position")
-    db.session.add(
-        HazardEvent(
-            hazard_id=hazard.id,
-            actor_id=user.id,
-            kind=kind,
-            from_status=hazard.status,
-            to_status=new_status or hazard.status,
-            changes=changes,
-            note=note,
-            client_ip=origin.get("ip"),
-            lat=position.lat if position else None,
-            lng=position.lng if position else None,
-            coord_system=position.system if position else None,
-        )
-    )
-    if new_status:
-        hazard.status = new_status
 
 
 def _jsonable(value: Any) -> Any:
@@ -77,9 +31,7 @@ def _jsonable(value: Any) -> Any:
 def assign_plan(user: User, hazard_id: int, plan: dict[str, Any], origin: dict) -> Hazard:
     """Set (or, before work starts, revise) the plan: all five fields are required together."""
     hazard = require_view(user, hazard_id)
-    if not is_school_manager(user, hazard.school):
-        raise forbid("plan")
-    _require_status(hazard, REPORTED, PLANNED)
+    permitted(user, "plan", hazard)
     if plan["deadline"] < local_today():
         raise ApiError(
             422,
@@ -90,10 +42,7 @@ def assign_plan(user: User, hazard_id: int, plan: dict[str, Any], origin: dict) 
     responsible = None
     if plan.get("responsible_user_id") is not None:
         responsible = db.session.get(User, plan["responsible_user_id"])
-        if responsible is None or not any(
-            hazard.school.contains(g.unit) or g.unit.contains(hazard.school)
-            for g in responsible.grants
-        ):
+        if responsible is None or not access.works_at(responsible, hazard.school):
             raise ApiError(
                 422,
                 "validation_error",
@@ -104,11 +53,10 @@ def assign_plan(user: User, hazard_id: int, plan: dict[str, Any], origin: dict) 
     changes = {
         name: _jsonable(plan[name]) for name in fields if getattr(hazard, name) != plan[name]
     }
-    for name in fields:
-        setattr(hazard, name, plan[name])
-    hazard.responsible_user_id = responsible.id if responsible else None
+    values = {name: plan[name] for name in fields}
+    values["responsible_user_id"] = responsible.id if responsible else None
     kind = "planned" if hazard.status == REPORTED else "plan_revised"
-    _record(hazard, user, kind, PLANNED, changes, origin)
+    apply(user, hazard, "plan", values, {"kind": kind, "changes": changes}, origin)
     db.session.commit()
     return hazard
 
@@ -116,10 +64,8 @@ def assign_plan(user: User, hazard_id: int, plan: dict[str, Any], origin: dict) 
 def start_work(user: User, hazard_id: int, origin: dict) -> Hazard:
     """Mark that rectification has begun."""
     hazard = require_view(user, hazard_id)
-    if not can_work_on(user, hazard):
-        raise forbid("start work on")
-    _require_status(hazard, PLANNED)
-    _record(hazard, user, "started", RECTIFYING, {}, origin)
+    permitted(user, "start", hazard)
+    apply(user, hazard, "start", {}, {"kind": "started"}, origin)
     db.session.commit()
     return hazard
 
@@ -158,26 +104,17 @@ def _check_after_photos(hazard: Hazard, photos: list, position: Position) -> Non
 def submit_fix(user: User, hazard_id: int, data: dict[str, Any], origin: dict) -> Hazard:
     """Submit the fix with after-photos taken at the hazard."""
     hazard = require_view(user, hazard_id)
-    if not can_work_on(user, hazard):
-        raise forbid("submit a fix for")
-    _require_status(hazard, RECTIFYING)
+    permitted(user, "fix", hazard)
     photos = own_photos(user, data["photo_ids"])
     _check_after_photos(hazard, photos, origin["position"])
     start = len([p for p in hazard.photos if p.stage == "after"])
+    event = {"kind": "fix_submitted", "changes": {"photo_ids": data["photo_ids"]}}
+    values = {"fix_note": data["note"], "fix_submitted_by_id": user.id}
+    apply(user, hazard, "fix", values, {**event, "note": data["note"]}, origin)
     for index, photo in enumerate(photos, start=start):
         db.session.add(
             HazardPhoto(hazard_id=hazard.id, photo_id=photo.id, stage="after", position=index)
         )
-    hazard.fix_note = data["note"]
-    _record(
-        hazard,
-        user,
-        "fix_submitted",
-        FIX_SUBMITTED,
-        {"photo_ids": data["photo_ids"]},
-        origin,
-        note=data["note"],
-    )
     db.session.commit()
     return hazard
 
@@ -185,11 +122,9 @@ def submit_fix(user: User, hazard_id: int, data: dict[str, Any], origin: dict) -
 def verify(user: User, hazard_id: int, note: str | None, origin: dict) -> Hazard:
     """Accept the fix: the hazard is closed."""
     hazard = require_view(user, hazard_id)
-    if not can_sign_off(user, hazard):
-        raise forbid("verify")
-    _require_status(hazard, FIX_SUBMITTED)
-    hazard.closed_at = utcnow()
-    _record(hazard, user, "verified", VERIFIED, {}, origin, note=note)
+    permitted(user, "verify", hazard)
+    event = {"kind": "verified", "note": note}
+    apply(user, hazard, "verify", {"closed_at": utcnow()}, event, origin)
     db.session.commit()
     return hazard
 
@@ -197,10 +132,9 @@ def verify(user: User, hazard_id: int, note: str | None, origin: dict) -> Hazard
 def reject(user: User, hazard_id: int, reason: str, origin: dict) -> Hazard:
     """Send the fix back with a reason; work goes on."""
     hazard = require_view(user, hazard_id)
-    if not can_sign_off(user, hazard):
-        raise forbid("reject the fix of")
-    _require_status(hazard, FIX_SUBMITTED)
-    _record(hazard, user, "rejected", RECTIFYING, {"reason": reason}, origin, note=reason)
+    permitted(user, "reject", hazard)
+    event = {"kind": "rejected", "changes": {"reason": reason}, "note": reason}
+    apply(user, hazard, "reject", {}, event, origin)
     db.session.commit()
     return hazard
 
@@ -209,8 +143,7 @@ def mark_duplicate(user: User, hazard_id: int, original_id: int, origin: dict) -
     """A supervisor folds a hazard into an earlier report of the same problem."""
     hazard = require_view(user, hazard_id)
     original = require_view(user, original_id)
-    if not is_supervisor_of(user, hazard.school):
-        raise forbid("mark as duplicate")
+    permitted(user, "duplicate", hazard)
     if original.id == hazard.id or original.duplicate_of_id is not None:
         raise ApiError(
             422,
@@ -225,10 +158,8 @@ def mark_duplicate(user: User, hazard_id: int, original_id: int, origin: dict) -
             "Duplicates share their focus problem.",
             {"original_id": ["Different focus problem."]},
         )
-    if hazard.duplicate_of_id is not None or hazard.status == VERIFIED:
-        raise ApiError(409, "invalid_transition", "This hazard is already closed.")
-    hazard.duplicate_of_id = original.id
-    hazard.closed_at = utcnow()
-    _record(hazard, user, "marked_duplicate", None, {"duplicate_of": original.id}, origin)
+    values = {"duplicate_of_id": original.id, "closed_at": utcnow()}
+    event = {"kind": "marked_duplicate", "changes": {"duplicate_of": original.id}}
+    apply(user, hazard, "duplicate", values, event, origin)
     db.session.commit()
     return hazard

@@ -9,12 +9,21 @@ from typing import Any
 
 from sqlalchemy import select
 
+from server import access
 from server.clock import CHINA_TZ, local_time
 from server.errors import ApiError
 from server.extensions import db
-from server.models import Child, ParentLink, RoleGrant, ScheduledPush, SchoolClass, Unit, utcnow
+from server.models import (
+    Child,
+    ParentLink,
+    RoleGrant,
+    ScheduledPush,
+    SchoolClass,
+    Unit,
+    User,
+    utcnow,
+)
 from server.services.notify import enqueue_deliveries, notify
-from server.services.scope import unit_ids_below
 
 RECURRENCES = ("once", "daily", "school_days", "weekly")
 HORIZON_DAYS = 400
@@ -60,7 +69,7 @@ def next_run(schedule: ScheduledPush, after: datetime) -> datetime | None:
 def audience(schedule: ScheduledPush) -> set[int]:
     """The users a schedule reaches: staff of given roles, or parents, at or below its unit."""
     unit = db.session.get(Unit, schedule.unit_id)
-    below = unit_ids_below([unit.path])
+    below = access.unit_ids_below([unit.path])
     spec = schedule.audience
     users: set[int] = set()
     if spec.get("roles"):
@@ -157,7 +166,21 @@ def create_schedule(user_id: int, unit: Unit, data: dict[str, Any]) -> Scheduled
     return schedule
 
 
-def schedules_below(paths: list[str]) -> list[ScheduledPush]:
-    """Schedules of units at or below the given paths."""
-    query = select(ScheduledPush).where(ScheduledPush.unit_id.in_(unit_ids_below(paths)))
+def schedules_in(unit_ids) -> list[ScheduledPush]:
+    """Schedules of the given units (a select of unit ids, from ``access.unit_ids_where``)."""
+    query = select(ScheduledPush).where(ScheduledPush.unit_id.in_(unit_ids))
     return list(db.session.scalars(query.order_by(ScheduledPush.id)))
+
+
+def delete_schedule(user: User, schedule_id: int) -> None:
+    """Delete a schedule of a unit where the user manages schedules."""
+    schedule = access.load(
+        user,
+        ScheduledPush,
+        schedule_id,
+        "schedule.manage",
+        lambda s: db.session.get(Unit, s.unit_id),
+        "schedule",
+    )
+    db.session.delete(schedule)
+    db.session.commit()

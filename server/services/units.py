@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from server import access
 from server.errors import ApiError
 from server.extensions import db
 from server.geo import COORD_SYSTEMS, Position
 from server.models import SchoolClass, Unit, User
 from server.roles import ALLOWED_PARENTS, SCHOOL_KINDS
 from server.services.codes import new_code
-from server.services.scope import admin_grants, require_unit_visible, staff_grants, top_units
 
 CLASS_CODE_LENGTH = 6
 
@@ -42,25 +42,25 @@ def add_class(school: Unit, name: str, grade: str) -> SchoolClass:
 
 
 def visible_children(user: User, parent_id: int | None, administered: bool = False) -> list[Unit]:
-    """The caller's top units (optionally only administered ones), or a unit's children."""
+    """The caller's top units (optionally only those where they invite people), or a unit's
+    children."""
     if parent_id is None:
-        return top_units(admin_grants(user) if administered else staff_grants(user))
-    parent = require_unit_visible(user, parent_id)
+        return access.top_units(user, "invitation.create" if administered else access.VIEW)
+    parent = access.load_unit(user, parent_id)
     query = select(Unit).where(Unit.parent_id == parent.id).order_by(Unit.kind, Unit.name)
     return list(db.session.scalars(query))
 
 
-def classes_of(user: User, unit_id: int) -> tuple[list[SchoolClass], bool]:
-    """A school's classes, and whether the caller may see the class codes.
+def classes_of(user: User, unit_id: int) -> list[tuple[SchoolClass, bool]]:
+    """A school's classes, each with whether the caller may see its class code.
 
-    Only people with a grant at the school itself get the codes: they hand them to parents, and
-    anyone holding one can bind to a child of the class.
+    Only the school's own managers and the class's teacher get a code (``class.codes``): they
+    hand them to parents, and anyone holding one can bind to a child of the class.
     """
-    unit = require_unit_visible(user, unit_id)
+    unit = access.load_unit(user, unit_id)
     if unit.kind not in SCHOOL_KINDS:
         raise ApiError(409, "not_a_school", "Only schools and kindergartens have classes.")
-    show_codes = any(grant.unit_id == unit.id for grant in staff_grants(user))
-    return list(unit.classes), show_codes
+    return [(c, access.may(user, "class.codes", unit, c.id)) for c in unit.classes]
 
 
 def set_campus(

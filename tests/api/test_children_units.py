@@ -83,10 +83,15 @@ def test_units_tree_follows_scope(demo, client, login):
     assert client.get("/api/v1/units", headers=parent).get_json()["units"] == []
 
 
-def test_class_codes_only_for_the_schools_own_staff(demo, client, login):
+def test_class_codes_only_for_the_schools_managers_and_the_class_teacher(demo, client, login):
     school = db.session.scalars(select(Unit).where(Unit.code == "YQ101")).one()
-    own = client.get(f"/api/v1/units/{school.id}/classes", headers=login("demo-teacher")).get_json()
+    url = f"/api/v1/units/{school.id}/classes"
+    own = client.get(url, headers=login("demo-school_admin")).get_json()
     assert all(c["class_code"] for c in own["classes"]) and len(own["classes"]) == 3
+    mine = client.get(url, headers=login("demo-class_teacher")).get_json()["classes"]
+    assert [bool(c["class_code"]) for c in mine].count(True) == 1  # their own class only
+    patrol = client.get(url, headers=login("demo-teacher")).get_json()["classes"]
+    assert [c["class_code"] for c in patrol] == [None, None, None]
     above = client.get(
         f"/api/v1/units/{school.id}/classes", headers=login("demo-supervisor")
     ).get_json()

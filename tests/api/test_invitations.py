@@ -171,10 +171,11 @@ def test_list_qr_and_revoke_are_limited_to_the_admins_scope(demo, client, login)
     qr = client.get(f"/api/v1/invitations/{made['id']}/qr.png", headers=admin)
     assert qr.status_code == 200 and qr.data.startswith(b"\x89PNG")
     outsider = login("demo-teacher")
+    # A teacher of the school sees it but may not invite: forbidden, not hidden.
     assert (
-        client.get(f"/api/v1/invitations/{made['id']}/qr.png", headers=outsider).status_code == 404
+        client.get(f"/api/v1/invitations/{made['id']}/qr.png", headers=outsider).status_code == 403
     )
-    assert client.delete(f"/api/v1/invitations/{made['id']}", headers=outsider).status_code == 404
+    assert client.delete(f"/api/v1/invitations/{made['id']}", headers=outsider).status_code == 403
     sibling = login("demo-supervisor")  # YQ100 covers YQ101: allowed
     assert (
         client.get(f"/api/v1/invitations?unit_id={unit_id('YQ201')}", headers=sibling).status_code

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import random
 import uuid
+from datetime import date, timedelta
 
 import pytest
 from PIL import Image
@@ -15,6 +16,27 @@ from server.models import RoleGrant, Unit, User
 
 # 符离中心小学 in the demo district: its campus centre (GCJ-02) and a point on campus.
 CAMPUS = {"lat": 33.7712, "lng": 116.9593, "coord_system": "gcj02"}
+PLAN = {
+    "responsible_person": "后勤主任 王强",
+    "deadline": (date.today() + timedelta(days=7)).isoformat(),
+    "measures": "更换配电箱门并加锁,线路穿管",
+    "funds_yuan": "1200.50",
+    "contingency": "整改期间设置警示标志,专人看守",
+}
+HERE = {"lat": CAMPUS["lat"], "lng": CAMPUS["lng"], "accuracy": 8, "coord_system": "gcj02"}
+
+# persona -> openid; the extra grants are made by the ``people`` fixture.
+PERSONAS = {
+    "school_admin@own": "demo-school_admin",
+    "teacher@own": "demo-teacher",
+    "supervisor@above": "demo-supervisor",
+    "bureau_admin@above": "demo-bureau_admin",
+    "bureau_staff@above": "demo-bureau_staff",
+    "inspector@above": "demo-inspector",
+    "school_admin@sibling": "sibling-school-admin",
+    "supervisor@sibling": "sibling-supervisor",
+    "parent": "demo-parent",
+}
 
 
 def make_jpeg(seed: int, size=(64, 48)) -> bytes:
@@ -85,3 +107,46 @@ def report(client, upload):
         return client.post("/api/v1/hazards", json=body, headers=headers), body
 
     return _report
+
+
+@pytest.fixture
+def people(demo, login):
+    """Headers for every persona (siblings get their grants here)."""
+    headers = {name: login(openid) for name, openid in PERSONAS.items()}
+    grant_role("sibling-school-admin", "school_admin", "YQ102")
+    grant_role("sibling-supervisor", "supervisor", "YQ200")
+    return headers
+
+
+def advance(client, headers, hazard_id, upload, to_state):
+    """Drive a hazard forward as an allowed user until it is in ``to_state``."""
+    steps = ["reported", "planned", "rectifying", "fix_submitted"]
+    for state in steps[1 : steps.index(to_state) + 1]:
+        if state == "planned":
+            r = client.post(f"/api/v1/hazards/{hazard_id}/plan", json=PLAN, headers=headers)
+        elif state == "rectifying":
+            r = client.post(f"/api/v1/hazards/{hazard_id}/start", json={}, headers=headers)
+        else:
+            photo = upload(headers)["id"]
+            r = client.post(
+                f"/api/v1/hazards/{hazard_id}/fix",
+                headers=headers,
+                json={**HERE, "photo_ids": [photo], "note": "已更换并加锁"},
+            )
+        assert r.status_code == 200, r.get_json()
+
+
+def attempt(client, action, hazard_id, headers, upload, allowed, driver_photo):
+    """Try ``action`` as ``headers``; allowed actors upload their own after-photo."""
+    name = action.split("_")[0]
+    body = {
+        "plan": PLAN,
+        "start": {},
+        "verify": {"note": "复查合格"},
+        "reject": {"reason": "线路仍裸露"},
+        "duplicate": {"original_id": None},
+    }.get(name)
+    if name == "fix":
+        photo = upload(headers)["id"] if allowed else driver_photo
+        body = {**HERE, "photo_ids": [photo], "note": "已整改"}
+    return client.post(f"/api/v1/hazards/{hazard_id}/{name}", json=body, headers=headers), body

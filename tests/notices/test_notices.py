@@ -291,7 +291,7 @@ def test_only_unsent_notices_can_be_deleted(families, client, login):
     client.post(f"/api/v1/notices/{sent['id']}/send", headers=school)
     assert (
         client.delete(f"/api/v1/notices/{draft['id']}", headers=login("demo-teacher")).status_code
-        == 404
+        == 403
     )
     assert client.delete(f"/api/v1/notices/{draft['id']}", headers=school).status_code == 204
     refused = client.delete(f"/api/v1/notices/{sent['id']}", headers=school)

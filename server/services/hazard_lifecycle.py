@@ -1,0 +1,201 @@
+"""The rectification lifecycle declared once, as a table (DESIGN.md §3):
+
+reported -> planned -> rectifying -> fix submitted -> verified, or rejected back to rectifying;
+any open hazard may be folded into an earlier report as a duplicate.
+
+Each row says from which states a step may be taken, where it leads, and which capability it
+needs at the hazard's school. Who may act (``permitted``), what the phone offers
+(``allowed_actions``) and the step itself (``apply``: one conditional UPDATE, so two people acting
+at once get one success and one clear 409) all read this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import update
+
+from server import access
+from server.errors import ApiError
+from server.extensions import db
+from server.models import Hazard, HazardEvent, User
+from server.models.hazards import (
+    FIX_SUBMITTED,
+    OPEN_STATUSES,
+    PLANNED,
+    RECTIFYING,
+    REPORTED,
+    VERIFIED,
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the lifecycle."""
+
+    action: str
+    sources: tuple[str, ...]
+    target: str | None  # None: the status stays (a duplicate keeps its status)
+    capability: str
+    # A major hazard needs this capability instead (signed off above the school).
+    major_capability: str | None = None
+    # The person the plan names may take this step too.
+    responsible_may: bool = False
+    # The person who submitted the fix may not take this step (separation of duties).
+    not_by_fixer: bool = False
+    description: str = ""
+
+
+STEPS: dict[str, Step] = {
+    step.action: step
+    for step in (
+        Step("plan", (REPORTED, PLANNED), PLANNED, "hazard.plan", description="plan"),
+        Step(
+            "start",
+            (PLANNED,),
+            RECTIFYING,
+            "hazard.work",
+            responsible_may=True,
+            description="start work on",
+        ),
+        Step(
+            "fix",
+            (RECTIFYING,),
+            FIX_SUBMITTED,
+            "hazard.work",
+            responsible_may=True,
+            description="submit a fix for",
+        ),
+        Step(
+            "verify",
+            (FIX_SUBMITTED,),
+            VERIFIED,
+            "hazard.signoff",
+            major_capability="hazard.signoff_major",
+            not_by_fixer=True,
+            description="verify",
+        ),
+        Step(
+            "reject",
+            (FIX_SUBMITTED,),
+            RECTIFYING,
+            "hazard.signoff",
+            major_capability="hazard.signoff_major",
+            description="reject the fix of",
+        ),
+        Step(
+            "duplicate",
+            OPEN_STATUSES,
+            None,
+            "hazard.duplicate",
+            description="mark as duplicate",
+        ),
+    )
+}
+
+
+def _capability(step: Step, hazard: Hazard) -> str:
+    """The capability this step needs for this hazard."""
+    if hazard.severity == "major" and step.major_capability:
+        return step.major_capability
+    return step.capability
+
+
+def refusal(user: User, step: Step, hazard: Hazard) -> str | None:
+    """Why the user may not take the step on this hazard (None when they may), role and
+    duties only; the hazard's state is checked by ``apply``."""
+    allowed = access.may(user, _capability(step, hazard), hazard.school)
+    if not allowed and step.responsible_may:
+        allowed = hazard.responsible_user_id == user.id
+    if not allowed:
+        return f"Your role may not {step.description} this hazard."
+    if step.not_by_fixer and hazard.fix_submitted_by_id == user.id:
+        return "The person who submitted the fix cannot sign it off."
+    return None
+
+
+def permitted(user: User, action: str, hazard: Hazard) -> None:
+    """Raise 403 unless the user may take the step (the caller has checked visibility), then
+    409 unless the hazard is in a state the step starts from."""
+    step = STEPS[action]
+    reason = refusal(user, step, hazard)
+    if reason:
+        raise ApiError(403, "forbidden", reason, {"action": action})
+    if hazard.status not in step.sources or hazard.duplicate_of_id is not None:
+        raise _conflict(hazard, step)
+
+
+def allowed_actions(user: User, hazard: Hazard) -> list[str]:
+    """The steps this user may take next (the phone shows only these buttons)."""
+    if hazard.duplicate_of_id is not None:
+        return []
+    return [
+        step.action
+        for step in STEPS.values()
+        if hazard.status in step.sources and refusal(user, step, hazard) is None
+    ]
+
+
+def _conflict(hazard: Hazard, step: Step) -> ApiError:
+    """The 409 for a step taken from the wrong state (or lost to a concurrent step)."""
+    state = "a duplicate" if hazard.duplicate_of_id is not None else hazard.status
+    return ApiError(
+        409,
+        "invalid_transition",
+        f"The hazard is {state}; this step needs {' or '.join(step.sources)}.",
+        {"status": hazard.status, "duplicate_of_id": hazard.duplicate_of_id},
+    )
+
+
+def apply(
+    user: User,
+    hazard: Hazard,
+    action: str,
+    values: dict[str, Any],
+    event: dict[str, Any],
+    origin: dict[str, Any],
+) -> None:
+    """Take the step in one conditional UPDATE (from an allowed state, not a duplicate), and
+    write its event in the same transaction (the caller commits). Of two concurrent steps from
+    the same state, the second finds the state moved on and gets a 409."""
+    step = STEPS[action]
+    from_status = hazard.status
+    if from_status not in step.sources or hazard.duplicate_of_id is not None:
+        raise _conflict(hazard, step)
+    if step.target is not None:
+        values = {**values, "status": step.target}
+    # Conditional on the state the caller saw: a step taken meanwhile turns this into a 409.
+    result = db.session.execute(
+        update(Hazard)
+        .where(
+            Hazard.id == hazard.id,
+            Hazard.status == from_status,
+            Hazard.duplicate_of_id.is_(None),
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        # Another step won the race: answer with the state it left.
+        db.session.rollback()
+        db.session.refresh(hazard)
+        raise _conflict(hazard, step)
+    position = origin.get("position")
+    db.session.add(
+        HazardEvent(
+            hazard_id=hazard.id,
+            actor_id=user.id,
+            kind=event["kind"],
+            from_status=from_status,
+            to_status=step.target or from_status,
+            changes=event.get("changes", {}),
+            note=event.get("note"),
+            client_ip=origin.get("ip"),
+            lat=position.lat if position else None,
+            lng=position.lng if position else None,
+            coord_system=position.system if position else None,
+        )
+    )
+    db.session.flush()
+    db.session.expire(hazard)

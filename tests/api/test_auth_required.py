@@ -1,0 +1,41 @@
+"""Every route outside a short allow-list answers 401 without a token."""
+
+from __future__ import annotations
+
+import re
+
+# Routes anyone may call: logging in, health, the API document and its viewer, and media links
+# (those carry their own signature instead of a token).
+PUBLIC = {
+    ("POST", "/api/v1/auth/login"),
+    ("GET", "/healthz"),
+    ("GET", "/api/v1/openapi.json"),
+    ("GET", "/api/v1/docs"),
+}
+PUBLIC_PREFIXES = ("/api/v1/docs/assets/", "/media/")
+
+
+def _concrete(rule: str) -> str:
+    """The rule with every placeholder filled by a plausible value."""
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: "x" if "path" in m.group(0) else "1", rule)
+
+
+def test_every_route_needs_a_token(app, client):
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith(PUBLIC_PREFIXES):
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if (method, rule.rule) in PUBLIC:
+                continue
+            response = client.open(_concrete(rule.rule), method=method, json={})
+            assert response.status_code == 401, (method, rule.rule, response.status_code)
+            assert response.get_json()["error"]["code"] == "unauthorized"
+            checked += 1
+    assert checked > 40  # the API's routes were found
+
+
+def test_public_routes_answer_without_a_token(client):
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/api/v1/openapi.json").status_code == 200
+    assert client.post("/api/v1/auth/login", json={}).status_code == 422
