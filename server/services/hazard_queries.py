@@ -7,15 +7,24 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, select
+from sqlalchemy.orm import selectinload
 
 from server.clock import CHINA_TZ, local_today
 from server.errors import ApiError
 from server.extensions import db
-from server.models import Area, FocusProblem, Hazard, HazardEvent, User
+from server.models import Area, FocusProblem, Hazard, HazardEvent, HazardPhoto, User
 from server.services.escalation import OVERDUE_STATUSES
 from server.services.hazard_access import scope_filter
 
 GEOJSON_LIMIT = 5000
+# What a list shows of each hazard, loaded for the whole page in one statement per relation
+# rather than one per row.
+LIST_LOADS = (
+    selectinload(Hazard.school),
+    selectinload(Hazard.reporter),
+    selectinload(Hazard.focus_problem).selectinload(FocusProblem.area),
+    selectinload(Hazard.photos).selectinload(HazardPhoto.photo),
+)
 
 
 def _day_start(day) -> datetime:
@@ -86,14 +95,16 @@ def page(user: User, filters: dict[str, Any]) -> tuple[list[Hazard], str | None]
     if filters.get("cursor"):
         query = query.where(Hazard.id < _decode_cursor(filters["cursor"]))
     limit = filters.get("limit", 20)
-    rows = list(db.session.scalars(query.order_by(Hazard.id.desc()).limit(limit + 1)))
+    query = query.options(*LIST_LOADS).order_by(Hazard.id.desc()).limit(limit + 1)
+    rows = list(db.session.scalars(query))
     next_cursor = _encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
     return rows[:limit], next_cursor
 
 
 def for_map(user: User, filters: dict[str, Any]) -> list[Hazard]:
     """Hazards for a map (capped), newest first."""
-    query = filtered(user, filters).order_by(Hazard.id.desc()).limit(GEOJSON_LIMIT)
+    query = filtered(user, filters).options(*LIST_LOADS[:3])
+    query = query.order_by(Hazard.id.desc()).limit(GEOJSON_LIMIT)
     return list(db.session.scalars(query))
 
 

@@ -179,6 +179,27 @@ def test_completion_rolls_up_without_names(families, client, login):
     assert sibling.status_code == 404
 
 
+def test_siblings_learn_nothing_of_a_notice_through_completion(families, client, login):
+    school = login("demo-school_admin")  # 符离中心小学 (YQ101)
+    draft = write(client, school, "YQ101", unit_ids=[unit_by_code("YQ101").id]).get_json()
+    sent = write(client, school, "YQ101", unit_ids=[unit_by_code("YQ101").id]).get_json()
+    client.post(f"/api/v1/notices/{sent['id']}/send", headers=school)
+    sibling = login("sibling-school-admin")
+    grant_role("sibling-school-admin", "school_admin", "YQ201")
+    for notice in (draft, sent):
+        response = client.get(f"/api/v1/notices/{notice['id']}/completion", headers=sibling)
+        assert response.status_code == 404, response.get_json()
+        assert notice["title"] not in response.get_data(as_text=True)
+    # The school's own staff above it see the sent one; a draft only its writers.
+    supervisor = login("demo-supervisor")
+    ok = client.get(f"/api/v1/notices/{sent['id']}/completion", headers=supervisor)
+    assert ok.status_code == 200 and ok.get_json()["notice"]["title"] == sent["title"]
+    teacher = login("demo-class_teacher")
+    assert (
+        client.get(f"/api/v1/notices/{draft['id']}/completion", headers=teacher).status_code == 404
+    )
+
+
 def test_class_teacher_sees_and_reminds_only_their_class(
     families, client, login, templates, fake_wechat
 ):
