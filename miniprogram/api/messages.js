@@ -47,6 +47,7 @@ const MESSAGES = {
   invalid_transition: '隐患状态已经变化，请刷新后重试',
   fix_too_far: '请在隐患现场拍照提交',
   after_photo_invalid: '整改后的照片须在隐患上报之后于现场拍摄，请重新拍摄',
+  own_fix_signoff: '整改提交人不能验收自己的整改，请由其他负责人验收',
 
   // Notices
   already_sent: '这份通知已经发送过了',
@@ -92,7 +93,7 @@ const CONTEXT_MESSAGES = {
   },
   noticeClass: {
     not_found: '通知或班级不存在，或通知还没有发送',
-    forbidden: '只有本班班主任和本校工作人员可以查看家长名单',
+    forbidden: '只有本班班主任和本校安全负责人可以查看家长名单',
   },
   message: {
     not_found: '这条消息不存在或已被删除',

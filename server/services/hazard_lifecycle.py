@@ -102,16 +102,16 @@ def _capability(step: Step, hazard: Hazard) -> str:
     return step.capability
 
 
-def refusal(user: User, step: Step, hazard: Hazard) -> str | None:
-    """Why the user may not take the step on this hazard (None when they may), role and
-    duties only; the hazard's state is checked by ``apply``."""
+def refusal(user: User, step: Step, hazard: Hazard) -> tuple[str, str] | None:
+    """Why the user may not take the step on this hazard, as (code, message), or None when they
+    may: role and duties only; the hazard's state is checked by ``permitted`` and ``apply``."""
     allowed = access.may(user, _capability(step, hazard), hazard.school)
     if not allowed and step.responsible_may:
         allowed = hazard.responsible_user_id == user.id
     if not allowed:
-        return f"Your role may not {step.description} this hazard."
+        return "forbidden", f"Your role may not {step.description} this hazard."
     if step.not_by_fixer and hazard.fix_submitted_by_id == user.id:
-        return "The person who submitted the fix cannot sign it off."
+        return "own_fix_signoff", "The person who submitted the fix cannot sign it off."
     return None
 
 
@@ -121,7 +121,7 @@ def permitted(user: User, action: str, hazard: Hazard) -> None:
     step = STEPS[action]
     reason = refusal(user, step, hazard)
     if reason:
-        raise ApiError(403, "forbidden", reason, {"action": action})
+        raise ApiError(403, reason[0], reason[1], {"action": action})
     if hazard.status not in step.sources or hazard.duplicate_of_id is not None:
         raise _conflict(hazard, step)
 

@@ -68,7 +68,7 @@ def test_the_fixer_cannot_sign_off_their_own_fix(people, client, report, upload)
     detail = client.get(f"/api/v1/hazards/{hid}", headers=school).get_json()
     assert "verify" not in detail["allowed_actions"]
     response = client.post(f"/api/v1/hazards/{hid}/verify", json={}, headers=school)
-    assert response.status_code == 403
+    assert (response.status_code, response.get_json()["error"]["code"]) == (403, "own_fix_signoff")
     assert db.session.get(Hazard, hid).status == "fix_submitted"
     # Someone else with the capability signs it off.
     other = people["supervisor@above"]

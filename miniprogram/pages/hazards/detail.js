@@ -87,7 +87,8 @@ Page({
       this.version = currentVersion();
     } catch (err) {
       await alert('操作没有成功', err.message);
-      if (err.code === 'invalid_transition' || err.code === 'forbidden') await this.load();
+      // Someone else acted first, or this person may not take the step: show what is possible now.
+      if (err.status === 409 || err.status === 403) await this.load();
     }
     this.setData({ acting: false });
   },

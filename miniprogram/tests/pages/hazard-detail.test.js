@@ -183,6 +183,17 @@ test('a step that is no longer possible explains and reloads', async () => {
   expect(calls.filter((c) => c.key === 'GET /api/v1/hazards/5')).toHaveLength(2);
 });
 
+test('the person who submitted the fix is told to ask another to sign it off, and the page reloads', async () => {
+  await open(detail({ status: 'fix_submitted', allowed_actions: ['verify', 'reject'] }), {
+    'POST /api/v1/hazards/5/verify': apiError(403, 'own_fix_signoff', { action: 'verify' }),
+  });
+  answerModal({ confirm: true }, { confirm: true });
+  await page.onAction(tapEvent({ action: 'verify' }));
+  const shown = wx.showModal.mock.calls.map((call) => call[0].content);
+  expect(shown).toContain('整改提交人不能验收自己的整改，请由其他负责人验收');
+  expect(calls.filter((c) => c.key === 'GET /api/v1/hazards/5')).toHaveLength(2);
+});
+
 test('a load error shows in Chinese', async () => {
   await open(null, { 'GET /api/v1/hazards/5': apiError(404, 'not_found') });
   expect(page.data.error).toBe('要找的内容不存在或已被删除');

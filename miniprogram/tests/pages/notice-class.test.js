@@ -81,7 +81,7 @@ test('a 409 (a colleague reminded first) shows the message and disables the butt
 
 test('someone above the school is refused with a clear message', async () => {
   await open({ [PENDING_URL]: apiError(403, 'forbidden') });
-  expect(page.data.error).toBe('只有本班班主任和本校工作人员可以查看家长名单');
+  expect(page.data.error).toBe('只有本班班主任和本校安全负责人可以查看家长名单');
 });
 
 describe('rendered', () => {
