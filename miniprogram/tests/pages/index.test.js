@@ -139,7 +139,7 @@ describe('messages and notices', () => {
   test('writers see 发布通知, class teachers 班级通知确认', async () => {
     const { page } = await shown(me({
       grants: [grant(8, 'class_teacher', '班主任', SCHOOL_A, { id: 31, name: '一年级1班' })],
-      capabilities: [...EVERYONE, 'notice.write', 'notice.completion'],
+      capabilities: [...EVERYONE, 'notice.write', 'notice.completion', 'notice.class_pending'],
     }));
     expect(page.data.tiles.filter((t) => t.url.startsWith('/pages/notices/')).map((t) => [t.title, t.url])).toEqual([
       ['发布通知', '/pages/notices/compose'],
