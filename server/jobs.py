@@ -9,6 +9,7 @@ repeating anything.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from server.services.photos import sweep_orphans
 from server.services.schedules import run_due
 
 WORKER = f"{socket.gethostname()}:{os.getpid()}"[:64]
+log = logging.getLogger(__name__)
 KEEP_RUNS = timedelta(days=7)
 
 
@@ -84,7 +86,10 @@ def send_deliveries(delivery_ids: list[int]) -> dict:
 
 def requeue() -> int:
     """Close claims whose worker died, then send deliveries whose enqueue was lost."""
-    recover_lost_claims()
+    returned, uncertain = recover_lost_claims()
+    if returned or uncertain:
+        # Worth an operator's eye: a worker died mid-send (uncertain pushes are not retried).
+        log.warning("recovered deliveries: %d back to pending, %d uncertain", returned, uncertain)
     return requeue_stale(timedelta(minutes=10))
 
 

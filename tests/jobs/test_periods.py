@@ -58,3 +58,21 @@ def test_the_queue_follows_the_app_settings(app, tmp_path):
     finally:
         init_queue(app)
     assert huey.immediate and isinstance(huey.storage, MemoryStorage)
+
+
+def test_the_jobs_cli_beside_the_workers(app, runner, fake_wechat, templates):
+    from datetime import timedelta
+
+    from server.models import Delivery, utcnow
+    from tests.jobs.conftest import parents_with_pushes
+
+    [did] = parents_with_pushes(fake_wechat, templates["notice"], 1, prefix="cli")
+    row = db.session.get(Delivery, did)
+    row.status, row.claimed_by, row.claimed_at = "claimed", "dead-worker", utcnow()
+    db.session.commit()
+    result = runner.invoke(args=["jobs", "recover", "--minutes", "0"])
+    assert result.exit_code == 0, result.output
+    assert "1 returned to pending, 0 uncertain, 1 re-queued" in result.output
+    assert db.session.get(Delivery, did).status == "sent"  # immediate mode sends it here
+    assert runner.invoke(args=["jobs", "run-schedules"]).output.strip() == "0 schedule(s) fired"
+    assert utcnow() - db.session.get(Delivery, did).finished_at < timedelta(minutes=1)
