@@ -26,7 +26,8 @@ QUEUE_NAME = "school-safety"
 log = logging.getLogger(__name__)
 
 # Memory storage until ``init_queue`` runs: importing this module touches no broker or file.
-huey = Huey(QUEUE_NAME, storage_class=MemoryStorage)
+# No result store: nothing reads task results, and unread results would pile up in Redis.
+huey = Huey(QUEUE_NAME, results=False, storage_class=MemoryStorage)
 _state: dict[str, Any] = {"app": None}
 _tasks: dict[str, Any] = {}
 
