@@ -66,8 +66,9 @@ def _kill_mid_send(worker: subprocess.Popen, fake_wechat) -> None:
 def test_a_worker_killed_mid_fan_out(app, fake_wechat, templates, tmp_path):
     ids = parents_with_pushes(fake_wechat, templates["notice"], PARENTS, prefix="kill")
     db.session.remove()  # no open transaction beside the worker
-    # Every send of the first worker's takes half a second: the kill lands during one.
-    fake_wechat.inject_failure(SEND, delay=SEND_SECONDS, times=KILL_AFTER + 1)
+    # The first worker's sends take half a second each (a few spare ones in case the machine
+    # is slow to notice): the kill lands during one.
+    fake_wechat.inject_failure(SEND, delay=SEND_SECONDS, times=KILL_AFTER + 3)
     worker = _start_worker(app, fake_wechat, tmp_path, ids)
     try:
         _kill_mid_send(worker, fake_wechat)
@@ -77,14 +78,12 @@ def test_a_worker_killed_mid_fan_out(app, fake_wechat, templates, tmp_path):
             worker.wait(timeout=10)
 
     before = dict(db.session.execute(select(Delivery.id, Delivery.status)).all())
-    assert Counter(before.values()) == {
-        "sent": KILL_AFTER,
-        "sending": 1,
-        "claimed": 3,
-        "pending": 5,
-    }
+    states = Counter(before.values())
+    assert states["sending"] == 1 and states["sent"] >= KILL_AFTER  # killed mid-send
+    assert states["claimed"] >= 1  # the rest of its batch: claimed, never started
+    assert states["sent"] + states["sending"] + states["claimed"] + states["pending"] == PARENTS
     returned, uncertain = recover_lost_claims(timedelta(0))
-    assert (returned, uncertain) == (3, 1)
+    assert (returned, uncertain) == (states["claimed"], 1)
     never_started = [i for i, s in before.items() if s in ("claimed", "pending")]
     in_flight = [i for i, s in before.items() if s == "sending"]
     grants = dict(
