@@ -382,7 +382,7 @@ def start_gunicorn(args, url: str, tmp: Path, port: int) -> tuple[subprocess.Pop
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("MINIO_", "WECHAT_", "DB_", "HUEY_")) and key != "REDIS_URL"
+        if not key.startswith(("MINIO_", "WECHAT_", "DB_", "JOBS_")) and key != "REDIS_URL"
     }
     env.update(
         {
@@ -672,9 +672,9 @@ def main() -> None:
     # Raise KeyboardInterrupt on SIGTERM too, so the finally block cleans up.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     tmp = Path(tempfile.mkdtemp(prefix="bench-acks-"))
-    # send_notice imports the job queue, which reads the environment: keep it in memory.
+    # The apps built here run their jobs in-process (send_notice enqueues the pushes).
     os.environ["DATA_DIR"] = str(tmp)
-    os.environ["HUEY_IMMEDIATE"] = "1"
+    os.environ["JOBS_IMMEDIATE"] = "1"
     db_name = None
     gunicorn = None
     try:

@@ -74,7 +74,7 @@ print("ready", flush=True)
 while True:
     time.sleep(3600)
 """
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "HUEY_IMMEDIATE": "1"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "JOBS_IMMEDIATE": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-c", script], stdout=subprocess.PIPE, env=env, cwd=ROOT, text=True
     )
@@ -192,7 +192,7 @@ def main() -> None:
                 "WECHAT_SECRET": SECRET,
                 "WECHAT_API_BASE_URL": f"http://127.0.0.1:{port}/",
                 "WECHAT_SEND_RATE": "1000000/second",
-                "HUEY_IMMEDIATE": "0",
+                "JOBS_IMMEDIATE": "0",
                 "DB_POOL_SIZE": str(args.workers + 4),
             }
         )
@@ -224,12 +224,13 @@ def _run(args, tmp: Path, port: int, use_pg: bool, use_redis: bool) -> None:
     from flask_migrate import upgrade
     from sqlalchemy import func, select
 
+    from server import create_app
     from server.extensions import db
-    from server.jobs import flask_app, huey
     from server.models import Delivery, Notice, NoticeTarget, User
+    from server.queue import huey
     from server.services.notices import send_notice
 
-    app = flask_app()
+    app = create_app()  # points the queue at Redis or the SQLite file, as a worker would
     with app.app_context():
         upgrade()
         started = time.perf_counter()
@@ -274,7 +275,7 @@ def _run(args, tmp: Path, port: int, use_pg: bool, use_redis: bool) -> None:
                 open_count = db.session.scalar(
                     select(func.count())
                     .select_from(Delivery)
-                    .where(Delivery.status.in_(("pending", "sending")))
+                    .where(Delivery.status.in_(("pending", "claimed", "sending")))
                 )
                 db.session.rollback()
                 if open_count == 0:

@@ -17,7 +17,7 @@ flask setup demo
 flask wechat fake-server &
 fake_pid=$!
 # The job worker: pushes, escalations, the photo sweep, scheduled reminders (Huey on SQLite).
-.venv/bin/huey_consumer server.jobs.huey -k thread -w 2 -q &
+.venv/bin/huey_consumer server.worker.huey -k thread -w 2 -q &
 worker_pid=$!
 trap 'kill "$fake_pid" "$worker_pid" 2>/dev/null || true' EXIT INT TERM
 

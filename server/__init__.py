@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, Flask
 from flask_smorest import Api
 from swagger_ui_bundle import swagger_ui_path
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server.api import register_blueprints
 from server.api.schemas import ErrorSchema
@@ -20,6 +21,7 @@ from server.cli import register_cli
 from server.config import load_settings, validate_settings
 from server.errors import register_error_handlers
 from server.extensions import db, migrate
+from server.queue import init_queue
 from server.wechat import WeChatGateway
 from storage import create_store
 
@@ -127,4 +129,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     app.extensions["store"] = create_store(_store_settings(app.config))
     app.extensions["wechat"] = _make_wechat(app.config)
+    init_queue(app)
+    hops = app.config["PROXY_TRUSTED_HOPS"]
+    if hops:
+        # Behind nginx the peer is the proxy: believe its X-Forwarded-For/-Proto, and only that
+        # many hops of them (more would let a client write its own address).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     return app

@@ -91,6 +91,12 @@ def load_settings() -> dict[str, Any]:
         ),
         "WECHAT_USE_STABLE_TOKEN": env_bool("WECHAT_USE_STABLE_TOKEN", False),
         "REDIS_URL": env_str("REDIS_URL"),
+        # Run background jobs in-process at once, without a worker or a broker (benchmarks,
+        # tests, a one-off script); the queue is otherwise Redis or a SQLite file.
+        "JOBS_IMMEDIATE": env_bool("JOBS_IMMEDIATE", False),
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are believed: 0 when
+        # clients connect directly, 1 behind the nginx of deploy/.
+        "PROXY_TRUSTED_HOPS": env_int("PROXY_TRUSTED_HOPS", 0, minimum=0),
         "STORAGE_BACKEND": "s3" if minio_endpoint else "local",
         "MINIO_ENDPOINT": minio_endpoint,
         "MINIO_ACCESS_KEY": env_str("MINIO_ACCESS_KEY"),

@@ -1,123 +1,124 @@
-"""Background jobs on Huey: SQLite storage in the embedded default, Redis in production.
+"""The background jobs, declared on the queue of ``server/queue.py``.
 
-Run the worker with ``huey_consumer server.jobs.huey`` (see README). Periodic tasks run inside a
-Flask app context built once per worker process.
+Every worker's scheduler enqueues every periodic task, so with two workers each would run
+twice; a periodic job therefore first claims its period (an INSERT into ``job_runs`` that only
+one worker wins). The jobs' own per-row claims (a schedule's due time, a hazard's escalation
+level, a delivery's status) keep even a hand-run ``flask jobs ...`` beside a worker from
+repeating anything.
 """
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from datetime import timedelta
-from functools import cache
-from pathlib import Path
+import logging
+import os
+import socket
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
-from flask import Flask, current_app, has_app_context
-from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey import crontab
+from sqlalchemy import delete, insert, update
+from sqlalchemy.exc import IntegrityError
 
-from server.config import env_bool, load_settings
+from server.extensions import db
+from server.models import Delivery, JobRun, utcnow
+from server.queue import periodic_task, task
+from server.services.delivery import backoff_seconds, dispatch, recover_lost_claims
+from server.services.escalation import escalate_overdue
+from server.services.notify import enqueue_deliveries, requeue_stale
+from server.services.photos import sweep_orphans
+from server.services.schedules import run_due
 
-QUEUE_NAME = "school-safety"
-
-
-def _make_huey():
-    """The queue chosen by the environment: Redis when REDIS_URL is set, else a SQLite file."""
-    if env_bool("HUEY_IMMEDIATE", False):
-        # Tests: run tasks at once, in memory, without a worker.
-        return MemoryHuey(QUEUE_NAME, immediate=True)
-    settings = load_settings()
-    if settings["REDIS_URL"]:
-        return RedisHuey(QUEUE_NAME, url=settings["REDIS_URL"])
-    data_dir = Path(settings["DATA_DIR"])
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(QUEUE_NAME, filename=str(data_dir / "huey.db"))
+WORKER = f"{socket.gethostname()}:{os.getpid()}"[:64]
+log = logging.getLogger(__name__)
+KEEP_RUNS = timedelta(days=7)
 
 
-huey = _make_huey()
+def period_start(now: datetime, minutes: int) -> datetime:
+    """The start of the ``minutes``-long period containing ``now`` (periods start at midnight
+    UTC, so every worker computes the same one)."""
+    midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    elapsed = int((now - midnight).total_seconds() // 60)
+    return midnight + timedelta(minutes=elapsed - elapsed % minutes)
 
 
-@cache
-def flask_app() -> Flask:
-    """One app per worker process, for the jobs' database and store access."""
-    from server import create_app
-
-    return create_app()
-
-
-@contextmanager
-def app_context():
-    """The caller's app context when there is one (tests run tasks in-process), else the
-    worker's own app."""
-    if has_app_context():
-        yield current_app
-    else:
-        with flask_app().app_context():
-            yield current_app
+def claim_period(job: str, period: datetime) -> bool:
+    """Claim one period of a job for this worker; False when another worker already has it."""
+    try:
+        db.session.execute(insert(JobRun).values(job=job, period=period, worker=WORKER))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
 
 
-def run_escalation() -> int:
-    """Escalate overdue hazards, then hand their pushes to the sender."""
-    from server.services.escalation import escalate_overdue
+def run_once_per_period(job: str, minutes: int, body: Callable[[], int]) -> int | None:
+    """Run ``body`` unless another worker ran this period of ``job``; returns its result, or
+    None when skipped. A failed run gives its claim back so the task's retry may run it."""
+    period = period_start(utcnow(), minutes)
+    if not claim_period(job, period):
+        return None
+    try:
+        result = body()
+    except Exception:
+        db.session.rollback()
+        db.session.execute(delete(JobRun).where(JobRun.job == job, JobRun.period == period))
+        db.session.commit()
+        raise
+    db.session.execute(
+        update(JobRun)
+        .where(JobRun.job == job, JobRun.period == period)
+        .values(finished_at=utcnow())
+    )
+    db.session.commit()
+    return result
 
-    with app_context():
-        return escalate_overdue()
 
-
-def run_photo_sweep() -> int:
-    """Delete photos never attached to a report (inside an app context)."""
-    from server.services.photos import sweep_orphans
-
-    with app_context():
-        return sweep_orphans()
-
-
-@huey.task(context=True)
-def send_deliveries(delivery_ids: list[int], task=None) -> dict:
+@task()
+def send_deliveries(delivery_ids: list[int]) -> dict:
     """Send a batch of pushes; transient failures come back later with backoff."""
-    from server.services.delivery import backoff_seconds, dispatch
-
-    with app_context():
-        result = dispatch(delivery_ids)
-        if result.retry:
-            from server.extensions import db
-            from server.models import Delivery
-
-            attempts = max(db.session.get(Delivery, i).attempts for i in result.retry)
-            if huey.immediate:
-                # Tests: no clock to wait on; the caller drives retries explicitly.
-                return result.__dict__
-            send_deliveries.schedule((result.retry,), delay=backoff_seconds(attempts))
-        return result.__dict__
+    result = dispatch(delivery_ids)
+    if result.retry:
+        attempts = max(db.session.get(Delivery, i).attempts for i in result.retry)
+        enqueue_deliveries(result.retry, delay=backoff_seconds(attempts))
+    return result.__dict__
 
 
-@huey.periodic_task(crontab(minute="*/5"))
-def requeue_deliveries() -> int:
-    """Every 5 minutes: deliveries whose enqueue was lost are sent; lost claims are closed."""
-    from server.services.delivery import abandon_lost_claims, stale_pending
-    from server.services.notify import enqueue_deliveries
-
-    with app_context():
-        abandon_lost_claims()
-        ids = stale_pending(timedelta(minutes=10))
-        enqueue_deliveries(ids)
-        return len(ids)
+def requeue() -> int:
+    """Close claims whose worker died, then send deliveries whose enqueue was lost."""
+    returned, uncertain = recover_lost_claims()
+    if returned or uncertain:
+        # Worth an operator's eye: a worker died mid-send (uncertain pushes are not retried).
+        log.warning("recovered deliveries: %d back to pending, %d uncertain", returned, uncertain)
+    return requeue_stale(timedelta(minutes=10))
 
 
-@huey.periodic_task(crontab(minute="*"))
-def run_due_schedules() -> int:
+@periodic_task(crontab(minute="*/5"))
+def requeue_deliveries() -> int | None:
+    """Every 5 minutes: lost claims are recovered; deliveries never enqueued are sent."""
+    return run_once_per_period("requeue_deliveries", 5, requeue)
+
+
+@periodic_task(crontab(minute="*"))
+def run_due_schedules() -> int | None:
     """Every minute: scheduled pushes that are due go out."""
-    from server.services.schedules import run_due
-
-    with app_context():
-        return run_due()
+    return run_once_per_period("run_due_schedules", 1, run_due)
 
 
-@huey.periodic_task(crontab(minute="*/30"), retries=2, retry_delay=60)
-def escalate_overdue_hazards() -> int:
+@periodic_task(crontab(minute="*/30"), retries=2, retry_delay=60)
+def escalate_overdue_hazards() -> int | None:
     """Every half hour: overdue hazards climb school -> supervisor -> bureau."""
-    return run_escalation()
+    return run_once_per_period("escalate_overdue_hazards", 30, escalate_overdue)
 
 
-@huey.periodic_task(crontab(minute="17"), retries=2, retry_delay=300)
-def sweep_orphan_photos() -> int:
+def sweep() -> int:
+    """Delete orphan photos, and job-run records nobody needs any more."""
+    db.session.execute(delete(JobRun).where(JobRun.started_at < utcnow() - KEEP_RUNS))
+    db.session.commit()
+    return sweep_orphans()
+
+
+@periodic_task(crontab(minute="17"), retries=2, retry_delay=300)
+def sweep_orphan_photos() -> int | None:
     """Every hour: uploads never attached to a report within a day are deleted."""
-    return run_photo_sweep()
+    return run_once_per_period("sweep_orphan_photos", 60, sweep)

@@ -28,9 +28,6 @@ from server.wechat.fake import FakeWeChatServer
 from tests.support.databases import postgres_database, postgres_unavailable_reason
 from tests.support.seaweed import SeaweedS3, weed_binary
 
-# Jobs run in memory, at once, in tests (no worker, no queue file).
-os.environ.setdefault("HUEY_IMMEDIATE", "1")
-
 APPID = "wx-test-appid"
 APP_SECRET = "test-app-secret"
 TEST_SECRET_KEY = "test-secret-key-" + "x" * 32
@@ -104,6 +101,8 @@ def _overrides(url: str, media_root: Path, wechat_url: str) -> dict:
         "WECHAT_SECRET": APP_SECRET,
         "WECHAT_API_BASE_URL": wechat_url,
         "REDIS_URL": None,
+        # Jobs run in memory, at once, in tests (no worker, no queue file).
+        "JOBS_IMMEDIATE": True,
     }
 
 

@@ -2,6 +2,7 @@
 
 from server.models.campaigns import Area, Campaign, CampaignPhase, FocusProblem
 from server.models.hazards import Hazard, HazardEvent, HazardPhoto, Photo
+from server.models.jobs import JobRun
 from server.models.notices import (
     ClassReminder,
     Notice,
@@ -29,6 +30,7 @@ __all__ = [
     "HazardPhoto",
     "Invitation",
     "InvitationRedemption",
+    "JobRun",
     "Notice",
     "NoticeRecipient",
     "NoticeTarget",

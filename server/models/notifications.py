@@ -11,16 +11,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from server.extensions import db
 from server.models.types import UTCDateTime, utcnow
 
-# Delivery states: a push is pending until a worker claims it (sending), then ends as sent,
-# refused (the user declined: 43101), failed (WeChat rejected it for good), or no_grant (never
-# sent: the user holds no grant for its template; the inbox still has the message).
-PENDING, SENDING, SENT, REFUSED, FAILED, NO_GRANT = (
+# Delivery states: a push is pending until a worker claims it (claimed: nothing spent yet), then
+# in flight (sending: its grant spent, the request about to go or gone), and ends as sent,
+# refused (the user declined: 43101), failed (WeChat rejected it for good), no_grant (never
+# sent: the user holds no grant for its template; the inbox still has the message) or uncertain
+# (its worker died mid-send: WeChat may have delivered it, so it is never sent again).
+PENDING, CLAIMED, SENDING, SENT, REFUSED, FAILED, NO_GRANT, UNCERTAIN = (
     "pending",
+    "claimed",
     "sending",
     "sent",
     "refused",
     "failed",
     "no_grant",
+    "uncertain",
 )
 
 
@@ -76,6 +80,10 @@ class Delivery(db.Model):
     msgid: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Which dispatch call holds the claim: a worker only starts deliveries it still holds, so
+    # one the recovery job handed back to pending is never sent by its old claimant.
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     notification: Mapped[Notification] = relationship()

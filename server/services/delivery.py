@@ -1,30 +1,49 @@
-"""Dispatching push deliveries through WeChat, once each.
+"""Dispatching push deliveries through WeChat, once each, in a way a killed worker cannot spoil.
 
-A worker claims a delivery with a conditional UPDATE (pending -> sending), so two workers never
-send the same one. It spends the user's one-time grant before sending (refunded when WeChat
-rejects the message for a reason that is ours), waits for the global rate limit, and records the
-outcome with WeChat's code: sent, refused (43101: the grant is spent), failed (40003, 47003,
-40037...), or back to pending for a retry with backoff (system busy, 45009, timeouts, 5xx).
+A dispatch claims a small batch with one conditional UPDATE (pending -> claimed, under a token of
+its own), so two workers never hold the same delivery and a crash strands at most a batch. Just
+before each send it marks that one delivery in flight (claimed -> sending, only while it still
+holds the claim) and spends the user's one-time grant, committed together with the previous
+message's outcome; then it waits for the global rate limit, sends, and records WeChat's answer:
+sent, refused (43101: the grant is spent), failed (40003, 47003, 40037...: the grant is given
+back), or pending again for a retry with backoff (system busy, 45009, timeouts, 5xx).
+
+``recover_lost_claims`` cleans up after a dead worker: claimed deliveries never started go back
+to pending (nothing was sent or spent); deliveries in flight become ``uncertain`` (WeChat may
+have delivered them) and are never sent again.
 """
 
 from __future__ import annotations
 
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
 
 from flask import current_app
 from limits import parse, storage, strategies
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Row
 
 from server.extensions import db
 from server.models import Delivery, SubscriptionGrant, User, utcnow
-from server.models.notifications import FAILED, NO_GRANT, PENDING, REFUSED, SENDING, SENT
+from server.models.notifications import (
+    CLAIMED,
+    FAILED,
+    NO_GRANT,
+    PENDING,
+    REFUSED,
+    SENDING,
+    SENT,
+    UNCERTAIN,
+)
 from server.wechat import WeChatError, WeChatRateLimited, WeChatUnavailable, WeChatUserRefused
 
 MAX_ATTEMPTS = 6
 STALE_CLAIM = timedelta(minutes=10)
+# Deliveries claimed at a time: what a worker killed at the wrong moment leaves to recovery.
+CLAIM_BATCH = 20
 
 
 @dataclass
@@ -58,137 +77,163 @@ def backoff_seconds(attempts: int) -> int:
     return min(2**attempts, 300)
 
 
-def _claim(delivery_ids: list[int]) -> list[int]:
-    """Take the pending deliveries among ``delivery_ids`` for this worker, in one statement;
-    those another worker holds, or that are done, are left alone."""
-    if not delivery_ids:
-        return []
+def _claim(delivery_ids: list[int], token: str) -> list[int]:
+    """Take the pending deliveries among ``delivery_ids`` under ``token``, in one statement;
+    those another worker holds, or that are done, are left alone. Nothing is spent yet."""
     claimed = db.session.scalars(
         update(Delivery)
         .where(Delivery.id.in_(delivery_ids), Delivery.status == PENDING)
-        .values(status=SENDING, claimed_at=utcnow(), attempts=Delivery.attempts + 1)
+        .values(status=CLAIMED, claimed_by=token, claimed_at=utcnow(), started_at=None)
         .returning(Delivery.id)
     ).all()
     db.session.commit()
     return sorted(claimed)
 
 
-def _spend_grants(deliveries: list[Delivery]) -> set[int]:
-    """Use one grant per delivery (long-term grants are not used up); returns the ids of the
-    deliveries that had a grant to use. Two statements for the whole batch."""
-    if not deliveries:
-        return set()
-    users = {d.user_id for d in deliveries}
-    template_ids = {d.template_id for d in deliveries}
-    long_term = set(
+def _long_term(rows: list[Row]) -> set[tuple[int, str]]:
+    """(user, template) pairs among ``rows`` allowed by a long-term grant, which is never used
+    up; one statement per batch."""
+    return set(
         db.session.execute(
             select(SubscriptionGrant.user_id, SubscriptionGrant.template_id).where(
-                SubscriptionGrant.user_id.in_(users),
-                SubscriptionGrant.template_id.in_(template_ids),
+                SubscriptionGrant.user_id.in_({r.user_id for r in rows}),
+                SubscriptionGrant.template_id.in_({r.template_id for r in rows}),
                 SubscriptionGrant.long_term.is_(True),
             )
         ).all()
     )
-    one_time = [d for d in deliveries if (d.user_id, d.template_id) not in long_term]
-    spent: set[tuple[int, str]] = set()
-    for template_id in {d.template_id for d in one_time}:
-        spent.update(
-            (uid, template_id)
-            for uid in db.session.scalars(
-                update(SubscriptionGrant)
-                .where(
-                    SubscriptionGrant.user_id.in_(
-                        [d.user_id for d in one_time if d.template_id == template_id]
-                    ),
-                    SubscriptionGrant.template_id == template_id,
-                    SubscriptionGrant.remaining > 0,
-                )
-                .values(remaining=SubscriptionGrant.remaining - 1, updated_at=utcnow())
-                .returning(SubscriptionGrant.user_id)
-            )
+
+
+def _start(row: Row, token: str, long_term: bool) -> bool | None:
+    """Mark a delivery in flight and spend its grant, in the open transaction. True: send it;
+    False: no grant is left; None: the claim was lost (recovery gave it back), leave it."""
+    started = db.session.execute(
+        update(Delivery)
+        .where(Delivery.id == row.id, Delivery.status == CLAIMED, Delivery.claimed_by == token)
+        .values(status=SENDING, started_at=utcnow(), attempts=Delivery.attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not started:
+        return None
+    if long_term:
+        return True
+    spent = db.session.execute(
+        update(SubscriptionGrant)
+        .where(
+            SubscriptionGrant.user_id == row.user_id,
+            SubscriptionGrant.template_id == row.template_id,
+            SubscriptionGrant.remaining > 0,
         )
-    return {d.id for d in deliveries if (d.user_id, d.template_id) in long_term | spent}
+        .values(remaining=SubscriptionGrant.remaining - 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return bool(spent)
 
 
-def _refund_grant(delivery: Delivery) -> None:
+def _refund_grant(row: Row) -> None:
     """Give back a one-time grant when the message never reached the user through no choice
     of theirs."""
     db.session.execute(
         update(SubscriptionGrant)
         .where(
-            SubscriptionGrant.user_id == delivery.user_id,
-            SubscriptionGrant.template_id == delivery.template_id,
+            SubscriptionGrant.user_id == row.user_id,
+            SubscriptionGrant.template_id == row.template_id,
             SubscriptionGrant.long_term.is_(False),
         )
         .values(remaining=SubscriptionGrant.remaining + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
 
 
-def _finish(delivery: Delivery, status: str, error: WeChatError | None = None) -> None:
-    """Record the outcome."""
-    delivery.status = status
-    delivery.finished_at = utcnow() if status != PENDING else None
+def _finish(delivery_id: int, status: str, error: WeChatError | None = None, **extra) -> None:
+    """Record an outcome (one UPDATE, committed with the next delivery's start)."""
+    values = {"status": status, "finished_at": utcnow() if status != PENDING else None, **extra}
+    if status == PENDING:
+        values["claimed_by"] = None  # free for the retry to claim
     if error is not None:
-        delivery.errcode = error.errcode
-        delivery.errmsg = (error.errmsg or type(error).__name__)[:200]
+        values["errcode"] = error.errcode
+        values["errmsg"] = (error.errmsg or type(error).__name__)[:200]
+    db.session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
 
 
-def _send_one(delivery: Delivery, openid: str, result: DispatchResult) -> None:
-    """Send a claimed delivery whose grant is spent, and record what happened."""
-    wait_for_rate_limit()
+def _send_one(row: Row, attempts: int, long_term: bool, result: DispatchResult) -> None:
+    """Send a delivery that is in flight with its grant spent, and record what happened."""
     try:
         msgid = current_app.extensions["wechat"].send_subscribe_message(
-            openid,
-            delivery.template_id,
-            delivery.payload["data"],
-            page=delivery.payload.get("page"),
+            row.openid,
+            row.template_id,
+            row.payload["data"],
+            page=row.payload.get("page"),
             miniprogram_state=current_app.config["WECHAT_MINIPROGRAM_STATE"],
         )
     except WeChatUserRefused as exc:
-        _finish(delivery, REFUSED, exc)  # 43101 spends the grant
+        _finish(row.id, REFUSED, exc)  # 43101 spends the grant
         result.refused += 1
     except (WeChatUnavailable, WeChatRateLimited) as exc:
-        _refund_grant(delivery)
-        if delivery.attempts >= MAX_ATTEMPTS:
-            _finish(delivery, FAILED, exc)
+        if not long_term:
+            _refund_grant(row)
+        if attempts >= MAX_ATTEMPTS:
+            _finish(row.id, FAILED, exc)
             result.failed += 1
         else:
-            _finish(delivery, PENDING, exc)
-            result.retry.append(delivery.id)
+            _finish(row.id, PENDING, exc)
+            result.retry.append(row.id)
     except WeChatError as exc:
-        _refund_grant(delivery)
-        _finish(delivery, FAILED, exc)
+        if not long_term:
+            _refund_grant(row)
+        _finish(row.id, FAILED, exc)
         result.failed += 1
     else:
-        delivery.msgid = str(msgid)
-        _finish(delivery, SENT)
+        _finish(row.id, SENT, msgid=str(msgid))
         result.sent += 1
 
 
-def dispatch(delivery_ids: list[int], commit_every: int = 25) -> DispatchResult:
-    """Send the given deliveries. They are claimed first, so a repeated or concurrent call never
-    sends one twice; outcomes are committed every few sends."""
-    result = DispatchResult()
-    claimed = _claim(delivery_ids)
-    if not claimed:
-        return result
+def _send_claimed(claimed: list[int], token: str, result: DispatchResult) -> None:
+    """Send a claimed batch one delivery at a time; each is started (and its grant spent) in
+    the commit that also records the previous one's outcome, right before its request."""
     rows = db.session.execute(
-        select(Delivery, User.openid)
+        select(
+            Delivery.id,
+            Delivery.user_id,
+            Delivery.template_id,
+            Delivery.payload,
+            Delivery.attempts,
+            User.openid,
+        )
         .join(User, Delivery.user_id == User.id)
         .where(Delivery.id.in_(claimed))
         .order_by(Delivery.id)
     ).all()
-    sendable = _spend_grants([d for d, _ in rows])
-    db.session.commit()
-    for index, (delivery, openid) in enumerate(rows, start=1):
-        if delivery.id in sendable:
-            _send_one(delivery, openid, result)
-        else:
-            _finish(delivery, NO_GRANT)  # the grant was used up since the notice was written
+    long_term = _long_term(rows)
+    for row in rows:
+        wait_for_rate_limit()  # before the start, so a delivery is in flight only briefly
+        unlimited = (row.user_id, row.template_id) in long_term
+        started = _start(row, token, unlimited)
+        if started is None:
+            continue
+        if not started:
+            _finish(row.id, NO_GRANT)  # the grant was used up since the notice was written
             result.skipped += 1
-        if index % commit_every == 0:
-            db.session.commit()
+            continue
+        db.session.commit()
+        _send_one(row, row.attempts + 1, unlimited, result)
     db.session.commit()
+
+
+def dispatch(delivery_ids: list[int], batch: int = CLAIM_BATCH) -> DispatchResult:
+    """Send the given deliveries, claiming ``batch`` at a time; a repeated or concurrent call
+    never sends one twice."""
+    result = DispatchResult()
+    token = uuid.uuid4().hex
+    for start in range(0, len(delivery_ids), batch):
+        claimed = _claim(delivery_ids[start : start + batch], token)
+        if claimed:
+            _send_claimed(claimed, token, result)
     return result
 
 
@@ -205,13 +250,26 @@ def stale_pending(older_than: timedelta, limit: int = 5000) -> list[int]:
     return list(db.session.scalars(query))
 
 
-def abandon_lost_claims() -> int:
-    """Deliveries claimed by a worker that died mid-send: WeChat may have delivered them, so
-    they are marked failed rather than sent again (at most once)."""
-    result = db.session.execute(
+def recover_lost_claims(older_than: timedelta = STALE_CLAIM) -> tuple[int, int]:
+    """Clean up after workers that died: deliveries claimed but never started go back to
+    pending (nothing was sent, no grant spent); deliveries in flight for longer than any send
+    takes become uncertain — WeChat may have delivered them, so they are not sent again (at
+    most once). Returns (returned, uncertain)."""
+    cutoff = utcnow() - older_than
+    returned = db.session.execute(
         update(Delivery)
-        .where(Delivery.status == SENDING, Delivery.claimed_at < utcnow() - STALE_CLAIM)
-        .values(status=FAILED, errmsg="worker lost during send", finished_at=utcnow())
-    )
+        .where(Delivery.status == CLAIMED, Delivery.claimed_at <= cutoff)
+        .values(status=PENDING, claimed_by=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    uncertain = db.session.execute(
+        update(Delivery)
+        .where(
+            Delivery.status == SENDING,
+            func.coalesce(Delivery.started_at, Delivery.claimed_at) <= cutoff,
+        )
+        .values(status=UNCERTAIN, errmsg="worker lost during send", finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.commit()
-    return result.rowcount
+    return returned, uncertain

@@ -3,7 +3,8 @@
 A hazard is overdue when its plan's deadline has passed and the fix has not been submitted. The
 periodic job raises each overdue hazard one level at a time, writing an ``escalated`` event and an
 inbox notification for every recipient in the same transaction (the notifications issue pushes
-them to WeChat from there).
+them to WeChat from there). Each step is claimed by a conditional UPDATE (level n-1 -> n), so two
+workers, or the CLI beside a worker, never send the same step twice.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.clock import local_today
 from server.extensions import db
@@ -91,16 +93,42 @@ def escalate_overdue(today: date | None = None, policy: EscalationPolicy | None 
             continue
         # Step through each level, so a job that missed days still notifies everyone in turn.
         deliveries: list[int] = []
+        steps = 0
         while hazard.escalation_level < target:
-            deliveries += _escalate_one(hazard, hazard.escalation_level + 1, today)
+            step = _escalate_one(hazard, hazard.escalation_level + 1, today)
+            if step is None:
+                break
+            deliveries += step
+            steps += 1
+        if not steps:
+            db.session.rollback()  # another worker took this step; it walks the rest too
+            continue
         db.session.commit()
         enqueue_deliveries(deliveries)
         moved += 1
     return moved
 
 
-def _escalate_one(hazard: Hazard, level: int, today: date) -> list[int]:
-    """Record one step up, with inbox messages and pushes; returns the pending delivery ids."""
+def _claim_level(hazard: Hazard, level: int) -> bool:
+    """Move the hazard to ``level`` only if it is still one below; False when another worker
+    (or run) got there first. On PostgreSQL the second UPDATE waits for the first's commit and
+    then finds the level changed."""
+    claimed = db.session.execute(
+        update(Hazard)
+        .where(Hazard.id == hazard.id, Hazard.escalation_level == level - 1)
+        .values(escalation_level=level)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed:
+        set_committed_value(hazard, "escalation_level", level)
+    return bool(claimed)
+
+
+def _escalate_one(hazard: Hazard, level: int, today: date) -> list[int] | None:
+    """Record one step up, with inbox messages and pushes; returns the pending delivery ids, or
+    None when the step was already taken."""
+    if not _claim_level(hazard, level):
+        return None
     users = recipients(hazard, level)
     days = (today - hazard.deadline).days
     db.session.add(
@@ -113,7 +141,6 @@ def _escalate_one(hazard: Hazard, level: int, today: date) -> list[int]:
             changes={"level": level, "days_overdue": days, "recipients": sorted(users)},
         )
     )
-    hazard.escalation_level = level
     return notify(
         users,
         kind="hazard_overdue",

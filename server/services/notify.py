@@ -1,10 +1,13 @@
 """Writing notifications: an inbox message for every user, and a push delivery where the user
 holds a grant for the template. Both are written in the caller's transaction; the caller commits
-and then hands the delivery ids to ``enqueue_deliveries`` (the worker sends them)."""
+and then hands the delivery ids to ``enqueue_deliveries`` (the worker sends them). A broker that
+is down then costs nothing but time: the rows are committed, and the periodic re-queue sends
+them once it is back."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app
@@ -14,6 +17,8 @@ from server.extensions import db
 from server.models import Delivery, Notification, SubscriptionGrant, utcnow
 from server.models.notifications import NO_GRANT, PENDING
 from server.push.templates import Template, load_templates
+from server.queue import enqueue
+from server.services.delivery import stale_pending
 
 BATCH = 500
 
@@ -101,9 +106,19 @@ def notify(
     return pending
 
 
-def enqueue_deliveries(delivery_ids: list[int], batch: int = 200) -> None:
-    """Hand committed deliveries to the worker in batches (after the transaction committed)."""
-    from server.jobs import send_deliveries
-
+def enqueue_deliveries(delivery_ids: list[int], batch: int = 200, delay: int | None = None) -> int:
+    """Hand committed deliveries to the workers in batches; returns how many batches the broker
+    took. Failures are logged, not raised: the caller has committed, and the rows stay pending
+    for ``requeue_stale``."""
+    taken = 0
     for start in range(0, len(delivery_ids), batch):
-        send_deliveries(delivery_ids[start : start + batch])
+        taken += enqueue("send_deliveries", delivery_ids[start : start + batch], delay=delay)
+    return taken
+
+
+def requeue_stale(older_than: timedelta) -> int:
+    """Enqueue again the deliveries still pending after ``older_than`` (their enqueue was lost,
+    or a claim on them was given back); returns how many."""
+    ids = stale_pending(older_than)
+    enqueue_deliveries(ids)
+    return len(ids)

@@ -1,13 +1,15 @@
 """Scheduled pushes: who (an audience below a unit), what (a message), when (daily, school days
 or chosen weekdays at a time of day in China, optionally only within a season such as the
-drowning-prevention summer). The minute job sends what is due and computes the next run."""
+drowning-prevention summer). The minute job sends what is due and computes the next run; each
+firing is claimed by moving ``next_run_at`` on from the value it was read with, so two workers
+(or the CLI beside a worker) never send the same one twice."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from server import access
 from server.clock import CHINA_TZ, local_time
@@ -92,17 +94,38 @@ def audience(schedule: ScheduledPush) -> set[int]:
     return users
 
 
+def _claim_firing(schedule: ScheduledPush, due_at: datetime, now: datetime) -> bool:
+    """Move the schedule past its firing at ``due_at`` only if nobody did since; False when
+    another worker has it. On PostgreSQL a concurrent UPDATE waits for the first's commit and
+    then finds ``next_run_at`` changed."""
+    following = next_run(schedule, now)
+    claimed = db.session.execute(
+        update(ScheduledPush)
+        .where(ScheduledPush.id == schedule.id, ScheduledPush.next_run_at == due_at)
+        .values(last_run_at=now, next_run_at=following, enabled=following is not None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return bool(claimed)
+
+
 def run_due(now: datetime | None = None) -> int:
-    """Send every schedule that is due; returns how many fired."""
+    """Send every schedule that is due; returns how many fired here."""
     now = now or utcnow()
-    due = list(
-        db.session.scalars(
+    # The due times as read now: a commit below expires the objects, and a reloaded
+    # ``next_run_at`` may already be another worker's next firing.
+    due = [
+        (schedule, schedule.next_run_at)
+        for schedule in db.session.scalars(
             select(ScheduledPush).where(
                 ScheduledPush.enabled.is_(True), ScheduledPush.next_run_at <= now
             )
         )
-    )
-    for schedule in due:
+    ]
+    fired = 0
+    for schedule, due_at in due:
+        if not _claim_firing(schedule, due_at, now):
+            db.session.rollback()
+            continue
         deliveries = notify(
             audience(schedule),
             kind="scheduled",
@@ -116,12 +139,10 @@ def run_due(now: datetime | None = None) -> int:
             },
             data={"schedule_id": schedule.id},
         )
-        schedule.last_run_at = now
-        schedule.next_run_at = next_run(schedule, now)
-        schedule.enabled = schedule.next_run_at is not None
         db.session.commit()
         enqueue_deliveries(deliveries)
-    return len(due)
+        fired += 1
+    return fired
 
 
 def create_schedule(user_id: int, unit: Unit, data: dict[str, Any]) -> ScheduledPush:

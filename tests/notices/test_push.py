@@ -143,10 +143,16 @@ def test_requeue_and_lost_claims(app, login, templates):
     row.created_at = utcnow() - timedelta(minutes=30)
     db.session.commit()
     assert delivery.stale_pending(timedelta(minutes=10)) == [did]
-    row.status, row.claimed_at = "sending", utcnow() - timedelta(minutes=30)
+    row.status, row.claimed_at = "claimed", utcnow() - timedelta(minutes=30)
     db.session.commit()
-    assert delivery.abandon_lost_claims() == 1
-    assert db.session.get(Delivery, did).status == "failed"
+    assert delivery.recover_lost_claims() == (1, 0)  # never started: back to pending
+    row = db.session.get(Delivery, did)
+    assert (row.status, row.claimed_by) == ("pending", None)
+    row.status, row.started_at = "sending", utcnow() - timedelta(minutes=30)
+    db.session.commit()
+    assert delivery.recover_lost_claims() == (0, 1)  # in flight: maybe delivered
+    assert db.session.get(Delivery, did).status == "uncertain"
+    assert delivery.dispatch([did]).sent == 0
 
 
 def test_subscription_reports_count_grants(client, login, templates):

@@ -1,0 +1,95 @@
+"""Fixtures for the job tests: the push templates and hazard reports of the other suites, and
+helpers to write many parents with pushes and to race two workers."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from server.extensions import db
+from server.models import SubscriptionGrant, User
+from server.services.notify import notify
+from tests.hazards.conftest import report, upload  # noqa: F401  (fixtures)
+from tests.notices.conftest import templates  # noqa: F401  (fixture)
+
+RACE_TIMEOUT = 60
+
+
+def parents_with_pushes(
+    fake_wechat, template_id: str, count: int, prefix: str = "par"
+) -> list[int]:
+    """``count`` parents, each with one grant for ``template_id`` and a pending push of a
+    notice; returns the delivery ids."""
+    users = [User(openid=f"{prefix}-{i:03d}") for i in range(count)]
+    db.session.add_all(users)
+    db.session.flush()
+    for user in users:
+        fake_wechat.register_openid(user.openid)
+        db.session.add(SubscriptionGrant(user_id=user.id, template_id=template_id, remaining=1))
+    db.session.commit()
+    ids = notify(
+        [u.id for u in users],
+        kind="notice",
+        title="防溺水安全告家长书",
+        body="请阅读",
+        template_key="notice",
+        values={
+            "title": "防溺水安全告家长书",
+            "sender": "符离中心小学",
+            "sent_at": "2026-06-01 08:00",
+            "hint": "请阅读并确认",
+            "notice_id": 7,
+        },
+    )
+    db.session.commit()
+    return ids
+
+
+def require_postgresql() -> None:
+    """Concurrent writers are a PostgreSQL matter: SQLite serialises whole transactions."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("two concurrent workers are tested on PostgreSQL (SQLite has one writer)")
+
+
+def hold_first_claim(monkeypatch, module: Any, name: str) -> None:
+    """Make both workers reach their first claim before either makes it: both have read the
+    same due rows, the race the claim has to settle."""
+    barrier = threading.Barrier(2, timeout=10)
+    seen = threading.local()
+    original = getattr(module, name)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not getattr(seen, "done", False):
+            seen.done = True
+            barrier.wait()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wrapper)
+
+
+def two_workers(app: Flask, job: Callable[[], Any]) -> list[Any]:
+    """Run ``job`` in two threads at once, each with its own app context (its own session and
+    connection, as two worker processes would have); returns both results."""
+    results: list[Any] = [None, None]
+    errors: list[BaseException] = []
+
+    def work(index: int) -> None:
+        try:
+            with app.app_context():
+                results[index] = job()
+        except BaseException as exc:  # reported by the test below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=RACE_TIMEOUT)
+    assert not any(t.is_alive() for t in threads), "a worker hung"
+    assert not errors, errors
+    db.session.expire_all()
+    return results

@@ -1,0 +1,78 @@
+"""The production entry point works: ``huey_consumer server.worker.huey`` builds the app from
+the environment and sends pushes enqueued by another process through the shared queue."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from server import create_app
+from server.extensions import db
+from server.models import Delivery
+from server.queue import init_queue
+from server.services.notify import enqueue_deliveries
+from tests.conftest import APP_SECRET, APPID, TEST_SECRET_KEY, _overrides
+from tests.jobs.conftest import parents_with_pushes
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _consumer(app, fake_wechat, data_dir: Path) -> subprocess.Popen:
+    """``huey_consumer server.worker.huey`` configured, as in production, by the environment."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "APP_ENV": "test",
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "DATA_DIR": str(data_dir),
+        "MEDIA_ROOT": str(data_dir / "media"),
+        "SECRET_KEY": TEST_SECRET_KEY,
+        "WECHAT_APPID": APPID,
+        "WECHAT_SECRET": APP_SECRET,
+        "WECHAT_API_BASE_URL": fake_wechat.url,
+        "JOBS_IMMEDIATE": "false",
+    }
+    env.pop("REDIS_URL", None)
+    consumer = Path(sys.executable).parent / "huey_consumer"
+    return subprocess.Popen(
+        [str(consumer), "server.worker.huey", "-k", "thread", "-w", "2", "-n", "-q"],
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def test_the_worker_entry_point_sends_what_the_web_enqueued(app, fake_wechat, templates, tmp_path):
+    ids = parents_with_pushes(fake_wechat, templates["notice"], 3, prefix="queued")
+    web = create_app(
+        {
+            **_overrides(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, fake_wechat.url),
+            "JOBS_IMMEDIATE": False,
+            "DATA_DIR": str(tmp_path),
+        }
+    )
+    try:
+        assert enqueue_deliveries(ids) == 1  # into the SQLite queue file; nothing runs here
+    finally:
+        init_queue(app)
+        with web.app_context():
+            db.engine.dispose()
+    db.session.remove()
+    worker = _consumer(app, fake_wechat, tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        while set(db.session.scalars(select(Delivery.status))) != {"sent"}:
+            db.session.rollback()
+            assert worker.poll() is None, "the consumer exited"
+            assert time.monotonic() < deadline, "the consumer sent nothing"
+            time.sleep(0.1)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
+    assert sorted(m["touser"] for m in fake_wechat.messages()) == [
+        f"queued-{i:03d}" for i in range(3)
+    ]

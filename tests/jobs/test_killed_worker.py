@@ -1,0 +1,111 @@
+"""A worker killed with SIGKILL in the middle of a fan-out (a real process, the fake WeChat made
+slow): recovery gives back what it never started, marks what it had in flight uncertain, and a
+second worker finishes — every other parent is messaged exactly once, no grant spent for a
+message never attempted."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from server.extensions import db
+from server.models import Delivery, SubscriptionGrant, User
+from server.services.delivery import dispatch, recover_lost_claims
+from tests.conftest import _overrides
+from tests.jobs.conftest import parents_with_pushes
+
+ROOT = Path(__file__).resolve().parents[2]
+SEND = "cgi-bin/message/subscribe/send"
+PARENTS, KILL_AFTER, SEND_SECONDS = 15, 6, 0.5
+
+
+def _statuses() -> Counter:
+    """How many deliveries are in each state right now (a fresh read each time)."""
+    counts = Counter(
+        dict(
+            db.session.execute(
+                select(Delivery.status, func.count()).group_by(Delivery.status)
+            ).all()
+        )
+    )
+    db.session.rollback()  # hold no snapshot or lock while the worker writes
+    return counts
+
+
+def _start_worker(app, fake_wechat, tmp_path, ids: list[int]) -> subprocess.Popen:
+    """A separate worker process dispatching ``ids`` five per claim."""
+    settings = _overrides(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, fake_wechat.url)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.jobs.dispatch_worker", json.dumps(settings), json.dumps(ids)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def _kill_mid_send(worker: subprocess.Popen, fake_wechat) -> None:
+    """SIGKILL the worker once ``KILL_AFTER`` messages are recorded sent and the next is in
+    flight, i.e. waiting at the slow fake WeChat."""
+    deadline = time.monotonic() + 60
+    while (now := _statuses())["sent"] < KILL_AFTER or not now["sending"]:
+        assert worker.poll() is None, "the worker ended before it could be killed"
+        assert time.monotonic() < deadline, "the worker never got going"
+        time.sleep(0.02)
+    worker.kill()
+    worker.wait(timeout=10)
+    time.sleep(SEND_SECONDS + 0.3)  # the fake finishes the request the worker had sent
+
+
+def test_a_worker_killed_mid_fan_out(app, fake_wechat, templates, tmp_path):
+    ids = parents_with_pushes(fake_wechat, templates["notice"], PARENTS, prefix="kill")
+    db.session.remove()  # no open transaction beside the worker
+    # The first worker's sends take half a second each (a few spare ones in case the machine
+    # is slow to notice): the kill lands during one.
+    fake_wechat.inject_failure(SEND, delay=SEND_SECONDS, times=KILL_AFTER + 3)
+    worker = _start_worker(app, fake_wechat, tmp_path, ids)
+    try:
+        _kill_mid_send(worker, fake_wechat)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(timeout=10)
+
+    before = dict(db.session.execute(select(Delivery.id, Delivery.status)).all())
+    states = Counter(before.values())
+    assert states["sending"] == 1 and states["sent"] >= KILL_AFTER  # killed mid-send
+    assert states["claimed"] >= 1  # the rest of its batch: claimed, never started
+    assert states["sent"] + states["sending"] + states["claimed"] + states["pending"] == PARENTS
+    returned, uncertain = recover_lost_claims(timedelta(0))
+    assert (returned, uncertain) == (states["claimed"], 1)
+    never_started = [i for i, s in before.items() if s in ("claimed", "pending")]
+    in_flight = [i for i, s in before.items() if s == "sending"]
+    grants = dict(
+        db.session.execute(
+            select(Delivery.id, SubscriptionGrant.remaining).join(
+                SubscriptionGrant, SubscriptionGrant.user_id == Delivery.user_id
+            )
+        ).all()
+    )
+    assert {grants[i] for i in never_started} == {1}  # nothing spent for them
+    assert {grants[i] for i in in_flight} == {0}  # attempted: spent
+
+    second = dispatch(ids)  # another worker finishes the fan-out
+    assert (second.sent, second.failed) == (len(never_started), 0)
+    openid = dict(
+        db.session.execute(
+            select(Delivery.id, User.openid).join(User, User.id == Delivery.user_id)
+        ).all()
+    )
+    sent = Counter(m["touser"] for m in fake_wechat.messages())
+    assert all(sent[openid[i]] == 1 for i in ids if i not in in_flight)
+    assert all(sent[openid[i]] <= 1 for i in in_flight)  # never sent again
+    after = dict(db.session.execute(select(Delivery.id, Delivery.status)).all())
+    assert {after[i] for i in in_flight} == {"uncertain"}
+    assert Counter(after.values()) == {"sent": PARENTS - 1, "uncertain": 1}
