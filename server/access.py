@@ -150,6 +150,18 @@ def top_units(user: User, capability: str = VIEW) -> list[Unit]:
     return sorted(tops, key=lambda u: u.name)
 
 
+def holders_at(unit_ids: list[int], capability: str) -> set[int]:
+    """The users holding a grant at one of these units whose role carries the capability (who
+    to tell when something there needs that capability)."""
+    roles = [code for code, role in ROLES.items() if capability in role.capabilities]
+    if not unit_ids or not roles:
+        return set()
+    query = select(RoleGrant.user_id).where(
+        RoleGrant.unit_id.in_(unit_ids), RoleGrant.role.in_(roles)
+    )
+    return set(db.session.scalars(query))
+
+
 def works_at(user: User, unit: Unit) -> bool:
     """True when the user holds a grant at, above or below the unit (staff of its line), as a
     responsible person named in a plan must."""

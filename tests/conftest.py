@@ -24,6 +24,7 @@ from sqlalchemy import text
 
 from server import _make_wechat, create_app
 from server.extensions import db
+from server.queue import init_queue
 from server.wechat.fake import FakeWeChatServer
 from tests.support.databases import postgres_database, postgres_unavailable_reason
 from tests.support.seaweed import SeaweedS3, weed_binary
@@ -140,6 +141,8 @@ def app(database_url, fake_wechat, tmp_path_factory) -> Iterator[Flask]:
     application = _session_app(database_url, fake_wechat, tmp_path_factory.mktemp("media"))
     config, extensions = dict(application.config), dict(application.extensions)
     application.extensions["wechat"] = _make_wechat(application.config)
+    # The queue is one per process: point it back at this app (a test may have built another).
+    init_queue(application)
     media_root = Path(application.config["MEDIA_ROOT"])
     shutil.rmtree(media_root, ignore_errors=True)
     with application.app_context():

@@ -15,11 +15,11 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from server import access
 from server.clock import local_today
 from server.extensions import db
-from server.models import Hazard, HazardEvent, RoleGrant, Unit
+from server.models import Hazard, HazardEvent, Unit
 from server.models.hazards import PLANNED, RECTIFYING
-from server.roles import ROLES
 from server.services.notify import enqueue_deliveries, notify
 
 OVERDUE_STATUSES = (PLANNED, RECTIFYING)
@@ -54,11 +54,9 @@ def is_overdue(hazard: Hazard, today: date) -> bool:
 
 
 def _admins_at(unit_ids: list[int]) -> set[int]:
-    """Users holding an admin role at any of these units."""
-    if not unit_ids:
-        return set()
-    grants = db.session.scalars(select(RoleGrant).where(RoleGrant.unit_id.in_(unit_ids)))
-    return {g.user_id for g in grants if ROLES[g.role].is_admin}
+    """Users at any of these units whose role plans rectification there (the people who answer
+    for an overdue hazard)."""
+    return access.holders_at(unit_ids, "hazard.plan")
 
 
 def recipients(hazard: Hazard, level: int) -> set[int]:
