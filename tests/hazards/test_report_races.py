@@ -15,6 +15,15 @@ from tests.support.concurrency import answer, together
 SENDS = 4
 
 
+def _content(value):
+    """A response without its presigned URLs."""
+    if isinstance(value, dict):
+        return {k: _content(v) for k, v in value.items() if not k.endswith("url")}
+    if isinstance(value, list):
+        return [_content(v) for v in value]
+    return value
+
+
 def test_same_uuid_at_once_makes_one_hazard(demo, login, upload):
     staff = login("demo-teacher")
     body = {
@@ -34,7 +43,8 @@ def test_same_uuid_at_once_makes_one_hazard(demo, login, upload):
     results = together(demo, [send] * SENDS)
     assert sorted(status for status, _ in results) == [200] * (SENDS - 1) + [201], results
     assert len({reply["id"] for _, reply in results}) == 1
-    assert all(reply == results[0][1] for _, reply in results)  # the same hazard, same content
+    # The same hazard, with the same content (presigned URLs differ by their signing second).
+    assert all(_content(reply) == _content(results[0][1]) for _, reply in results)
     assert db.session.scalar(select(func.count()).select_from(Hazard)) == 1
     assert db.session.scalar(select(func.count()).select_from(HazardPhoto)) == 1
 
