@@ -40,23 +40,23 @@ def bind_child(user: User, class_code: str, child_name: str, relation: str) -> P
     ).first()
     if school_class is None:
         raise ApiError(404, "class_not_found", "No class has this class code.")
-    # One parent's binds take turns (two taps at once): the count and the already-bound
-    # check below then see the other's link. PostgreSQL only; SQLite has one writer anyway,
-    # and the unique constraint still refuses a second link there.
+    # One parent's binds take turns on PostgreSQL (two taps at once): the checks below then
+    # see the other's committed link. SQLite's writers take turns anyway.
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
-    count = db.session.scalar(
-        select(func.count()).select_from(ParentLink).where(ParentLink.parent_id == user.id)
-    )
-    if count >= MAX_CHILDREN_PER_PARENT:
-        raise ApiError(409, "too_many_children", "A parent may bind at most 10 children.")
-    child = _find_or_create_child(school_class, child_name.strip())
-    child_id = child.id
+    child_id = _find_or_create_child(school_class, child_name.strip()).id
     if _is_bound(user, child_id):
         db.session.rollback()
         raise ApiError(409, "child_already_bound", "You are already bound to this child.")
     link = ParentLink(parent_id=user.id, child_id=child_id, relation=relation)
     db.session.add(link)
     try:
+        db.session.flush()
+        # Counted with our own link in, after every link committed before ours (PostgreSQL:
+        # the lock above; SQLite: writers take turns), so two binds at once cannot both slip
+        # under the limit.
+        if _link_count(user) > MAX_CHILDREN_PER_PARENT:
+            db.session.rollback()
+            raise ApiError(409, "too_many_children", "A parent may bind at most 10 children.")
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
@@ -67,6 +67,12 @@ def bind_child(user: User, class_code: str, child_name: str, relation: str) -> P
         # The child's row went away meanwhile (its last other parent unbound): say so.
         raise ApiError(409, "bind_conflict", "The class roster changed; try again.") from exc
     return link
+
+
+def _link_count(user: User) -> int:
+    """How many children the user is bound to."""
+    query = select(func.count()).select_from(ParentLink).where(ParentLink.parent_id == user.id)
+    return db.session.scalar(query)
 
 
 def _is_bound(user: User, child_id: int) -> bool:

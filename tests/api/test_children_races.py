@@ -46,3 +46,17 @@ def test_one_parent_binding_twice_at_once_gets_one_link(demo, login):
     assert {r["error"]["code"] for s, r in results if s == 409} == {"child_already_bound"}
     assert _count(Child, Child.name == "陈小雪") == 1
     assert _count(ParentLink) == 2  # the demo parent's seeded link, and this one
+
+
+def test_two_binds_at_once_do_not_pass_the_limit(demo, client, login):
+    code = unit_by_code("YQ101").classes[0].class_code
+    parent = login("race-many")
+    for index in range(9):
+        body = {"class_code": code, "child_name": f"孩子{index}", "relation": "mother"}
+        assert client.post("/api/v1/children", json=body, headers=parent).status_code == 201
+    results = together(
+        demo, [_bind(parent, code, "孩子甲", "mother"), _bind(parent, code, "孩子乙", "mother")]
+    )
+    assert sorted(status for status, _ in results) == [201, 409], results
+    assert {r["error"]["code"] for s, r in results if s == 409} == {"too_many_children"}
+    assert _count(ParentLink) == 11  # the demo parent's seeded link, and this parent's ten
