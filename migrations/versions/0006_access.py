@@ -1,7 +1,7 @@
 """who submitted a hazard's fix (separation of duties: they may not sign it off)
 
 Revision ID: 0006_access
-Revises: 0004_jobs
+Revises: 0005_owners
 Create Date: 2026-11-29 09:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_access'
-down_revision = '0004_jobs'
+down_revision = '0005_owners'
 branch_labels = None
 depends_on = None
 

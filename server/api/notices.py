@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import current_app
 from flask_smorest import Blueprint
 
 from server.api import notice_schemas as schemas
@@ -19,11 +16,6 @@ blp = Blueprint("notices", __name__, url_prefix="/api/v1/notices", description="
 
 def notice_dict(notice: Notice, rows: list[NoticeRecipient] | None = None) -> dict:
     """A notice; for a parent, with the status for each of their children."""
-    url = None
-    if notice.attachment_key:
-        url = current_app.extensions["store"].presigned_get_url(
-            notice.attachment_key, timedelta(minutes=10)
-        )
     return {
         "id": notice.id,
         "title": notice.title,
@@ -31,7 +23,7 @@ def notice_dict(notice: Notice, rows: list[NoticeRecipient] | None = None) -> di
         "unit": {"id": notice.unit.id, "name": notice.unit.name},
         "created_at": notice.created_at,
         "sent_at": notice.sent_at,
-        "attachment_url": url,
+        "attachment_url": notices.attachment_url(notice),
         "targets": [{"unit_id": t.unit_id, "class_id": t.class_id} for t in notice.targets],
         "children": [_child_status(row) for row in rows or []],
     }

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
+from server.models.hazards import Photo
 from server.models.types import UTCDateTime, utcnow
 from server.models.units import Unit
 from server.models.users import User
@@ -24,14 +25,15 @@ class Notice(db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     title: Mapped[str] = mapped_column(String(60))
     body: Mapped[str] = mapped_column(Text)
-    attachment_key: Mapped[str | None] = mapped_column(String(200))
-    attachment_name: Mapped[str | None] = mapped_column(String(100))
-    attachment_type: Mapped[str | None] = mapped_column(String(60))
+    # The attached image is a photo row, not a copied storage key: the reference keeps the
+    # orphan-photo sweep (and anything else) from deleting what a notice shows.
+    attachment_photo_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     author: Mapped[User] = relationship()
     unit: Mapped[Unit] = relationship()
+    attachment_photo: Mapped[Photo | None] = relationship()
     targets: Mapped[list[NoticeTarget]] = relationship(cascade="all, delete-orphan")
 
 

@@ -9,6 +9,7 @@ from server.errors import ApiError
 from server.extensions import db
 from server.models import Child, ParentLink, SchoolClass, User
 from server.services.codes import normalise_code
+from server.services.upsert import insert_if_absent
 
 MAX_CHILDREN_PER_PARENT = 10
 
@@ -24,9 +25,10 @@ def _find_or_create_child(school_class: SchoolClass, name: str) -> Child:
     query = select(Child).where(Child.class_id == school_class.id, Child.name == name)
     child = db.session.scalars(query).first()
     if child is None:
-        child = Child(class_id=school_class.id, name=name)
-        db.session.add(child)
-        db.session.flush()
+        # Both parents may bind a new child at the same moment: let the unique constraint
+        # pick one insert, then read the row whichever request made it.
+        insert_if_absent(Child, {"class_id": school_class.id, "name": name}, ["class_id", "name"])
+        child = db.session.scalars(query).one()
     return child
 
 
@@ -38,26 +40,47 @@ def bind_child(user: User, class_code: str, child_name: str, relation: str) -> P
     ).first()
     if school_class is None:
         raise ApiError(404, "class_not_found", "No class has this class code.")
-    count = db.session.scalar(
-        select(func.count()).select_from(ParentLink).where(ParentLink.parent_id == user.id)
-    )
-    if count >= MAX_CHILDREN_PER_PARENT:
-        raise ApiError(409, "too_many_children", "A parent may bind at most 10 children.")
-    child = _find_or_create_child(school_class, child_name.strip())
-    existing = db.session.scalars(
-        select(ParentLink).where(ParentLink.parent_id == user.id, ParentLink.child_id == child.id)
-    ).first()
-    if existing is not None:
+    # One parent's binds take turns on PostgreSQL (two taps at once): the checks below then
+    # see the other's committed link. SQLite's writers take turns anyway.
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    child_id = _find_or_create_child(school_class, child_name.strip()).id
+    if _is_bound(user, child_id):
         db.session.rollback()
         raise ApiError(409, "child_already_bound", "You are already bound to this child.")
-    link = ParentLink(parent_id=user.id, child_id=child.id, relation=relation)
+    link = ParentLink(parent_id=user.id, child_id=child_id, relation=relation)
     db.session.add(link)
     try:
+        db.session.flush()
+        # Counted with our own link in, after every link committed before ours (PostgreSQL:
+        # the lock above; SQLite: writers take turns), so two binds at once cannot both slip
+        # under the limit.
+        if _link_count(user) > MAX_CHILDREN_PER_PARENT:
+            db.session.rollback()
+            raise ApiError(409, "too_many_children", "A parent may bind at most 10 children.")
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
-        raise ApiError(409, "child_already_bound", "You are already bound to this child.") from exc
+        if _is_bound(user, child_id):
+            raise ApiError(
+                409, "child_already_bound", "You are already bound to this child."
+            ) from exc
+        # The child's row went away meanwhile (its last other parent unbound): say so.
+        raise ApiError(409, "bind_conflict", "The class roster changed; try again.") from exc
     return link
+
+
+def _link_count(user: User) -> int:
+    """How many children the user is bound to."""
+    query = select(func.count()).select_from(ParentLink).where(ParentLink.parent_id == user.id)
+    return db.session.scalar(query)
+
+
+def _is_bound(user: User, child_id: int) -> bool:
+    """Whether the user is bound to the child (read afresh, after a failed insert)."""
+    query = select(ParentLink.id).where(
+        ParentLink.parent_id == user.id, ParentLink.child_id == child_id
+    )
+    return db.session.scalar(query) is not None
 
 
 def unbind_child(user: User, link_id: int) -> None:

@@ -19,6 +19,7 @@ from server.models import (
     Hazard,
     HazardEvent,
     HazardPhoto,
+    Photo,
     Unit,
     User,
 )
@@ -130,6 +131,33 @@ def create_report(user: User, data: dict[str, Any], client_ip: str | None) -> tu
         coord_system=position.system,
         inside_campus=campus_check(school, position),
     )
+    try:
+        _save_report(hazard, photos, user, focus, position, client_ip)
+    except IntegrityError:
+        # The same UUID raced in from a retry: the other request's insert won. On PostgreSQL
+        # ours waited for it at the first flush, so the error can come from there, not only
+        # from the commit. Answer with the winner, as a sequential retry would get.
+        db.session.rollback()
+        winner = _existing_for_uuid(data["client_uuid"], digest)
+        if winner is None:
+            # Not the UUID: something the report refers to changed meanwhile.
+            raise ApiError(
+                409, "conflict", "The report clashed with another change; send it again."
+            ) from None
+        return winner, False
+    current_app.logger.info("hazard %s reported at school %s", hazard.id, school.code)
+    return hazard, True
+
+
+def _save_report(
+    hazard: Hazard,
+    photos: list[Photo],
+    user: User,
+    focus: FocusProblem,
+    position: Position,
+    client_ip: str | None,
+) -> None:
+    """Insert the hazard, its photos and its first event, and commit."""
     db.session.add(hazard)
     db.session.flush()
     for index, photo in enumerate(photos):
@@ -153,17 +181,7 @@ def create_report(user: User, data: dict[str, Any], client_ip: str | None) -> tu
             coord_system=position.system,
         )
     )
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # The same UUID raced in from a retry: answer with the report that won.
-        db.session.rollback()
-        winner = _existing_for_uuid(data["client_uuid"], digest)
-        if winner is None:
-            raise
-        return winner, False
-    current_app.logger.info("hazard %s reported at school %s", hazard.id, school.code)
-    return hazard, True
+    db.session.commit()
 
 
 def nearby_open(user: User, focus_code: str, position: Position) -> list[tuple[Hazard, float]]:

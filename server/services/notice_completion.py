@@ -212,6 +212,10 @@ def remind(user: User, notice_id: int, class_id: int) -> int:
     if done is not None:
         raise ApiError(409, "already_reminded_today", "This class was already reminded today.")
     parents = {rec.parent_id for rec, _child, _link in _pending_rows(notice_id, class_id)}
+    # Claim the day's reminder before writing any message: the unique constraint on
+    # (notice, class, day) decides between two taps at once. On PostgreSQL the second insert
+    # waits here for the first transaction and then fails, so only one set of inbox messages
+    # and deliveries is ever written.
     db.session.add(
         ClassReminder(
             notice_id=notice_id,
@@ -221,6 +225,13 @@ def remind(user: User, notice_id: int, class_id: int) -> int:
             recipients=len(parents),
         )
     )
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise ApiError(
+            409, "already_reminded_today", "This class was already reminded today."
+        ) from exc
     deliveries = notify(
         parents,
         kind="notice_reminder",
@@ -235,13 +246,6 @@ def remind(user: User, notice_id: int, class_id: int) -> int:
         },
         data={"notice_id": notice.id},
     )
-    try:
-        db.session.commit()
-    except IntegrityError as exc:
-        # Two taps at once: the other one reminded the class.
-        db.session.rollback()
-        raise ApiError(
-            409, "already_reminded_today", "This class was already reminded today."
-        ) from exc
+    db.session.commit()
     enqueue_deliveries(deliveries)
     return len(parents)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy.exc import IntegrityError
 
 from server import access
 from server.clock import local_time
@@ -25,6 +26,7 @@ from server.models import (
 )
 from server.models.types import UTCDateTime
 from server.services.notify import enqueue_deliveries, notify
+from server.services.photos import display_url
 
 BATCH = 1000
 
@@ -64,21 +66,41 @@ def create_notice(user: User, data: dict[str, Any]) -> Notice:
         author_id=user.id, unit_id=issuer.id, title=data["title"].strip(), body=data["body"].strip()
     )
     if data.get("attachment_photo_id"):
-        photo = db.session.get(Photo, data["attachment_photo_id"])
-        if photo is None or photo.uploader_id != user.id:
-            raise ApiError(
-                422,
-                "validation_error",
-                "Unknown attachment.",
-                {"attachment_photo_id": ["Upload the attachment first."]},
-            )
-        notice.attachment_key = photo.display_key
-        notice.attachment_name = "附件.jpg"
-        notice.attachment_type = "image/jpeg"
+        notice.attachment_photo = _own_attachment(user, data["attachment_photo_id"])
     notice.targets = _resolve_targets(issuer, data.get("unit_ids", []), data.get("class_ids", []))
     db.session.add(notice)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        # The photo was swept between the check and the insert (an upload over a day old).
+        db.session.rollback()
+        raise _unknown_attachment() from exc
     return notice
+
+
+def _own_attachment(user: User, photo_id: int) -> Photo:
+    """The user's own uploaded photo to attach; 422 otherwise."""
+    photo = db.session.get(Photo, photo_id)
+    if photo is None or photo.uploader_id != user.id:
+        raise _unknown_attachment()
+    return photo
+
+
+def _unknown_attachment() -> ApiError:
+    """The error for an attachment that is not (or no longer) the writer's upload."""
+    return ApiError(
+        422,
+        "validation_error",
+        "Unknown attachment.",
+        {"attachment_photo_id": ["Upload the attachment first."]},
+    )
+
+
+def attachment_url(notice: Notice) -> str | None:
+    """A short-lived URL of the notice's image (callers checked the viewer may see the notice)."""
+    if notice.attachment_photo is None:
+        return None
+    return display_url(notice.attachment_photo)
 
 
 def _target_classes(notice: Notice) -> list[int]:

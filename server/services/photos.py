@@ -3,7 +3,7 @@
 Object keys are made from the original's SHA-256 only (``photos/<sha>/display.jpg``), never from
 user input. Objects are written before the row is committed; if anything fails after the first
 object was written, the objects this request wrote are deleted again, so there is never a row
-without its objects nor an object without its row (the nightly sweep catches a crash in between).
+without its objects nor an object without its row (the orphan sweep catches a crash in between).
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from datetime import UTC, datetime, timedelta
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import delete, exists, select
+from sqlalchemy import Column, and_, delete, exists, select
 from sqlalchemy.exc import IntegrityError
 
 from server import access
 from server.clock import CHINA_TZ
 from server.errors import ApiError
 from server.extensions import db
-from server.models import HazardPhoto, Photo, User, utcnow
+from server.models import Photo, User, utcnow
 from server.photos import PhotoLimits, PhotoRejected, ProcessedPhoto, process_photo
 from storage import ObjectStore, StorageError
 
@@ -137,10 +137,15 @@ def thumb_url(photo: Photo) -> str:
     return _store().presigned_get_url(photo.thumb_key, URL_LIFETIME)
 
 
+def display_url(photo: Photo) -> str:
+    """A short-lived presigned URL of the display copy (callers checked the viewer's scope)."""
+    return _store().presigned_get_url(photo.display_key, URL_LIFETIME)
+
+
 def photo_urls(photo: Photo) -> dict[str, str]:
     """Short-lived presigned URLs; callers must have checked the viewer may see the photo."""
     return {
-        "url": _store().presigned_get_url(photo.display_key, URL_LIFETIME),
+        "url": display_url(photo),
         "thumb_url": thumb_url(photo),
     }
 
@@ -164,24 +169,58 @@ def own_photos(user: User, photo_ids: list[int]) -> list[Photo]:
     return [photos[pid] for pid in photo_ids]
 
 
-def sweep_orphans(now: datetime | None = None) -> int:
-    """Delete photos never attached to a hazard within a day of upload; returns how many.
+def photo_references() -> list[Column]:
+    """Every column that refers to a photo: each foreign key to ``photos.id`` in the metadata.
 
-    An object is removed only when no other photo row shares its content.
+    Derived, not listed by hand, so a table added later (patrol or checklist photos) protects
+    its photos from the sweep by declaring its foreign key, with nothing to change here.
+    """
+    photos = Photo.__table__
+    return sorted(
+        (
+            fk.parent
+            for table in db.metadata.tables.values()
+            for fk in table.foreign_keys
+            if fk.references(photos) and fk.column is photos.c.id
+        ),
+        key=lambda column: (column.table.name, column.name),
+    )
+
+
+def _unreferenced():
+    """A condition true for a photo no row refers to."""
+    return and_(*(~exists().where(column == Photo.id) for column in photo_references()))
+
+
+def sweep_orphans(now: datetime | None = None) -> int:
+    """Delete photos older than a day that nothing refers to; returns how many.
+
+    Each row is deleted on its own, by a DELETE that checks again that it is unreferenced, so a
+    photo attached meanwhile stays. Objects are removed only after that deletion committed, and
+    only when no other photo row (another uploader's copy) shares the content.
     """
     cutoff = (now or utcnow()) - ORPHAN_AGE
-    attached = exists().where(HazardPhoto.photo_id == Photo.id)
-    orphans = list(
-        db.session.scalars(select(Photo).where(Photo.created_at < cutoff, ~attached).limit(1000))
-    )
+    orphans = db.session.execute(
+        select(Photo.id, Photo.sha256, Photo.display_key, Photo.thumb_key)
+        .where(Photo.created_at < cutoff, _unreferenced())
+        .limit(1000)
+    ).all()
     removed = 0
-    for photo in orphans:
-        shared = db.session.scalar(
-            select(exists().where(Photo.sha256 == photo.sha256, Photo.id != photo.id))
-        )
-        db.session.execute(delete(Photo).where(Photo.id == photo.id))
-        db.session.commit()
-        if not shared:
-            _delete_quietly([photo.display_key, photo.thumb_key])
+    for photo_id, sha256, *keys in orphans:
+        try:
+            gone = db.session.execute(
+                delete(Photo).where(Photo.id == photo_id, _unreferenced()),
+                execution_options={"synchronize_session": False},
+            ).rowcount
+            db.session.commit()
+        except IntegrityError:
+            # Attached by a transaction that committed after our check: the database's
+            # foreign key refused the delete, and the photo stays.
+            db.session.rollback()
+            continue
+        if not gone:
+            continue
         removed += 1
+        if not db.session.scalar(select(exists().where(Photo.sha256 == sha256))):
+            _delete_quietly(keys)
     return removed

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from server.errors import ApiError
 from server.extensions import db
 from server.models import SubscriptionGrant, User, utcnow
 from server.push.templates import load_templates
+from server.services.upsert import insert_if_absent
 
 # The answers wx.requestSubscribeMessage gives per template id.
 RESULTS = ("accept", "reject", "ban", "filter")
@@ -31,29 +32,38 @@ def record_results(user: User, results: dict[str, str]) -> list[SubscriptionGran
             "Unknown template ids.",
             {"results": [f"unknown template {tid}" for tid in unknown]},
         )
-    changed = []
-    for template_id, answer in results.items():
-        grant = db.session.scalars(
-            select(SubscriptionGrant).where(
+    # Counted in the database, not read-modify-write here: a parent's two phones (or two
+    # taps) report at once, and each accept must count. Rows are made first if absent, then
+    # changed by atomic UPDATEs; template ids in sorted order so concurrent reports lock the
+    # rows in the same order and cannot deadlock.
+    now = utcnow()
+    for template_id in sorted(results):
+        insert_if_absent(
+            SubscriptionGrant,
+            {"user_id": user.id, "template_id": template_id, "remaining": 0, "long_term": False},
+            ["user_id", "template_id"],
+        )
+        values = _change(results[template_id], known[template_id].long_term)
+        db.session.execute(
+            update(SubscriptionGrant)
+            .where(
                 SubscriptionGrant.user_id == user.id, SubscriptionGrant.template_id == template_id
             )
-        ).first()
-        if grant is None:
-            grant = SubscriptionGrant(
-                user_id=user.id, template_id=template_id, remaining=0, long_term=False
-            )
-            db.session.add(grant)
-        if answer == "accept":
-            if known[template_id].long_term:
-                grant.long_term = True
-            else:
-                grant.remaining = (grant.remaining or 0) + 1
-        elif answer in ("reject", "ban"):
-            grant.long_term = False
-        grant.updated_at = utcnow()
-        changed.append(grant)
+            .values(updated_at=now, **values)
+        )
     db.session.commit()
-    return changed
+    return [g for tid, g in grants_of(user).items() if tid in results]
+
+
+def _change(answer: str, long_term_template: bool) -> dict:
+    """The column changes one answer makes (as SQL expressions where they count)."""
+    if answer == "accept":
+        if long_term_template:
+            return {"long_term": True}
+        return {"remaining": SubscriptionGrant.remaining + 1}
+    if answer in ("reject", "ban"):
+        return {"long_term": False}
+    return {}  # "filter": WeChat hid the request; nothing was granted or taken back
 
 
 def grants_of(user: User) -> dict[str, SubscriptionGrant]:
