@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from server.api.fields import BoundedDate, BoundedInt, Id, Text
 from server.services.schedules import RECURRENCES
 from server.services.subscriptions import RESULTS
 
@@ -13,8 +14,8 @@ _HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="HH:MM")
 
 
 class InboxQuery(ma.Schema):
-    before_id = ma.fields.Integer(validate=validate.Range(min=1))
-    limit = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    before_id = Id()
+    limit = BoundedInt(load_default=20, min=1, max=100)
     unread_only = ma.fields.Boolean(load_default=False)
 
 
@@ -64,20 +65,12 @@ class TemplatesResponse(ma.Schema):
 
 
 class NoticeCreate(ma.Schema):
-    unit_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
-    title = ma.fields.String(required=True, validate=validate.Length(min=2, max=60))
-    body = ma.fields.String(required=True, validate=validate.Length(min=2, max=5000))
-    unit_ids = ma.fields.List(
-        ma.fields.Integer(validate=validate.Range(min=1)),
-        load_default=list,
-        validate=validate.Length(max=500),
-    )
-    class_ids = ma.fields.List(
-        ma.fields.Integer(validate=validate.Range(min=1)),
-        load_default=list,
-        validate=validate.Length(max=2000),
-    )
-    attachment_photo_id = ma.fields.Integer(load_default=None, allow_none=True)
+    unit_id = Id(required=True)
+    title = Text(required=True, min_length=2, max_length=60)
+    body = Text(required=True, min_length=2, max_length=5000)
+    unit_ids = ma.fields.List(Id(), load_default=list, validate=validate.Length(max=500))
+    class_ids = ma.fields.List(Id(), load_default=list, validate=validate.Length(max=2000))
+    attachment_photo_id = Id(load_default=None, allow_none=True)
 
 
 class ChildStatus(ma.Schema):
@@ -106,8 +99,8 @@ class NoticesResponse(ma.Schema):
 
 
 class MineQuery(ma.Schema):
-    before_id = ma.fields.Integer(validate=validate.Range(min=1))
-    limit = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=50))
+    before_id = Id()
+    limit = BoundedInt(load_default=20, min=1, max=50)
 
 
 class MyNoticesPage(NoticesResponse):
@@ -127,11 +120,11 @@ class SendResponse(ma.Schema):
 
 
 class AcknowledgeRequest(ma.Schema):
-    child_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+    child_id = Id(required=True)
 
 
 class CompletionQuery(ma.Schema):
-    unit_id = ma.fields.Integer(validate=validate.Range(min=1))
+    unit_id = Id()
 
 
 class Rates(ma.Schema):
@@ -156,7 +149,7 @@ class CompletionResponse(ma.Schema):
 
 
 class ForClassQuery(ma.Schema):
-    class_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+    class_id = Id(required=True)
 
 
 class PendingParent(ma.Schema):
@@ -179,25 +172,23 @@ class RemindResponse(ma.Schema):
 
 
 class ScheduleCreate(ma.Schema):
-    unit_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
-    name = ma.fields.String(required=True, validate=validate.Length(min=2, max=100))
+    unit_id = Id(required=True)
+    name = Text(required=True, min_length=2, max_length=100)
     roles = ma.fields.List(ma.fields.String(), load_default=None)
     parents = ma.fields.Boolean(load_default=False)
     # Scheduled messages open the home page; notice templates need a notice to point at.
     template_key = ma.fields.String(
         load_default="task_reminder", validate=validate.OneOf(["task_reminder"])
     )
-    title = ma.fields.String(required=True, validate=validate.Length(min=2, max=100))
-    body = ma.fields.String(required=True, validate=validate.Length(min=2, max=500))
+    title = Text(required=True, min_length=2, max_length=100)
+    body = Text(required=True, min_length=2, max_length=500)
     recurrence = ma.fields.String(required=True, validate=validate.OneOf(RECURRENCES))
-    weekdays = ma.fields.List(
-        ma.fields.Integer(validate=validate.Range(min=0, max=6)), load_default=None
-    )
+    weekdays = ma.fields.List(BoundedInt(min=0, max=6), load_default=None)
     time_of_day = ma.fields.String(required=True, validate=_HHMM)
     season_start = ma.fields.String(load_default=None, validate=_MD)
     season_end = ma.fields.String(load_default=None, validate=_MD)
-    starts_on = ma.fields.Date(required=True)
-    ends_on = ma.fields.Date(load_default=None)
+    starts_on = BoundedDate(required=True)
+    ends_on = BoundedDate(load_default=None)
 
 
 class ScheduleSchema(ma.Schema):
