@@ -80,14 +80,17 @@ class Text(ma.fields.String):
             validators = [validate.Length(min=min_length, max=max_length), *validators]
         super().__init__(validate=validators, **kw)
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        """Strip, then treat blank as missing."""
-        text = strip_text(super()._deserialize(value, attr, data, **kwargs))
-        if not text:
-            if self.required:
-                raise self.make_error("blank")
-            return None if self.allow_none else ""
-        return text
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any):
+        """Strip before anything else, so that blank text is treated like no text: refused when
+        required, None when nullable (and then not validated, as marshmallow does for None)."""
+        if isinstance(value, str):
+            value = strip_text(value)
+            if not value:
+                if self.required:
+                    raise self.make_error("blank")
+                if self.allow_none:
+                    value = None
+        return super().deserialize(value, attr, data, **kwargs)
 
 
 class BoundedDate(ma.fields.Date):
