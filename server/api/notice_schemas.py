@@ -6,6 +6,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from server.api.fields import BoundedDate, BoundedInt, Id, Text
+from server.api.schemas import RefSchema, UnitSchema
 from server.services.schedules import RECURRENCES
 from server.services.subscriptions import RESULTS
 
@@ -82,15 +83,22 @@ class ChildStatus(ma.Schema):
     acknowledged_at = ma.fields.DateTime(allow_none=True)
 
 
+class TargetSchema(ma.Schema):
+    """One target of a notice: a unit (and everything below it) or a class."""
+
+    unit_id = ma.fields.Integer(allow_none=True)
+    class_id = ma.fields.Integer(allow_none=True)
+
+
 class NoticeSchema(ma.Schema):
     id = ma.fields.Integer()
     title = ma.fields.String()
     body = ma.fields.String()
-    unit = ma.fields.Dict()
+    unit = ma.fields.Nested(RefSchema)
     created_at = ma.fields.DateTime()
     sent_at = ma.fields.DateTime(allow_none=True)
     attachment_url = ma.fields.String(allow_none=True)
-    targets = ma.fields.List(ma.fields.Dict())
+    targets = ma.fields.List(ma.fields.Nested(TargetSchema))
     children = ma.fields.List(ma.fields.Nested(ChildStatus))
 
 
@@ -141,9 +149,14 @@ class BreakdownRow(Rates):
     name = ma.fields.String()
 
 
+class NoticeRef(ma.Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+
+
 class CompletionResponse(ma.Schema):
-    notice = ma.fields.Dict()
-    unit = ma.fields.Dict()
+    notice = ma.fields.Nested(NoticeRef)
+    unit = ma.fields.Nested(UnitSchema)
     totals = ma.fields.Nested(Rates)
     breakdown = ma.fields.List(ma.fields.Nested(BreakdownRow))
 
@@ -161,7 +174,7 @@ class PendingParent(ma.Schema):
 
 
 class PendingResponse(ma.Schema):
-    class_ = ma.fields.Dict(data_key="class")
+    class_ = ma.fields.Nested(RefSchema, data_key="class")
     pending = ma.fields.List(ma.fields.Nested(PendingParent))
     parents = ma.fields.Integer(metadata={"description": "Distinct parents not yet acknowledged"})
     reminded_today = ma.fields.Boolean()
@@ -191,11 +204,18 @@ class ScheduleCreate(ma.Schema):
     ends_on = BoundedDate(load_default=None)
 
 
+class AudienceSchema(ma.Schema):
+    """Who receives a scheduled push: staff of these roles, and/or parents."""
+
+    roles = ma.fields.List(ma.fields.String())
+    parents = ma.fields.Boolean()
+
+
 class ScheduleSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     unit_id = ma.fields.Integer()
-    audience = ma.fields.Dict()
+    audience = ma.fields.Nested(AudienceSchema)
     template_key = ma.fields.String()
     title = ma.fields.String()
     recurrence = ma.fields.String()
