@@ -76,7 +76,8 @@ class UserRefSchema(ma.Schema):
 class PositionSchema(ma.Schema):
     lat = ma.fields.Float()
     lng = ma.fields.Float()
-    accuracy = ma.fields.Float()
+    # History entries keep no accuracy for the positions of their actions.
+    accuracy = ma.fields.Float(allow_none=True)
     coord_system = ma.fields.String()
 
 

@@ -70,6 +70,8 @@ def seed_world(app: Flask, base_url: str, tokens: dict[str, str]) -> dict[str, o
         "measures": "更换配电箱门并加锁",
         "funds_yuan": "1200.50",
         "contingency": "整改期间设置警示标志",
+        # A position makes the history entry carry one (its accuracy is not kept).
+        "position": {**CAMPUS, "accuracy": 15},
     }
     _call(base_url, admin, "POST", f"/api/v1/hazards/{planned['id']}/plan", json=plan)
     notice = _call(
