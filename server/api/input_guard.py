@@ -184,8 +184,27 @@ def guard_request():
     return None
 
 
+def _strict_nullable_nested(self, field, ret: dict, **kwargs: Any) -> dict:
+    """A nullable nested object as ``{"allOf": [ref], "nullable": true}``.
+
+    apispec writes ``anyOf: [{"type": "object", "nullable": true}, ref]`` for OpenAPI 3.0, and
+    its first branch accepts any object at all, so responses were never checked against the
+    nested schema. ``ret`` is edited in place because attribute functions can only add keys.
+    """
+    any_of = ret.get("anyOf")
+    if not field.allow_none or not isinstance(any_of, list) or len(any_of) != 2:
+        return {}
+    refs = [branch for branch in any_of if "$ref" in branch]
+    if len(refs) != 1 or {"type": "object", "nullable": True} not in any_of:
+        return {}
+    del ret["anyOf"]
+    return {"allOf": refs, "nullable": True}
+
+
 def install_input_guard(app: Flask, api: Api) -> None:
-    """Bound ``<int:...>`` (before any route is added) and install the request hook."""
+    """Bound ``<int:...>`` (before any route is added) and install the request hook; document
+    nullable nested objects strictly (before any schema is added)."""
     app.url_map.converters["int"] = BoundedIntConverter
     api.register_converter(BoundedIntConverter, _converter_schema)
+    api.ma_plugin.converter.add_attribute_function(_strict_nullable_nested)
     app.before_request(guard_request)

@@ -261,5 +261,9 @@ def test_document_matches_what_is_returned(app, client):
         assert funds["type"] == "string" and funds["pattern"].startswith("^")
         assert "maximum" not in funds  # numeric bounds on a string are invalid JSON Schema
     assert schemas["Photo"]["properties"]["stage"]["nullable"] is True
+    # A nullable nested object is checked against its schema (not "anyOf: any object, ref").
+    position = schemas["Event"]["properties"]["position"]
+    assert position == {"allOf": [{"$ref": "#/components/schemas/Position"}], "nullable": True}
+    assert schemas["Position"]["properties"]["accuracy"]["nullable"] is True
     (parameter,) = doc["paths"]["/api/v1/hazards/{hazard_id}"]["parameters"]
     assert parameter["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
