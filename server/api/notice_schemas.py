@@ -187,7 +187,9 @@ class RemindResponse(ma.Schema):
 class ScheduleCreate(ma.Schema):
     unit_id = Id(required=True)
     name = Text(required=True, min_length=2, max_length=100)
-    roles = ma.fields.List(ma.fields.String(), load_default=None)
+    roles = ma.fields.List(
+        Text(min_length=1, max_length=30), load_default=None, validate=validate.Length(max=20)
+    )
     parents = ma.fields.Boolean(load_default=False)
     # Scheduled messages open the home page; notice templates need a notice to point at.
     template_key = ma.fields.String(
