@@ -66,7 +66,8 @@ class Text(ma.fields.String):
     """Text stripped of surrounding (Unicode) whitespace; required and length apply after that.
 
     ``min_length``/``max_length`` are checked on the stripped text. A required text that is blank
-    after stripping is refused; an optional one loads as None when nullable, else as "".
+    after stripping is refused; an optional one loads as None when nullable, else as "" (and then
+    meets the length bounds like any other value).
     """
 
     default_error_messages = {"blank": "Must not be blank."}
