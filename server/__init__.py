@@ -16,6 +16,7 @@ from swagger_ui_bundle import swagger_ui_path
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server.api import register_blueprints
+from server.api.input_guard import install_input_guard
 from server.api.schemas import ErrorSchema
 from server.cli import register_cli
 from server.config import load_settings, validate_settings
@@ -115,6 +116,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     api = SafetyApi(app)
+    install_input_guard(app, api)  # before the routes: they compile the int converter
     register_blueprints(api)
     app.register_blueprint(
         Blueprint(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from server.api.fields import BoundedDate, BoundedInt, Id, Money, Text
 from server.api.schemas import RefSchema
 from server.geo import COORD_SYSTEMS
 from server.models.hazards import SEVERITIES, STATUSES
@@ -47,16 +48,19 @@ class PhotoSchema(ma.Schema):
     has_gps = ma.fields.Boolean()
     url = ma.fields.String()
     thumb_url = ma.fields.String()
-    stage = ma.fields.String(metadata={"description": "before (report) or after (fix)"})
+    stage = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "before (report), after (fix), or null while unattached"},
+    )
 
 
 class HazardCreate(PositionFields):
     client_uuid = ma.fields.UUID(required=True)
-    school_id = ma.fields.Integer(load_default=None, allow_none=True)
-    focus_problem = ma.fields.String(required=True, validate=validate.Length(min=1, max=60))
-    description = ma.fields.String(required=True, validate=validate.Length(min=2, max=1000))
+    school_id = Id(load_default=None, allow_none=True)
+    focus_problem = Text(required=True, min_length=1, max_length=60)
+    description = Text(required=True, min_length=2, max_length=1000)
     severity = ma.fields.String(required=True, validate=validate.OneOf(SEVERITIES))
-    photo_ids = ma.fields.List(ma.fields.Integer(), required=True, validate=_PHOTO_IDS)
+    photo_ids = ma.fields.List(Id(), required=True, validate=_PHOTO_IDS)
 
 
 class CodeRefSchema(ma.Schema):
@@ -72,7 +76,8 @@ class UserRefSchema(ma.Schema):
 class PositionSchema(ma.Schema):
     lat = ma.fields.Float()
     lng = ma.fields.Float()
-    accuracy = ma.fields.Float()
+    # History entries keep no accuracy for the positions of their actions.
+    accuracy = ma.fields.Float(allow_none=True)
     coord_system = ma.fields.String()
 
 
@@ -81,7 +86,7 @@ class PlanSchema(ma.Schema):
     responsible_user_id = ma.fields.Integer(allow_none=True)
     deadline = ma.fields.Date(allow_none=True)
     measures = ma.fields.String(allow_none=True)
-    funds_yuan = ma.fields.Decimal(as_string=True, allow_none=True)
+    funds_yuan = Money(allow_none=True)
     contingency = ma.fields.String(allow_none=True)
 
 
@@ -115,17 +120,17 @@ class HazardDetail(HazardSummary):
 
 
 class HazardListQuery(ma.Schema):
-    school_id = ma.fields.Integer(validate=validate.Range(min=1))
-    area = ma.fields.String(validate=validate.Length(max=40))
-    focus_problem = ma.fields.String(validate=validate.Length(max=60))
+    school_id = Id()
+    area = Text(max_length=40)
+    focus_problem = Text(max_length=60)
     status = ma.fields.String(validate=validate.OneOf(STATUSES))
     severity = ma.fields.String(validate=validate.OneOf(SEVERITIES))
     overdue = ma.fields.Boolean()
-    reporter_id = ma.fields.Integer(validate=validate.Range(min=1))
-    reported_from = ma.fields.Date()
-    reported_to = ma.fields.Date()
+    reporter_id = Id()
+    reported_from = BoundedDate()
+    reported_to = BoundedDate()
     cursor = ma.fields.String(validate=validate.Length(max=40))
-    limit = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    limit = BoundedInt(load_default=20, min=1, max=100)
 
 
 class HazardPage(ma.Schema):
@@ -134,7 +139,7 @@ class HazardPage(ma.Schema):
 
 
 class NearbyQuery(PositionFields):
-    focus_problem = ma.fields.String(required=True, validate=validate.Length(min=1, max=60))
+    focus_problem = Text(required=True, min_length=1, max_length=60)
     accuracy = ma.fields.Float(load_default=None, allow_none=True)
 
 
@@ -153,35 +158,29 @@ class OriginRequest(ma.Schema):
 
 
 class PlanRequest(OriginRequest):
-    responsible_person = ma.fields.String(required=True, validate=validate.Length(min=1, max=50))
-    responsible_user_id = ma.fields.Integer(load_default=None, allow_none=True)
-    deadline = ma.fields.Date(required=True)
-    measures = ma.fields.String(required=True, validate=validate.Length(min=2, max=2000))
-    funds_yuan = ma.fields.Decimal(
-        required=True,
-        places=2,
-        as_string=True,
-        validate=validate.Range(min=0, max=100_000_000),
-        allow_nan=False,
-    )
-    contingency = ma.fields.String(required=True, validate=validate.Length(min=2, max=2000))
+    responsible_person = Text(required=True, min_length=1, max_length=50)
+    responsible_user_id = Id(load_default=None, allow_none=True)
+    deadline = BoundedDate(required=True)
+    measures = Text(required=True, min_length=2, max_length=2000)
+    funds_yuan = Money(required=True)
+    contingency = Text(required=True, min_length=2, max_length=2000)
 
 
 class FixRequest(PositionFields):
-    photo_ids = ma.fields.List(ma.fields.Integer(), required=True, validate=_PHOTO_IDS)
-    note = ma.fields.String(required=True, validate=validate.Length(min=2, max=1000))
+    photo_ids = ma.fields.List(Id(), required=True, validate=_PHOTO_IDS)
+    note = Text(required=True, min_length=2, max_length=1000)
 
 
 class VerifyRequest(OriginRequest):
-    note = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    note = Text(load_default=None, allow_none=True, max_length=500)
 
 
 class RejectRequest(OriginRequest):
-    reason = ma.fields.String(required=True, validate=validate.Length(min=2, max=500))
+    reason = Text(required=True, min_length=2, max_length=500)
 
 
 class DuplicateRequest(OriginRequest):
-    original_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+    original_id = Id(required=True)
 
 
 class EventSchema(ma.Schema):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from server.api.fields import BoundedDate, BoundedInt, Id, Text
+from server.api.schemas import RefSchema, UnitSchema
 from server.services.schedules import RECURRENCES
 from server.services.subscriptions import RESULTS
 
@@ -13,8 +15,8 @@ _HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="HH:MM")
 
 
 class InboxQuery(ma.Schema):
-    before_id = ma.fields.Integer(validate=validate.Range(min=1))
-    limit = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    before_id = Id()
+    limit = BoundedInt(load_default=20, min=1, max=100)
     unread_only = ma.fields.Boolean(load_default=False)
 
 
@@ -64,20 +66,12 @@ class TemplatesResponse(ma.Schema):
 
 
 class NoticeCreate(ma.Schema):
-    unit_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
-    title = ma.fields.String(required=True, validate=validate.Length(min=2, max=60))
-    body = ma.fields.String(required=True, validate=validate.Length(min=2, max=5000))
-    unit_ids = ma.fields.List(
-        ma.fields.Integer(validate=validate.Range(min=1)),
-        load_default=list,
-        validate=validate.Length(max=500),
-    )
-    class_ids = ma.fields.List(
-        ma.fields.Integer(validate=validate.Range(min=1)),
-        load_default=list,
-        validate=validate.Length(max=2000),
-    )
-    attachment_photo_id = ma.fields.Integer(load_default=None, allow_none=True)
+    unit_id = Id(required=True)
+    title = Text(required=True, min_length=2, max_length=60)
+    body = Text(required=True, min_length=2, max_length=5000)
+    unit_ids = ma.fields.List(Id(), load_default=list, validate=validate.Length(max=500))
+    class_ids = ma.fields.List(Id(), load_default=list, validate=validate.Length(max=2000))
+    attachment_photo_id = Id(load_default=None, allow_none=True)
 
 
 class ChildStatus(ma.Schema):
@@ -89,15 +83,22 @@ class ChildStatus(ma.Schema):
     acknowledged_at = ma.fields.DateTime(allow_none=True)
 
 
+class TargetSchema(ma.Schema):
+    """One target of a notice: a unit (and everything below it) or a class."""
+
+    unit_id = ma.fields.Integer(allow_none=True)
+    class_id = ma.fields.Integer(allow_none=True)
+
+
 class NoticeSchema(ma.Schema):
     id = ma.fields.Integer()
     title = ma.fields.String()
     body = ma.fields.String()
-    unit = ma.fields.Dict()
+    unit = ma.fields.Nested(RefSchema)
     created_at = ma.fields.DateTime()
     sent_at = ma.fields.DateTime(allow_none=True)
     attachment_url = ma.fields.String(allow_none=True)
-    targets = ma.fields.List(ma.fields.Dict())
+    targets = ma.fields.List(ma.fields.Nested(TargetSchema))
     children = ma.fields.List(ma.fields.Nested(ChildStatus))
 
 
@@ -106,8 +107,8 @@ class NoticesResponse(ma.Schema):
 
 
 class MineQuery(ma.Schema):
-    before_id = ma.fields.Integer(validate=validate.Range(min=1))
-    limit = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=50))
+    before_id = Id()
+    limit = BoundedInt(load_default=20, min=1, max=50)
 
 
 class MyNoticesPage(NoticesResponse):
@@ -127,11 +128,11 @@ class SendResponse(ma.Schema):
 
 
 class AcknowledgeRequest(ma.Schema):
-    child_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+    child_id = Id(required=True)
 
 
 class CompletionQuery(ma.Schema):
-    unit_id = ma.fields.Integer(validate=validate.Range(min=1))
+    unit_id = Id()
 
 
 class Rates(ma.Schema):
@@ -148,15 +149,20 @@ class BreakdownRow(Rates):
     name = ma.fields.String()
 
 
+class NoticeRef(ma.Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+
+
 class CompletionResponse(ma.Schema):
-    notice = ma.fields.Dict()
-    unit = ma.fields.Dict()
+    notice = ma.fields.Nested(NoticeRef)
+    unit = ma.fields.Nested(UnitSchema)
     totals = ma.fields.Nested(Rates)
     breakdown = ma.fields.List(ma.fields.Nested(BreakdownRow))
 
 
 class ForClassQuery(ma.Schema):
-    class_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+    class_id = Id(required=True)
 
 
 class PendingParent(ma.Schema):
@@ -168,7 +174,7 @@ class PendingParent(ma.Schema):
 
 
 class PendingResponse(ma.Schema):
-    class_ = ma.fields.Dict(data_key="class")
+    class_ = ma.fields.Nested(RefSchema, data_key="class")
     pending = ma.fields.List(ma.fields.Nested(PendingParent))
     parents = ma.fields.Integer(metadata={"description": "Distinct parents not yet acknowledged"})
     reminded_today = ma.fields.Boolean()
@@ -179,32 +185,39 @@ class RemindResponse(ma.Schema):
 
 
 class ScheduleCreate(ma.Schema):
-    unit_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
-    name = ma.fields.String(required=True, validate=validate.Length(min=2, max=100))
-    roles = ma.fields.List(ma.fields.String(), load_default=None)
+    unit_id = Id(required=True)
+    name = Text(required=True, min_length=2, max_length=100)
+    roles = ma.fields.List(
+        Text(min_length=1, max_length=30), load_default=None, validate=validate.Length(max=20)
+    )
     parents = ma.fields.Boolean(load_default=False)
     # Scheduled messages open the home page; notice templates need a notice to point at.
     template_key = ma.fields.String(
         load_default="task_reminder", validate=validate.OneOf(["task_reminder"])
     )
-    title = ma.fields.String(required=True, validate=validate.Length(min=2, max=100))
-    body = ma.fields.String(required=True, validate=validate.Length(min=2, max=500))
+    title = Text(required=True, min_length=2, max_length=100)
+    body = Text(required=True, min_length=2, max_length=500)
     recurrence = ma.fields.String(required=True, validate=validate.OneOf(RECURRENCES))
-    weekdays = ma.fields.List(
-        ma.fields.Integer(validate=validate.Range(min=0, max=6)), load_default=None
-    )
+    weekdays = ma.fields.List(BoundedInt(min=0, max=6), load_default=None)
     time_of_day = ma.fields.String(required=True, validate=_HHMM)
     season_start = ma.fields.String(load_default=None, validate=_MD)
     season_end = ma.fields.String(load_default=None, validate=_MD)
-    starts_on = ma.fields.Date(required=True)
-    ends_on = ma.fields.Date(load_default=None)
+    starts_on = BoundedDate(required=True)
+    ends_on = BoundedDate(load_default=None)
+
+
+class AudienceSchema(ma.Schema):
+    """Who receives a scheduled push: staff of these roles, and/or parents."""
+
+    roles = ma.fields.List(ma.fields.String())
+    parents = ma.fields.Boolean()
 
 
 class ScheduleSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     unit_id = ma.fields.Integer()
-    audience = ma.fields.Dict()
+    audience = ma.fields.Nested(AudienceSchema)
     template_key = ma.fields.String()
     title = ma.fields.String()
     recurrence = ma.fields.String()

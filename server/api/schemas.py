@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from server.api.fields import BoundedInt, Id, Text
 from server.roles import RELATION_NAMES
 
 
@@ -63,7 +64,7 @@ class ChildSchema(ma.Schema):
 
 
 class LoginRequest(ma.Schema):
-    code = ma.fields.String(required=True, validate=validate.Length(min=1, max=128))
+    code = Text(required=True, min_length=1, max_length=128)
 
 
 class LoginResponse(ma.Schema):
@@ -92,7 +93,7 @@ class RolesResponse(ma.Schema):
 
 
 class UnitListQuery(ma.Schema):
-    parent_id = ma.fields.Integer(validate=validate.Range(min=1))
+    parent_id = Id()
     administered = ma.fields.Boolean(
         load_default=False,
         metadata={"description": "Top level: only the units the caller administers"},
@@ -115,11 +116,11 @@ class ClassesResponse(ma.Schema):
 
 
 class InvitationCreate(ma.Schema):
-    unit_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
-    role = ma.fields.String(required=True, validate=validate.Length(min=1, max=30))
-    class_id = ma.fields.Integer(load_default=None, allow_none=True)
-    max_uses = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=500))
-    expires_in_hours = ma.fields.Integer(load_default=72, validate=validate.Range(min=1, max=720))
+    unit_id = Id(required=True)
+    role = Text(required=True, min_length=1, max_length=30)
+    class_id = Id(load_default=None, allow_none=True)
+    max_uses = BoundedInt(load_default=1, min=1, max=500)
+    expires_in_hours = BoundedInt(load_default=72, min=1, max=720)
 
 
 class InvitationSchema(ma.Schema):
@@ -137,7 +138,7 @@ class InvitationSchema(ma.Schema):
 
 
 class InvitationListQuery(ma.Schema):
-    unit_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+    unit_id = Id(required=True)
 
 
 class InvitationsResponse(ma.Schema):
@@ -145,7 +146,7 @@ class InvitationsResponse(ma.Schema):
 
 
 class RedeemRequest(ma.Schema):
-    code = ma.fields.String(required=True, validate=validate.Length(min=4, max=64))
+    code = Text(required=True, min_length=4, max_length=64)
 
 
 class RedeemResponse(ma.Schema):
@@ -153,13 +154,14 @@ class RedeemResponse(ma.Schema):
 
 
 class BindChildRequest(ma.Schema):
-    class_code = ma.fields.String(required=True, validate=validate.Length(min=6, max=12))
-    child_name = ma.fields.String(
+    class_code = Text(required=True, min_length=6, max_length=12)
+    child_name = Text(
         required=True,
-        validate=[
-            validate.Length(min=2, max=20),
-            validate.Regexp(r"^[\w·•\s]+$", error="A name has letters, characters and · only."),
-        ],
+        min_length=2,
+        max_length=20,
+        validate=validate.Regexp(
+            r"^[\w·•\s]+$", error="A name has letters, characters and · only."
+        ),
     )
     relation = ma.fields.String(required=True, validate=validate.OneOf(list(RELATION_NAMES)))
 

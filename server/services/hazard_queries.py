@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import selectinload
 
+from server.api.fields import DB_INT_MAX
 from server.clock import CHINA_TZ, local_today
 from server.errors import ApiError
 from server.extensions import db
@@ -79,7 +80,8 @@ def _decode_cursor(cursor: str) -> int:
         raise ApiError(
             422, "validation_error", "Invalid cursor.", {"cursor": ["Invalid."]}
         ) from exc
-    if value < 1:
+    # The id is compared with an INTEGER column: beyond its range PostgreSQL raises.
+    if not 1 <= value <= DB_INT_MAX:
         raise ApiError(422, "validation_error", "Invalid cursor.", {"cursor": ["Invalid."]})
     return value
 
