@@ -6,16 +6,10 @@ from flask import request
 from flask_smorest import Blueprint
 
 from server.api import hazard_schemas as schemas
-from server.api.hazard_serializers import (
-    event_dict,
-    hazard_detail,
-    hazard_feature,
-    hazard_summary,
-)
 from server.auth import current_user, login_required
 from server.clock import local_today
 from server.geo import Position
-from server.services import hazard_queries, rectification
+from server.services import hazard_queries, hazard_views, rectification
 from server.services.hazard_access import reportable_schools, require_view
 from server.services.hazard_reports import create_report, nearby_open
 
@@ -31,7 +25,7 @@ def _origin(position: dict | None) -> dict:
 
 
 def _detail(hazard):
-    return hazard_detail(hazard, current_user(), local_today())
+    return hazard_views.detail(hazard, current_user(), local_today())
 
 
 @blp.route("", methods=["POST"])
@@ -55,7 +49,7 @@ def list_hazards(query):
     """Hazards in scope, newest first, filtered, one page at a time."""
     rows, next_cursor = hazard_queries.page(current_user(), query)
     today = local_today()
-    return {"hazards": [hazard_summary(h, today) for h in rows], "next_cursor": next_cursor}
+    return {"hazards": [hazard_views.summary(h, today) for h in rows], "next_cursor": next_cursor}
 
 
 @blp.route("/geojson", methods=["GET"])
@@ -67,7 +61,9 @@ def list_hazards(query):
 def geojson(query):
     """Hazards in scope as GeoJSON for maps and GIS tools (coordinates in WGS-84)."""
     today = local_today()
-    features = [hazard_feature(h, today) for h in hazard_queries.for_map(current_user(), query)]
+    features = [
+        hazard_views.feature(h, today) for h in hazard_queries.for_map(current_user(), query)
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -80,7 +76,7 @@ def nearby(query):
     position = Position(query["lat"], query["lng"], query["coord_system"])
     today = local_today()
     found = nearby_open(current_user(), query["focus_problem"], position)
-    return {"hazards": [{**hazard_summary(h, today), "distance_m": round(d, 1)} for h, d in found]}
+    return {"hazards": [hazard_views.summary(h, today, distance_m=round(d, 1)) for h, d in found]}
 
 
 @blp.route("/schools", methods=["GET"])
@@ -105,7 +101,7 @@ def get_hazard(hazard_id: int):
 def events(hazard_id: int):
     """The hazard's history: who, when, what changed, from where."""
     hazard = require_view(current_user(), hazard_id)
-    return {"events": [event_dict(e) for e in hazard_queries.events_of(hazard)]}
+    return {"events": [hazard_views.event_view(e) for e in hazard_queries.events_of(hazard)]}
 
 
 @blp.route("/<int:hazard_id>/plan", methods=["POST"])

@@ -7,38 +7,9 @@ from flask_smorest import Blueprint
 from server.api import notice_schemas as schemas
 from server.api.serializers import unit_dict
 from server.auth import current_user, login_required
-from server.extensions import db
-from server.models import Child, Notice, NoticeRecipient, SchoolClass
-from server.services import notice_completion, notices
+from server.services import notice_completion, notice_reading, notice_views, notices
 
 blp = Blueprint("notices", __name__, url_prefix="/api/v1/notices", description="Notices")
-
-
-def notice_dict(notice: Notice, rows: list[NoticeRecipient] | None = None) -> dict:
-    """A notice; for a parent, with the status for each of their children."""
-    return {
-        "id": notice.id,
-        "title": notice.title,
-        "body": notice.body,
-        "unit": {"id": notice.unit.id, "name": notice.unit.name},
-        "created_at": notice.created_at,
-        "sent_at": notice.sent_at,
-        "attachment_url": notices.attachment_url(notice),
-        "targets": [{"unit_id": t.unit_id, "class_id": t.class_id} for t in notice.targets],
-        "children": [_child_status(row) for row in rows or []],
-    }
-
-
-def _child_status(row: NoticeRecipient) -> dict:
-    """One child's read/acknowledged state."""
-    child = db.session.get(Child, row.child_id)
-    return notices.child_status(
-        row.child_id,
-        child.name if child else "",
-        db.session.get(SchoolClass, row.class_id).name,
-        row.read_at,
-        row.acknowledged_at,
-    )
 
 
 @blp.route("", methods=["POST"])
@@ -47,7 +18,7 @@ def _child_status(row: NoticeRecipient) -> dict:
 @blp.response(201, schemas.NoticeSchema)
 def create(body):
     """Write a notice and its targets (units and/or classes within the issuing unit)."""
-    return notice_dict(notices.create_notice(current_user(), body))
+    return notice_views.view(notices.create_notice(current_user(), body))
 
 
 @blp.route("", methods=["GET"])
@@ -55,7 +26,7 @@ def create(body):
 @blp.response(200, schemas.NoticesResponse)
 def list_issued():
     """Notices issued from units the caller writes for (and below), newest first."""
-    return {"notices": [notice_dict(n) for n in notices.issued_notices(current_user())]}
+    return {"notices": notice_views.views(notices.issued_notices(current_user()))}
 
 
 @blp.route("/for-class", methods=["GET"])
@@ -65,7 +36,7 @@ def list_issued():
 def for_class(query):
     """Notices that reached a class, for its class teacher and the school's staff."""
     found = notice_completion.notices_for_class(current_user(), query["class_id"])
-    return {"notices": [notice_dict(n) for n in found]}
+    return {"notices": notice_views.views(found)}
 
 
 @blp.route("/mine", methods=["GET"])
@@ -74,8 +45,9 @@ def for_class(query):
 @blp.response(200, schemas.MyNoticesPage)
 def mine(query):
     """For parents: the notices that reached them, with each child's status, page by page."""
-    found, next_before = notices.my_notices(current_user(), query.get("before_id"), query["limit"])
-    return {"notices": [notice_dict(n, rows) for n, rows in found], "next_before_id": next_before}
+    user = current_user()
+    found, next_before = notice_reading.my_notices(user, query.get("before_id"), query["limit"])
+    return {"notices": notice_views.parent_views(found), "next_before_id": next_before}
 
 
 @blp.route("/<int:notice_id>", methods=["GET"])
@@ -83,8 +55,8 @@ def mine(query):
 @blp.response(200, schemas.NoticeSchema)
 def open_notice(notice_id: int):
     """A parent opens a notice (it counts as read for each child)."""
-    notice, rows = notices.open_notice(current_user(), notice_id)
-    return notice_dict(notice, rows)
+    notice, rows = notice_reading.open_notice(current_user(), notice_id)
+    return notice_views.view(notice, rows)
 
 
 @blp.route("/<int:notice_id>", methods=["DELETE"])
@@ -101,7 +73,7 @@ def delete(notice_id: int):
 @blp.response(200, schemas.ChildStatus)
 def acknowledge(body, notice_id: int):
     """Acknowledge for one child; a repeat changes nothing."""
-    return notices.acknowledge(current_user(), notice_id, body["child_id"])
+    return notice_reading.acknowledge(current_user(), notice_id, body["child_id"])
 
 
 @blp.route("/<int:notice_id>/preview", methods=["GET"])
@@ -118,7 +90,7 @@ def preview(notice_id: int):
 def send(notice_id: int):
     """Send the notice: inboxes now, pushes through the worker."""
     notice, reached = notices.send_notice(current_user(), notice_id)
-    return {"notice": notice_dict(notice), "reached": reached}
+    return {"notice": notice_views.view(notice), "reached": reached}
 
 
 @blp.route("/<int:notice_id>/completion", methods=["GET"])

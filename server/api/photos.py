@@ -8,8 +8,8 @@ from flask import current_app, request
 from flask_smorest import Blueprint
 
 from server.api.hazard_schemas import PhotoSchema, PhotoUploadForm
-from server.api.hazard_serializers import photo_dict
 from server.auth import current_user, login_required
+from server.services.hazard_views import photo_view
 from server.services.photos import upload_photo
 
 blp = Blueprint("photos", __name__, url_prefix="/api/v1/photos", description="Photo uploads")
@@ -42,4 +42,4 @@ def upload(files):
     photo, created = upload_photo(
         current_user(), upload_file.stream, upload_file.filename, upload_file.mimetype
     )
-    return photo_dict(photo), 201 if created else 200
+    return photo_view(photo), 201 if created else 200

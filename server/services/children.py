@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from server.errors import ApiError
 from server.extensions import db
 from server.models import Child, ParentLink, SchoolClass, User
 from server.services.codes import normalise_code
+from server.services.references import unreferenced
 from server.services.upsert import insert_if_absent
 
 MAX_CHILDREN_PER_PARENT = 10
@@ -84,16 +85,19 @@ def _is_bound(user: User, child_id: int) -> bool:
 
 
 def unbind_child(user: User, link_id: int) -> None:
-    """Remove the user's binding; a child with no parent left is deleted (keep the minimum)."""
+    """Remove the user's binding; a child that nothing refers to any more (no parent, no notice
+    record) is deleted: keep the minimum."""
     link = db.session.get(ParentLink, link_id)
     if link is None or link.parent_id != user.id:
         raise ApiError(404, "not_found", "No such child bound to you.")
-    child = link.child
+    child_id = link.child_id
     db.session.delete(link)
     db.session.flush()
-    remaining = db.session.scalar(
-        select(func.count()).select_from(ParentLink).where(ParentLink.child_id == child.id)
+    # The child goes with its last parent, unless something still refers to it: the record of
+    # the notices that reached the child (who acknowledged what) stays whole.
+    db.session.execute(
+        delete(Child)
+        .where(Child.id == child_id, unreferenced(Child))
+        .execution_options(synchronize_session=False)
     )
-    if remaining == 0:
-        db.session.delete(child)
     db.session.commit()

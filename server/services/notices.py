@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from server import access
@@ -16,7 +16,6 @@ from server.models import (
     Notice,
     NoticeRecipient,
     NoticeTarget,
-    Notification,
     ParentLink,
     Photo,
     SchoolClass,
@@ -24,9 +23,7 @@ from server.models import (
     User,
     utcnow,
 )
-from server.models.types import UTCDateTime
 from server.services.notify import enqueue_deliveries, notify
-from server.services.photos import display_url
 
 BATCH = 1000
 
@@ -94,13 +91,6 @@ def _unknown_attachment() -> ApiError:
         "Unknown attachment.",
         {"attachment_photo_id": ["Upload the attachment first."]},
     )
-
-
-def attachment_url(notice: Notice) -> str | None:
-    """A short-lived URL of the notice's image (callers checked the viewer may see the notice)."""
-    if notice.attachment_photo is None:
-        return None
-    return display_url(notice.attachment_photo)
 
 
 def _target_classes(notice: Notice) -> list[int]:
@@ -211,116 +201,3 @@ def send_notice(user: User, notice_id: int) -> tuple[Notice, int]:
     db.session.commit()
     enqueue_deliveries(deliveries)
     return notice, len(rows)
-
-
-def _my_rows(user: User, notice_id: int) -> list[NoticeRecipient]:
-    """The caller's recipient rows of a notice (one per child); 404 when it did not reach them."""
-    rows = list(
-        db.session.scalars(
-            select(NoticeRecipient).where(
-                NoticeRecipient.notice_id == notice_id, NoticeRecipient.parent_id == user.id
-            )
-        )
-    )
-    if not rows:
-        raise ApiError(404, "not_found", "No such notice for you.")
-    return rows
-
-
-def open_notice(user: User, notice_id: int) -> tuple[Notice, list[NoticeRecipient]]:
-    """A parent opens a notice: it counts as read for each of their children."""
-    rows = _my_rows(user, notice_id)
-    now = utcnow()
-    for row in rows:
-        if row.read_at is None:
-            row.read_at = now
-    _mark_inbox_read(user, notice_id)
-    db.session.commit()
-    return db.session.get(Notice, notice_id), rows
-
-
-def _mark_inbox_read(user: User, notice_id: int) -> None:
-    """Opening a notice reads its inbox messages too (the notice and any reminders)."""
-    unread = db.session.scalars(
-        select(Notification).where(
-            Notification.user_id == user.id,
-            Notification.read_at.is_(None),
-            Notification.kind.in_(("notice", "notice_reminder")),
-        )
-    )
-    for message in unread:
-        if message.data.get("notice_id") == notice_id:
-            message.read_at = utcnow()
-
-
-def acknowledge(user: User, notice_id: int, child_id: int) -> dict[str, Any]:
-    """Acknowledge for one child; a repeat is harmless and changes nothing.
-
-    One conditional UPDATE does it (the first time wins, later ones keep its time): parents
-    acknowledge in waves of thousands, so this path is kept to a few statements.
-    """
-    now = literal(utcnow(), UTCDateTime())
-    row = db.session.execute(
-        update(NoticeRecipient)
-        .where(
-            NoticeRecipient.notice_id == notice_id,
-            NoticeRecipient.parent_id == user.id,
-            NoticeRecipient.child_id == child_id,
-        )
-        .values(
-            acknowledged_at=func.coalesce(NoticeRecipient.acknowledged_at, now),
-            read_at=func.coalesce(NoticeRecipient.read_at, now),
-        )
-        .returning(
-            NoticeRecipient.class_id, NoticeRecipient.read_at, NoticeRecipient.acknowledged_at
-        )
-    ).first()
-    if row is None:
-        db.session.rollback()
-        raise ApiError(404, "not_found", "This notice did not reach you for that child.")
-    child_name, class_name = db.session.execute(
-        select(Child.name, SchoolClass.name)
-        .join(SchoolClass, Child.class_id == SchoolClass.id)
-        .where(Child.id == child_id)
-    ).one()
-    _mark_inbox_read(user, notice_id)
-    db.session.commit()
-    return child_status(child_id, child_name, class_name, row.read_at, row.acknowledged_at)
-
-
-def child_status(child_id, child_name, class_name, read_at, acknowledged_at) -> dict[str, Any]:
-    """One child's state for a notice, as parents see it."""
-    return {
-        "child_id": child_id,
-        "child_name": child_name,
-        "class_name": class_name,
-        "read": read_at is not None,
-        "acknowledged": acknowledged_at is not None,
-        "acknowledged_at": acknowledged_at,
-    }
-
-
-def my_notices(
-    user: User, before_id: int | None = None, limit: int = 20
-) -> tuple[list[tuple[Notice, list[NoticeRecipient]]], int | None]:
-    """A page of the notices that reached the caller, newest first, with their per-child rows,
-    and the id to continue before."""
-    mine = select(NoticeRecipient.notice_id).where(NoticeRecipient.parent_id == user.id)
-    if before_id:
-        mine = mine.where(NoticeRecipient.notice_id < before_id)
-    ids = list(
-        db.session.scalars(
-            mine.distinct().order_by(NoticeRecipient.notice_id.desc()).limit(limit + 1)
-        )
-    )
-    next_before = ids[limit - 1] if len(ids) > limit else None
-    ids = ids[:limit]
-    rows = db.session.scalars(
-        select(NoticeRecipient)
-        .where(NoticeRecipient.parent_id == user.id, NoticeRecipient.notice_id.in_(ids))
-        .order_by(NoticeRecipient.id)
-    )
-    grouped: dict[int, list[NoticeRecipient]] = {nid: [] for nid in ids}
-    for row in rows:
-        grouped[row.notice_id].append(row)
-    return [(db.session.get(Notice, nid), grouped[nid]) for nid in ids], next_before

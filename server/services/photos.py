@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import Column, and_, delete, exists, select
+from sqlalchemy import Column, delete, exists, select
 from sqlalchemy.exc import IntegrityError
 
 from server import access
@@ -22,6 +22,7 @@ from server.errors import ApiError
 from server.extensions import db
 from server.models import Photo, User, utcnow
 from server.photos import PhotoLimits, PhotoRejected, ProcessedPhoto, process_photo
+from server.services.references import referring_columns, unreferenced
 from storage import ObjectStore, StorageError
 
 URL_LIFETIME = timedelta(minutes=10)
@@ -142,14 +143,6 @@ def display_url(photo: Photo) -> str:
     return _store().presigned_get_url(photo.display_key, URL_LIFETIME)
 
 
-def photo_urls(photo: Photo) -> dict[str, str]:
-    """Short-lived presigned URLs; callers must have checked the viewer may see the photo."""
-    return {
-        "url": display_url(photo),
-        "thumb_url": thumb_url(photo),
-    }
-
-
 def own_photos(user: User, photo_ids: list[int]) -> list[Photo]:
     """The user's own photos with these ids, in the given order; 422 if any is not theirs."""
     photos = {
@@ -170,26 +163,13 @@ def own_photos(user: User, photo_ids: list[int]) -> list[Photo]:
 
 
 def photo_references() -> list[Column]:
-    """Every column that refers to a photo: each foreign key to ``photos.id`` in the metadata.
-
-    Derived, not listed by hand, so a table added later (patrol or checklist photos) protects
-    its photos from the sweep by declaring its foreign key, with nothing to change here.
-    """
-    photos = Photo.__table__
-    return sorted(
-        (
-            fk.parent
-            for table in db.metadata.tables.values()
-            for fk in table.foreign_keys
-            if fk.references(photos) and fk.column is photos.c.id
-        ),
-        key=lambda column: (column.table.name, column.name),
-    )
+    """Every column that refers to a photo (a foreign key to ``photos.id``)."""
+    return referring_columns(Photo.__table__)
 
 
 def _unreferenced():
     """A condition true for a photo no row refers to."""
-    return and_(*(~exists().where(column == Photo.id) for column in photo_references()))
+    return unreferenced(Photo)
 
 
 def sweep_orphans(now: datetime | None = None) -> int:

@@ -365,3 +365,18 @@ def test_notice_endpoints_refuse_bad_input(demo, client, login, method, path, bo
 def test_notice_endpoints_need_a_token(client):
     assert client.get("/api/v1/notices/mine").status_code == 401
     assert client.post("/api/v1/notices", json={}).status_code == 401
+
+
+def test_unbinding_keeps_the_record_of_notices_that_reached_the_child(families, client, login):
+    school = login("demo-school_admin")
+    notice = write(client, school, "YQ101", unit_ids=[unit_by_code("YQ101").id]).get_json()
+    client.post(f"/api/v1/notices/{notice['id']}/send", headers=school)
+    li = families["p-li"]
+    links = client.get("/api/v1/children", headers=li).get_json()["children"]
+    before = client.get(f"/api/v1/notices/{notice['id']}/completion", headers=school).get_json()
+    for link in links:
+        response = client.delete(f"/api/v1/children/{link['id']}", headers=li)
+        assert response.status_code == 204, response.get_json()
+    assert client.get("/api/v1/children", headers=li).get_json()["children"] == []
+    after = client.get(f"/api/v1/notices/{notice['id']}/completion", headers=school).get_json()
+    assert after["totals"] == before["totals"]  # who was reached and acknowledged stays recorded

@@ -1,0 +1,92 @@
+"""Hazards, their photos and their history as a viewer sees them: the records, plus what is
+computed for this viewer today (overdue or not, short-lived photo links, the steps they may take).
+The response schemas dump these views; nothing here describes a field twice."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from server.geo import Position, to_geojson_point
+from server.models import Hazard, HazardEvent, Photo, User
+from server.services.escalation import is_overdue
+from server.services.hazard_lifecycle import allowed_actions
+from server.services.photos import display_url, thumb_url
+from server.services.views import View
+
+
+def photo_view(photo: Photo, stage: str | None = None) -> View:
+    """A photo with short-lived links (callers checked the viewer may see it)."""
+    return View(
+        photo,
+        stage=stage,
+        has_gps=photo.exif_lat is not None,
+        url=display_url(photo),
+        thumb_url=thumb_url(photo),
+    )
+
+
+def _position(hazard: Hazard) -> dict[str, Any]:
+    """Where the hazard was reported, with its coordinate system."""
+    return {
+        "lat": hazard.lat,
+        "lng": hazard.lng,
+        "accuracy": hazard.accuracy_m,
+        "coord_system": hazard.coord_system,
+    }
+
+
+def summary(hazard: Hazard, today: date, **extra: Any) -> View:
+    """A hazard as lists show it: only the first before-photo's thumbnail is signed."""
+    first = next((p for p in hazard.photos if p.stage == "before"), None)
+    return View(
+        hazard,
+        area=hazard.focus_problem.area,
+        overdue=is_overdue(hazard, today),
+        position=_position(hazard),
+        thumb_url=thumb_url(first.photo) if first else None,
+        **extra,
+    )
+
+
+def detail(hazard: Hazard, user: User, today: date) -> View:
+    """The whole hazard: its plan, photos before and after, and the steps open to ``user``."""
+    return summary(
+        hazard,
+        today,
+        plan=hazard,  # the plan's five fields are the hazard's own columns
+        photos=[photo_view(link.photo, link.stage) for link in hazard.photos],
+        allowed_actions=allowed_actions(user, hazard),
+    )
+
+
+def event_view(event: HazardEvent) -> View:
+    """One entry of the history, with the phone's position when one was sent."""
+    position = None
+    if event.lat is not None:
+        position = {
+            "lat": event.lat,
+            "lng": event.lng,
+            "accuracy": None,
+            "coord_system": event.coord_system,
+        }
+    return View(event, position=position)
+
+
+def feature(hazard: Hazard, today: date) -> dict[str, Any]:
+    """A GeoJSON feature, in WGS-84 as GIS tools expect."""
+    point = to_geojson_point(Position(hazard.lat, hazard.lng, hazard.coord_system))
+    return {
+        "type": "Feature",
+        "id": hazard.id,
+        "geometry": point,
+        "properties": {
+            "school": hazard.school.name,
+            "area": hazard.focus_problem.area.code,
+            "focus_problem": hazard.focus_problem.code,
+            "severity": hazard.severity,
+            "status": hazard.status,
+            "overdue": is_overdue(hazard, today),
+            "reported_at": hazard.reported_at.isoformat(),
+        },
+    }

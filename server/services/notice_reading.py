@@ -1,0 +1,119 @@
+"""Parents and their notices: the page of notices that reached them, opening one (read for each
+child) and acknowledging it per child."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, literal, select, update
+
+from server.errors import ApiError
+from server.extensions import db
+from server.models import Child, Notice, NoticeRecipient, Notification, SchoolClass, User, utcnow
+from server.models.types import UTCDateTime
+from server.services.notice_views import NOTICE_LOADS, child_status
+
+
+def _my_rows(user: User, notice_id: int) -> list[NoticeRecipient]:
+    """The caller's recipient rows of a notice (one per child); 404 when it did not reach them."""
+    rows = list(
+        db.session.scalars(
+            select(NoticeRecipient).where(
+                NoticeRecipient.notice_id == notice_id, NoticeRecipient.parent_id == user.id
+            )
+        )
+    )
+    if not rows:
+        raise ApiError(404, "not_found", "No such notice for you.")
+    return rows
+
+
+def open_notice(user: User, notice_id: int) -> tuple[Notice, list[NoticeRecipient]]:
+    """A parent opens a notice: it counts as read for each of their children."""
+    rows = _my_rows(user, notice_id)
+    now = utcnow()
+    for row in rows:
+        if row.read_at is None:
+            row.read_at = now
+    _mark_inbox_read(user, notice_id)
+    db.session.commit()
+    return db.session.get(Notice, notice_id), rows
+
+
+def _mark_inbox_read(user: User, notice_id: int) -> None:
+    """Opening a notice reads its inbox messages too (the notice and any reminders)."""
+    unread = db.session.scalars(
+        select(Notification).where(
+            Notification.user_id == user.id,
+            Notification.read_at.is_(None),
+            Notification.kind.in_(("notice", "notice_reminder")),
+        )
+    )
+    for message in unread:
+        if message.data.get("notice_id") == notice_id:
+            message.read_at = utcnow()
+
+
+def acknowledge(user: User, notice_id: int, child_id: int) -> dict[str, Any]:
+    """Acknowledge for one child; a repeat is harmless and changes nothing.
+
+    One conditional UPDATE does it (the first time wins, later ones keep its time): parents
+    acknowledge in waves of thousands, so this path is kept to a few statements.
+    """
+    now = literal(utcnow(), UTCDateTime())
+    row = db.session.execute(
+        update(NoticeRecipient)
+        .where(
+            NoticeRecipient.notice_id == notice_id,
+            NoticeRecipient.parent_id == user.id,
+            NoticeRecipient.child_id == child_id,
+        )
+        .values(
+            acknowledged_at=func.coalesce(NoticeRecipient.acknowledged_at, now),
+            read_at=func.coalesce(NoticeRecipient.read_at, now),
+        )
+        .returning(
+            NoticeRecipient.class_id, NoticeRecipient.read_at, NoticeRecipient.acknowledged_at
+        )
+    ).first()
+    if row is None:
+        db.session.rollback()
+        raise ApiError(404, "not_found", "This notice did not reach you for that child.")
+    child_name, class_name = db.session.execute(
+        select(Child.name, SchoolClass.name)
+        .join(SchoolClass, Child.class_id == SchoolClass.id)
+        .where(Child.id == child_id)
+    ).one()
+    _mark_inbox_read(user, notice_id)
+    db.session.commit()
+    return child_status(child_id, child_name, class_name, row.read_at, row.acknowledged_at)
+
+
+def my_notices(
+    user: User, before_id: int | None = None, limit: int = 20
+) -> tuple[list[tuple[Notice, list[NoticeRecipient]]], int | None]:
+    """A page of the notices that reached the caller, newest first, with their per-child rows,
+    and the id to continue before."""
+    mine = select(NoticeRecipient.notice_id).where(NoticeRecipient.parent_id == user.id)
+    if before_id:
+        mine = mine.where(NoticeRecipient.notice_id < before_id)
+    ids = list(
+        db.session.scalars(
+            mine.distinct().order_by(NoticeRecipient.notice_id.desc()).limit(limit + 1)
+        )
+    )
+    next_before = ids[limit - 1] if len(ids) > limit else None
+    ids = ids[:limit]
+    rows = db.session.scalars(
+        select(NoticeRecipient)
+        .where(NoticeRecipient.parent_id == user.id, NoticeRecipient.notice_id.in_(ids))
+        .order_by(NoticeRecipient.id)
+    )
+    grouped: dict[int, list[NoticeRecipient]] = {nid: [] for nid in ids}
+    for row in rows:
+        grouped[row.notice_id].append(row)
+    notices = {
+        n.id: n
+        for n in db.session.scalars(select(Notice).where(Notice.id.in_(ids)).options(*NOTICE_LOADS))
+    }
+    return [(notices[nid], grouped[nid]) for nid in ids], next_before
