@@ -6,7 +6,6 @@ from flask import g, request
 from flask_smorest import Blueprint
 
 from server.api.schemas import LoginRequest, LoginResponse
-from server.api.serializers import user_dict
 from server.auth import login_required
 from server.services.auth import login_with_code
 from server.services.tokens import revoke
@@ -24,7 +23,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Login 
 def login(body):
     """Exchange a ``wx.login`` code for a bearer token."""
     token, session, user = login_with_code(body["code"], request.remote_addr)
-    return {"token": token, "expires_at": session.expires_at, "user": user_dict(user)}
+    return {"token": token, "expires_at": session.expires_at, "user": user}
 
 
 @blp.route("/logout", methods=["POST"])

@@ -6,13 +6,12 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from server.api.schemas import CampaignSchema
-from server.api.serializers import campaign_dict
 from server.auth import login_required
 from server.clock import local_today
 from server.errors import ApiError
 from server.extensions import db
 from server.models import Campaign
-from server.services.campaigns import active_campaign
+from server.services.campaigns import active_campaign, campaign_view
 
 blp = Blueprint("campaigns", __name__, url_prefix="/api/v1/campaigns", description="Campaigns")
 
@@ -26,7 +25,7 @@ def active():
     campaign = active_campaign(today)
     if campaign is None:
         raise ApiError(404, "no_active_campaign", "No campaign has been loaded.")
-    return campaign_dict(campaign, today)
+    return campaign_view(campaign, today)
 
 
 @blp.route("/<string:code>", methods=["GET"])
@@ -37,4 +36,4 @@ def by_code(code: str):
     campaign = db.session.scalars(select(Campaign).where(Campaign.code == code)).first()
     if campaign is None:
         raise ApiError(404, "not_found", "No campaign has this code.")
-    return campaign_dict(campaign, local_today())
+    return campaign_view(campaign, local_today())

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from server.api.schemas import BindChildRequest, ChildrenResponse, ChildSchema
-from server.api.serializers import child_dict
 from server.auth import current_user, login_required
 from server.services import children as service
 
@@ -21,7 +20,7 @@ def bind(body):
     link = service.bind_child(
         current_user(), body["class_code"], body["child_name"], body["relation"]
     )
-    return child_dict(link)
+    return link
 
 
 @blp.route("", methods=["GET"])
@@ -29,7 +28,7 @@ def bind(body):
 @blp.response(200, ChildrenResponse)
 def list_children():
     """The caller's children."""
-    return {"children": [child_dict(link) for link in service.list_links(current_user())]}
+    return {"children": service.list_links(current_user())}
 
 
 @blp.route("/<int:link_id>", methods=["DELETE"])

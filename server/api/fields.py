@@ -149,3 +149,34 @@ class Money(ma.fields.Decimal):
         if isinstance(value, str) and not re.fullmatch(MONEY_PATTERN, value.strip()):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Named(ma.fields.String):
+    """The display name of a code the record holds in ``source`` (a unit's kind, a role, a
+    relation), looked up in a fixed table; documented as a string. (Not ``attribute``: the code
+    is dumped by a field of its own, and two fields may not share an attribute.)"""
+
+    def __init__(self, names: dict[str, Any], source: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.names = names
+        self.source = source
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = ma.missing):
+        """Read the code from ``source``."""
+        return super().get_value(obj, self.source, accessor, default)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        """The name of the code, or the code itself when the table has none."""
+        if value is None:
+            return None
+        name = self.names.get(value, value)
+        return getattr(name, "name", name)
+
+
+class IsSet(ma.fields.Boolean):
+    """True when the record's ``attribute`` holds a value (a message's ``read_at``, an
+    invitation's ``revoked_at``): the answer shows the fact, not the time."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> bool:
+        """Whether the value is set."""
+        return value is not None

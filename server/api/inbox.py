@@ -6,24 +6,9 @@ from flask_smorest import Blueprint
 
 from server.api import notice_schemas as schemas
 from server.auth import current_user, login_required
-from server.models import Notification
 from server.services import inbox, subscriptions
 
 blp = Blueprint("inbox", __name__, url_prefix="/api/v1", description="Inbox and push grants")
-
-
-def message_dict(message: Notification) -> dict:
-    """One inbox message."""
-    return {
-        "id": message.id,
-        "kind": message.kind,
-        "title": message.title,
-        "body": message.body,
-        "page": message.page,
-        "data": message.data,
-        "created_at": message.created_at,
-        "read": message.read_at is not None,
-    }
 
 
 @blp.route("/inbox", methods=["GET"])
@@ -37,7 +22,7 @@ def list_messages(query):
         user, query.get("before_id"), query["limit"], query["unread_only"]
     )
     return {
-        "messages": [message_dict(m) for m in rows],
+        "messages": rows,
         "unread_count": inbox.unread_count(user),
         "next_before_id": next_before,
     }
@@ -56,7 +41,7 @@ def unread():
 @blp.response(200, schemas.MessageSchema)
 def read(message_id: int):
     """Mark one message read."""
-    return message_dict(inbox.mark_read(current_user(), message_id))
+    return inbox.mark_read(current_user(), message_id)
 
 
 @blp.route("/inbox/read-all", methods=["POST"])

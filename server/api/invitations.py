@@ -13,7 +13,6 @@ from server.api.schemas import (
     RedeemRequest,
     RedeemResponse,
 )
-from server.api.serializers import grant_dict, invitation_dict
 from server.auth import current_user, login_required
 from server.services import invitations as service
 
@@ -36,7 +35,7 @@ def create(body):
         body["max_uses"],
         body["expires_in_hours"],
     )
-    return invitation_dict(invitation)
+    return service.view(invitation)
 
 
 @blp.route("", methods=["GET"])
@@ -46,7 +45,7 @@ def create(body):
 def list_for_unit(query):
     """The invitations of a unit the caller administers."""
     found = service.list_invitations(current_user(), query["unit_id"])
-    return {"invitations": [invitation_dict(i) for i in found]}
+    return {"invitations": [service.view(i) for i in found]}
 
 
 @blp.route("/<int:invitation_id>", methods=["DELETE"])
@@ -73,4 +72,4 @@ def qr_png(invitation_id: int):
 def redeem(body):
     """Join a unit with the role of the invitation."""
     grant = service.redeem_invitation(current_user(), body["code"])
-    return {"grant": grant_dict(grant)}
+    return {"grant": grant}

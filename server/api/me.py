@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from server.api.schemas import MeResponse, RolesResponse
-from server.api.serializers import child_dict, grant_dict, user_dict
 from server.auth import current_user, login_required
 from server.roles import ROLES, capabilities_for
 from server.services.children import list_links
@@ -20,9 +19,9 @@ def me():
     """The signed-in user, their grants with units, their children and capabilities."""
     user = current_user()
     return {
-        "user": user_dict(user),
-        "grants": [grant_dict(grant) for grant in user.grants],
-        "children": [child_dict(link) for link in list_links(user)],
+        "user": user,
+        "grants": user.grants,
+        "children": list_links(user),
         "capabilities": capabilities_for({grant.role for grant in user.grants}),
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from server.api.fields import BoundedDate, BoundedInt, Id, Text
+from server.api.fields import BoundedDate, BoundedInt, Id, IsSet, Text
 from server.api.schemas import RefSchema, UnitSchema
 from server.services.schedules import RECURRENCES
 from server.services.subscriptions import RESULTS
@@ -28,7 +28,7 @@ class MessageSchema(ma.Schema):
     page = ma.fields.String(allow_none=True)
     data = ma.fields.Dict()
     created_at = ma.fields.DateTime()
-    read = ma.fields.Boolean()
+    read = IsSet(attribute="read_at")
 
 
 class InboxPage(ma.Schema):

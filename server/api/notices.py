@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from server.api import notice_schemas as schemas
-from server.api.serializers import unit_dict
 from server.auth import current_user, login_required
 from server.services import notice_completion, notice_reading, notice_views, notices
 
@@ -100,7 +99,7 @@ def send(notice_id: int):
 def completion(query, notice_id: int):
     """Counts and rates of reached / read / acknowledged for a unit and its parts."""
     result = notice_completion.completion(current_user(), notice_id, query.get("unit_id"))
-    return {**result, "unit": unit_dict(result["unit"])}
+    return result
 
 
 @blp.route("/<int:notice_id>/classes/<int:class_id>/pending", methods=["GET"])
@@ -108,9 +107,7 @@ def completion(query, notice_id: int):
 @blp.response(200, schemas.PendingResponse)
 def pending(notice_id: int, class_id: int):
     """The class's parents who have not acknowledged (class teacher and school staff only)."""
-    result = notice_completion.pending(current_user(), notice_id, class_id)
-    school_class = result.pop("class")
-    return {**result, "class_": {"id": school_class.id, "name": school_class.name}}
+    return notice_completion.pending(current_user(), notice_id, class_id)
 
 
 @blp.route("/<int:notice_id>/classes/<int:class_id>/remind", methods=["POST"])

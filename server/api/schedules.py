@@ -8,18 +8,12 @@ from server import access
 from server.api import notice_schemas as schemas
 from server.auth import current_user, login_required
 from server.errors import ApiError
-from server.models import ScheduledPush
 from server.services.notify import template
 from server.services.schedules import create_schedule, delete_schedule, schedules_in
 
 blp = Blueprint(
     "schedules", __name__, url_prefix="/api/v1/schedules", description="Scheduled pushes"
 )
-
-
-def schedule_dict(schedule: ScheduledPush) -> dict:
-    """A schedule as its admins see it."""
-    return {name: getattr(schedule, name) for name in schemas.ScheduleSchema().fields}
 
 
 @blp.route("", methods=["POST"])
@@ -36,7 +30,7 @@ def create(body):
         raise ApiError(
             422, "validation_error", "Unknown template.", {"template_key": ["Not configured."]}
         ) from None
-    return schedule_dict(create_schedule(user.id, unit, body))
+    return create_schedule(user.id, unit, body)
 
 
 @blp.route("", methods=["GET"])
@@ -45,7 +39,7 @@ def create(body):
 def list_schedules():
     """Schedules of the units the caller administers."""
     units = access.unit_ids_where(current_user(), "schedule.manage")
-    return {"schedules": [schedule_dict(s) for s in schedules_in(units)]}
+    return {"schedules": schedules_in(units)}
 
 
 @blp.route("/<int:schedule_id>", methods=["DELETE"])

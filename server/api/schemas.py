@@ -5,8 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from server.api.fields import BoundedInt, Id, Text
-from server.roles import RELATION_NAMES
+from server.api.fields import BoundedInt, Id, IsSet, Named, Text
+from server.roles import RELATION_NAMES, ROLES, UNIT_KIND_NAMES
 
 
 class ErrorBody(ma.Schema):
@@ -34,7 +34,7 @@ class UnitSchema(ma.Schema):
     code = ma.fields.String()
     name = ma.fields.String()
     kind = ma.fields.String()
-    kind_name = ma.fields.String()
+    kind_name = Named(UNIT_KIND_NAMES, source="kind")
     ownership = ma.fields.String()
     parent_id = ma.fields.Integer(allow_none=True)
 
@@ -49,18 +49,22 @@ class RefSchema(ma.Schema):
 class GrantSchema(ma.Schema):
     id = ma.fields.Integer()
     role = ma.fields.String()
-    role_name = ma.fields.String()
+    role_name = Named(ROLES, source="role")
     unit = ma.fields.Nested(UnitSchema)
-    class_ = ma.fields.Nested(RefSchema, data_key="class", allow_none=True)
+    class_ = ma.fields.Nested(
+        RefSchema, data_key="class", attribute="school_class", allow_none=True
+    )
 
 
 class ChildSchema(ma.Schema):
+    """A parent's binding to a child (dumped from the binding)."""
+
     id = ma.fields.Integer(metadata={"description": "The binding's id (used to unbind)"})
-    name = ma.fields.String()
+    name = ma.fields.String(attribute="child.name")
     relation = ma.fields.String()
-    relation_name = ma.fields.String()
-    class_ = ma.fields.Nested(RefSchema, data_key="class")
-    school = ma.fields.Nested(RefSchema)
+    relation_name = Named(RELATION_NAMES, source="relation")
+    class_ = ma.fields.Nested(RefSchema, data_key="class", attribute="child.school_class")
+    school = ma.fields.Nested(RefSchema, attribute="child.school_class.school")
 
 
 class LoginRequest(ma.Schema):
@@ -127,13 +131,15 @@ class InvitationSchema(ma.Schema):
     id = ma.fields.Integer()
     code = ma.fields.String()
     role = ma.fields.String()
-    role_name = ma.fields.String()
+    role_name = Named(ROLES, source="role")
     unit = ma.fields.Nested(UnitSchema)
-    class_ = ma.fields.Nested(RefSchema, data_key="class", allow_none=True)
+    class_ = ma.fields.Nested(
+        RefSchema, data_key="class", attribute="school_class", allow_none=True
+    )
     max_uses = ma.fields.Integer()
     uses = ma.fields.Integer()
     expires_at = ma.fields.DateTime()
-    revoked = ma.fields.Boolean()
+    revoked = IsSet(attribute="revoked_at")
     qr_text = ma.fields.String()
 
 

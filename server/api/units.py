@@ -6,7 +6,6 @@ from flask_smorest import Blueprint
 
 from server import access
 from server.api.schemas import ClassesResponse, UnitListQuery, UnitSchema, UnitsResponse
-from server.api.serializers import unit_dict
 from server.auth import current_user, login_required
 from server.services.units import classes_of, visible_children
 
@@ -21,7 +20,7 @@ def list_units(query):
     """The caller's top units (``administered``: only those it administers), or the children
     of ``parent_id`` (which must be in scope)."""
     units = visible_children(current_user(), query.get("parent_id"), query["administered"])
-    return {"units": [unit_dict(unit) for unit in units]}
+    return {"units": units}
 
 
 @blp.route("/<int:unit_id>", methods=["GET"])
@@ -29,7 +28,7 @@ def list_units(query):
 @blp.response(200, UnitSchema)
 def get_unit(unit_id: int):
     """One unit in scope."""
-    return unit_dict(access.load_unit(current_user(), unit_id))
+    return access.load_unit(current_user(), unit_id)
 
 
 @blp.route("/<int:unit_id>/classes", methods=["GET"])
@@ -37,14 +36,4 @@ def get_unit(unit_id: int):
 @blp.response(200, ClassesResponse)
 def list_classes(unit_id: int):
     """A school's classes; class codes only for the school's own staff."""
-    return {
-        "classes": [
-            {
-                "id": c.id,
-                "name": c.name,
-                "grade": c.grade,
-                "class_code": c.class_code if show_code else None,
-            }
-            for c, show_code in classes_of(current_user(), unit_id)
-        ]
-    }
+    return {"classes": classes_of(current_user(), unit_id)}

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Area, Campaign, CampaignPhase, FocusProblem
+from server.services.views import View
 
 CAMPAIGN_DIR = Path(__file__).resolve().parent.parent / "data" / "campaigns"
 _CODE = ma.validate.Regexp(r"^[a-z0-9][a-z0-9_.\-]*$", error="lower-case letters, digits, . _ -")
@@ -143,3 +144,15 @@ def active_campaign(today: date) -> Campaign | None:
     return db.session.scalars(
         select(Campaign).where(Campaign.starts_on <= today).order_by(Campaign.starts_on.desc())
     ).first()
+
+
+def campaign_view(campaign: Campaign, today: date) -> View:
+    """The campaign as of ``today``: whether it is running and which phase is current."""
+    return View(
+        campaign,
+        in_progress=campaign.starts_on <= today <= campaign.ends_on,
+        phases=[
+            View(phase, current=phase.starts_on <= today <= phase.ends_on)
+            for phase in campaign.phases
+        ],
+    )

@@ -15,6 +15,7 @@ from server.extensions import db
 from server.models import Invitation, InvitationRedemption, RoleGrant, SchoolClass, User, utcnow
 from server.roles import ROLES
 from server.services.codes import INVITE_QR_PREFIX, new_code, normalise_code
+from server.services.views import View
 
 INVITE_CODE_LENGTH = 8
 
@@ -75,6 +76,11 @@ def create_invitation(
             # A code collision (one in 31^8): draw another.
             db.session.rollback()
     raise ApiError(503, "service_unavailable", "Could not make a unique code; try again.")
+
+
+def view(invitation: Invitation) -> View:
+    """An invitation as its admin sees it, with the text its QR code holds."""
+    return View(invitation, qr_text=INVITE_QR_PREFIX + invitation.code)
 
 
 def list_invitations(user: User, unit_id: int) -> list[Invitation]:

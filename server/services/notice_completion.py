@@ -180,7 +180,7 @@ def pending(user: User, notice_id: int, class_id: int) -> dict[str, Any]:
     rows = _pending_rows(notice_id, class_id)
     reminded = _reminder_on(notice_id, class_id, local_today())
     return {
-        "class": school_class,
+        "class_": school_class,
         "pending": [
             {
                 "child_name": child.name,

@@ -11,6 +11,7 @@ from server.geo import COORD_SYSTEMS, Position
 from server.models import SchoolClass, Unit, User
 from server.roles import ALLOWED_PARENTS, SCHOOL_KINDS
 from server.services.codes import new_code
+from server.services.views import View
 
 CLASS_CODE_LENGTH = 6
 
@@ -51,8 +52,8 @@ def visible_children(user: User, parent_id: int | None, administered: bool = Fal
     return list(db.session.scalars(query))
 
 
-def classes_of(user: User, unit_id: int) -> list[tuple[SchoolClass, bool]]:
-    """A school's classes, each with whether the caller may see its class code.
+def classes_of(user: User, unit_id: int) -> list[View]:
+    """A school's classes; the class code only where the caller may see it.
 
     Only the school's own managers and the class's teacher get a code (``class.codes``): they
     hand them to parents, and anyone holding one can bind to a child of the class.
@@ -60,7 +61,10 @@ def classes_of(user: User, unit_id: int) -> list[tuple[SchoolClass, bool]]:
     unit = access.load_unit(user, unit_id)
     if unit.kind not in SCHOOL_KINDS:
         raise ApiError(409, "not_a_school", "Only schools and kindergartens have classes.")
-    return [(c, access.may(user, "class.codes", unit, c.id)) for c in unit.classes]
+    return [
+        View(c, class_code=c.class_code if access.may(user, "class.codes", unit, c.id) else None)
+        for c in unit.classes
+    ]
 
 
 def set_campus(

@@ -48,6 +48,8 @@ CHECKS = [not_a_server_error, response_schema_conformance]
 #   request is the same 403, and with one it streams bytes the document describes as a file.
 EXCLUDED_PATHS = {"/media/{key}"}
 LOGOUT = "/api/v1/auth/logout"
+
+
 # Failures found by this fuzzer whose cause lies outside the API layer, reported and left to the
 # service's owner: they are shown as warnings, not hidden. Remove an entry once it is fixed.
 @pytest.fixture(scope="module")
