@@ -26,7 +26,7 @@ from server import _make_wechat, create_app
 from server.extensions import db
 from server.queue import init_queue
 from server.wechat.fake import FakeWeChatServer
-from tests.support.databases import postgres_database, postgres_unavailable_reason
+from tests.support.databases import database_url_for, postgres_unavailable_reason
 from tests.support.seaweed import SeaweedS3, weed_binary
 
 APPID = "wx-test-appid"
@@ -65,22 +65,10 @@ def fake_wechat() -> Iterator[FakeWeChatServer]:
         yield server
 
 
-def _database_url(kind: str, tmp_root: Path) -> Iterator[str]:
-    """A fresh, migrated database of ``kind`` for one test session."""
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp_root / 'test.db'}"
-        return
-    reason = postgres_unavailable_reason()
-    if reason:
-        pytest.skip(f"PostgreSQL tests skipped: {reason}")
-    with postgres_database() as url:
-        yield url
-
-
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request, tmp_path_factory) -> Iterator[str]:
     """A database URL per backend, migrated once with the project's migrations."""
-    for url in _database_url(request.param, tmp_path_factory.mktemp(request.param)):
+    for url in database_url_for(request.param, tmp_path_factory.mktemp(request.param)):
         migrate_app = create_app(_overrides(url, tmp_path_factory.mktemp("media"), "http://x/"))
         with migrate_app.app_context():
             upgrade()

@@ -17,7 +17,7 @@ from server.models import Photo, utcnow
 from server.services.photos import photo_references, sweep_orphans
 from tests.conftest import TEST_SECRET_KEY
 from tests.hazards.conftest import make_jpeg, unit_by_code
-from tests.support.databases import postgres_database, postgres_unavailable_reason
+from tests.support.databases import database_url_for
 
 
 def _age_photos(days: int = 2) -> None:
@@ -135,14 +135,7 @@ def test_a_table_added_later_protects_its_photos(demo, login, upload):
 @pytest.fixture(params=["sqlite", "postgresql"])
 def bare_database(request, tmp_path):
     """An empty database of each kind, for migrating by hand."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrate.db'}"
-        return
-    reason = postgres_unavailable_reason()
-    if reason:
-        pytest.skip(f"PostgreSQL tests skipped: {reason}")
-    with postgres_database() as url:
-        yield url
+    yield from database_url_for(request.param, tmp_path)
 
 
 def test_migration_points_old_attachments_at_their_photos(bare_database, tmp_path):

@@ -7,8 +7,10 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from pathlib import Path
 
 import psycopg
+import pytest
 
 ADMIN_DSN = os.environ.get(
     "TEST_POSTGRES_DSN", "host=127.0.0.1 port=5432 dbname=test user=postgres connect_timeout=3"
@@ -41,3 +43,16 @@ def postgres_database() -> Iterator[str]:
     finally:
         with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def database_url_for(kind: str, tmp_root: Path) -> Iterator[str]:
+    """An empty database of ``kind`` ("sqlite" or "postgresql"), as a SQLAlchemy URL, for as long
+    as the generator lives; PostgreSQL's is skipped, with the reason, when it does not answer."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_root / 'test.db'}"
+        return
+    reason = postgres_unavailable_reason()
+    if reason:
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    with postgres_database() as url:
+        yield url
