@@ -122,6 +122,8 @@ def load_settings() -> dict[str, Any]:
         "PHOTO_MAX_BYTES": env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024, minimum=64 * 1024),
         # After-photos of a fix must be taken this close to the hazard.
         "FIX_MAX_DISTANCE_M": env_int("FIX_MAX_DISTANCE_M", 100, minimum=10),
+        # A photo taken (EXIF time) this many days before its upload is flagged as old.
+        "OLD_PHOTO_DAYS": env_int("OLD_PHOTO_DAYS", 3, minimum=1),
     }
     if not settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Each gunicorn worker process holds its own pool; size it to the worker's threads.

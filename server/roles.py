@@ -87,9 +87,9 @@ CAPABILITIES: dict[str, Capability] = {
             "verify or reject the fix of a major hazard",
             reach=REACH_STRICTLY_BELOW,
         ),
-        Capability(
-            "hazard.duplicate", "fold a report into an earlier one", reach=REACH_STRICTLY_BELOW
-        ),
+        Capability("hazard.duplicate", "fold a report into an earlier one"),
+        Capability("hazard.close", "close a report that is not a hazard, with a reason"),
+        Capability("hazard.fix_on_spot", "fix a general hazard on the spot"),
         Capability("invitation.create", "invite people to roles"),
         Capability("notice.write", "write, preview, send and delete notices"),
         Capability("notice.completion", "see notice completion counts"),
@@ -106,7 +106,9 @@ CAPABILITIES: dict[str, Capability] = {
 
 # Capabilities every signed-in person has: anyone may be a parent and read the campaign.
 BASE_CAPABILITIES = frozenset({"child.bind", "campaign.view", "inbox.view", "notice.read"})
-_STAFF = frozenset({"unit.view", "hazard.report", "hazard.view", "photo.upload"})
+_STAFF = frozenset(
+    {"unit.view", "hazard.report", "hazard.view", "photo.upload", "hazard.fix_on_spot"}
+)
 _MANAGER = _STAFF | {
     "invitation.create",
     "notice.write",
@@ -115,9 +117,11 @@ _MANAGER = _STAFF | {
     "hazard.plan",
     "hazard.work",
     "hazard.signoff",
+    "hazard.duplicate",
+    "hazard.close",
 }
-# Above a school: sign off its major hazards and fold duplicates.
-_SUPERVISOR = _MANAGER | {"hazard.signoff_major", "hazard.duplicate"}
+# Above a school: sign off its major hazards.
+_SUPERVISOR = _MANAGER | {"hazard.signoff_major"}
 
 ROLES: dict[str, Role] = {
     role.code: role

@@ -51,7 +51,11 @@ SPEC = {
     "hazard.work": (MANAGERS, "down"),
     "hazard.signoff": (MANAGERS, "down"),
     "hazard.signoff_major": ({"bureau_admin", "supervisor"}, "strictly_below"),
-    "hazard.duplicate": ({"bureau_admin", "supervisor"}, "strictly_below"),
+    # The safety officer (and anyone above) folds duplicates and closes what is not a hazard;
+    # whoever finds a small general hazard may fix it on the spot.
+    "hazard.duplicate": (MANAGERS, "down"),
+    "hazard.close": (MANAGERS, "down"),
+    "hazard.fix_on_spot": (STAFF, "down"),
     "invitation.create": (MANAGERS, "down"),
     "notice.write": (MANAGERS | {"bureau_staff"}, "down"),
     "notice.completion": (MANAGERS | {"bureau_staff", "class_teacher"}, "down"),

@@ -91,6 +91,13 @@ module.exports = {
     path: '/api/v1/hazards/{id}/fix',
     body: ['lat', 'lng', 'accuracy', 'coord_system', 'photo_ids', 'note'],
   },
+  // A small general hazard fixed there and then (当场整改): same body as a fix, closes it at once.
+  hazardFixOnSpot: {
+    method: 'POST',
+    path: '/api/v1/hazards/{id}/fix-on-spot',
+    body: ['lat', 'lng', 'accuracy', 'coord_system', 'photo_ids', 'note'],
+  },
+  hazardClose: { method: 'POST', path: '/api/v1/hazards/{id}/close', body: ['reason', 'position'] },
   hazardVerify: { method: 'POST', path: '/api/v1/hazards/{id}/verify', body: ['note', 'position'] },
   hazardReject: { method: 'POST', path: '/api/v1/hazards/{id}/reject', body: ['reason', 'position'] },
   hazardDuplicate: { method: 'POST', path: '/api/v1/hazards/{id}/duplicate', body: ['original_id', 'position'] },

@@ -48,6 +48,7 @@ const MESSAGES = {
   fix_too_far: '请在隐患现场拍照提交',
   after_photo_invalid: '整改后的照片须在隐患上报之后于现场拍摄，请重新拍摄',
   own_fix_signoff: '整改提交人不能验收自己的整改，请由其他负责人验收',
+  needs_plan: '重大隐患须制定整改方案，不能当场整改',
 
   // Notices
   already_sent: '这份通知已经发送过了',

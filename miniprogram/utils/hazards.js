@@ -7,6 +7,8 @@ const STATUS_NAMES = {
   rectifying: '整改中',
   fix_submitted: '待验收',
   verified: '已验收',
+  fixed_on_spot: '已当场整改',
+  closed: '已关闭（非隐患）',
 };
 const STATUS_TAG_TYPES = {
   reported: 'warning',
@@ -14,6 +16,8 @@ const STATUS_TAG_TYPES = {
   rectifying: 'primary',
   fix_submitted: 'warning',
   verified: 'success',
+  fixed_on_spot: 'success',
+  closed: 'default',
 };
 const SEVERITY_NAMES = { general: '一般隐患', major: '重大隐患' };
 const SEVERITIES = [
@@ -31,17 +35,21 @@ const EVENT_TEXT = {
   rejected: '驳回了整改',
   verified: '验收通过',
   marked_duplicate: '标记为重复隐患',
+  fixed_on_spot: '当场整改完毕',
+  closed: '关闭：不是隐患',
   escalated: '隐患逾期未整改，已提醒上级督办',
 };
 
 // The order buttons show in, and their looks. Only the actions the server allows are shown.
 const ACTIONS = [
+  { action: 'fix_on_spot', label: '当场整改', type: 'primary' },
   { action: 'plan', label: '制定整改方案', type: 'primary' },
   { action: 'start', label: '开始整改', type: 'primary' },
   { action: 'fix', label: '提交整改', type: 'primary' },
   { action: 'verify', label: '验收通过', type: 'primary' },
   { action: 'reject', label: '驳回', type: 'danger' },
   { action: 'duplicate', label: '标记重复', type: 'default' },
+  { action: 'close', label: '不是隐患', type: 'default' },
 ];
 
 const userName = (user) => {
@@ -72,13 +80,14 @@ function hazardRow(hazard) {
     statusType: tag.type,
     overdue: Boolean(hazard.overdue),
     major: hazard.severity === 'major',
+    oldPhoto: Boolean(hazard.old_photo),
     deadline: deadlineText(hazard),
     reportedAt: formatDateTime(hazard.reported_at),
   };
 }
 
 function photoView(photo) {
-  return { id: photo.id, url: photo.url, thumb: photo.thumb_url || photo.url };
+  return { id: photo.id, url: photo.url, thumb: photo.thumb_url || photo.url, old: Boolean(photo.old) };
 }
 
 function planView(plan) {
@@ -112,6 +121,7 @@ function hazardView(hazard) {
     description: hazard.description,
     severity: SEVERITY_NAMES[hazard.severity] || hazard.severity,
     major: hazard.severity === 'major',
+    oldPhoto: Boolean(hazard.old_photo),
     statusText: tag.text,
     statusType: tag.type,
     overdue: Boolean(hazard.overdue),
@@ -123,6 +133,7 @@ function hazardView(hazard) {
     duplicateOf: hazard.duplicate_of_id || null,
     closedAt: hazard.closed_at ? formatDateTime(hazard.closed_at) : '',
     fixNote: hazard.fix_note || '',
+    closeReason: hazard.close_reason || '',
     before: photos.filter((p) => p.stage === 'before').map(photoView),
     after: photos.filter((p) => p.stage === 'after').map(photoView),
     plan: planView(hazard.plan),

@@ -46,6 +46,9 @@ class PhotoSchema(ma.Schema):
     height = ma.fields.Integer()
     taken_at = ma.fields.DateTime(allow_none=True)
     has_gps = ma.fields.Boolean()
+    old = ma.fields.Boolean(
+        metadata={"description": "The camera time is well before the upload (OLD_PHOTO_DAYS)"}
+    )
     url = ma.fields.String()
     thumb_url = ma.fields.String()
     stage = ma.fields.String(
@@ -109,12 +112,16 @@ class HazardSummary(ma.Schema):
     responsible_person = ma.fields.String(allow_none=True)
     duplicate_of_id = ma.fields.Integer(allow_none=True)
     thumb_url = ma.fields.String(allow_none=True)
+    old_photo = ma.fields.Boolean(
+        metadata={"description": "A photo of the report was taken well before it was uploaded"}
+    )
 
 
 class HazardDetail(HazardSummary):
     plan = ma.fields.Nested(PlanSchema)
     photos = ma.fields.List(ma.fields.Nested(PhotoSchema))
     fix_note = ma.fields.String(allow_none=True)
+    close_reason = ma.fields.String(allow_none=True)
     closed_at = ma.fields.DateTime(allow_none=True)
     allowed_actions = ma.fields.List(ma.fields.String())
 
@@ -177,6 +184,15 @@ class VerifyRequest(OriginRequest):
 
 class RejectRequest(OriginRequest):
     reason = Text(required=True, min_length=2, max_length=500)
+
+
+class CloseRequest(OriginRequest):
+    reason = Text(
+        required=True,
+        min_length=2,
+        max_length=500,
+        metadata={"description": "Why this is not a hazard (shown in its history)"},
+    )
 
 
 class DuplicateRequest(OriginRequest):

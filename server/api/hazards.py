@@ -134,6 +134,26 @@ def fix(body, hazard_id: int):
     return _detail(rectification.submit_fix(current_user(), hazard_id, body, origin))
 
 
+@blp.route("/<int:hazard_id>/fix-on-spot", methods=["POST"])
+@login_required
+@blp.arguments(schemas.FixRequest)
+@blp.response(200, schemas.HazardDetail)
+def fix_on_spot(body, hazard_id: int):
+    """A general hazard fixed there and then (当场整改), closed with its after-photos."""
+    origin = _origin(body)
+    return _detail(rectification.fix_on_spot(current_user(), hazard_id, body, origin))
+
+
+@blp.route("/<int:hazard_id>/close", methods=["POST"])
+@login_required
+@blp.arguments(schemas.CloseRequest)
+@blp.response(200, schemas.HazardDetail)
+def close(body, hazard_id: int):
+    """Close a report that is not a hazard, with the reason (the safety officer)."""
+    origin = _origin(body.get("position"))
+    return _detail(rectification.close(current_user(), hazard_id, body["reason"], origin))
+
+
 @blp.route("/<int:hazard_id>/verify", methods=["POST"])
 @login_required
 @blp.arguments(schemas.VerifyRequest)

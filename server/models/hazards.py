@@ -21,7 +21,11 @@ PLANNED = "planned"
 RECTIFYING = "rectifying"
 FIX_SUBMITTED = "fix_submitted"
 VERIFIED = "verified"
-STATUSES = (REPORTED, PLANNED, RECTIFYING, FIX_SUBMITTED, VERIFIED)
+# Small things without the five-field plan: fixed on the spot by whoever found it (a general
+# hazard, with an after-photo), or closed with a reason by the safety officer (not a hazard).
+FIXED_ON_SPOT = "fixed_on_spot"
+CLOSED = "closed"
+STATUSES = (REPORTED, PLANNED, RECTIFYING, FIX_SUBMITTED, VERIFIED, FIXED_ON_SPOT, CLOSED)
 OPEN_STATUSES = (REPORTED, PLANNED, RECTIFYING, FIX_SUBMITTED)
 SEVERITIES = ("general", "major")
 
@@ -81,6 +85,8 @@ class Hazard(db.Model):
     funds_yuan: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     contingency: Mapped[str | None] = mapped_column(Text)
     fix_note: Mapped[str | None] = mapped_column(Text)
+    # Why the safety officer closed it without rectification (not a hazard).
+    close_reason: Mapped[str | None] = mapped_column(Text)
     # Who submitted the current fix: they may not sign it off themselves.
     fix_submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

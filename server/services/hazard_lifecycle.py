@@ -1,7 +1,9 @@
 """The rectification lifecycle declared once, as a table (DESIGN.md §3):
 
 reported -> planned -> rectifying -> fix submitted -> verified, or rejected back to rectifying;
-any open hazard may be folded into an earlier report as a duplicate.
+a general hazard may be fixed on the spot (reported -> fixed on the spot, with an after-photo);
+any open hazard may be closed with a reason (not a hazard) or folded into an earlier report as a
+duplicate.
 
 Each row says from which states a step may be taken, where it leads, and which capability it
 needs at the hazard's school. Who may act (``permitted``), what the phone offers
@@ -21,7 +23,9 @@ from server.errors import ApiError
 from server.extensions import db
 from server.models import Hazard, HazardEvent, User
 from server.models.hazards import (
+    CLOSED,
     FIX_SUBMITTED,
+    FIXED_ON_SPOT,
     OPEN_STATUSES,
     PLANNED,
     RECTIFYING,
@@ -44,6 +48,8 @@ class Step:
     responsible_may: bool = False
     # The person who submitted the fix may not take this step (separation of duties).
     not_by_fixer: bool = False
+    # Only for general hazards: a major one always goes through the five-field plan.
+    general_only: bool = False
     description: str = ""
 
 
@@ -85,6 +91,15 @@ STEPS: dict[str, Step] = {
             description="reject the fix of",
         ),
         Step(
+            "fix_on_spot",
+            (REPORTED,),
+            FIXED_ON_SPOT,
+            "hazard.fix_on_spot",
+            general_only=True,
+            description="fix on the spot",
+        ),
+        Step("close", OPEN_STATUSES, CLOSED, "hazard.close", description="close"),
+        Step(
             "duplicate",
             OPEN_STATUSES,
             None,
@@ -124,6 +139,13 @@ def permitted(user: User, action: str, hazard: Hazard) -> None:
         raise ApiError(403, reason[0], reason[1], {"action": action})
     if hazard.status not in step.sources or hazard.duplicate_of_id is not None:
         raise _conflict(hazard, step)
+    if step.general_only and hazard.severity != "general":
+        raise ApiError(
+            409,
+            "needs_plan",
+            "A major hazard is rectified through a plan, not fixed on the spot.",
+            {"severity": hazard.severity},
+        )
 
 
 def allowed_actions(user: User, hazard: Hazard) -> list[str]:
@@ -133,7 +155,9 @@ def allowed_actions(user: User, hazard: Hazard) -> list[str]:
     return [
         step.action
         for step in STEPS.values()
-        if hazard.status in step.sources and refusal(user, step, hazard) is None
+        if hazard.status in step.sources
+        and not (step.general_only and hazard.severity != "general")
+        and refusal(user, step, hazard) is None
     ]
 
 

@@ -4,8 +4,10 @@ The response schemas dump these views; nothing here describes a field twice."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+
+from flask import current_app
 
 from server.geo import Position, to_geojson_point
 from server.models import Hazard, HazardEvent, Photo, User
@@ -15,12 +17,20 @@ from server.services.photos import display_url, thumb_url
 from server.services.views import View
 
 
+def is_old(photo: Photo) -> bool:
+    """Whether the camera says the photo was taken well before it was uploaded (its EXIF time,
+    when it has one): accepted, but shown as an old photo wherever it appears."""
+    limit = timedelta(days=current_app.config["OLD_PHOTO_DAYS"])
+    return photo.taken_at is not None and photo.taken_at < photo.created_at - limit
+
+
 def photo_view(photo: Photo, stage: str | None = None) -> View:
     """A photo with short-lived links (callers checked the viewer may see it)."""
     return View(
         photo,
         stage=stage,
         has_gps=photo.exif_lat is not None,
+        old=is_old(photo),
         url=display_url(photo),
         thumb_url=thumb_url(photo),
     )
@@ -38,13 +48,15 @@ def _position(hazard: Hazard) -> dict[str, Any]:
 
 def summary(hazard: Hazard, today: date, **extra: Any) -> View:
     """A hazard as lists show it: only the first before-photo's thumbnail is signed."""
-    first = next((p for p in hazard.photos if p.stage == "before"), None)
+    before = [link.photo for link in hazard.photos if link.stage == "before"]
+    first = before[0] if before else None
     return View(
         hazard,
         area=hazard.focus_problem.area,
         overdue=is_overdue(hazard, today),
+        old_photo=any(is_old(photo) for photo in before),
         position=_position(hazard),
-        thumb_url=thumb_url(first.photo) if first else None,
+        thumb_url=thumb_url(first) if first else None,
         **extra,
     )
 

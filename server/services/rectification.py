@@ -20,6 +20,9 @@ from server.services.hazard_access import require_view
 from server.services.hazard_lifecycle import apply, permitted
 from server.services.photos import own_photos
 
+# The history entry each photo step writes.
+STEP_EVENTS = {"fix": "fix_submitted", "fix_on_spot": "fixed_on_spot"}
+
 
 def _jsonable(value: Any) -> Any:
     """Event payloads are JSON: dates and money as strings."""
@@ -101,20 +104,45 @@ def _check_after_photos(hazard: Hazard, photos: list, position: Position) -> Non
         )
 
 
-def submit_fix(user: User, hazard_id: int, data: dict[str, Any], origin: dict) -> Hazard:
-    """Submit the fix with after-photos taken at the hazard."""
+def _fix_with_photos(
+    user: User, hazard_id: int, data: dict[str, Any], origin: dict, action: str, values: dict
+) -> Hazard:
+    """A step that attaches after-photos taken at the hazard: submitting a fix, or fixing it on
+    the spot."""
     hazard = require_view(user, hazard_id)
-    permitted(user, "fix", hazard)
+    permitted(user, action, hazard)
     photos = own_photos(user, data["photo_ids"])
     _check_after_photos(hazard, photos, origin["position"])
     start = len([p for p in hazard.photos if p.stage == "after"])
-    event = {"kind": "fix_submitted", "changes": {"photo_ids": data["photo_ids"]}}
-    values = {"fix_note": data["note"], "fix_submitted_by_id": user.id}
-    apply(user, hazard, "fix", values, {**event, "note": data["note"]}, origin)
+    event = {"kind": STEP_EVENTS[action], "changes": {"photo_ids": data["photo_ids"]}}
+    values = {"fix_note": data["note"], "fix_submitted_by_id": user.id, **values}
+    apply(user, hazard, action, values, {**event, "note": data["note"]}, origin)
     for index, photo in enumerate(photos, start=start):
         db.session.add(
             HazardPhoto(hazard_id=hazard.id, photo_id=photo.id, stage="after", position=index)
         )
+    db.session.commit()
+    return hazard
+
+
+def submit_fix(user: User, hazard_id: int, data: dict[str, Any], origin: dict) -> Hazard:
+    """Submit the fix with after-photos taken at the hazard (someone else signs it off)."""
+    return _fix_with_photos(user, hazard_id, data, origin, "fix", {})
+
+
+def fix_on_spot(user: User, hazard_id: int, data: dict[str, Any], origin: dict) -> Hazard:
+    """A small general hazard fixed there and then (当场整改): closed at once with its
+    after-photos, without the five-field plan."""
+    return _fix_with_photos(user, hazard_id, data, origin, "fix_on_spot", {"closed_at": utcnow()})
+
+
+def close(user: User, hazard_id: int, reason: str, origin: dict) -> Hazard:
+    """The safety officer closes a report that is not a hazard, saying why."""
+    hazard = require_view(user, hazard_id)
+    permitted(user, "close", hazard)
+    values = {"close_reason": reason, "closed_at": utcnow()}
+    event = {"kind": "closed", "changes": {"reason": reason}, "note": reason}
+    apply(user, hazard, "close", values, event, origin)
     db.session.commit()
     return hazard
 
@@ -140,7 +168,8 @@ def reject(user: User, hazard_id: int, reason: str, origin: dict) -> Hazard:
 
 
 def mark_duplicate(user: User, hazard_id: int, original_id: int, origin: dict) -> Hazard:
-    """A supervisor folds a hazard into an earlier report of the same problem."""
+    """The safety officer (or anyone above) folds a hazard into an earlier report of the same
+    problem."""
     hazard = require_view(user, hazard_id)
     original = require_view(user, original_id)
     permitted(user, "duplicate", hazard)

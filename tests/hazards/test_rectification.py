@@ -10,25 +10,29 @@ from server.extensions import db
 from server.models import Hazard, HazardEvent
 from tests.hazards.conftest import CAMPUS, HERE, PLAN, advance
 
-# step -> (state it starts from, severity, a persona allowed to take it). Who may take each step
-# in general is tested once for every capability, role and place in tests/test_access.py; here
-# each route is checked to ask for its capability: in scope without it 403, out of scope 404.
+# case -> (route, state it starts from, severity, a persona allowed to take it). Who may take
+# each step in general is tested once for every capability, role and place in
+# tests/test_access.py; here each route is checked to ask for its capability: in scope without it
+# 403, out of scope 404.
 STEPS = {
-    "plan": ("reported", "general", "school_admin@own"),
-    "start": ("planned", "general", "school_admin@own"),
-    "fix": ("rectifying", "general", "school_admin@own"),
-    "verify_general": ("fix_submitted", "general", "school_admin@own"),
-    "verify_major": ("fix_submitted", "major", "bureau_admin@above"),
-    "reject_general": ("fix_submitted", "general", "school_admin@own"),
-    "reject_major": ("fix_submitted", "major", "supervisor@above"),
-    "duplicate": ("reported", "general", "supervisor@above"),
+    "plan": ("plan", "reported", "general", "school_admin@own"),
+    "start": ("start", "planned", "general", "school_admin@own"),
+    "fix": ("fix", "rectifying", "general", "school_admin@own"),
+    "verify_general": ("verify", "fix_submitted", "general", "school_admin@own"),
+    "verify_major": ("verify", "fix_submitted", "major", "bureau_admin@above"),
+    "reject_general": ("reject", "fix_submitted", "general", "school_admin@own"),
+    "reject_major": ("reject", "fix_submitted", "major", "supervisor@above"),
+    "duplicate": ("duplicate", "reported", "general", "school_admin@own"),
+    "close": ("close", "planned", "general", "school_admin@own"),
+    "fix_on_spot": ("fix-on-spot", "reported", "general", "school_admin@own"),
 }
+# A step that needs a capability the teacher on patrol holds is refused to a parent instead.
+TEACHER_MAY = {"fix-on-spot"}
 
 
 @pytest.mark.parametrize("step", list(STEPS))
 def test_each_step_asks_for_its_capability(people, client, report, upload, step):
-    state, severity, allowed = STEPS[step]
-    action = step.split("_")[0]
+    route, state, severity, allowed = STEPS[step]
     # The supervisor drives the hazard forward, so the school admin did not submit the fix.
     hazard = report(people["teacher@own"], severity=severity)[0].get_json()
     advance(client, people["supervisor@above"], hazard["id"], upload, state)
@@ -42,15 +46,19 @@ def test_each_step_asks_for_its_capability(people, client, report, upload, step)
             "verify": {"note": "复查合格"},
             "reject": {"reason": "线路仍裸露"},
             "duplicate": {"original_id": original},
+            "close": {"reason": "是正常的施工围挡,不是隐患"},
             "fix": {**HERE, "note": "已整改"},
-        }[action]
-        if action == "fix":
+            "fix-on-spot": {**HERE, "note": "已当场整改"},
+        }[route]
+        if route in ("fix", "fix-on-spot"):
             body["photo_ids"] = [upload(headers)["id"]] if persona != "parent" else [1]
-        return client.post(f"/api/v1/hazards/{hazard['id']}/{action}", json=body, headers=headers)
+        return client.post(f"/api/v1/hazards/{hazard['id']}/{route}", json=body, headers=headers)
 
-    refused = {"teacher@own": 403, "school_admin@sibling": 404, "parent": 404}
-    if severity == "major" or action == "duplicate":
-        refused["school_admin@own"] = 403  # never the school's own sign-off or folding
+    refused = {"school_admin@sibling": 404, "parent": 404}
+    if route not in TEACHER_MAY:
+        refused["teacher@own"] = 403
+    if severity == "major":
+        refused["school_admin@own"] = 403  # never the school's own sign-off of a major hazard
     for persona, status in refused.items():
         response = attempt(persona)
         assert response.status_code == status, (persona, response.get_json())
@@ -59,6 +67,60 @@ def test_each_step_asks_for_its_capability(people, client, report, upload, step)
         assert row.status == state and row.duplicate_of_id is None
     response = attempt(allowed)
     assert response.status_code == 200, response.get_json()
+
+
+def test_fixed_on_spot_closes_a_general_hazard_without_a_plan(people, client, report, upload):
+    teacher = people["teacher@own"]
+    hid = report(teacher)[0].get_json()["id"]
+    assert (
+        "fix_on_spot"
+        in client.get(f"/api/v1/hazards/{hid}", headers=teacher).get_json()["allowed_actions"]
+    )
+    photo = upload(teacher)["id"]
+    done = client.post(
+        f"/api/v1/hazards/{hid}/fix-on-spot",
+        headers=teacher,
+        json={**HERE, "photo_ids": [photo], "note": "已当场关闭电源并更换插座"},
+    )
+    body = done.get_json()
+    assert done.status_code == 200, body
+    assert body["status"] == "fixed_on_spot" and body["closed_at"] and body["allowed_actions"] == []
+    assert [p["stage"] for p in body["photos"]] == ["before", "after"]
+    events = client.get(f"/api/v1/hazards/{hid}/events", headers=teacher).get_json()["events"]
+    assert [e["kind"] for e in events] == ["reported", "fixed_on_spot"]
+    # Figures keep them apart: a list by status finds it as fixed on the spot, not verified.
+    listed = client.get("/api/v1/hazards?status=fixed_on_spot", headers=teacher).get_json()
+    assert [h["id"] for h in listed["hazards"]] == [hid]
+    assert (
+        client.get("/api/v1/hazards?status=verified", headers=teacher).get_json()["hazards"] == []
+    )
+
+
+def test_a_major_hazard_is_never_fixed_on_the_spot(people, client, report, upload):
+    teacher = people["teacher@own"]
+    hid = report(teacher, severity="major")[0].get_json()["id"]
+    detail = client.get(f"/api/v1/hazards/{hid}", headers=teacher).get_json()
+    assert "fix_on_spot" not in detail["allowed_actions"]
+    response = client.post(
+        f"/api/v1/hazards/{hid}/fix-on-spot",
+        headers=teacher,
+        json={**HERE, "photo_ids": [upload(teacher)["id"]], "note": "已整改"},
+    )
+    assert (response.status_code, response.get_json()["error"]["code"]) == (409, "needs_plan")
+    assert db.session.get(Hazard, hid).status == "reported"
+
+
+def test_closing_as_not_a_hazard_keeps_the_reason(people, client, report):
+    hid = report(people["teacher@own"])[0].get_json()["id"]
+    school = people["school_admin@own"]
+    blank = client.post(f"/api/v1/hazards/{hid}/close", json={"reason": "　 "}, headers=school)
+    assert blank.status_code == 422
+    closed = client.post(
+        f"/api/v1/hazards/{hid}/close", json={"reason": "临时施工围挡,已报备"}, headers=school
+    ).get_json()
+    assert closed["status"] == "closed" and closed["close_reason"] == "临时施工围挡,已报备"
+    again = client.post(f"/api/v1/hazards/{hid}/close", json={"reason": "重复"}, headers=school)
+    assert again.status_code == 409
 
 
 def test_the_fixer_cannot_sign_off_their_own_fix(people, client, report, upload):

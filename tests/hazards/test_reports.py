@@ -26,7 +26,7 @@ def test_teacher_reports_a_hazard_on_campus(demo, client, login, report):
     assert hazard["focus_problem"]["code"] == "fire.utilities"
     assert len(hazard["photos"]) == 1 and hazard["photos"][0]["stage"] == "before"
     assert hazard["photos"][0]["url"].startswith("http")
-    assert hazard["allowed_actions"] == []
+    assert hazard["allowed_actions"] == ["fix_on_spot"]  # a patrol teacher may fix it there
     event = db.session.scalars(select(HazardEvent)).one()
     assert (event.kind, event.to_status, event.lat) == ("reported", "reported", body["lat"])
 

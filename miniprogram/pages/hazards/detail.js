@@ -65,6 +65,8 @@ Page({
       plan: () => wx.navigateTo({ url: `/pages/hazards/plan?id=${this.id}` }),
       start: () => this.start(),
       fix: () => wx.navigateTo({ url: `/pages/hazards/fix?id=${this.id}` }),
+      fix_on_spot: () => wx.navigateTo({ url: `/pages/hazards/fix?id=${this.id}&mode=spot` }),
+      close: () => this.close(),
       verify: () => this.verify(),
       reject: () => this.reject(),
       duplicate: () => this.markDuplicate(),
@@ -109,6 +111,22 @@ Page({
     if (!answer.confirm) return;
     const note = answer.content.trim() || undefined;
     await this.act('已验收', (position) => api.call('hazardVerify', { params: { id: this.id }, body: { note, position } }));
+  },
+
+  async close() {
+    const answer = await modal({
+      title: '不是隐患',
+      editable: true,
+      placeholderText: '关闭原因（必填），如：临时施工围挡，已报备',
+      confirmText: '关闭',
+    });
+    if (!answer.confirm) return;
+    const reason = answer.content.trim();
+    if (Array.from(reason).length < 2) {
+      wx.showToast({ title: '请填写关闭原因（至少 2 个字）', icon: 'none' });
+      return;
+    }
+    await this.act('已关闭', (position) => api.call('hazardClose', { params: { id: this.id }, body: { reason, position } }));
   },
 
   async reject() {

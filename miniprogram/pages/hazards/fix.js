@@ -11,6 +11,7 @@ const { markChanged } = require('../../utils/hazards');
 
 Page({
   data: {
+    onSpot: false,
     loading: true,
     loadError: '',
     title: '',
@@ -28,6 +29,10 @@ Page({
 
   onLoad(options) {
     this.id = Number(options && options.id);
+    // `mode=spot`: fixed there and then (当场整改) — the same form, and the hazard closes at once.
+    this.onSpot = Boolean(options && options.mode === 'spot');
+    this.setData({ onSpot: this.onSpot });
+    if (this.onSpot) wx.setNavigationBarTitle({ title: '当场整改' });
     return api.call('hazard', { params: { id: this.id } })
       .then((hazard) => this.setData({ loading: false, title: `#${hazard.id} ${hazard.focus_problem.name}` }))
       .catch((err) => this.setData({ loading: false, loadError: err.message }));
@@ -92,13 +97,12 @@ Page({
       }));
       photoIds = uploaded.map((p) => p.id);
       const { position } = located;
-      await api.call('hazardFix', {
-        params: { id: this.id },
-        body: { ...position, photo_ids: photoIds, note },
-      });
+      const options = { params: { id: this.id }, body: { ...position, photo_ids: photoIds, note } };
+      if (this.onSpot) await api.call('hazardFixOnSpot', options);
+      else await api.call('hazardFix', options);
       markChanged();
       this.setData({ submitting: false, progressText: '' });
-      wx.showToast({ title: '已提交整改', icon: 'success' });
+      wx.showToast({ title: this.onSpot ? '已当场整改' : '已提交整改', icon: 'success' });
       wx.navigateBack();
     } catch (err) {
       this.setData({ submitting: false, progressText: '', formError: fixErrorMessage(err, photoIds) });

@@ -73,6 +73,8 @@ test('declares the API described for this release', () => {
     hazardVerify: 'POST /api/v1/hazards/{id}/verify',
     hazardReject: 'POST /api/v1/hazards/{id}/reject',
     hazardDuplicate: 'POST /api/v1/hazards/{id}/duplicate',
+    hazardFixOnSpot: 'POST /api/v1/hazards/{id}/fix-on-spot',
+    hazardClose: 'POST /api/v1/hazards/{id}/close',
     inbox: 'GET /api/v1/inbox',
     inboxUnreadCount: 'GET /api/v1/inbox/unread-count',
     inboxRead: 'POST /api/v1/inbox/{id}/read',
@@ -116,6 +118,8 @@ test('the hazard endpoints declare the fields of the OpenAPI document', () => {
   expect(sorted(table.hazardVerify.body)).toEqual(['note', 'position']);
   expect(sorted(table.hazardReject.body)).toEqual(['position', 'reason']);
   expect(sorted(table.hazardDuplicate.body)).toEqual(['original_id', 'position']);
+  expect(sorted(table.hazardFixOnSpot.body)).toEqual(sorted(table.hazardFix.body));
+  expect(sorted(table.hazardClose.body)).toEqual(['position', 'reason']);
   expect(table.photoUpload).toEqual({
     method: 'POST', path: '/api/v1/photos', body: ['file'], file: 'file', idempotent: true,
   });

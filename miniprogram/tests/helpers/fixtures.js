@@ -70,6 +70,7 @@ function hazard(id, overrides = {}, { detail = false } = {}) {
     responsible_person: null,
     duplicate_of_id: null,
     thumb_url: `https://oss.example/thumb/${id}.jpg`,
+    old_photo: false,
   };
   if (!detail) return { ...summary, ...overrides };
   return {
@@ -78,10 +79,11 @@ function hazard(id, overrides = {}, { detail = false } = {}) {
       responsible_person: null, responsible_user_id: null, deadline: null, measures: null, funds_yuan: null, contingency: null,
     },
     photos: [
-      { id: 501, stage: 'before', url: 'https://oss.example/501.jpg', thumb_url: 'https://oss.example/501-t.jpg', width: 800, height: 600, taken_at: null, has_gps: false },
-      { id: 502, stage: 'before', url: 'https://oss.example/502.jpg', thumb_url: 'https://oss.example/502-t.jpg', width: 800, height: 600, taken_at: null, has_gps: false },
+      { id: 501, stage: 'before', url: 'https://oss.example/501.jpg', thumb_url: 'https://oss.example/501-t.jpg', width: 800, height: 600, taken_at: null, has_gps: false, old: false },
+      { id: 502, stage: 'before', url: 'https://oss.example/502.jpg', thumb_url: 'https://oss.example/502-t.jpg', width: 800, height: 600, taken_at: null, has_gps: false, old: false },
     ],
     fix_note: null,
+    close_reason: null,
     closed_at: null,
     allowed_actions: [],
     ...overrides,

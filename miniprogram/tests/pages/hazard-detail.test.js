@@ -198,3 +198,30 @@ test('a load error shows in Chinese', async () => {
   await open(null, { 'GET /api/v1/hazards/5': apiError(404, 'not_found') });
   expect(page.data.error).toBe('要找的内容不存在或已被删除');
 });
+
+test('当场整改 opens the fix form in on-the-spot mode; 不是隐患 closes with a reason', async () => {
+  await open(detail({ allowed_actions: ['fix_on_spot', 'plan', 'duplicate', 'close'] }), {
+    'POST /api/v1/hazards/5/close': { status: 200, body: detail({ status: 'closed', close_reason: '临时施工围挡' }) },
+  });
+  expect(page.data.hazard.actions.map((a) => a.label)).toEqual(['当场整改', '制定整改方案', '标记重复', '不是隐患']);
+  await page.onAction(tapEvent({ action: 'fix_on_spot' }));
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/hazards/fix?id=5&mode=spot' });
+
+  answerModal({ confirm: true, content: ' ' });
+  await page.onAction(tapEvent({ action: 'close' }));
+  expect(posted('POST /api/v1/hazards/5/close')).toHaveLength(0); // a blank reason is not sent
+
+  answerModal({ confirm: true, content: '临时施工围挡' });
+  await page.onAction(tapEvent({ action: 'close' }));
+  expect(posted('POST /api/v1/hazards/5/close')[0].data).toMatchObject({ reason: '临时施工围挡' });
+  expect(page.data.hazard).toMatchObject({ statusText: '已关闭（非隐患）', closeReason: '临时施工围挡' });
+});
+
+test('an old photo is flagged on the photo and on the report', async () => {
+  await open(detail({
+    old_photo: true,
+    photos: [{ id: 1, stage: 'before', url: 'https://o/1.jpg', thumb_url: 'https://o/1t.jpg', old: true }],
+  }));
+  expect(page.data.hazard.oldPhoto).toBe(true);
+  expect(page.data.hazard.before[0].old).toBe(true);
+});

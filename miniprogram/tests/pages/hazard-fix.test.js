@@ -81,3 +81,36 @@ test('a refused location stops the submission with a way to the settings', async
   expect(page.data.formError).toContain('位置信息');
   expect(calls.some((c) => c.key === 'POST /api/v1/photos')).toBe(false);
 });
+
+test('fixed on the spot: the same form posts to fix-on-spot and says the hazard is closed', async () => {
+  let photoId = 900;
+  calls = serve(wx, {
+    'GET /api/v1/hazards/5': { status: 200, body: hazard(5, { status: 'reported' }, { detail: true }) },
+    'POST /api/v1/photos': () => { photoId += 1; return { status: 201, body: { id: photoId } }; },
+    'POST /api/v1/hazards/5/fix-on-spot': { status: 200, body: hazard(5, { status: 'fixed_on_spot' }, { detail: true }) },
+  });
+  page = loadPage('pages/hazards/fix', { app: stubApp({}) });
+  await page.onLoad({ id: '5', mode: 'spot' });
+  expect(page.data.onSpot).toBe(true);
+  expect(wx.setNavigationBarTitle).toHaveBeenCalledWith({ title: '当场整改' });
+  await fillIn();
+  await page.submit();
+  const post = calls.find((c) => c.key === 'POST /api/v1/hazards/5/fix-on-spot');
+  expect(post.data).toMatchObject({ photo_ids: [901, 902], note: '已更换 4 具灭火器', coord_system: 'gcj02' });
+  expect(calls.find((c) => c.key === 'POST /api/v1/hazards/5/fix')).toBeUndefined();
+  expect(wx.showToast).toHaveBeenCalledWith({ title: '已当场整改', icon: 'success' });
+});
+
+test('a major hazard refused on the spot explains in Chinese', async () => {
+  let photoId = 900;
+  calls = serve(wx, {
+    'GET /api/v1/hazards/5': { status: 200, body: hazard(5, { status: 'reported' }, { detail: true }) },
+    'POST /api/v1/photos': () => { photoId += 1; return { status: 201, body: { id: photoId } }; },
+    'POST /api/v1/hazards/5/fix-on-spot': apiError(409, 'needs_plan', { severity: 'major' }),
+  });
+  page = loadPage('pages/hazards/fix', { app: stubApp({}) });
+  await page.onLoad({ id: '5', mode: 'spot' });
+  await fillIn();
+  await page.submit();
+  expect(page.data.formError).toBe('重大隐患须制定整改方案，不能当场整改');
+});

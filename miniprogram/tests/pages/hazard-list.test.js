@@ -118,3 +118,20 @@ test('errors show in Chinese; a row opens the detail', async () => {
   page.openHazard(tapEvent({ id: 9 }));
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/hazards/detail?id=9' });
 });
+
+test('rows name a fix on the spot and a closed report, and flag an old photo', async () => {
+  await open({
+    status: 200,
+    body: {
+      hazards: [
+        hazard(9, { status: 'fixed_on_spot', old_photo: true }),
+        hazard(8, { status: 'closed' }),
+      ],
+      next_cursor: null,
+    },
+  });
+  expect(page.data.rows.map((r) => [r.statusText, r.oldPhoto])).toEqual([
+    ['已当场整改', true],
+    ['已关闭（非隐患）', false],
+  ]);
+});
