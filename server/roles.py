@@ -100,6 +100,7 @@ CAPABILITIES: dict[str, Capability] = {
             per_class=True,
         ),
         Capability("class.codes", "see class codes", reach=REACH_AT, per_class=True),
+        Capability("unit.campus", "draw a school's campus boundary"),
         Capability("schedule.manage", "create and delete scheduled pushes"),
     )
 }
@@ -119,6 +120,7 @@ _MANAGER = _STAFF | {
     "hazard.signoff",
     "hazard.duplicate",
     "hazard.close",
+    "unit.campus",
 }
 # Above a school: sign off its major hazards.
 _SUPERVISOR = _MANAGER | {"hazard.signoff_major"}

@@ -25,6 +25,13 @@ module.exports = {
   units: { method: 'GET', path: '/api/v1/units', query: ['parent_id', 'administered'] },
   unit: { method: 'GET', path: '/api/v1/units/{id}' },
   unitClasses: { method: 'GET', path: '/api/v1/units/{id}/classes' },
+  // A school's campus boundary (GCJ-02 from wx.chooseLocation): a centre and radius, or a polygon.
+  unitCampus: { method: 'GET', path: '/api/v1/units/{id}/campus' },
+  unitCampusDraw: {
+    method: 'PUT',
+    path: '/api/v1/units/{id}/campus',
+    body: ['coord_system', 'center', 'radius_m', 'polygon'],
+  },
 
   invitationCreate: {
     method: 'POST',

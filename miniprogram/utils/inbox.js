@@ -12,6 +12,7 @@ const PAGES = [
   'pages/invite/create',
   'pages/campaign/index',
   'pages/units/index',
+  'pages/units/campus',
   'pages/hazards/report',
   'pages/hazards/list',
   'pages/hazards/detail',

@@ -7,6 +7,7 @@ from flask_smorest import Api
 from server.api import (
     auth,
     campaigns,
+    campus,
     children,
     hazards,
     health,
@@ -27,6 +28,7 @@ def register_blueprints(api: Api) -> None:
         auth,
         me,
         units,
+        campus,
         invitations,
         children,
         campaigns,

@@ -96,3 +96,36 @@ def set_campus(
     else:
         raise ValueError("give a polygon, or a centre and a radius")
     school.campus_coord_system = system
+
+
+def campus_of(user: User, unit_id: int) -> Unit:
+    """A school whose campus boundary the user may see (anyone who sees the school)."""
+    school = access.load_unit(user, unit_id)
+    if school.kind not in SCHOOL_KINDS:
+        raise ApiError(409, "not_a_school", "Only schools and kindergartens have a campus.")
+    return school
+
+
+def campus_view(school: Unit) -> View:
+    """The boundary as the phone draws it: a centre and radius, or the polygon's points."""
+    center = None
+    if school.campus_center_lat is not None:
+        center = {"lat": school.campus_center_lat, "lng": school.campus_center_lng}
+    polygon = None
+    if school.campus_polygon:
+        polygon = [{"lat": lat, "lng": lng} for lat, lng in school.campus_polygon]
+    return View(school, center=center, polygon=polygon)
+
+
+def draw_campus(user: User, unit_id: int, data: dict) -> Unit:
+    """Set a school's campus as drawn on the phone: a centre and radius, or a polygon."""
+    school = campus_of(user, unit_id)
+    access.require(user, "unit.campus", school)
+    center = (data["center"]["lat"], data["center"]["lng"]) if data.get("center") else None
+    polygon = [(p["lat"], p["lng"]) for p in data["polygon"]] if data.get("polygon") else None
+    try:
+        set_campus(school, data["coord_system"], center, data.get("radius_m"), polygon)
+    except ValueError as exc:
+        raise ApiError(422, "validation_error", str(exc), {"campus": [str(exc)]}) from exc
+    db.session.commit()
+    return school

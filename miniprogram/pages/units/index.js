@@ -35,6 +35,7 @@ Page({
     classes: [],
     showClasses: false,
     hasCodes: false,
+    canDrawCampus: false,
   },
 
   onLoad(options) {
@@ -58,6 +59,7 @@ Page({
       wx.setNavigationBarTitle({ title: unit.name });
       this.setData({ unit: unitRow(unit), showClasses: isSchool(unit) });
       if (isSchool(unit)) {
+        this.showCampusLink();
         return api.call('unitClasses', { params: { id } }).then((res) => {
           const classes = res.classes.map(classRow);
           this.setData({ loading: false, classes, hasCodes: classes.some((c) => c.classCode) });
@@ -67,6 +69,19 @@ Page({
         this.setData({ loading: false, units: res.units.map(unitRow) });
       });
     });
+  },
+
+  /** The safety officer (and anyone above with the capability) draws the campus boundary. */
+  showCampusLink() {
+    const app = getApp();
+    return Promise.resolve(app.ready)
+      .then(() => app.getMe())
+      .then((me) => this.setData({ canDrawCampus: ((me && me.capabilities) || []).includes('unit.campus') }))
+      .catch(() => null);
+  },
+
+  openCampus() {
+    wx.navigateTo({ url: `/pages/units/campus?id=${this.unitId}` });
   },
 
   openUnit(event) {

@@ -51,6 +51,8 @@ test('declares the API described for this release', () => {
     units: 'GET /api/v1/units',
     unit: 'GET /api/v1/units/{id}',
     unitClasses: 'GET /api/v1/units/{id}/classes',
+    unitCampus: 'GET /api/v1/units/{id}/campus',
+    unitCampusDraw: 'PUT /api/v1/units/{id}/campus',
     invitationCreate: 'POST /api/v1/invitations',
     invitations: 'GET /api/v1/invitations',
     invitationRevoke: 'DELETE /api/v1/invitations/{id}',

@@ -92,6 +92,7 @@ function createWx() {
       success({ tempFiles, type: 'image' });
     }),
     getLocation: jest.fn(({ success }) => success({ ...POSITION })),
+    chooseLocation: jest.fn(({ success }) => success({ name: '学校大门', address: '', ...POSITION })),
     openSetting: jest.fn(({ success }) => success({ authSetting: {} })),
     getNetworkType: jest.fn(({ success }) => success({ networkType: online ? 'wifi' : 'none' })),
     onNetworkStatusChange: jest.fn((cb) => networkListeners.push(cb)),
