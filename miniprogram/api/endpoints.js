@@ -109,6 +109,18 @@ module.exports = {
   hazardReject: { method: 'POST', path: '/api/v1/hazards/{id}/reject', body: ['reason', 'position'] },
   hazardDuplicate: { method: 'POST', path: '/api/v1/hazards/{id}/duplicate', body: ['original_id', 'position'] },
 
+  // Scheduled reminders of the units the caller manages (schedule.manage): list, create, delete.
+  schedules: { method: 'GET', path: '/api/v1/schedules' },
+  scheduleCreate: {
+    method: 'POST',
+    path: '/api/v1/schedules',
+    body: [
+      'unit_id', 'name', 'roles', 'parents', 'title', 'body', 'recurrence', 'weekdays', 'time_of_day',
+      'starts_on', 'ends_on', 'season_start', 'season_end',
+    ],
+  },
+  scheduleDelete: { method: 'DELETE', path: '/api/v1/schedules/{id}' },
+
   // The in-app inbox, newest first, paged with `before_id`. Marking read again is harmless.
   inbox: { method: 'GET', path: '/api/v1/inbox', query: ['before_id', 'limit', 'unread_only'] },
   inboxUnreadCount: { method: 'GET', path: '/api/v1/inbox/unread-count' },

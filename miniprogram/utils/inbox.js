@@ -13,6 +13,8 @@ const PAGES = [
   'pages/campaign/index',
   'pages/units/index',
   'pages/units/campus',
+  'pages/schedules/index',
+  'pages/schedules/edit',
   'pages/hazards/report',
   'pages/hazards/list',
   'pages/hazards/detail',

@@ -25,6 +25,7 @@ from server.models import (
     User,
     utcnow,
 )
+from server.roles import ROLES
 from server.services.notify import enqueue_deliveries, notify
 
 RECURRENCES = ("once", "daily", "school_days", "weekly")
@@ -153,6 +154,14 @@ def create_schedule(user_id: int, unit: Unit, data: dict[str, Any]) -> Scheduled
             "validation_error",
             "Weekly schedules need weekdays.",
             {"weekdays": ["Required for weekly schedules."]},
+        )
+    unknown = sorted(set(data.get("roles") or []) - ROLES.keys())
+    if unknown:
+        raise ApiError(
+            422,
+            "validation_error",
+            "Unknown roles.",
+            {"roles": [f"Unknown role {code!r}." for code in unknown]},
         )
     audience_spec = {
         k: v for k, v in (("roles", data.get("roles")), ("parents", data.get("parents"))) if v

@@ -135,6 +135,9 @@ def test_schedule_validation_and_scope(demo, client, login):
         "starts_on": "2026-01-01",
     }
     assert client.post("/api/v1/schedules", json=base, headers=admin).status_code == 422
+    unknown = {**base, "weekdays": [0], "roles": ["bus_driver"]}  # not a role: would reach nobody
+    refused = client.post("/api/v1/schedules", json=unknown, headers=admin)
+    assert refused.status_code == 422 and "roles" in refused.get_json()["error"]["details"]
     for bad in (
         {"time_of_day": "25:00"},
         {"season_start": "13-01"},
