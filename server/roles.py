@@ -101,6 +101,10 @@ CAPABILITIES: dict[str, Capability] = {
         ),
         Capability("class.codes", "see class codes", reach=REACH_AT, per_class=True),
         Capability("schedule.manage", "create and delete scheduled pushes"),
+        Capability(
+            "staff.manage",
+            "see the staff, revoke their roles, disable their accounts and read the audit",
+        ),
     )
 }
 
@@ -109,6 +113,7 @@ BASE_CAPABILITIES = frozenset({"child.bind", "campaign.view", "inbox.view", "not
 _STAFF = frozenset({"unit.view", "hazard.report", "hazard.view", "photo.upload"})
 _MANAGER = _STAFF | {
     "invitation.create",
+    "staff.manage",
     "notice.write",
     "notice.completion",
     "schedule.manage",

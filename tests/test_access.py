@@ -58,6 +58,7 @@ SPEC = {
     "notice.class_pending": ({"school_admin", "class_teacher"}, "at"),
     "class.codes": ({"school_admin", "class_teacher"}, "at"),
     "schedule.manage": (MANAGERS, "down"),
+    "staff.manage": (MANAGERS, "down"),
 }
 PERSONAL = {"child.bind", "campaign.view", "inbox.view", "notice.read"}
 
