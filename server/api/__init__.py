@@ -17,6 +17,7 @@ from server.api import (
     notices,
     photos,
     schedules,
+    staff,
     units,
 )
 
@@ -28,6 +29,7 @@ def register_blueprints(api: Api) -> None:
         me,
         units,
         invitations,
+        staff,
         children,
         campaigns,
         photos,
