@@ -96,9 +96,7 @@ def test_a_person_with_a_name_joins_without_giving_it_again(demo, client, login)
     code = invite(client, login("demo-school_admin"), role="guard")
     joined = client.post(REDEEM, json={"code": code}, headers=login("demo-teacher"))
     assert joined.status_code == 201
-    assert db.session.scalars(
-        select(User.display_name).where(User.openid == "demo-teacher")
-    ).one()
+    assert db.session.scalars(select(User.display_name).where(User.openid == "demo-teacher")).one()
 
 
 @pytest.mark.parametrize(
