@@ -3,8 +3,6 @@ joining, and changing one's own profile."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
@@ -52,13 +50,18 @@ def test_first_admin_on_an_empty_deployment(app, runner, client, login, tmp_path
     assert again.get_json()["error"]["code"] == "invitation_used_up"
 
 
-def test_first_admin_for_an_imported_bureau_writes_the_png_to_the_data_dir(demo, runner):
+def test_first_admin_for_an_imported_bureau_writes_the_png_to_the_data_dir(demo, runner, tmp_path):
+    demo.config["DATA_DIR"] = str(tmp_path)  # put back after the test
     result = runner.invoke(args=["setup", "first-admin", "--unit-code", "YQ000", "--days", "3"])
     assert result.exit_code == 0, result.output
-    png = Path(result.output.split("QR code: ")[1].strip())
-    assert png.parent == Path(demo.config["DATA_DIR"]).resolve() or png.exists()
+    code = result.output.split("invitation code: ")[1].split()[0]
+    png = tmp_path / f"first-admin-{code}.png"
+    assert f"QR code: {png.resolve()}" in result.output
     assert png.read_bytes().startswith(b"\x89PNG")
-    png.unlink()
+    invitation = db.session.scalars(select(Invitation)).one()
+    hours = (invitation.expires_at - invitation.created_at).total_seconds() / 3600
+    assert round(hours) == 72
+    assert "bureau_admin at YQ000" in result.output
 
 
 @pytest.mark.parametrize(
@@ -120,7 +123,8 @@ def test_redeem_validates_name_and_phone(demo, client, login, extra):
     assert response.status_code == 422
     # A blank name is no name: the person without one is asked for it.
     assert response.get_json()["error"]["code"] in ("validation_error", "name_required")
-    assert db.session.get(Invitation, 1) is None or db.session.get(Invitation, 1).uses == 0
+    invitation = db.session.scalars(select(Invitation).where(Invitation.code == code)).one()
+    assert invitation.uses == 0
 
 
 def test_patch_me_changes_name_and_phone(demo, client, login):

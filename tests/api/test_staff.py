@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import AuditRecord, RoleGrant, Unit, User
+from tests.support.concurrency import answer, together
 
 
 def unit_id(code: str) -> int:
@@ -186,3 +187,27 @@ def test_audit_listing_scope(demo, client, login):
     assert audit(school_admin, "YQ102").status_code == 404
     assert audit(login("demo-teacher"), "YQ101").status_code == 403
     assert client.get("/api/v1/audit", headers=school_admin).status_code == 422
+
+
+def test_two_admins_at_once_change_a_person_once(demo, client, login):
+    school_admin, supervisor = login("demo-school_admin"), login("demo-supervisor")
+    grant_id = grant_of("guard", "YQ101").id
+    revoked = together(
+        demo,
+        [
+            lambda c: c.delete(f"/api/v1/grants/{grant_id}", headers=school_admin).status_code,
+            lambda c: c.delete(f"/api/v1/grants/{grant_id}", headers=supervisor).status_code,
+        ],
+    )
+    assert sorted(revoked) == [204, 404]
+    target = user_of("teacher").id
+    disabled = together(
+        demo,
+        [
+            lambda c: answer(c.post(f"/api/v1/users/{target}/disable", headers=school_admin)),
+            lambda c: answer(c.post(f"/api/v1/users/{target}/disable", headers=supervisor)),
+        ],
+    )
+    assert [status for status, _ in disabled] == [200, 200]
+    actions = db.session.scalars(select(AuditRecord.action).order_by(AuditRecord.id)).all()
+    assert actions == ["grant_revoked", "user_disabled"]
