@@ -50,6 +50,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_records_unit_id'))
         batch_op.drop_index(batch_op.f('ix_audit_records_created_at'))
     op.drop_table('audit_records')
+    # What the older schema cannot hold: redemptions of revoked grants, and the first admin's
+    # invitations (no creator) with their redemptions.
+    op.execute("DELETE FROM invitation_redemptions WHERE grant_id IS NULL")
+    op.execute(
+        "DELETE FROM invitation_redemptions WHERE invitation_id IN "
+        "(SELECT id FROM invitations WHERE created_by_id IS NULL)"
+    )
+    op.execute("DELETE FROM invitations WHERE created_by_id IS NULL")
     with op.batch_alter_table('invitation_redemptions', schema=None) as batch_op:
         batch_op.alter_column('grant_id', existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table('invitations', schema=None) as batch_op:
