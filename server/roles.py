@@ -102,6 +102,10 @@ CAPABILITIES: dict[str, Capability] = {
         Capability("class.codes", "see class codes", reach=REACH_AT, per_class=True),
         Capability("unit.campus", "draw a school's campus boundary"),
         Capability("schedule.manage", "create and delete scheduled pushes"),
+        Capability(
+            "staff.manage",
+            "see the staff, revoke their roles, disable their accounts and read the audit",
+        ),
     )
 }
 
@@ -112,6 +116,7 @@ _STAFF = frozenset(
 )
 _MANAGER = _STAFF | {
     "invitation.create",
+    "staff.manage",
     "notice.write",
     "notice.completion",
     "schedule.manage",

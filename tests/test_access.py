@@ -63,6 +63,7 @@ SPEC = {
     "class.codes": ({"school_admin", "class_teacher"}, "at"),
     "schedule.manage": (MANAGERS, "down"),
     "unit.campus": (MANAGERS, "down"),
+    "staff.manage": (MANAGERS, "down"),
 }
 PERSONAL = {"child.bind", "campaign.view", "inbox.view", "notice.read"}
 

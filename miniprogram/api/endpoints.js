@@ -18,6 +18,9 @@
 module.exports = {
   login: { method: 'POST', path: '/api/v1/auth/login', body: ['code'], auth: false },
   me: { method: 'GET', path: '/api/v1/me' },
+  // One's own name and phone (`phone: null` removes it). Logout revokes this token.
+  profileUpdate: { method: 'PATCH', path: '/api/v1/me', body: ['display_name', 'phone'] },
+  logout: { method: 'POST', path: '/api/v1/auth/logout' },
 
   roles: { method: 'GET', path: '/api/v1/roles' },
 
@@ -41,7 +44,20 @@ module.exports = {
   invitations: { method: 'GET', path: '/api/v1/invitations', query: ['unit_id'] },
   invitationRevoke: { method: 'DELETE', path: '/api/v1/invitations/{id}' },
   invitationQr: { method: 'GET', path: '/api/v1/invitations/{id}/qr.png', download: true },
-  invitationRedeem: { method: 'POST', path: '/api/v1/invitations/redeem', body: ['code'] },
+  // A person without a name gives one (`display_name`) when joining; the phone is optional.
+  invitationRedeem: {
+    method: 'POST',
+    path: '/api/v1/invitations/redeem',
+    body: ['code', 'display_name', 'phone'],
+  },
+
+  // Admins (`staff.manage`): the people of a unit and below, revoking a role, disabling or
+  // enabling an account (again is harmless), and the record of those changes.
+  unitStaff: { method: 'GET', path: '/api/v1/units/{id}/staff' },
+  grantRevoke: { method: 'DELETE', path: '/api/v1/grants/{id}' },
+  userDisable: { method: 'POST', path: '/api/v1/users/{id}/disable', idempotent: true },
+  userEnable: { method: 'POST', path: '/api/v1/users/{id}/enable', idempotent: true },
+  audit: { method: 'GET', path: '/api/v1/audit', query: ['unit_id'] },
 
   childBind: {
     method: 'POST',

@@ -22,6 +22,11 @@ const MESSAGES = {
   invitation_revoked: '这个邀请码已被撤销，请联系邀请人',
   role_already_held: '你已经拥有这个身份了，无需重复加入',
   role_not_allowed_here: '这个单位不能设置该身份，请重新选择',
+  name_required: '请先填写你的姓名',
+
+  // Staff
+  not_on_yourself: '不能撤销自己的身份或停用自己的账号，请联系其他管理员',
+  beyond_your_scope: '此人还在你管理范围以外的单位任职，请联系上级管理员处理',
 
   // Children and classes
   class_not_found: '班级码不存在，请向班主任核对',

@@ -8,6 +8,8 @@ const HOME = 'pages/index/index';
 const PAGES = [
   HOME,
   'pages/join/index',
+  'pages/mine/index',
+  'pages/staff/index',
   'pages/children/bind',
   'pages/invite/create',
   'pages/campaign/index',

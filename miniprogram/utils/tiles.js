@@ -15,10 +15,12 @@ const TILES = [
   { capability: 'notice.class_pending', title: '班级通知确认', icon: 'passed', url: '/pages/notices/issued?mode=class' },
   { capability: 'invitation.create', title: '邀请成员', icon: 'friends-o', url: '/pages/invite/create' },
   { capability: 'schedule.manage', title: '定时提醒', icon: 'clock-o', url: '/pages/schedules/index' },
+  { capability: 'staff.manage', title: '人员管理', icon: 'manager-o', url: '/pages/staff/index' },
   { capability: 'child.bind', title: '绑定孩子', icon: 'contact', url: '/pages/children/bind' },
   { capability: 'campaign.view', title: '活动与隐患分类', icon: 'flag-o', url: '/pages/campaign/index' },
   { capability: 'unit.view', title: '单位与班级', icon: 'cluster-o', url: '/pages/units/index' },
   { capability: null, title: '加入单位', icon: 'scan', url: '/pages/join/index' },
+  { capability: null, title: '我的', icon: 'user-o', url: '/pages/mine/index' },
 ];
 
 const BADGE_TEXT = {

@@ -18,6 +18,7 @@ from server.api import (
     notices,
     photos,
     schedules,
+    staff,
     units,
 )
 
@@ -30,6 +31,7 @@ def register_blueprints(api: Api) -> None:
         units,
         campus,
         invitations,
+        staff,
         children,
         campaigns,
         photos,

@@ -15,6 +15,7 @@ from server.api.schemas import (
 )
 from server.auth import current_user, login_required
 from server.services import invitations as service
+from server.services.people import UNCHANGED
 
 blp = Blueprint(
     "invitations", __name__, url_prefix="/api/v1/invitations", description="Join by invitation"
@@ -70,6 +71,8 @@ def qr_png(invitation_id: int):
 @blp.arguments(RedeemRequest)
 @blp.response(201, RedeemResponse)
 def redeem(body):
-    """Join a unit with the role of the invitation."""
-    grant = service.redeem_invitation(current_user(), body["code"])
+    """Join a unit with the role of the invitation, giving one's name (and, optionally, phone)."""
+    grant = service.redeem_invitation(
+        current_user(), body["code"], body["display_name"], body.get("phone", UNCHANGED)
+    )
     return {"grant": grant}

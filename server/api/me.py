@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from server.api.schemas import MeResponse, RolesResponse
+from server.api.schemas import MeResponse, ProfileUpdate, RolesResponse, UserSchema
 from server.auth import current_user, login_required
 from server.roles import ROLES, capabilities_for
 from server.services.children import list_links
+from server.services.people import UNCHANGED, update_profile
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1", description="The signed-in user")
 
@@ -24,6 +25,15 @@ def me():
         "children": list_links(user),
         "capabilities": capabilities_for({grant.role for grant in user.grants}),
     }
+
+
+@blp.route("/me", methods=["PATCH"])
+@login_required
+@blp.arguments(ProfileUpdate)
+@blp.response(200, UserSchema)
+def update_me(body):
+    """Change one's own name or phone (a null phone removes it)."""
+    return update_profile(current_user(), body.get("display_name"), body.get("phone", UNCHANGED))
 
 
 @blp.route("/roles", methods=["GET"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from server.api.fields import BoundedInt, Id, IsSet, Named, Text
+from server.api.fields import BoundedInt, Id, IsSet, MobilePhone, Named, Text
 from server.roles import RELATION_NAMES, ROLES, UNIT_KIND_NAMES
 
 
@@ -24,8 +24,11 @@ class ErrorSchema(ma.Schema):
 
 
 class UserSchema(ma.Schema):
+    """The signed-in person themself (their own phone included)."""
+
     id = ma.fields.Integer()
     display_name = ma.fields.String(allow_none=True)
+    phone = ma.fields.String(allow_none=True)
     created_at = ma.fields.DateTime()
 
 
@@ -153,6 +156,14 @@ class InvitationsResponse(ma.Schema):
 
 class RedeemRequest(ma.Schema):
     code = Text(required=True, min_length=4, max_length=64)
+    display_name = Text(
+        load_default=None,
+        allow_none=True,
+        min_length=1,
+        max_length=20,
+        metadata={"description": "The person's name; required when they have none yet"},
+    )
+    phone = MobilePhone(allow_none=True, metadata={"description": "Optional mobile number"})
 
 
 class RedeemResponse(ma.Schema):
@@ -210,3 +221,55 @@ class CampaignSchema(ma.Schema):
 class HealthResponse(ma.Schema):
     status = ma.fields.String()
     checks = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+
+
+class ProfileUpdate(ma.Schema):
+    """``PATCH /me``: the fields given change; a null phone removes it."""
+
+    display_name = Text(min_length=1, max_length=20)
+    phone = MobilePhone(allow_none=True)
+
+
+class PersonRefSchema(ma.Schema):
+    """A person named in an answer: id and name."""
+
+    id = ma.fields.Integer()
+    display_name = ma.fields.String(allow_none=True)
+
+
+class StaffMemberSchema(ma.Schema):
+    """A person holding roles at a unit or below, as an admin of it sees them."""
+
+    id = ma.fields.Integer()
+    display_name = ma.fields.String(allow_none=True)
+    phone = ma.fields.String(allow_none=True, metadata={"description": "Shown to admins only"})
+    active = ma.fields.Boolean(attribute="is_active")
+    is_self = ma.fields.Boolean(metadata={"description": "The caller (who cannot act on it)"})
+    grants = ma.fields.List(ma.fields.Nested(GrantSchema))
+
+
+class StaffResponse(ma.Schema):
+    staff = ma.fields.List(ma.fields.Nested(StaffMemberSchema))
+
+
+class AuditQuery(ma.Schema):
+    unit_id = Id(required=True)
+
+
+class AuditRecordSchema(ma.Schema):
+    """One change an admin made to a person."""
+
+    id = ma.fields.Integer()
+    action = ma.fields.String(
+        metadata={"description": "grant_revoked, user_disabled or user_enabled"}
+    )
+    actor = ma.fields.Nested(PersonRefSchema)
+    target = ma.fields.Nested(PersonRefSchema)
+    unit = ma.fields.Nested(RefSchema)
+    role = ma.fields.String(allow_none=True)
+    role_name = Named(ROLES, source="role", allow_none=True)
+    created_at = ma.fields.DateTime()
+
+
+class AuditResponse(ma.Schema):
+    records = ma.fields.List(ma.fields.Nested(AuditRecordSchema))

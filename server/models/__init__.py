@@ -14,10 +14,11 @@ from server.models.notifications import Delivery, Notification, SubscriptionGran
 from server.models.people import Child, Invitation, InvitationRedemption, ParentLink
 from server.models.types import UTCDateTime, utcnow
 from server.models.units import SchoolClass, Unit
-from server.models.users import AuthSession, RoleGrant, User
+from server.models.users import AuditRecord, AuthSession, RoleGrant, User
 
 __all__ = [
     "Area",
+    "AuditRecord",
     "AuthSession",
     "Campaign",
     "CampaignPhase",

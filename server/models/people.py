@@ -23,7 +23,8 @@ class Invitation(db.Model):
     role: Mapped[str] = mapped_column(String(30))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     class_id: Mapped[int | None] = mapped_column(ForeignKey("school_classes.id"))
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # None for the first admin's invitation, made on the command line before anyone signed in.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     max_uses: Mapped[int] = mapped_column(default=1)
@@ -32,7 +33,7 @@ class Invitation(db.Model):
 
     unit: Mapped[Unit] = relationship()
     school_class: Mapped[SchoolClass | None] = relationship()
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User | None] = relationship()
 
 
 class InvitationRedemption(db.Model):
@@ -44,7 +45,8 @@ class InvitationRedemption(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    grant_id: Mapped[int] = mapped_column(ForeignKey("role_grants.id"))
+    # None once an admin revoked the grant (the audit record keeps what it was).
+    grant_id: Mapped[int | None] = mapped_column(ForeignKey("role_grants.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

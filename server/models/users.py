@@ -22,6 +22,8 @@ class User(db.Model):
     openid: Mapped[str] = mapped_column(String(64), unique=True)
     unionid: Mapped[str | None] = mapped_column(String(64), index=True)
     display_name: Mapped[str | None] = mapped_column(String(50))
+    # A mainland mobile number the person gave when joining (shown to admins only, PIPL).
+    phone: Mapped[str | None] = mapped_column(String(11))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -66,3 +68,24 @@ class AuthSession(db.Model):
     client_ip: Mapped[str | None] = mapped_column(String(45))
 
     user: Mapped[User] = relationship()
+
+
+class AuditRecord(db.Model):
+    """One change an admin made to a person (a grant revoked, an account disabled or enabled):
+    who, when, what, to whom, at which unit. Rows are never changed or deleted; the grant's id
+    and role are copied because the grant itself may be gone."""
+
+    __tablename__ = "audit_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(30))
+    target_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    role: Mapped[str | None] = mapped_column(String(30))
+    grant_id: Mapped[int | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    actor: Mapped[User] = relationship(foreign_keys=[actor_id])
+    target: Mapped[User] = relationship(foreign_keys=[target_user_id])
+    unit: Mapped[Unit] = relationship()

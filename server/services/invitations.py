@@ -12,9 +12,19 @@ from sqlalchemy.exc import IntegrityError
 from server import access
 from server.errors import ApiError
 from server.extensions import db
-from server.models import Invitation, InvitationRedemption, RoleGrant, SchoolClass, User, utcnow
-from server.roles import ROLES
+from server.models import (
+    Invitation,
+    InvitationRedemption,
+    RoleGrant,
+    SchoolClass,
+    Unit,
+    User,
+    utcnow,
+)
+from server.roles import BUREAU, ROLES
 from server.services.codes import INVITE_QR_PREFIX, new_code, normalise_code
+from server.services.people import UNCHANGED, apply_profile, require_name
+from server.services.units import add_unit
 from server.services.views import View
 
 INVITE_CODE_LENGTH = 8
@@ -58,13 +68,40 @@ def create_invitation(
     """Make an invitation code; the caller must administer the unit."""
     unit = access.load_unit(user, unit_id, "invitation.create")
     _check_role_fits(role, unit, class_id)
+    return _insert_invitation(role, unit, class_id, user.id, max_uses, hours)
+
+
+def create_first_admin_invitation(
+    unit_code: str, bureau_name: str | None = None, days: int = 7
+) -> Invitation:
+    """A one-use invitation for the bureau's first admin, made on the command line: nobody has
+    signed in yet, so there is no openid to grant a role to and no creator. With
+    ``bureau_name``, the bureau is created first when no unit has the code. Raises ValueError
+    with a message for people (an unknown unit, a unit that is not a bureau)."""
+    unit = db.session.scalars(select(Unit).where(Unit.code == unit_code)).first()
+    if unit is None:
+        if not bureau_name:
+            raise ValueError(
+                f"no unit has the code {unit_code!r}; import the units first, "
+                "or give --name to create the bureau"
+            )
+        unit = add_unit(unit_code, bureau_name, BUREAU, "public", None)
+    elif unit.kind != BUREAU:
+        raise ValueError(f"{unit_code} ({unit.name}) is a {unit.kind}, not a bureau")
+    return _insert_invitation("bureau_admin", unit, None, None, 1, days * 24)
+
+
+def _insert_invitation(
+    role: str, unit: Unit, class_id: int | None, creator_id: int | None, max_uses: int, hours: int
+) -> Invitation:
+    """Insert an invitation under a fresh code, drawing again on a collision; commits."""
     for _attempt in range(5):
         invitation = Invitation(
             code=new_code(INVITE_CODE_LENGTH),
             role=role,
             unit_id=unit.id,
             class_id=class_id,
-            created_by_id=user.id,
+            created_by_id=creator_id,
             expires_at=utcnow() + timedelta(hours=hours),
             max_uses=max_uses,
         )
@@ -111,7 +148,11 @@ def revoke_invitation(user: User, invitation_id: int) -> None:
 
 def invitation_qr_png(user: User, invitation_id: int) -> bytes:
     """A QR code of the invitation for the admin to show or print."""
-    invitation = get_administered_invitation(user, invitation_id)
+    return qr_png(get_administered_invitation(user, invitation_id))
+
+
+def qr_png(invitation: Invitation) -> bytes:
+    """The PNG QR code of an invitation, holding the text the join page scans."""
     buffer = io.BytesIO()
     segno.make(INVITE_QR_PREFIX + invitation.code, error="m").save(
         buffer, kind="png", scale=8, border=2
@@ -119,8 +160,12 @@ def invitation_qr_png(user: User, invitation_id: int) -> bytes:
     return buffer.getvalue()
 
 
-def redeem_invitation(user: User, raw_code: str) -> RoleGrant:
-    """Redeem a code: the user gets the role at the unit, once per code and person."""
+def redeem_invitation(
+    user: User, raw_code: str, display_name: str | None = None, phone: object = UNCHANGED
+) -> RoleGrant:
+    """Redeem a code: the user gets the role at the unit, once per code and person. A person
+    without a name gives one here; the name and phone are stored with the grant, in one commit."""
+    require_name(user, display_name)
     code = normalise_code(raw_code)
     invitation = db.session.scalars(select(Invitation).where(Invitation.code == code)).first()
     if invitation is None:
@@ -166,6 +211,7 @@ def redeem_invitation(user: User, raw_code: str) -> RoleGrant:
         granted_by_id=invitation.created_by_id,
     )
     db.session.add(grant)
+    apply_profile(user, display_name, phone)
     db.session.flush()
     db.session.add(
         InvitationRedemption(invitation_id=invitation.id, user_id=user.id, grant_id=grant.id)

@@ -100,14 +100,20 @@ def test_redeem_gives_the_grant_once(demo, client, login):
     code = invite(client, login("demo-school_admin"), "YQ101", "guard", max_uses=2).get_json()
     newcomer = login("openid-new-guard")
     response = client.post(
-        "/api/v1/invitations/redeem", json={"code": code["code"].lower()}, headers=newcomer
+        "/api/v1/invitations/redeem",
+        json={"code": code["code"].lower(), "display_name": "新人"},
+        headers=newcomer,
     )
     assert response.status_code == 201
     assert response.get_json()["grant"]["role"] == "guard"
     me = client.get("/api/v1/me", headers=newcomer).get_json()
     assert [g["unit"]["code"] for g in me["grants"]] == ["YQ101"]
     assert "unit.view" in me["capabilities"]
-    twice = client.post("/api/v1/invitations/redeem", json={"code": code["code"]}, headers=newcomer)
+    twice = client.post(
+        "/api/v1/invitations/redeem",
+        json={"code": code["code"], "display_name": "新人"},
+        headers=newcomer,
+    )
     assert twice.status_code == 409
     assert twice.get_json()["error"]["code"] == "invitation_already_redeemed"
 
@@ -115,7 +121,9 @@ def test_redeem_gives_the_grant_once(demo, client, login):
 def test_redeem_accepts_the_qr_text(demo, client, login):
     made = invite(client, login("demo-school_admin"), "YQ101", "teacher").get_json()
     response = client.post(
-        "/api/v1/invitations/redeem", json={"code": made["qr_text"]}, headers=login("o-qr")
+        "/api/v1/invitations/redeem",
+        json={"code": made["qr_text"], "display_name": "新人"},
+        headers=login("o-qr"),
     )
     assert response.status_code == 201
 
@@ -125,12 +133,16 @@ def test_used_up_expired_revoked_unknown(demo, client, login):
     made = invite(client, admin, "YQ101", "teacher").get_json()
     assert (
         client.post(
-            "/api/v1/invitations/redeem", json={"code": made["code"]}, headers=login("o-1")
+            "/api/v1/invitations/redeem",
+            json={"code": made["code"], "display_name": "新人"},
+            headers=login("o-1"),
         ).status_code
         == 201
     )
     used_up = client.post(
-        "/api/v1/invitations/redeem", json={"code": made["code"]}, headers=login("o-2")
+        "/api/v1/invitations/redeem",
+        json={"code": made["code"], "display_name": "新人"},
+        headers=login("o-2"),
     )
     assert (used_up.status_code, used_up.get_json()["error"]["code"]) == (409, "invitation_used_up")
 
@@ -139,19 +151,25 @@ def test_used_up_expired_revoked_unknown(demo, client, login):
     row.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     expired = client.post(
-        "/api/v1/invitations/redeem", json={"code": expiring["code"]}, headers=login("o-3")
+        "/api/v1/invitations/redeem",
+        json={"code": expiring["code"], "display_name": "新人"},
+        headers=login("o-3"),
     )
     assert (expired.status_code, expired.get_json()["error"]["code"]) == (410, "invitation_expired")
 
     revoked = invite(client, admin, "YQ101", "teacher").get_json()
     assert client.delete(f"/api/v1/invitations/{revoked['id']}", headers=admin).status_code == 204
     gone = client.post(
-        "/api/v1/invitations/redeem", json={"code": revoked["code"]}, headers=login("o-4")
+        "/api/v1/invitations/redeem",
+        json={"code": revoked["code"], "display_name": "新人"},
+        headers=login("o-4"),
     )
     assert (gone.status_code, gone.get_json()["error"]["code"]) == (410, "invitation_revoked")
 
     unknown = client.post(
-        "/api/v1/invitations/redeem", json={"code": "ZZZZZZZZ"}, headers=login("o-5")
+        "/api/v1/invitations/redeem",
+        json={"code": "ZZZZZZZZ", "display_name": "新人"},
+        headers=login("o-5"),
     )
     assert (unknown.status_code, unknown.get_json()["error"]["code"]) == (
         404,
@@ -187,7 +205,9 @@ def test_list_qr_and_revoke_are_limited_to_the_admins_scope(demo, client, login)
 def test_already_holding_the_role_is_a_conflict(demo, client, login):
     made = invite(client, login("demo-school_admin"), "YQ101", "teacher").get_json()
     response = client.post(
-        "/api/v1/invitations/redeem", json={"code": made["code"]}, headers=login("demo-teacher")
+        "/api/v1/invitations/redeem",
+        json={"code": made["code"], "display_name": "新人"},
+        headers=login("demo-teacher"),
     )
     assert (response.status_code, response.get_json()["error"]["code"]) == (
         409,

@@ -40,7 +40,7 @@ test('a new user sees the empty state and only the tiles everyone has', async ()
   await show(PARENT);
   expect(dom('.greeting').textContent).toBe('你好');
   expect(dom('.van-empty').textContent).toContain('邀请码');
-  expect(texts('.tile-title')).toEqual(['绑定孩子', '活动与隐患分类', '加入单位']);
+  expect(texts('.tile-title')).toEqual(['绑定孩子', '活动与隐患分类', '加入单位', '我的']);
 });
 
 test('an admin sees the greeting, the grant and all tiles, no empty state', async () => {
@@ -48,7 +48,7 @@ test('an admin sees the greeting, the grant and all tiles, no empty state', asyn
   expect(dom('.greeting').textContent).toBe('你好，赵校长');
   expect(dom('.van-empty')).toBeNull();
   expect(texts('.van-cell__title')).toEqual(['学校安全负责人 @ 城东第一小学']);
-  expect(texts('.tile-title')).toEqual(['邀请成员', '绑定孩子', '活动与隐患分类', '单位与班级', '加入单位']);
+  expect(texts('.tile-title')).toEqual(['邀请成员', '绑定孩子', '活动与隐患分类', '单位与班级', '加入单位', '我的']);
 });
 
 test('the report tile shows how many reports wait to be sent', async () => {
@@ -78,5 +78,5 @@ test('an error shows its message and a retry button that loads again', async () 
   await simulate.sleep(10);
   expect(app.getMe).toHaveBeenLastCalledWith({ refresh: true });
   expect(dom('.error-text')).toBeNull();
-  expect(texts('.tile-title')).toHaveLength(5);
+  expect(texts('.tile-title')).toHaveLength(6);
 });

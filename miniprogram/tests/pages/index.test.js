@@ -22,7 +22,7 @@ async function shown(meAnswer) {
 
 test('tiles follow the capabilities: a parent sees bind, campaign and join only', async () => {
   const { page } = await shown(me());
-  expect(page.data.tiles.map((t) => t.title)).toEqual(['绑定孩子', '活动与隐患分类', '加入单位']);
+  expect(page.data.tiles.map((t) => t.title)).toEqual(['绑定孩子', '活动与隐患分类', '加入单位', '我的']);
 });
 
 test('an admin also sees invite and units tiles', async () => {
@@ -32,6 +32,7 @@ test('an admin also sees invite and units tiles', async () => {
   }));
   expect(page.data.tiles.map((t) => t.url)).toEqual([
     '/pages/invite/create', '/pages/children/bind', '/pages/campaign/index', '/pages/units/index', '/pages/join/index',
+    '/pages/mine/index',
   ]);
 });
 
@@ -73,7 +74,7 @@ test('a failure shows the Chinese message, and retry refreshes /me', async () =>
   await new Promise((r) => setTimeout(r, 0));
   expect(app.getMe).toHaveBeenLastCalledWith({ refresh: true });
   expect(page.data.error).toBe('');
-  expect(page.data.tiles.length).toBe(3);
+  expect(page.data.tiles.length).toBe(4);
 });
 
 test('waits for the launch sign-in before asking for /me', async () => {
@@ -131,7 +132,7 @@ describe('messages and notices', () => {
   test('家长通知 shows for parents with children, or who received notices before', async () => {
     const titles = async (answer) => (await shown(answer)).page.data.tiles.map((t) => t.title);
     expect(await titles(me({ capabilities: EVERYONE }))).not.toContain('家长通知');
-    expect(await titles(me({ capabilities: EVERYONE, children: [CHILD] }))).toEqual(['消息', '家长通知', '绑定孩子', '活动与隐患分类', '加入单位']);
+    expect(await titles(me({ capabilities: EVERYONE, children: [CHILD] }))).toEqual(['消息', '家长通知', '绑定孩子', '活动与隐患分类', '加入单位', '我的']);
     wx.storage.set('notices_received', true);
     expect(await titles(me({ capabilities: EVERYONE }))).toContain('家长通知');
   });

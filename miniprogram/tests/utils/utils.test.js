@@ -120,8 +120,8 @@ describe('display helpers', () => {
       expect(tile.title).toMatch(/[\u4e00-\u9fa5]/);
       expect(tile.icon).toBeTruthy();
     });
-    expect(tilesFor([]).map((t) => t.title)).toEqual(['加入单位']);
-    expect(tilesFor(undefined).map((t) => t.title)).toEqual(['加入单位']);
+    expect(tilesFor([]).map((t) => t.title)).toEqual(['加入单位', '我的']);
+    expect(tilesFor(undefined).map((t) => t.title)).toEqual(['加入单位', '我的']);
   });
 
   test('messageFor falls back to the generic text with the status', () => {

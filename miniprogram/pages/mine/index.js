@@ -1,0 +1,151 @@
+/**
+ * 我的: one's name (editable), mobile number, roles with their units, which WeChat subscription
+ * messages are on (one-time grants left, or long-term), and logging out.
+ */
+const api = require('../../api/client');
+const session = require('../../utils/session');
+const { grantLabel } = require('../../utils/format');
+const profile = require('../../utils/profile');
+
+/** "剩余 2 次" / "已开启（长期）" / "未开启" for a template from /subscriptions/templates. */
+function subscriptionState(template) {
+  if (template.granted_long_term) return { text: '已开启（长期）', on: true };
+  if (template.remaining > 0) return { text: `剩余 ${template.remaining} 次`, on: true };
+  return { text: '未开启', on: false };
+}
+
+/** Page data for a /me answer. */
+function viewOf(me) {
+  const user = me.user || {};
+  return {
+    name: user.display_name || '',
+    phone: user.phone || '',
+    grants: (me.grants || []).map((grant) => ({ id: grant.id, label: grantLabel(grant) })),
+  };
+}
+
+Page({
+  data: {
+    loading: true,
+    error: '',
+    avatarUrl: '',
+    name: '',
+    phone: '',
+    grants: [],
+    subscriptions: [],
+    editing: false,
+    draftName: '',
+    draftPhone: '',
+    nameError: '',
+    phoneError: '',
+    saving: false,
+    loggedOut: false,
+  },
+
+  onShow() {
+    if (this.data.loggedOut) return Promise.resolve();
+    this.setData({ avatarUrl: profile.savedAvatar() });
+    return this.load();
+  },
+
+  load() {
+    const app = getApp();
+    return Promise.resolve(app.ready)
+      .then(() => Promise.all([
+        app.getMe({ refresh: true }),
+        api.call('subscriptionTemplates').catch(() => ({ templates: [] })),
+      ]))
+      .then(([me, answer]) => {
+        const subscriptions = (answer.templates || []).map((template) => ({
+          key: template.key,
+          title: template.title,
+          ...subscriptionState(template),
+        }));
+        this.setData({ loading: false, error: '', ...viewOf(me), subscriptions });
+      })
+      .catch((err) => this.setData({ loading: false, error: err.message }));
+  },
+
+  retry() {
+    this.setData({ loading: true, error: '' });
+    return this.load();
+  },
+
+  onChooseAvatar(event) {
+    this.setData({ avatarUrl: profile.saveAvatar(event.detail.avatarUrl) });
+  },
+
+  edit() {
+    this.setData({
+      editing: true, draftName: this.data.name, draftPhone: this.data.phone, nameError: '', phoneError: '',
+    });
+  },
+
+  cancelEdit() {
+    this.setData({ editing: false });
+  },
+
+  onNameInput(event) {
+    this.setData({ draftName: event.detail.value, nameError: '' });
+  },
+
+  onNameReview(event) {
+    if (event.detail && event.detail.pass === false) {
+      this.setData({ draftName: '', nameError: '这个名字未通过微信审核，请换一个' });
+    }
+  },
+
+  onPhoneInput(event) {
+    this.setData({ draftPhone: event.detail, phoneError: '' });
+  },
+
+  /** PATCH /me with the new name and phone (an emptied phone is removed). */
+  save() {
+    const name = String(this.data.draftName || '').trim();
+    const phone = String(this.data.draftPhone || '').trim();
+    const nameError = profile.nameProblem(name);
+    const phoneError = profile.phoneProblem(phone);
+    if (nameError || phoneError) {
+      this.setData({ nameError, phoneError });
+      return Promise.resolve();
+    }
+    this.setData({ saving: true });
+    return api.call('profileUpdate', { body: { display_name: name, phone: phone || null } })
+      .then((user) => {
+        this.setData({
+          saving: false, editing: false, name: user.display_name || '', phone: user.phone || '',
+        });
+        wx.showToast({ title: '已保存', icon: 'success' });
+        return getApp().getMe({ refresh: true }).catch(() => null);
+      })
+      .catch((err) => this.setData({ saving: false, nameError: err.message }));
+  },
+
+  /** Revoke this token on the server, then forget it here as utils/session.js does. */
+  logout() {
+    wx.showModal({
+      title: '退出登录',
+      content: '退出后需要重新打开小程序登录。确定退出吗？',
+      confirmText: '退出',
+      confirmColor: '#ee0a24',
+      success: (res) => {
+        if (!res.confirm) return;
+        api.call('logout')
+          .catch(() => null) // An expired token is logged out already.
+          .then(() => {
+            session.clearToken();
+            const app = getApp();
+            app.globalData.me = null;
+            this.setData({ loggedOut: true });
+          });
+      },
+    });
+  },
+
+  /** Sign in again (a fresh wx.login) from the home page. */
+  signInAgain() {
+    const app = getApp();
+    if (app.signIn) app.ready = app.signIn();
+    wx.reLaunch({ url: '/pages/index/index' });
+  },
+});

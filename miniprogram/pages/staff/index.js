@@ -1,0 +1,144 @@
+/**
+ * 人员管理 (admins, `staff.manage`): the people holding roles at a unit and below, with their
+ * phones and roles; an admin revokes one role or disables (and enables) an account, each after a
+ * confirmation. Nobody acts on themselves; the server decides the rest (scope, 403 beyond it).
+ */
+const api = require('../../api/client');
+const { grantLabel, formatDateTime } = require('../../utils/format');
+
+const ACTIONS = { grant_revoked: '撤销了', user_disabled: '停用了', user_enabled: '启用了' };
+
+/** "刘副校长 撤销了 吴师傅 的“保安”身份" for one audit record. */
+function auditLine(record) {
+  const actor = (record.actor && record.actor.display_name) || '管理员';
+  const target = (record.target && record.target.display_name) || '（未填写姓名）';
+  const what = record.action === 'grant_revoked'
+    ? `${target}在${record.unit.name}的“${record.role_name}”身份`
+    : `${target}的账号`;
+  return {
+    id: record.id,
+    text: `${actor}${ACTIONS[record.action] || record.action}${what}`,
+    time: formatDateTime(record.created_at),
+  };
+}
+
+/** Page data for one person of GET /units/{id}/staff. */
+function personView(person) {
+  return {
+    id: person.id,
+    name: person.display_name || '（未填写姓名）',
+    phone: person.phone || '',
+    active: person.active,
+    isSelf: person.is_self,
+    grants: (person.grants || []).map((grant) => ({ id: grant.id, label: grantLabel(grant) })),
+  };
+}
+
+/** Ask before a change; resolves true when confirmed. */
+function confirm(title, content, confirmText) {
+  return new Promise((resolve) => {
+    wx.showModal({
+      title,
+      content,
+      confirmText,
+      confirmColor: '#ee0a24',
+      success: (res) => resolve(Boolean(res && res.confirm)),
+      fail: () => resolve(false),
+    });
+  });
+}
+
+Page({
+  data: {
+    loading: true,
+    error: '',
+    units: [],
+    unitId: null,
+    people: [],
+    listError: '',
+    audit: [],
+  },
+
+  onLoad(options = {}) {
+    this.wantedUnit = options.unit_id ? Number(options.unit_id) : null;
+    return this.load();
+  },
+
+  onPullDownRefresh() {
+    return this.loadStaff().then(() => wx.stopPullDownRefresh());
+  },
+
+  /** The units the caller administers, then the staff of the chosen one. */
+  load() {
+    return api.call('units', { query: { administered: true } })
+      .then((res) => {
+        const units = (res.units || []).map((u) => ({ id: u.id, name: u.name }));
+        const chosen = units.find((u) => u.id === this.wantedUnit) || units[0];
+        this.setData({ loading: false, error: '', units, unitId: chosen ? chosen.id : null });
+        return chosen ? this.loadStaff() : null;
+      })
+      .catch((err) => this.setData({ loading: false, error: err.message }));
+  },
+
+  /** The staff of the chosen unit and the latest changes made to them. */
+  loadStaff() {
+    const id = this.data.unitId;
+    if (!id) return Promise.resolve();
+    const staff = api.call('unitStaff', { params: { id } })
+      .then((res) => this.setData({ people: (res.staff || []).map(personView), listError: '' }))
+      .catch((err) => this.setData({ people: [], listError: err.message }));
+    const audit = api.call('audit', { query: { unit_id: id } })
+      .then((res) => this.setData({ audit: (res.records || []).slice(0, 20).map(auditLine) }))
+      .catch(() => this.setData({ audit: [] }));
+    return Promise.all([staff, audit]);
+  },
+
+  chooseUnit(event) {
+    this.setData({ unitId: Number(event.currentTarget.dataset.id), people: [] });
+    return this.loadStaff();
+  },
+
+  /** Make a change after the person confirms it, then show the list as it now is. */
+  act(title, content, confirmText, call, done) {
+    return confirm(title, content, confirmText).then((ok) => {
+      if (!ok) return null;
+      return call()
+        .then(() => {
+          wx.showToast({ title: done, icon: 'success' });
+          return this.loadStaff();
+        })
+        .catch((err) => wx.showModal({ title: `${title}失败`, content: err.message, showCancel: false }));
+    });
+  },
+
+  revoke(event) {
+    const { id, label, name } = event.currentTarget.dataset;
+    return this.act(
+      '撤销身份',
+      `撤销${name}的“${label}”身份？撤销后此人不能再以该身份使用小程序，其他身份不受影响。`,
+      '撤销',
+      () => api.call('grantRevoke', { params: { id } }),
+      '已撤销',
+    );
+  },
+
+  toggleActive(event) {
+    const { id, name, active } = event.currentTarget.dataset;
+    if (active) {
+      return this.act(
+        '停用账号',
+        `停用后${name}会立即退出登录，不能再使用小程序，直到重新启用。确定停用吗？`,
+        '停用',
+        () => api.call('userDisable', { params: { id } }),
+        '已停用',
+      );
+    }
+    return this.act(
+      '启用账号',
+      `重新启用${name}的账号？启用后此人重新登录即可继续使用原有身份。`,
+      '启用',
+      () => api.call('userEnable', { params: { id } }),
+      '已启用',
+    );
+  },
+});

@@ -1,0 +1,107 @@
+const { installWx, serve, apiError, flush } = require('../helpers/wx');
+const { loadPage, stubApp } = require('../helpers/page');
+const { TOKEN_KEY } = require('../../utils/session');
+const { SCHOOL_A, grant } = require('../helpers/fixtures');
+
+const ME = {
+  user: { id: 3, display_name: '陈老师', phone: '13800138000' },
+  grants: [grant(9, 'teacher', '巡查教师', SCHOOL_A)],
+  children: [],
+  capabilities: ['hazard.report'],
+};
+const TEMPLATES = {
+  templates: [
+    { key: 'hazard', template_id: 't1', title: '隐患整改提醒', long_term: false, remaining: 2, granted_long_term: false },
+    { key: 'notice', template_id: 't2', title: '家长通知', long_term: false, remaining: 0, granted_long_term: false },
+    { key: 'patrol', template_id: 't3', title: '巡查提醒', long_term: true, remaining: 0, granted_long_term: true },
+  ],
+};
+let wx;
+let app;
+let page;
+
+beforeEach(() => {
+  wx = installWx();
+  wx.storage.set(TOKEN_KEY, 'tok');
+  app = stubApp(ME);
+  page = loadPage('pages/mine/index', { app });
+});
+
+test('shows the name, phone, roles with units and the subscriptions that are on', async () => {
+  serve(wx, { 'GET /api/v1/subscriptions/templates': { status: 200, body: TEMPLATES } });
+  await page.onShow();
+  expect(app.getMe).toHaveBeenCalledWith({ refresh: true });
+  expect(page.data.name).toBe('陈老师');
+  expect(page.data.phone).toBe('13800138000');
+  expect(page.data.grants).toEqual([{ id: 9, label: '巡查教师 @ 城东第一小学' }]);
+  expect(page.data.subscriptions.map((s) => [s.title, s.text, s.on])).toEqual([
+    ['隐患整改提醒', '剩余 2 次', true],
+    ['家长通知', '未开启', false],
+    ['巡查提醒', '已开启（长期）', true],
+  ]);
+});
+
+test('the subscriptions failing to load still shows the rest', async () => {
+  serve(wx, { 'GET /api/v1/subscriptions/templates': apiError(503, 'service_unavailable') });
+  await page.onShow();
+  expect(page.data.error).toBe('');
+  expect(page.data.subscriptions).toEqual([]);
+  expect(page.data.name).toBe('陈老师');
+});
+
+test('editing the name and clearing the phone sends PATCH /me', async () => {
+  const calls = serve(wx, {
+    'GET /api/v1/subscriptions/templates': { status: 200, body: TEMPLATES },
+    'PATCH /api/v1/me': { status: 200, body: { id: 3, display_name: '陈芳', phone: null } },
+  });
+  await page.onShow();
+  page.edit();
+  expect(page.data.draftName).toBe('陈老师');
+  page.onNameInput({ detail: { value: ' 陈芳 ' } });
+  page.onPhoneInput({ detail: '' });
+  await page.save();
+  const patch = calls.find((c) => c.method === 'PATCH');
+  expect(patch.data).toEqual({ display_name: '陈芳', phone: null });
+  expect(page.data.name).toBe('陈芳');
+  expect(page.data.phone).toBe('');
+  expect(page.data.editing).toBe(false);
+});
+
+test('a bad phone or an empty name is refused before calling the server', async () => {
+  const calls = serve(wx, { 'GET /api/v1/subscriptions/templates': { status: 200, body: TEMPLATES } });
+  await page.onShow();
+  page.edit();
+  page.onNameInput({ detail: { value: '  ' } });
+  page.onPhoneInput({ detail: '1380013' });
+  await page.save();
+  expect(calls.filter((c) => c.method === 'PATCH')).toHaveLength(0);
+  expect(page.data.nameError).toBe('请填写姓名');
+  expect(page.data.phoneError).toBe('请填写 11 位手机号码，或留空');
+});
+
+test('log out revokes the token on the server, then forgets it here', async () => {
+  const calls = serve(wx, {
+    'GET /api/v1/subscriptions/templates': { status: 200, body: TEMPLATES },
+    'POST /api/v1/auth/logout': { status: 204, body: '' },
+  });
+  await page.onShow();
+  page.logout();
+  await flush();
+  await flush();
+  expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '退出登录' }));
+  const logout = calls.find((c) => c.key === 'POST /api/v1/auth/logout');
+  expect(logout.header.Authorization).toBe('Bearer tok');
+  expect(wx.storage.has(TOKEN_KEY)).toBe(false);
+  expect(app.globalData.me).toBe(null);
+  expect(page.data.loggedOut).toBe(true);
+});
+
+test('cancelling the log-out confirmation changes nothing', async () => {
+  const calls = serve(wx, { 'GET /api/v1/subscriptions/templates': { status: 200, body: TEMPLATES } });
+  await page.onShow();
+  wx.showModal.mockImplementation(({ success }) => success({ confirm: false, cancel: true }));
+  page.logout();
+  await flush();
+  expect(calls.some((c) => c.key === 'POST /api/v1/auth/logout')).toBe(false);
+  expect(wx.storage.get(TOKEN_KEY)).toBe('tok');
+});
