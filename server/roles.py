@@ -90,6 +90,7 @@ CAPABILITIES: dict[str, Capability] = {
         Capability(
             "hazard.duplicate", "fold a report into an earlier one", reach=REACH_STRICTLY_BELOW
         ),
+        Capability("hazard.escalation", "be told of overdue hazards escalated to one's unit"),
         Capability("invitation.create", "invite people to roles"),
         Capability("notice.write", "write, preview, send and delete notices"),
         Capability("notice.completion", "see notice completion counts"),
@@ -115,6 +116,7 @@ _MANAGER = _STAFF | {
     "hazard.plan",
     "hazard.work",
     "hazard.signoff",
+    "hazard.escalation",
 }
 # Above a school: sign off its major hazards and fold duplicates.
 _SUPERVISOR = _MANAGER | {"hazard.signoff_major", "hazard.duplicate"}
@@ -127,7 +129,7 @@ ROLES: dict[str, Role] = {
             "bureau_staff",
             "安全办工作人员",
             (BUREAU,),
-            _STAFF | {"notice.write", "notice.completion"},
+            _STAFF | {"notice.write", "notice.completion", "hazard.escalation"},
         ),
         Role("inspector", "督查专家", (BUREAU,), _STAFF),
         Role("supervisor", "中心校/集团校督导", SUPERVISING_KINDS, _SUPERVISOR, is_admin=True),

@@ -52,6 +52,7 @@ SPEC = {
     "hazard.signoff": (MANAGERS, "down"),
     "hazard.signoff_major": ({"bureau_admin", "supervisor"}, "strictly_below"),
     "hazard.duplicate": ({"bureau_admin", "supervisor"}, "strictly_below"),
+    "hazard.escalation": (MANAGERS | {"bureau_staff"}, "down"),
     "invitation.create": (MANAGERS, "down"),
     "notice.write": (MANAGERS | {"bureau_staff"}, "down"),
     "notice.completion": (MANAGERS | {"bureau_staff", "class_teacher"}, "down"),
