@@ -16,6 +16,7 @@ from server.extensions import db
 from server.geo import WGS84, Position, haversine_m
 from server.models import Hazard, HazardPhoto, User, utcnow
 from server.models.hazards import REPORTED
+from server.services import hazard_news
 from server.services.hazard_access import require_view
 from server.services.hazard_lifecycle import apply, permitted
 from server.services.photos import own_photos
@@ -57,7 +58,9 @@ def assign_plan(user: User, hazard_id: int, plan: dict[str, Any], origin: dict) 
     values["responsible_user_id"] = responsible.id if responsible else None
     kind = "planned" if hazard.status == REPORTED else "plan_revised"
     apply(user, hazard, "plan", values, {"kind": kind, "changes": changes}, origin)
+    news = hazard_news.tell(user, hazard, kind)
     db.session.commit()
+    hazard_news.send(news)
     return hazard
 
 
@@ -115,7 +118,9 @@ def submit_fix(user: User, hazard_id: int, data: dict[str, Any], origin: dict) -
         db.session.add(
             HazardPhoto(hazard_id=hazard.id, photo_id=photo.id, stage="after", position=index)
         )
+    news = hazard_news.tell(user, hazard, "fix_submitted")
     db.session.commit()
+    hazard_news.send(news)
     return hazard
 
 
@@ -125,7 +130,9 @@ def verify(user: User, hazard_id: int, note: str | None, origin: dict) -> Hazard
     permitted(user, "verify", hazard)
     event = {"kind": "verified", "note": note}
     apply(user, hazard, "verify", {"closed_at": utcnow()}, event, origin)
+    news = hazard_news.tell(user, hazard, "verified", note)
     db.session.commit()
+    hazard_news.send(news)
     return hazard
 
 
@@ -135,7 +142,9 @@ def reject(user: User, hazard_id: int, reason: str, origin: dict) -> Hazard:
     permitted(user, "reject", hazard)
     event = {"kind": "rejected", "changes": {"reason": reason}, "note": reason}
     apply(user, hazard, "reject", {}, event, origin)
+    news = hazard_news.tell(user, hazard, "rejected", reason)
     db.session.commit()
+    hazard_news.send(news)
     return hazard
 
 
