@@ -59,6 +59,12 @@ class TemplateSchema(ma.Schema):
     long_term = ma.fields.Boolean()
     remaining = ma.fields.Integer()
     granted_long_term = ma.fields.Boolean()
+    applies = ma.fields.Boolean(
+        metadata={"description": "This purpose's messages reach the caller (ask only for these)"}
+    )
+    used_up = ma.fields.Boolean(
+        metadata={"description": "A one-time grant was answered before and none is left: ask again"}
+    )
 
 
 class TemplatesResponse(ma.Schema):
