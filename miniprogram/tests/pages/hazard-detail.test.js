@@ -1,8 +1,8 @@
 const simulate = require('miniprogram-simulate');
-const { installWx, serve, apiError, POSITION } = require('../helpers/wx');
+const { installWx, serve, apiError, allowSubscribe, flush, POSITION } = require('../helpers/wx');
 const { loadPage, stubApp, tapEvent } = require('../helpers/page');
 const { renderPage } = require('../helpers/render');
-const { hazard, EVENTS } = require('../helpers/fixtures');
+const { hazard, EVENTS, TEMPLATES } = require('../helpers/fixtures');
 const { TOKEN_KEY } = require('../../utils/session');
 
 const HERE = { lat: POSITION.latitude, lng: POSITION.longitude, accuracy: 12, coord_system: 'gcj02' };
@@ -197,4 +197,30 @@ test('the person who submitted the fix is told to ask another to sign it off, an
 test('a load error shows in Chinese', async () => {
   await open(null, { 'GET /api/v1/hazards/5': apiError(404, 'not_found') });
   expect(page.data.error).toBe('要找的内容不存在或已被删除');
+});
+
+describe('the first step tap asks for what will await this person next', () => {
+  const templates = {
+    'GET /api/v1/subscriptions/templates': { status: 200, body: TEMPLATES },
+    'POST /api/v1/subscriptions': { status: 200, body: TEMPLATES },
+  };
+
+  test('asked inside the tap, only what applies, once per visit; the step goes on', async () => {
+    allowSubscribe(wx, 'accept');
+    jest.resetModules();
+    await open(detail({ allowed_actions: ['plan'] }), templates);
+    await flush();
+    const tapped = page.onAction(tapEvent({ action: 'plan' }));
+    // Called synchronously in the tap: a planner is asked for new reports and overdue hazards,
+    // not for fixes to sign off or rejections (they do not reach this person).
+    expect(wx.requestSubscribeMessage).toHaveBeenCalledTimes(1);
+    expect(wx.requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(['tpl-reported', 'tpl-overdue']);
+    await tapped;
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/hazards/plan?id=5' });
+    expect(posted('POST /api/v1/subscriptions')[0].data).toEqual({
+      results: { 'tpl-reported': 'accept', 'tpl-overdue': 'accept' },
+    });
+    await page.onAction(tapEvent({ action: 'plan' }));
+    expect(wx.requestSubscribeMessage).toHaveBeenCalledTimes(1);
+  });
 });
