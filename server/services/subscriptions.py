@@ -99,19 +99,40 @@ def _is_parent(user: User) -> bool:
 
 
 def _is_responsible(user: User) -> bool:
-    """Named as the responsible person of a hazard's plan."""
-    query = exists().where(Hazard.responsible_user_id == user.id)
+    """Named as the responsible person of a hazard's plan (only staff can be: looked up among
+    the hazards of the schools they see, by the hazards' school index)."""
+    if not user.grants:
+        return False
+    query = exists().where(
+        Hazard.school_id.in_(access.unit_ids_where(user, access.VIEW)),
+        Hazard.responsible_user_id == user.id,
+    )
     return bool(db.session.scalar(select(query)))
 
 
-def _roles_of(user: User, wanted: set[str]) -> set[str]:
-    """Which of the capabilities and personal roles in ``wanted`` the user has."""
-    held = {cap for cap in wanted - {PARENT, RESPONSIBLE} if access.may_somewhere(user, cap)}
-    if PARENT in wanted and _is_parent(user):
-        held.add(PARENT)
-    if RESPONSIBLE in wanted and _is_responsible(user):
-        held.add(RESPONSIBLE)
-    return held
+PERSONAL_CHECKS = {PARENT: _is_parent, RESPONSIBLE: _is_responsible}
+
+
+class _Audience:
+    """Whether purposes reach one user: capabilities from the grants, personal roles looked up
+    only when a purpose needs them and no capability already decided it."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.known: dict[str, bool] = {}
+
+    def has(self, role: str) -> bool:
+        """Whether the user holds the capability or is the personal role (memoised)."""
+        if role not in self.known:
+            check = PERSONAL_CHECKS.get(role)
+            found = check(self.user) if check else access.may_somewhere(self.user, role)
+            self.known[role] = found
+        return self.known[role]
+
+    def reaches(self, audience: frozenset[str]) -> bool:
+        """True when any member of ``audience`` fits: capabilities first, then lookups."""
+        ordered = sorted(audience, key=lambda role: role in PERSONAL_CHECKS)
+        return any(self.has(role) for role in ordered)
 
 
 def templates_for(user: User) -> list[View]:
@@ -120,8 +141,7 @@ def templates_for(user: User) -> list[View]:
     (``used_up``: the phone asks again at the next natural tap)."""
     grants = grants_of(user)
     configured = configured_templates()
-    audiences = {key: AUDIENCES.get(key, frozenset()) for key in configured}
-    held = _roles_of(user, set().union(*audiences.values()))
+    audience = _Audience(user)
     views = []
     for key, chosen in configured.items():
         grant = grants.get(chosen.template_id)
@@ -132,7 +152,7 @@ def templates_for(user: User) -> list[View]:
                 chosen,
                 remaining=remaining,
                 granted_long_term=long_term,
-                applies=bool(audiences[key] & held),
+                applies=audience.reaches(AUDIENCES.get(key, frozenset())),
                 used_up=grant is not None and not chosen.long_term and remaining == 0,
             )
         )
