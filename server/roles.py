@@ -90,6 +90,7 @@ CAPABILITIES: dict[str, Capability] = {
         Capability("hazard.duplicate", "fold a report into an earlier one"),
         Capability("hazard.close", "close a report that is not a hazard, with a reason"),
         Capability("hazard.fix_on_spot", "fix a general hazard on the spot"),
+        Capability("hazard.escalation", "be told of overdue hazards escalated to one's unit"),
         Capability("invitation.create", "invite people to roles"),
         Capability("notice.write", "write, preview, send and delete notices"),
         Capability("notice.completion", "see notice completion counts"),
@@ -126,6 +127,7 @@ _MANAGER = _STAFF | {
     "hazard.duplicate",
     "hazard.close",
     "unit.campus",
+    "hazard.escalation",
 }
 # Above a school: sign off its major hazards.
 _SUPERVISOR = _MANAGER | {"hazard.signoff_major"}
@@ -138,7 +140,7 @@ ROLES: dict[str, Role] = {
             "bureau_staff",
             "安全办工作人员",
             (BUREAU,),
-            _STAFF | {"notice.write", "notice.completion"},
+            _STAFF | {"notice.write", "notice.completion", "hazard.escalation"},
         ),
         Role("inspector", "督查专家", (BUREAU,), _STAFF),
         Role("supervisor", "中心校/集团校督导", SUPERVISING_KINDS, _SUPERVISOR, is_admin=True),

@@ -56,6 +56,7 @@ SPEC = {
     "hazard.duplicate": (MANAGERS, "down"),
     "hazard.close": (MANAGERS, "down"),
     "hazard.fix_on_spot": (STAFF, "down"),
+    "hazard.escalation": (MANAGERS | {"bureau_staff"}, "down"),
     "invitation.create": (MANAGERS, "down"),
     "notice.write": (MANAGERS | {"bureau_staff"}, "down"),
     "notice.completion": (MANAGERS | {"bureau_staff", "class_teacher"}, "down"),

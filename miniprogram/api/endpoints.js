@@ -161,6 +161,8 @@ module.exports = {
     body: ['unit_id', 'title', 'body', 'unit_ids', 'class_ids', 'attachment_photo_id'],
   },
   notices: { method: 'GET', path: '/api/v1/notices' },
+  // Staff: notices from above that reached their units (read-only), with their own unit's counts.
+  noticesReceived: { method: 'GET', path: '/api/v1/notices/received' },
   noticePreview: { method: 'GET', path: '/api/v1/notices/{id}/preview' },
   noticeSend: { method: 'POST', path: '/api/v1/notices/{id}/send' },
   noticeCompletion: { method: 'GET', path: '/api/v1/notices/{id}/completion', query: ['unit_id'] },

@@ -3,6 +3,7 @@
  * unit and its parts, as percentages.
  */
 const { mayOpenClass } = require('./notices');
+const { formatDateTime } = require('./format');
 
 /**
  * A rate (0..1, null when nobody was reached) -> {percent: number for a progress bar, text},
@@ -58,4 +59,23 @@ function completionView(res, grants) {
   };
 }
 
-module.exports = { percent, ratesView, breakdownRow, completionView };
+/**
+ * A row of the notices from above (GET /notices/received): who sent it, the caller's unit it
+ * reached and, where the caller may see completion there, that unit's counts (`rates`) and the
+ * unit to open the completion at.
+ */
+function receivedRow(notice) {
+  return {
+    id: notice.id,
+    key: `${notice.id}-${notice.own_unit ? notice.own_unit.id : 0}`,
+    title: notice.title,
+    body: notice.body || '',
+    from: notice.unit ? notice.unit.name : '',
+    ownUnit: notice.own_unit ? notice.own_unit.name : '',
+    time: notice.sent_at ? `${formatDateTime(notice.sent_at)} 下发` : '',
+    completionUnitId: notice.completion_unit_id || null,
+    rates: notice.totals ? ratesView(notice.totals) : null,
+  };
+}
+
+module.exports = { percent, ratesView, breakdownRow, completionView, receivedRow };

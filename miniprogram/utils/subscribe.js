@@ -10,17 +10,33 @@
  * The answer ({template_id: 'accept'|'reject'|'ban'|'filter', errMsg}) is reported to
  * POST /subscriptions in the background, template ids only; a failed report is dropped and never
  * blocks the page. On older WeChat clients without the API nothing is asked.
+ *
+ * Each person is asked for exactly what they will receive: the server marks the templates whose
+ * messages reach the caller (`applies`, by what their roles allow: planners get new reports and
+ * overdue hazards, signers fixes awaiting sign-off, parents notices...). A one-time template is
+ * asked for again only once its grant is used up (nothing `remaining`); a long-term one never again
+ * once granted. The templates are reloaded when older than MAX_AGE_MS, so a grant spent by a push
+ * meanwhile is noticed at the next tap.
  */
 const api = require('../api/client');
 
 const MAX_IDS = 3;
 const ANSWERS = ['accept', 'reject', 'ban', 'filter'];
+const MAX_AGE_MS = 5 * 60 * 1000;
 
-// The templates each moment asks for (keys of server/data/subscribe_templates.json).
-const HAZARD_KEYS = ['hazard_overdue'];
+// The templates each moment asks for (keys of server/data/subscribe_templates.json); of these,
+// only those that apply to the person and need asking are asked, at most MAX_IDS, in this order.
+// Submitting a report (patrol staff and reporters): the outcome of their report, a task of theirs.
+const HAZARD_KEYS = ['hazard_verified', 'hazard_assigned', 'task_reminder'];
+// A step on a hazard (admins, signers, the responsible person): what awaits them next.
+const HAZARD_ACTION_KEYS = [
+  'hazard_reported', 'hazard_fix_submitted', 'hazard_overdue', 'hazard_rejected', 'hazard_assigned',
+];
+// Parents, on the notices pages.
 const NOTICE_KEYS = ['notice', 'reminder'];
 
 let templates = null; // key -> template, once loaded
+let loadedAt = 0;
 let loading = null;
 
 /** Whether this WeChat client can ask at all. */
@@ -32,13 +48,18 @@ function remember(res) {
   const byKey = {};
   ((res && res.templates) || []).forEach((t) => { byKey[t.key] = t; });
   templates = byKey;
+  loadedAt = Date.now();
   return templates;
 }
 
-/** Load the templates (once; `refresh` loads them again). Resolves null when unavailable. */
+/**
+ * Load the templates (once, and again when older than MAX_AGE_MS or on `refresh`). Resolves null
+ * when unavailable.
+ */
 function prepare({ refresh = false } = {}) {
   if (!supported()) return Promise.resolve(null);
-  if (templates && !refresh) return Promise.resolve(templates);
+  const fresh = templates && Date.now() - loadedAt < MAX_AGE_MS;
+  if (fresh && !refresh) return Promise.resolve(templates);
   if (!loading) {
     loading = api.call('subscriptionTemplates')
       .then(remember)
@@ -48,16 +69,44 @@ function prepare({ refresh = false } = {}) {
   return loading;
 }
 
-/** The template ids to ask for `keys`: configured, and not already allowed for good (long-term). */
+/** Whether the person holds a grant for the template now (long-term, or one-time left). */
+function isOn(t) {
+  return Boolean(t && (t.granted_long_term || (!t.long_term && t.remaining > 0)));
+}
+
+/** Whether a template's messages reach this person (older servers did not say: assume so). */
+function applies(t) {
+  return Boolean(t && t.template_id && t.applies !== false);
+}
+
+/**
+ * The template ids to ask for `keys`: configured, reaching this person, and not on now (never
+ * granted, or a one-time grant used up).
+ */
 function idsFor(keys) {
   if (!templates) return [];
   const ids = [];
   keys.forEach((key) => {
     const t = templates[key];
-    if (!t || !t.template_id || (t.long_term && t.granted_long_term)) return;
+    if (!applies(t) || isOn(t)) return;
     if (!ids.includes(t.template_id)) ids.push(t.template_id);
   });
   return ids.slice(0, MAX_IDS);
+}
+
+/**
+ * What is on for `keys` (the page shows it): one entry per template that reaches this person,
+ * {key, title, on, usedUp, remaining}; [] when the templates are not loaded.
+ */
+function status(keys) {
+  if (!templates) return [];
+  return keys.map((key) => templates[key]).filter(applies).map((t) => ({
+    key: t.key,
+    title: t.title,
+    on: isOn(t),
+    usedUp: Boolean(t.used_up) && !isOn(t),
+    remaining: t.remaining || 0,
+  }));
 }
 
 /** The answers for the ids asked: wx's result also carries errMsg (and may carry other keys). */
@@ -82,7 +131,20 @@ function report(results) {
 }
 
 /**
- * Ask for the templates of `keys` (HAZARD_KEYS, NOTICE_KEYS). Call it synchronously from a tap.
+ * One word for what is on for `keys`, for a page to show: 'on' (every template that reaches this
+ * person is granted), 'used_up' (a one-time grant was spent: ask again), 'off', or '' (unknown:
+ * templates not loaded, or none reaches this person).
+ */
+function summary(keys) {
+  const states = status(keys);
+  if (!states.length) return '';
+  if (states.every((s) => s.on)) return 'on';
+  return states.some((s) => s.usedUp) ? 'used_up' : 'off';
+}
+
+/**
+ * Ask for the templates of `keys` (HAZARD_KEYS, HAZARD_ACTION_KEYS, NOTICE_KEYS). Call it
+ * synchronously from a tap.
  * Resolves (never rejects) once the user has answered, with
  *   {supported, ready, asked: [ids], results: {id: answer}, accepted: n, reported: Promise<boolean>}
  * `ready` is false when the templates were not loaded (nothing asked; loading starts for next time);
@@ -128,9 +190,22 @@ function request(keys) {
 /** Forget the loaded templates (tests; after signing in as someone else). */
 function forget() {
   templates = null;
+  loadedAt = 0;
   loading = null;
 }
 
 module.exports = {
-  MAX_IDS, HAZARD_KEYS, NOTICE_KEYS, supported, prepare, request, idsFor, answersOf, forget,
+  MAX_IDS,
+  MAX_AGE_MS,
+  HAZARD_KEYS,
+  HAZARD_ACTION_KEYS,
+  NOTICE_KEYS,
+  supported,
+  prepare,
+  request,
+  idsFor,
+  status,
+  summary,
+  answersOf,
+  forget,
 };

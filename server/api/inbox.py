@@ -53,31 +53,12 @@ def read_all():
     return {"unread_count": 0}
 
 
-def _templates_payload() -> dict:
-    """Every configured template with the caller's grants."""
-    grants = subscriptions.grants_of(current_user())
-    result = []
-    for key, chosen in subscriptions.configured_templates().items():
-        grant = grants.get(chosen.template_id)
-        result.append(
-            {
-                "key": key,
-                "template_id": chosen.template_id,
-                "title": chosen.title,
-                "long_term": chosen.long_term,
-                "remaining": grant.remaining if grant else 0,
-                "granted_long_term": bool(grant and grant.long_term),
-            }
-        )
-    return {"templates": result}
-
-
 @blp.route("/subscriptions/templates", methods=["GET"])
 @login_required
 @blp.response(200, schemas.TemplatesResponse)
 def templates():
-    """The templates the phone asks grants for, with the grants the caller holds."""
-    return _templates_payload()
+    """The templates with the caller's grants, which apply to the caller and which are used up."""
+    return {"templates": subscriptions.templates_for(current_user())}
 
 
 @blp.route("/subscriptions", methods=["POST"])
@@ -86,5 +67,6 @@ def templates():
 @blp.response(200, schemas.TemplatesResponse)
 def report(body):
     """Record what ``wx.requestSubscribeMessage`` answered."""
-    subscriptions.record_results(current_user(), body["results"])
-    return _templates_payload()
+    user = current_user()
+    subscriptions.record_results(user, body["results"])
+    return {"templates": subscriptions.templates_for(user)}

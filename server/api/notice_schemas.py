@@ -59,6 +59,12 @@ class TemplateSchema(ma.Schema):
     long_term = ma.fields.Boolean()
     remaining = ma.fields.Integer()
     granted_long_term = ma.fields.Boolean()
+    applies = ma.fields.Boolean(
+        metadata={"description": "This purpose's messages reach the caller (ask only for these)"}
+    )
+    used_up = ma.fields.Boolean(
+        metadata={"description": "A one-time grant was answered before and none is left: ask again"}
+    )
 
 
 class TemplatesResponse(ma.Schema):
@@ -235,3 +241,18 @@ class ScheduleSchema(ma.Schema):
 
 class SchedulesResponse(ma.Schema):
     schedules = ma.fields.List(ma.fields.Nested(ScheduleSchema))
+
+
+class ReceivedNoticeSchema(NoticeSchema):
+    """A notice from above as the staff of a unit it reached see it (read-only)."""
+
+    own_unit = ma.fields.Nested(RefSchema, metadata={"description": "The caller's unit it reached"})
+    completion_unit_id = ma.fields.Integer(
+        allow_none=True,
+        metadata={"description": "unit_id for /notices/{id}/completion; null: counts not shown"},
+    )
+    totals = ma.fields.Nested(Rates, allow_none=True)
+
+
+class ReceivedNoticesResponse(ma.Schema):
+    notices = ma.fields.List(ma.fields.Nested(ReceivedNoticeSchema))

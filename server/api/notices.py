@@ -6,7 +6,13 @@ from flask_smorest import Blueprint
 
 from server.api import notice_schemas as schemas
 from server.auth import current_user, login_required
-from server.services import notice_completion, notice_reading, notice_views, notices
+from server.services import (
+    notice_completion,
+    notice_reading,
+    notice_views,
+    notices,
+    notices_received,
+)
 
 blp = Blueprint("notices", __name__, url_prefix="/api/v1/notices", description="Notices")
 
@@ -26,6 +32,15 @@ def create(body):
 def list_issued():
     """Notices issued from units the caller writes for (and below), newest first."""
     return {"notices": notice_views.views(notices.issued_notices(current_user()))}
+
+
+@blp.route("/received", methods=["GET"])
+@login_required
+@blp.response(200, schemas.ReceivedNoticesResponse)
+def received():
+    """Notices from above that reached the caller's units (read-only), with their own unit's
+    completion where the caller may see it."""
+    return {"notices": notices_received.received_notices(current_user())}
 
 
 @blp.route("/for-class", methods=["GET"])

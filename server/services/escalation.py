@@ -54,14 +54,14 @@ def is_overdue(hazard: Hazard, today: date) -> bool:
 
 
 def _admins_at(unit_ids: list[int]) -> set[int]:
-    """Users at any of these units whose role plans rectification there (the people who answer
-    for an overdue hazard)."""
-    return access.holders_at(unit_ids, "hazard.plan")
+    """Users at any of these units whose role is told of escalated hazards there (the admins who
+    answer for an overdue hazard, and the bureau's safety-office staff)."""
+    return access.holders_at(unit_ids, "hazard.escalation")
 
 
 def recipients(hazard: Hazard, level: int) -> set[int]:
     """Who hears of an escalation at ``level``: the school's managers and the responsible user;
-    then the admins of the unit above; then the bureau's (the top of the path)."""
+    then the admins of the unit above; then the bureau's admins and staff (the top of the path)."""
     school: Unit = hazard.school
     ancestors = school.ancestor_ids()
     if level == 1:

@@ -25,6 +25,7 @@ from server.models import (
 )
 from server.models.hazards import OPEN_STATUSES, REPORTED
 from server.roles import SCHOOL_KINDS
+from server.services import hazard_news
 from server.services.hazard_access import can_report_at, reportable_schools, scope_filter
 from server.services.photos import own_photos
 
@@ -132,7 +133,7 @@ def create_report(user: User, data: dict[str, Any], client_ip: str | None) -> tu
         inside_campus=campus_check(school, position),
     )
     try:
-        _save_report(hazard, photos, user, focus, position, client_ip)
+        news = _save_report(hazard, photos, user, focus, position, client_ip)
     except IntegrityError:
         # The same UUID raced in from a retry: the other request's insert won. On PostgreSQL
         # ours waited for it at the first flush, so the error can come from there, not only
@@ -145,6 +146,7 @@ def create_report(user: User, data: dict[str, Any], client_ip: str | None) -> tu
                 409, "conflict", "The report clashed with another change; send it again."
             ) from None
         return winner, False
+    hazard_news.send(news)
     current_app.logger.info("hazard %s reported at school %s", hazard.id, school.code)
     return hazard, True
 
@@ -156,8 +158,9 @@ def _save_report(
     focus: FocusProblem,
     position: Position,
     client_ip: str | None,
-) -> None:
-    """Insert the hazard, its photos and its first event, and commit."""
+) -> list[int]:
+    """Insert the hazard, its photos, its first event and the news of it, and commit; returns
+    the news' pending deliveries."""
     db.session.add(hazard)
     db.session.flush()
     for index, photo in enumerate(photos):
@@ -181,7 +184,9 @@ def _save_report(
             coord_system=position.system,
         )
     )
+    news = hazard_news.tell(user, hazard, "reported")
     db.session.commit()
+    return news
 
 
 def nearby_open(user: User, focus_code: str, position: Position) -> list[tuple[Hazard, float]]:

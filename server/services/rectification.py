@@ -16,6 +16,7 @@ from server.extensions import db
 from server.geo import WGS84, Position, haversine_m
 from server.models import Hazard, HazardPhoto, User, utcnow
 from server.models.hazards import REPORTED
+from server.services import hazard_news
 from server.services.hazard_access import require_view
 from server.services.hazard_lifecycle import apply, permitted
 from server.services.photos import own_photos
@@ -60,7 +61,9 @@ def assign_plan(user: User, hazard_id: int, plan: dict[str, Any], origin: dict) 
     values["responsible_user_id"] = responsible.id if responsible else None
     kind = "planned" if hazard.status == REPORTED else "plan_revised"
     apply(user, hazard, "plan", values, {"kind": kind, "changes": changes}, origin)
+    news = hazard_news.tell(user, hazard, kind)
     db.session.commit()
+    hazard_news.send(news)
     return hazard
 
 
@@ -121,7 +124,9 @@ def _fix_with_photos(
         db.session.add(
             HazardPhoto(hazard_id=hazard.id, photo_id=photo.id, stage="after", position=index)
         )
+    news = hazard_news.tell(user, hazard, STEP_EVENTS[action])
     db.session.commit()
+    hazard_news.send(news)
     return hazard
 
 
@@ -143,7 +148,9 @@ def close(user: User, hazard_id: int, reason: str, origin: dict) -> Hazard:
     values = {"close_reason": reason, "closed_at": utcnow()}
     event = {"kind": "closed", "changes": {"reason": reason}, "note": reason}
     apply(user, hazard, "close", values, event, origin)
+    news = hazard_news.tell(user, hazard, "closed", reason)
     db.session.commit()
+    hazard_news.send(news)
     return hazard
 
 
@@ -153,7 +160,9 @@ def verify(user: User, hazard_id: int, note: str | None, origin: dict) -> Hazard
     permitted(user, "verify", hazard)
     event = {"kind": "verified", "note": note}
     apply(user, hazard, "verify", {"closed_at": utcnow()}, event, origin)
+    news = hazard_news.tell(user, hazard, "verified", note)
     db.session.commit()
+    hazard_news.send(news)
     return hazard
 
 
@@ -163,7 +172,9 @@ def reject(user: User, hazard_id: int, reason: str, origin: dict) -> Hazard:
     permitted(user, "reject", hazard)
     event = {"kind": "rejected", "changes": {"reason": reason}, "note": reason}
     apply(user, hazard, "reject", {}, event, origin)
+    news = hazard_news.tell(user, hazard, "rejected", reason)
     db.session.commit()
+    hazard_news.send(news)
     return hazard
 
 
@@ -190,5 +201,7 @@ def mark_duplicate(user: User, hazard_id: int, original_id: int, origin: dict) -
     values = {"duplicate_of_id": original.id, "closed_at": utcnow()}
     event = {"kind": "marked_duplicate", "changes": {"duplicate_of": original.id}}
     apply(user, hazard, "duplicate", values, event, origin)
+    news = hazard_news.tell(user, hazard, "marked_duplicate", f"#{original.id}")
     db.session.commit()
+    hazard_news.send(news)
     return hazard

@@ -3,16 +3,37 @@
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 
+from server import access
 from server.errors import ApiError
 from server.extensions import db
-from server.models import SubscriptionGrant, User, utcnow
+from server.models import Hazard, ParentLink, SubscriptionGrant, User, utcnow
 from server.push.templates import load_templates
 from server.services.upsert import insert_if_absent
+from server.services.views import View
 
 # The answers wx.requestSubscribeMessage gives per template id.
 RESULTS = ("accept", "reject", "ban", "filter")
+
+# What a person is, besides what their roles allow: a parent (bound to a child), or someone a
+# rectification plan names as responsible.
+PARENT = "parent"
+RESPONSIBLE = "responsible"
+# Who receives each purpose's messages: anyone holding one of these capabilities anywhere
+# (server/roles.py), or being a parent / a responsible person. The phone asks each person only for
+# the templates that apply to them; a purpose not listed here applies to nobody.
+AUDIENCES: dict[str, frozenset[str]] = {
+    "hazard_reported": frozenset({"hazard.plan"}),
+    "hazard_overdue": frozenset({"hazard.escalation"}),
+    "hazard_fix_submitted": frozenset({"hazard.signoff", "hazard.signoff_major"}),
+    "hazard_assigned": frozenset({"hazard.work", RESPONSIBLE}),
+    "hazard_rejected": frozenset({"hazard.work", RESPONSIBLE}),
+    "hazard_verified": frozenset({"hazard.report"}),
+    "notice": frozenset({PARENT}),
+    "reminder": frozenset({PARENT}),
+    "task_reminder": frozenset({"unit.view"}),
+}
 
 
 def configured_templates() -> dict:
@@ -70,3 +91,69 @@ def grants_of(user: User) -> dict[str, SubscriptionGrant]:
     """The user's grants by template id."""
     rows = db.session.scalars(select(SubscriptionGrant).where(SubscriptionGrant.user_id == user.id))
     return {g.template_id: g for g in rows}
+
+
+def _is_parent(user: User) -> bool:
+    """Bound to at least one child."""
+    return bool(db.session.scalar(select(exists().where(ParentLink.parent_id == user.id))))
+
+
+def _is_responsible(user: User) -> bool:
+    """Named as the responsible person of a hazard's plan (only staff can be: looked up among
+    the hazards of the schools they see, by the hazards' school index)."""
+    if not user.grants:
+        return False
+    query = exists().where(
+        Hazard.school_id.in_(access.unit_ids_where(user, access.VIEW)),
+        Hazard.responsible_user_id == user.id,
+    )
+    return bool(db.session.scalar(select(query)))
+
+
+PERSONAL_CHECKS = {PARENT: _is_parent, RESPONSIBLE: _is_responsible}
+
+
+class _Audience:
+    """Whether purposes reach one user: capabilities from the grants, personal roles looked up
+    only when a purpose needs them and no capability already decided it."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.known: dict[str, bool] = {}
+
+    def has(self, role: str) -> bool:
+        """Whether the user holds the capability or is the personal role (memoised)."""
+        if role not in self.known:
+            check = PERSONAL_CHECKS.get(role)
+            found = check(self.user) if check else access.may_somewhere(self.user, role)
+            self.known[role] = found
+        return self.known[role]
+
+    def reaches(self, audience: frozenset[str]) -> bool:
+        """True when any member of ``audience`` fits: capabilities first, then lookups."""
+        ordered = sorted(audience, key=lambda role: role in PERSONAL_CHECKS)
+        return any(self.has(role) for role in ordered)
+
+
+def templates_for(user: User) -> list[View]:
+    """Every configured template with the user's grant, whether its messages reach this user
+    (``applies``), and whether a one-time grant was given before and nothing is left of it
+    (``used_up``: the phone asks again at the next natural tap)."""
+    grants = grants_of(user)
+    configured = configured_templates()
+    audience = _Audience(user)
+    views = []
+    for key, chosen in configured.items():
+        grant = grants.get(chosen.template_id)
+        remaining = grant.remaining if grant else 0
+        long_term = bool(grant and grant.long_term)
+        views.append(
+            View(
+                chosen,
+                remaining=remaining,
+                granted_long_term=long_term,
+                applies=audience.reaches(AUDIENCES.get(key, frozenset())),
+                used_up=grant is not None and not chosen.long_term and remaining == 0,
+            )
+        )
+    return views

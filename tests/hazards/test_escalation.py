@@ -23,7 +23,11 @@ def _planned_hazard(client, login, report) -> int:
 
 
 def _recipients(hid: int, level: int) -> set[str]:
-    notes = db.session.scalars(select(Notification).where(Notification.hazard_id == hid))
+    notes = db.session.scalars(
+        select(Notification).where(
+            Notification.hazard_id == hid, Notification.kind == "hazard_overdue"
+        )
+    )
     ids = {n.user_id for n in notes if n.data["level"] == level}
     return {u.openid for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
 
@@ -41,7 +45,7 @@ def test_escalation_steps_and_recipients(demo, client, login, report):
     assert _recipients(hid, 2) == {"demo-supervisor"}
 
     assert escalate_overdue(today=deadline + timedelta(days=7)) == 1
-    assert _recipients(hid, 3) == {"demo-bureau_admin"}
+    assert _recipients(hid, 3) == {"demo-bureau_admin", "demo-bureau_staff"}
     events = db.session.scalars(
         select(HazardEvent).where(HazardEvent.hazard_id == hid, HazardEvent.kind == "escalated")
     ).all()

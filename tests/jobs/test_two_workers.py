@@ -72,7 +72,11 @@ def test_each_escalation_step_happens_once(demo, client, login, report, monkeypa
         select(HazardEvent).where(HazardEvent.hazard_id == hid, HazardEvent.kind == "escalated")
     ).all()
     assert sorted(e.changes["level"] for e in events) == [1, 2, 3]
-    notes = db.session.scalars(select(Notification).where(Notification.hazard_id == hid))
+    notes = db.session.scalars(
+        select(Notification).where(
+            Notification.hazard_id == hid, Notification.kind == "hazard_overdue"
+        )
+    )
     per_level = Counter((n.data["level"], n.user_id) for n in notes)
     assert per_level and set(per_level.values()) == {1}
     assert db.session.get(Hazard, hid).escalation_level == 3

@@ -9,7 +9,17 @@ from server.extensions import db
 from server.models import SubscriptionGrant, User
 from server.services.notify import template
 
-TEMPLATE_KEYS = ("notice", "reminder", "hazard_overdue", "task_reminder")
+TEMPLATE_KEYS = (
+    "notice",
+    "reminder",
+    "hazard_overdue",
+    "task_reminder",
+    "hazard_reported",
+    "hazard_assigned",
+    "hazard_fix_submitted",
+    "hazard_rejected",
+    "hazard_verified",
+)
 
 
 @pytest.fixture

@@ -1,8 +1,11 @@
 /**
  * One hazard: photos before and after, the plan, status, the off-campus flag, the history, and a
  * button for each action the server allows this user now (`allowed_actions`), nothing else.
+ * The first action tap of a visit also asks for the pushes of what will await this person next
+ * (new reports, fixes to sign off, overdue hazards, a rejected fix: utils/subscribe.js).
  */
 const api = require('../../api/client');
+const subscribe = require('../../utils/subscribe');
 const { hazardView, eventView, markChanged, currentVersion } = require('../../utils/hazards');
 const { tryPosition } = require('../../utils/location');
 const { modal, alert, actionSheet } = require('../../utils/wxp');
@@ -20,6 +23,7 @@ Page({
 
   onLoad(options) {
     this.id = Number(options && options.id);
+    subscribe.prepare();
     return this.load();
   },
 
@@ -72,7 +76,11 @@ Page({
       duplicate: () => this.markDuplicate(),
     };
     if (this.data.acting || !handlers[action]) return Promise.resolve();
-    return Promise.resolve(handlers[action]());
+    // Still in the tap: ask (once per visit) for what will await this person; the step goes on
+    // whatever the answer.
+    const asking = this.pushAsked ? null : subscribe.request(subscribe.HAZARD_ACTION_KEYS);
+    this.pushAsked = true;
+    return Promise.resolve(asking).then(() => handlers[action]());
   },
 
   /** Run a step with the phone's position (when available); show the new state or the error. */

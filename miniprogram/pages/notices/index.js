@@ -17,17 +17,27 @@ Page({
     nextBeforeId: null,
     loadingMore: false,
     subscribing: false,
+    push: '', // what is on: utils/subscribe.js summary()
   },
 
   onLoad() {
-    subscribe.prepare();
+    this.showPush();
     this.loaded = false;
     return this.load();
   },
 
   onShow() {
-    // Back from a notice: its read and acknowledged states have changed.
-    if (this.loaded) this.load();
+    // Back from a notice: its read and acknowledged states have changed (and a push may have
+    // spent a grant: the templates reload when stale).
+    if (this.loaded) {
+      this.showPush();
+      this.load();
+    }
+  },
+
+  /** Load the templates (when stale) and show whether the reminders are on or used up. */
+  showPush() {
+    return subscribe.prepare().then(() => this.setData({ push: subscribe.summary(subscribe.NOTICE_KEYS) }));
   },
 
   onPullDownRefresh() {
@@ -82,6 +92,7 @@ Page({
     this.setData({ subscribing: true });
     return asking.then((outcome) => {
       this.setData({ subscribing: false });
+      outcome.reported.then(() => this.setData({ push: subscribe.summary(subscribe.NOTICE_KEYS) }));
       if (!outcome.supported) return alert('无法开启提醒', '当前微信版本不支持订阅消息，请升级微信后再试。');
       if (!outcome.ready) {
         wx.showToast({ title: '正在准备，请稍后再点一次', icon: 'none' });

@@ -1,7 +1,10 @@
 /**
- * Two lists of notices, one page:
- *  - writers (default): the notices issued in their scope (GET /notices); a sent one opens its
- *    completion, one saved but not sent can be previewed and sent from here;
+ * Lists of notices, one page:
+ *  - writers (default): two tabs. 本单位发布: the notices issued in their scope (GET /notices); a
+ *    sent one opens its completion, one saved but not sent can be previewed and sent from here.
+ *    上级通知 (also `?mode=received`): notices from above that reached their units
+ *    (GET /notices/received), read-only, with their own unit's completion: a centre school follows
+ *    up the bureau's letter; a tap opens that completion, or the text when counts are not theirs;
  *  - class teachers (`?mode=class`): the notices that reached their class
  *    (GET /notices/for-class?class_id=), a chip per class when they have several; a notice opens
  *    the class's parents who have not acknowledged.
@@ -9,12 +12,14 @@
 const api = require('../../api/client');
 const { messageIn } = require('../../api/messages');
 const { issuedRow, teacherClasses } = require('../../utils/notices');
+const { receivedRow } = require('../../utils/notice-completion');
 const { previewAndSend } = require('../../utils/notice-send');
 const { alert } = require('../../utils/wxp');
 
 Page({
   data: {
     classMode: false,
+    tab: 'issued', // or 'received' (notices from above)
     loading: true,
     error: '',
     rows: [],
@@ -25,9 +30,11 @@ Page({
 
   onLoad(options) {
     const classMode = Boolean(options && options.mode === 'class');
+    const tab = options && options.mode === 'received' ? 'received' : 'issued';
     this.loaded = false;
-    this.setData({ classMode });
-    wx.setNavigationBarTitle({ title: classMode ? '班级通知确认' : '已发布的通知' });
+    this.setData({ classMode, tab });
+    const titles = { class: '班级通知确认', received: '上级通知' };
+    wx.setNavigationBarTitle({ title: titles[options && options.mode] || '已发布的通知' });
     if (!classMode) return this.load();
     const app = getApp();
     return Promise.resolve(app.ready)
@@ -59,20 +66,43 @@ Page({
     if (this.data.classMode && !klass) return Promise.resolve();
     this.seq = (this.seq || 0) + 1;
     const seq = this.seq;
-    const request = this.data.classMode
-      ? api.call('noticesForClass', { query: { class_id: klass.id } })
-      : api.call('notices');
+    const received = !this.data.classMode && this.data.tab === 'received';
+    let request;
+    if (this.data.classMode) request = api.call('noticesForClass', { query: { class_id: klass.id } });
+    else if (received) request = api.call('noticesReceived');
+    else request = api.call('notices');
     return request
       .then((res) => {
         if (seq !== this.seq) return;
         this.loaded = true;
-        this.setData({ loading: false, error: '', rows: (res.notices || []).map(issuedRow) });
+        const rows = (res.notices || []).map(received ? receivedRow : issuedRow);
+        this.setData({ loading: false, error: '', rows });
       })
       .catch((err) => {
         if (seq !== this.seq) return;
         const error = messageIn(this.data.classMode ? 'noticeClass' : 'noticeIssued', err);
         this.setData({ loading: false, rows: [], error });
       });
+  },
+
+  /** 本单位发布 / 上级通知. */
+  onTab(event) {
+    const { tab } = event.currentTarget.dataset;
+    if (tab === this.data.tab) return Promise.resolve();
+    this.setData({ tab, rows: [], loading: true, error: '' });
+    return this.load();
+  },
+
+  /** A notice from above: its completion at the caller's unit, or its text (read-only). */
+  openReceived(event) {
+    const key = event.currentTarget.dataset.key;
+    const row = this.data.rows.find((r) => r.key === key);
+    if (!row) return;
+    if (row.completionUnitId) {
+      wx.navigateTo({ url: `/pages/notices/completion?id=${row.id}&unit_id=${row.completionUnitId}` });
+      return;
+    }
+    wx.showModal({ title: row.title, content: row.body, showCancel: false, confirmText: '知道了' });
   },
 
   onClassChip(event) {

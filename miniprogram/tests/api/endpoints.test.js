@@ -94,6 +94,7 @@ test('declares the API described for this release', () => {
     subscriptionTemplates: 'GET /api/v1/subscriptions/templates',
     subscriptionReport: 'POST /api/v1/subscriptions',
     noticesMine: 'GET /api/v1/notices/mine',
+    noticesReceived: 'GET /api/v1/notices/received',
     notice: 'GET /api/v1/notices/{id}',
     noticeAcknowledge: 'POST /api/v1/notices/{id}/acknowledge',
     noticeCreate: 'POST /api/v1/notices',

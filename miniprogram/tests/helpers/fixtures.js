@@ -144,12 +144,22 @@ function message(id, overrides = {}) {
 }
 
 /** GET /subscriptions/templates as the server's dev configuration answers it. */
+// GET /subscriptions/templates for a person who reports hazards, hears of overdue ones and new
+// reports, and is a parent; not a signer nor anyone's responsible person (`applies: false`).
+const template = (key, id, title, applies = true) => ({
+  key, template_id: id, title, long_term: false, remaining: 0, granted_long_term: false, applies, used_up: false,
+});
 const TEMPLATES = {
   templates: [
-    { key: 'notice', template_id: 'tpl-notice', title: '致家长的一封信', long_term: false, remaining: 0, granted_long_term: false },
-    { key: 'reminder', template_id: 'tpl-reminder', title: '通知确认提醒', long_term: false, remaining: 0, granted_long_term: false },
-    { key: 'hazard_overdue', template_id: 'tpl-overdue', title: '隐患整改逾期提醒', long_term: false, remaining: 0, granted_long_term: false },
-    { key: 'task_reminder', template_id: 'tpl-task', title: '巡查任务提醒', long_term: false, remaining: 0, granted_long_term: false },
+    template('notice', 'tpl-notice', '致家长的一封信'),
+    template('reminder', 'tpl-reminder', '通知确认提醒'),
+    template('hazard_overdue', 'tpl-overdue', '隐患整改逾期提醒'),
+    template('task_reminder', 'tpl-task', '巡查任务提醒'),
+    template('hazard_reported', 'tpl-reported', '新隐患待处理'),
+    template('hazard_assigned', 'tpl-assigned', '隐患整改任务', false),
+    template('hazard_fix_submitted', 'tpl-fix', '隐患整改待验收', false),
+    template('hazard_rejected', 'tpl-rejected', '隐患整改被退回', false),
+    template('hazard_verified', 'tpl-verified', '隐患已验收销号'),
   ],
 };
 

@@ -1,8 +1,8 @@
 const simulate = require('miniprogram-simulate');
-const { installWx, serve, apiError, POSITION } = require('../helpers/wx');
+const { installWx, serve, apiError, allowSubscribe, flush, POSITION } = require('../helpers/wx');
 const { loadPage, stubApp, tapEvent } = require('../helpers/page');
 const { renderPage } = require('../helpers/render');
-const { hazard, EVENTS } = require('../helpers/fixtures');
+const { hazard, EVENTS, TEMPLATES } = require('../helpers/fixtures');
 const { TOKEN_KEY } = require('../../utils/session');
 
 const HERE = { lat: POSITION.latitude, lng: POSITION.longitude, accuracy: 12, coord_system: 'gcj02' };
@@ -224,4 +224,30 @@ test('an old photo is flagged on the photo and on the report', async () => {
   }));
   expect(page.data.hazard.oldPhoto).toBe(true);
   expect(page.data.hazard.before[0].old).toBe(true);
+});
+
+describe('the first step tap asks for what will await this person next', () => {
+  const templates = {
+    'GET /api/v1/subscriptions/templates': { status: 200, body: TEMPLATES },
+    'POST /api/v1/subscriptions': { status: 200, body: TEMPLATES },
+  };
+
+  test('asked inside the tap, only what applies, once per visit; the step goes on', async () => {
+    allowSubscribe(wx, 'accept');
+    jest.resetModules();
+    await open(detail({ allowed_actions: ['plan'] }), templates);
+    await flush();
+    const tapped = page.onAction(tapEvent({ action: 'plan' }));
+    // Called synchronously in the tap: a planner is asked for new reports and overdue hazards,
+    // not for fixes to sign off or rejections (they do not reach this person).
+    expect(wx.requestSubscribeMessage).toHaveBeenCalledTimes(1);
+    expect(wx.requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(['tpl-reported', 'tpl-overdue']);
+    await tapped;
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/hazards/plan?id=5' });
+    expect(posted('POST /api/v1/subscriptions')[0].data).toEqual({
+      results: { 'tpl-reported': 'accept', 'tpl-overdue': 'accept' },
+    });
+    await page.onAction(tapEvent({ action: 'plan' }));
+    expect(wx.requestSubscribeMessage).toHaveBeenCalledTimes(1);
+  });
 });

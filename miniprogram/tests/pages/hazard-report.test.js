@@ -268,7 +268,7 @@ test('no active campaign: the reason shows instead of the form', async () => {
   expect(page.data.loadError).toBe('当前没有进行中的专项行动');
 });
 
-describe('asking for the overdue push on submit', () => {
+describe('asking for the reporter\'s pushes on submit', () => {
   const withTemplates = (extra) => ({
     'GET /api/v1/subscriptions/templates': { status: 200, body: TEMPLATES },
     'POST /api/v1/subscriptions': { status: 200, body: TEMPLATES },
@@ -276,15 +276,16 @@ describe('asking for the overdue push on submit', () => {
   });
   const subscriptionReports = () => calls.filter((c) => c.key === 'POST /api/v1/subscriptions');
 
-  test('the submit tap asks for hazard_overdue right away, reports the grant, and sends the report', async () => {
+  test('the submit tap asks for the report\'s outcome and task reminders right away, reports the grants, and sends the report', async () => {
     allowSubscribe(wx, 'accept');
     await open(withTemplates());
     await flush();
     await fillIn();
     const tapped = page.submit();
-    expect(wx.requestSubscribeMessage).toHaveBeenCalledWith(expect.objectContaining({ tmplIds: ['tpl-overdue'] }));
+    // hazard_assigned does not apply to this reporter: not asked.
+    expect(wx.requestSubscribeMessage).toHaveBeenCalledWith(expect.objectContaining({ tmplIds: ['tpl-verified', 'tpl-task'] }));
     await tapped;
-    expect(subscriptionReports()[0].data).toEqual({ results: { 'tpl-overdue': 'accept' } });
+    expect(subscriptionReports()[0].data).toEqual({ results: { 'tpl-verified': 'accept', 'tpl-task': 'accept' } });
     expect(posts()).toHaveLength(1);
   });
 
@@ -294,7 +295,7 @@ describe('asking for the overdue push on submit', () => {
     await flush();
     await fillIn();
     await page.submit();
-    expect(subscriptionReports()[0].data).toEqual({ results: { 'tpl-overdue': 'reject' } });
+    expect(subscriptionReports()[0].data).toEqual({ results: { 'tpl-verified': 'reject', 'tpl-task': 'reject' } });
     expect(posts()).toHaveLength(1);
     expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/hazards/detail?id=88' });
   });

@@ -133,6 +133,55 @@ describe('issued list', () => {
     expect(keyed('GET /api/v1/notices')).toEqual([]);
   });
 
+  describe('上级通知: notices from above, read-only, with the own unit\'s completion', () => {
+    const SUPERVISOR = [grant(2, 'supervisor', '中心校/集团校督导', CENTER)];
+    const RECEIVED = {
+      notices: [
+        notice(21, { own_unit: { id: CENTER.id, name: CENTER.name }, completion_unit_id: CENTER.id, totals: counts(4, 3, 1) }),
+        notice(19, { title: '安全检查通报', own_unit: { id: CENTER.id, name: CENTER.name }, completion_unit_id: null, totals: null }),
+      ],
+    };
+
+    test('the tab lists them with the own unit\'s counts; a tap opens the completion at that unit', async () => {
+      await open('pages/notices/issued', {}, SUPERVISOR, {
+        'GET /api/v1/notices': { status: 200, body: { notices: [] } },
+        'GET /api/v1/notices/received': { status: 200, body: RECEIVED },
+      });
+      expect(keyed('GET /api/v1/notices/received')).toEqual([]); // not until the tab is chosen
+      await page.onTab(tapEvent({ tab: 'received' }));
+      expect(page.data.rows.map((r) => [r.id, r.from, r.ownUnit, r.rates && r.rates.ackText])).toEqual([
+        [21, BUREAU.name, CENTER.name, '25%'],
+        [19, BUREAU.name, CENTER.name, null],
+      ]);
+      page.openReceived(tapEvent({ key: page.data.rows[0].key }));
+      expect(wx.navigateTo).toHaveBeenCalledWith({ url: `/pages/notices/completion?id=21&unit_id=${CENTER.id}` });
+      // Counts not theirs: the text, read-only; no send, no completion.
+      page.openReceived(tapEvent({ key: page.data.rows[1].key }));
+      expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '安全检查通报', showCancel: false }));
+      expect(wx.navigateTo).toHaveBeenCalledTimes(1);
+      expect(calls.filter((c) => c.method === 'POST')).toEqual([]);
+    });
+
+    test('?mode=received opens on the tab; back to 本单位发布 lists the issued ones', async () => {
+      await open('pages/notices/issued', { mode: 'received' }, SUPERVISOR, {
+        'GET /api/v1/notices': { status: 200, body: ISSUED },
+        'GET /api/v1/notices/received': { status: 200, body: { notices: [] } },
+      });
+      expect(wx.setNavigationBarTitle).toHaveBeenCalledWith({ title: '上级通知' });
+      expect(page.data).toMatchObject({ tab: 'received', rows: [], loading: false });
+      await page.onTab(tapEvent({ tab: 'issued' }));
+      expect(page.data.rows.map((r) => r.id)).toEqual([22, 21]);
+    });
+
+    test('a failed load says so in Chinese', async () => {
+      await open('pages/notices/issued', { mode: 'received' }, SUPERVISOR, {
+        'GET /api/v1/notices/received': apiError(403, 'forbidden'),
+      });
+      expect(page.data.error).toBe('你没有权限发布或查看这份通知');
+      expect(page.data.rows).toEqual([]);
+    });
+  });
+
   test('class mode without a class teacher grant lists nothing', async () => {
     await open('pages/notices/issued', { mode: 'class' }, WRITER, {});
     expect(page.data).toMatchObject({ loading: false, classes: [], rows: [] });

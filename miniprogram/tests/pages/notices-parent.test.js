@@ -94,6 +94,49 @@ describe('the parent\'s list', () => {
   });
 });
 
+describe('what is on, and asking again when a one-time grant is used up', () => {
+  const templatesWith = (change) => ({
+    templates: TEMPLATES.templates.map((t) => ({ ...t, ...(change[t.key] || {}) })),
+  });
+  const openWith = async (answer, posted = answer) => {
+    calls = serve(wx, {
+      'GET /api/v1/subscriptions/templates': { status: 200, body: answer },
+      'POST /api/v1/subscriptions': { status: 200, body: posted },
+      'GET /api/v1/notices/mine': { status: 200, body: { notices: [] } },
+    });
+    jest.resetModules();
+    page = loadPage('pages/notices/index', { app: stubApp({}) });
+    await page.onLoad();
+    await flush();
+  };
+
+  test('both reminders granted: shown as on, nothing to ask', async () => {
+    allowSubscribe(wx, 'accept');
+    await openWith(templatesWith({ notice: { remaining: 2 }, reminder: { remaining: 1 } }));
+    expect(page.data.push).toBe('on');
+  });
+
+  test('a spent grant: shown as used up; the tap asks for just that one and shows it on again', async () => {
+    allowSubscribe(wx, 'accept');
+    const spent = templatesWith({ notice: { remaining: 1 }, reminder: { used_up: true } });
+    const after = templatesWith({ notice: { remaining: 1 }, reminder: { remaining: 1 } });
+    await openWith(spent, after);
+    expect(page.data.push).toBe('used_up');
+    const tapped = page.subscribeReminders();
+    expect(wx.requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(['tpl-reminder']);
+    await tapped;
+    await flush();
+    expect(keyed('POST /api/v1/subscriptions')[0].data).toEqual({ results: { 'tpl-reminder': 'accept' } });
+    expect(page.data.push).toBe('on');
+  });
+
+  test('not a parent (no template applies): nothing claimed', async () => {
+    allowSubscribe(wx, 'accept');
+    await openWith(templatesWith({ notice: { applies: false }, reminder: { applies: false } }));
+    expect(page.data.push).toBe('');
+  });
+});
+
 describe('the parent\'s detail', () => {
   const detailRoutes = (extra) => ({
     'GET /api/v1/notices/7': { status: 200, body: notice(7, { children: TWO_CHILDREN, attachment_url: 'https://oss/7.jpg' }) },

@@ -46,7 +46,7 @@ test('a refusal is reported too (it ends a long-term grant), and counts no accep
   allowSubscribe(wx, (id) => (id === 'tpl-overdue' ? 'reject' : 'accept'));
   setUp();
   await subscribe.prepare();
-  const outcome = await subscribe.request(subscribe.HAZARD_KEYS);
+  const outcome = await subscribe.request(['hazard_overdue']);
   expect(wx.requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(['tpl-overdue']);
   expect(outcome.accepted).toBe(0);
   expect(outcome.results).toEqual({ 'tpl-overdue': 'reject' });
@@ -123,4 +123,57 @@ test('answersOf keeps the asked ids with a known answer only', () => {
   expect(subscribe.answersOf(['a', 'b', 'c'], {
     errMsg: 'requestSubscribeMessage:ok', a: 'accept', b: 'whatever', d: 'accept', c: 'filter',
   })).toEqual({ a: 'accept', c: 'filter' });
+});
+
+describe('exactly the templates that reach this person, again when used up', () => {
+  const withTemplates = (change) => {
+    const templates = TEMPLATES.templates.map((t) => ({ ...t, ...(change[t.key] || {}) }));
+    return { 'GET /api/v1/subscriptions/templates': { status: 200, body: { templates } } };
+  };
+
+  test('templates that do not apply are never asked for', async () => {
+    allowSubscribe(wx, 'accept');
+    setUp();
+    await subscribe.prepare();
+    // A step on a hazard: this person plans (new reports, overdue) but signs nothing off.
+    expect(subscribe.idsFor(subscribe.HAZARD_ACTION_KEYS)).toEqual(['tpl-reported', 'tpl-overdue']);
+    expect(subscribe.idsFor(['hazard_fix_submitted', 'hazard_rejected'])).toEqual([]);
+  });
+
+  test('a one-time grant still left is not asked for; used up, it is asked for again', async () => {
+    allowSubscribe(wx, 'accept');
+    setUp(withTemplates({ notice: { remaining: 1 }, reminder: { used_up: true } }));
+    await subscribe.prepare();
+    expect(subscribe.idsFor(subscribe.NOTICE_KEYS)).toEqual(['tpl-reminder']);
+    expect(subscribe.status(subscribe.NOTICE_KEYS)).toEqual([
+      { key: 'notice', title: '致家长的一封信', on: true, usedUp: false, remaining: 1 },
+      { key: 'reminder', title: '通知确认提醒', on: false, usedUp: true, remaining: 0 },
+    ]);
+    const outcome = await subscribe.request(subscribe.NOTICE_KEYS);
+    expect(outcome.asked).toEqual(['tpl-reminder']);
+  });
+
+  test('templates older than MAX_AGE_MS are loaded again (a push may have spent a grant)', async () => {
+    allowSubscribe(wx, 'accept');
+    setUp(withTemplates({ notice: { remaining: 1 } }));
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1000000);
+    try {
+      await subscribe.prepare();
+      await subscribe.prepare();
+      expect(templateCalls()).toHaveLength(1);
+      now.mockReturnValue(1000000 + subscribe.MAX_AGE_MS + 1);
+      await subscribe.prepare();
+      expect(templateCalls()).toHaveLength(2);
+    } finally {
+      now.mockRestore();
+    }
+  });
+
+  test('status lists only what applies; nothing before the templates are loaded', async () => {
+    allowSubscribe(wx, 'accept');
+    setUp();
+    expect(subscribe.status(subscribe.HAZARD_ACTION_KEYS)).toEqual([]);
+    await subscribe.prepare();
+    expect(subscribe.status(subscribe.HAZARD_ACTION_KEYS).map((s) => s.key)).toEqual(['hazard_reported', 'hazard_overdue']);
+  });
 });
