@@ -100,6 +100,18 @@ CAPABILITIES: dict[str, Capability] = {
             per_class=True,
         ),
         Capability("class.codes", "see class codes", reach=REACH_AT, per_class=True),
+        Capability(
+            "class.roster",
+            "see and keep the roster of pupils of a class",
+            reach=REACH_AT,
+            per_class=True,
+        ),
+        Capability(
+            "class.bindings",
+            "approve or reject parents' bindings and give family codes",
+            reach=REACH_AT,
+            per_class=True,
+        ),
         Capability("schedule.manage", "create and delete scheduled pushes"),
     )
 }
@@ -135,7 +147,7 @@ ROLES: dict[str, Role] = {
             "school_admin",
             "学校安全负责人",
             SCHOOL_KINDS,
-            _MANAGER | {"notice.class_pending", "class.codes"},
+            _MANAGER | {"notice.class_pending", "class.codes", "class.roster", "class.bindings"},
             is_admin=True,
         ),
         Role("teacher", "巡查教师", SCHOOL_KINDS, _STAFF),
@@ -143,7 +155,14 @@ ROLES: dict[str, Role] = {
             "class_teacher",
             "班主任",
             SCHOOL_KINDS,
-            _STAFF | {"notice.completion", "notice.class_pending", "class.codes"},
+            _STAFF
+            | {
+                "notice.completion",
+                "notice.class_pending",
+                "class.codes",
+                "class.roster",
+                "class.bindings",
+            },
             needs_class=True,
         ),
         Role("guard", "保安", SCHOOL_KINDS, _STAFF),
@@ -164,6 +183,7 @@ def _check_roles() -> None:
 _check_roles()
 
 RELATION_NAMES = {"father": "父亲", "mother": "母亲", "guardian": "其他监护人"}
+LINK_STATUS_NAMES = {"pending": "待班主任确认", "approved": "已绑定", "rejected": "未通过"}
 
 
 def capabilities_for(role_codes: set[str]) -> list[str]:

@@ -16,6 +16,7 @@ from server.api import (
     media,
     notices,
     photos,
+    roster,
     schedules,
     units,
 )
@@ -29,6 +30,7 @@ def register_blueprints(api: Api) -> None:
         units,
         invitations,
         children,
+        roster,
         campaigns,
         photos,
         hazards,
