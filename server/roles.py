@@ -183,7 +183,7 @@ def _check_roles() -> None:
 _check_roles()
 
 RELATION_NAMES = {"father": "父亲", "mother": "母亲", "guardian": "其他监护人"}
-LINK_STATUS_NAMES = {"pending": "待班主任确认", "approved": "已绑定", "rejected": "未通过"}
+LINK_STATUS_NAMES = {"pending": "待确认", "approved": "已绑定", "rejected": "未通过"}
 
 
 def capabilities_for(role_codes: set[str]) -> list[str]:

@@ -27,7 +27,7 @@ def test_two_parents_bind_the_same_child_and_wait(demo, client, login):
     assert made.get_json()["school"]["name"] == "栏杆中心小学"
     assert (made.get_json()["status"], made.get_json()["status_name"]) == (
         "pending",
-        "待班主任确认",
+        "待确认",
     )
     assert bind(client, mother, code, relation="mother").status_code == 201
     school_class = first_class("YQ201")
