@@ -9,6 +9,7 @@ const PAGES = [
   HOME,
   'pages/join/index',
   'pages/children/bind',
+  'pages/roster/index',
   'pages/invite/create',
   'pages/campaign/index',
   'pages/units/index',

@@ -13,6 +13,7 @@ const TILES = [
   { capability: 'notice.read', title: '家长通知', icon: 'bullhorn-o', url: '/pages/notices/index', when: 'parent' },
   { capability: 'notice.write', title: '发布通知', icon: 'edit', url: '/pages/notices/compose' },
   { capability: 'notice.class_pending', title: '班级通知确认', icon: 'passed', url: '/pages/notices/issued?mode=class' },
+  { capability: 'class.roster', title: '班级名单与绑定审核', icon: 'manager-o', url: '/pages/roster/index' },
   { capability: 'invitation.create', title: '邀请成员', icon: 'friends-o', url: '/pages/invite/create' },
   { capability: 'child.bind', title: '绑定孩子', icon: 'contact', url: '/pages/children/bind' },
   { capability: 'campaign.view', title: '活动与隐患分类', icon: 'flag-o', url: '/pages/campaign/index' },
