@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+import redis
 from sqlalchemy import select, update
 
 from server.extensions import db
-from server.models import Child, FamilyCode, utcnow
+from server.models import Child, FamilyCode, User, utcnow
+from server.services import guessing
 from tests.hazards.conftest import unit_by_code
 from tests.support.concurrency import answer, together
 from tests.support.families import link_status, request_binding
@@ -208,3 +211,25 @@ def test_parent_unbinds_a_pending_binding(demo, client, login):
         f"/api/v1/classes/{first_class().id}/bindings", headers=login("demo-class_teacher")
     )
     assert waiting.get_json()["bindings"] == []
+
+
+def test_failed_attempts_are_shared_through_redis(demo, client, login):
+    """With REDIS_URL the counts live in Redis: what one process counted, another sees."""
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError:
+        pytest.skip("Redis at 127.0.0.1:6379 does not answer")
+    demo.config["REDIS_URL"] = url
+    parent = login("p-redis")
+    user = db.session.scalars(select(User).where(User.openid == "p-redis")).one()
+    key = f"LIMITS:LIMITER/{guessing._key(user)}*"
+    store = redis.Redis.from_url(url)
+    try:
+        for _attempt in range(10):
+            assert request_binding(client, parent, first_class(), "不在册").status_code == 422
+        guessing.forget_all()  # another process: no memory of its own
+        assert request_binding(client, parent, first_class(), "李小红").status_code == 429
+    finally:
+        for found in store.scan_iter(key):
+            store.delete(found)
