@@ -30,6 +30,7 @@ from server.models import (
     Unit,
     User,
 )
+from server.models.people import APPROVED
 from server.roles import RELATION_NAMES, SCHOOL_KINDS
 from server.services.notify import enqueue_deliveries, notify
 
@@ -171,14 +172,17 @@ def _reminder_on(notice_id: int, class_id: int, day) -> ClassReminder | None:
 
 
 def _pending_rows(notice_id: int, class_id: int):
-    """(recipient, child, link) for the guardians (still bound) of the class's children not yet
-    acknowledged by anyone: an acknowledged child's rows all carry the acknowledgment."""
+    """(recipient, child, link) for the guardians (still bound, and approved: one who unbound and
+    asked again is waiting) of the class's children not yet acknowledged by anyone: an
+    acknowledged child's rows all carry the acknowledgment."""
     return db.session.execute(
         select(NoticeRecipient, Child, ParentLink)
         .join(Child, NoticeRecipient.child_id == Child.id)
         .join(
             ParentLink,
-            (ParentLink.child_id == Child.id) & (ParentLink.parent_id == NoticeRecipient.parent_id),
+            (ParentLink.child_id == Child.id)
+            & (ParentLink.parent_id == NoticeRecipient.parent_id)
+            & (ParentLink.status == APPROVED),
         )
         .where(
             NoticeRecipient.notice_id == notice_id,

@@ -233,3 +233,19 @@ def test_failed_attempts_are_shared_through_redis(demo, client, login):
     finally:
         for found in store.scan_iter(key):
             store.delete(found)
+
+
+def test_two_guardians_enter_one_family_code_at_once(demo, login):
+    school_class = first_class()
+    client = demo.test_client()
+    code = family_code(client, login("demo-class_teacher"), school_class, "王小刚")
+    heads = [login("p-twin-a"), login("p-twin-b")]
+    links = [request_binding(client, h, school_class, "王小刚").get_json() for h in heads]
+
+    def enter(headers, link):
+        url = f"/api/v1/children/{link['id']}/family-code"
+        return lambda c: answer(c.post(url, json={"family_code": code}, headers=headers))
+
+    results = together(demo, [enter(h, link) for h, link in zip(heads, links, strict=True)])
+    assert sorted(status for status, _ in results) == [200, 422], results
+    assert sorted(link_status(link["id"]) for link in links) == ["approved", "pending"]

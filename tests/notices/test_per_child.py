@@ -8,7 +8,7 @@ import pytest
 from tests.hazards.conftest import unit_by_code
 from tests.notices.conftest import give_grant
 from tests.notices.test_notices import write
-from tests.support.families import bind
+from tests.support.families import bind, request_binding
 
 
 @pytest.fixture
@@ -73,3 +73,17 @@ def test_pending_and_reminders_only_for_unacknowledged_children(
     reminded = client.post(url + "/remind", headers=teacher)
     assert reminded.get_json() == {"reminded": 1}
     assert [m["touser"] for m in fake_wechat.messages()] == ["p-li"]  # not the father
+
+
+def test_a_guardian_who_asks_again_is_not_reminded_while_waiting(guardians, client, login):
+    people, notice_id, first = guardians
+    links = client.get("/api/v1/children", headers=people["li"]).get_json()["children"]
+    assert (
+        client.delete(f"/api/v1/children/{links[0]['id']}", headers=people["li"]).status_code == 204
+    )
+    again = request_binding(client, people["li"], first, "李小红")
+    assert again.get_json()["status"] == "pending"
+    teacher = login("demo-class_teacher")
+    url = f"/api/v1/notices/{notice_id}/classes/{first.id}/pending"
+    listed = client.get(url, headers=teacher).get_json()
+    assert [p["child_name"] for p in listed["pending"]] == ["张小明", "张小明"]
