@@ -236,7 +236,13 @@ def seed(app, parents: int, schools: int) -> dict:
             db.session.execute(
                 insert(ParentLink),
                 [
-                    {"parent_id": p, "child_id": c, "relation": "mother", "created_at": now}
+                    {
+                        "parent_id": p,
+                        "child_id": c,
+                        "relation": "mother",
+                        "status": "approved",
+                        "created_at": now,
+                    }
                     for p, c in zip(
                         parent_ids[start : start + BATCH],
                         child_ids[start : start + BATCH],

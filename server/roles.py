@@ -102,6 +102,18 @@ CAPABILITIES: dict[str, Capability] = {
         ),
         Capability("class.codes", "see class codes", reach=REACH_AT, per_class=True),
         Capability("unit.campus", "draw a school's campus boundary"),
+        Capability(
+            "class.roster",
+            "see and keep the roster of pupils of a class",
+            reach=REACH_AT,
+            per_class=True,
+        ),
+        Capability(
+            "class.bindings",
+            "approve or reject parents' bindings and give family codes",
+            reach=REACH_AT,
+            per_class=True,
+        ),
         Capability("schedule.manage", "create and delete scheduled pushes"),
         Capability(
             "staff.manage",
@@ -148,7 +160,7 @@ ROLES: dict[str, Role] = {
             "school_admin",
             "学校安全负责人",
             SCHOOL_KINDS,
-            _MANAGER | {"notice.class_pending", "class.codes"},
+            _MANAGER | {"notice.class_pending", "class.codes", "class.roster", "class.bindings"},
             is_admin=True,
         ),
         Role("teacher", "巡查教师", SCHOOL_KINDS, _STAFF),
@@ -156,7 +168,14 @@ ROLES: dict[str, Role] = {
             "class_teacher",
             "班主任",
             SCHOOL_KINDS,
-            _STAFF | {"notice.completion", "notice.class_pending", "class.codes"},
+            _STAFF
+            | {
+                "notice.completion",
+                "notice.class_pending",
+                "class.codes",
+                "class.roster",
+                "class.bindings",
+            },
             needs_class=True,
         ),
         Role("guard", "保安", SCHOOL_KINDS, _STAFF),
@@ -177,6 +196,7 @@ def _check_roles() -> None:
 _check_roles()
 
 RELATION_NAMES = {"father": "父亲", "mother": "母亲", "guardian": "其他监护人"}
+LINK_STATUS_NAMES = {"pending": "待确认", "approved": "已绑定", "rejected": "未通过"}
 
 
 def capabilities_for(role_codes: set[str]) -> list[str]:

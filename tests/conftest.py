@@ -25,6 +25,7 @@ from sqlalchemy import text
 from server import _make_wechat, create_app
 from server.extensions import db
 from server.queue import init_queue
+from server.services import guessing
 from server.wechat.fake import FakeWeChatServer
 from tests.support.databases import database_url_for, postgres_unavailable_reason
 from tests.support.seaweed import SeaweedS3, weed_binary
@@ -126,6 +127,7 @@ def _session_app(database_url: str, fake_wechat: FakeWeChatServer, media_root: P
 def app(database_url, fake_wechat, tmp_path_factory) -> Iterator[Flask]:
     """The app on a clean database, an empty media folder and the fake WeChat server."""
     fake_wechat.reset()
+    guessing.forget_all()  # failed bind attempts are counted in memory without Redis
     application = _session_app(database_url, fake_wechat, tmp_path_factory.mktemp("media"))
     config, extensions = dict(application.config), dict(application.extensions)
     application.extensions["wechat"] = _make_wechat(application.config)

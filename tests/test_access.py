@@ -62,6 +62,8 @@ SPEC = {
     "notice.completion": (MANAGERS | {"bureau_staff", "class_teacher"}, "down"),
     "notice.class_pending": ({"school_admin", "class_teacher"}, "at"),
     "class.codes": ({"school_admin", "class_teacher"}, "at"),
+    "class.roster": ({"school_admin", "class_teacher"}, "at"),
+    "class.bindings": ({"school_admin", "class_teacher"}, "at"),
     "schedule.manage": (MANAGERS, "down"),
     "unit.campus": (MANAGERS, "down"),
     "staff.manage": (MANAGERS, "down"),
@@ -121,7 +123,9 @@ def test_capability_role_place(capability, role, place):
     assert raised.value.status == (403 if in_scope else 404)
 
 
-@pytest.mark.parametrize("capability", ["notice.class_pending", "class.codes"])
+@pytest.mark.parametrize(
+    "capability", ["notice.class_pending", "class.codes", "class.roster", "class.bindings"]
+)
 def test_class_teacher_reaches_only_their_class(capability):
     units = _units()
     teacher = _person("class_teacher", units["S1"], class_id=41)

@@ -1,7 +1,7 @@
 """a hazard closed without rectification keeps its reason (fixed on the spot, not a hazard)
 
 Revision ID: 0009_quick_close
-Revises: 0007_people
+Revises: 0008_rosters
 Create Date: 2026-11-29 09:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009_quick_close'
-down_revision = '0007_people'
+down_revision = '0008_rosters'
 branch_labels = None
 depends_on = None
 

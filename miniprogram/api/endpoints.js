@@ -59,13 +59,26 @@ module.exports = {
   userEnable: { method: 'POST', path: '/api/v1/users/{id}/enable', idempotent: true },
   audit: { method: 'GET', path: '/api/v1/audit', query: ['unit_id'] },
 
+  // A binding names a pupil on the class roster and waits (status pending) for the class
+  // teacher, unless the family code the teacher gave approves it at once.
   childBind: {
     method: 'POST',
     path: '/api/v1/children',
-    body: ['class_code', 'child_name', 'relation'],
+    body: ['class_code', 'child_name', 'relation', 'family_code'],
   },
   children: { method: 'GET', path: '/api/v1/children' },
   childUnbind: { method: 'DELETE', path: '/api/v1/children/{id}' },
+  childFamilyCode: { method: 'POST', path: '/api/v1/children/{id}/family-code', body: ['family_code'] },
+
+  // Class teachers (and the school's safety officer): the roster and the bindings waiting.
+  classRoster: { method: 'GET', path: '/api/v1/classes/{class_id}/roster' },
+  classPupilAdd: { method: 'POST', path: '/api/v1/classes/{class_id}/roster', body: ['name'] },
+  classPupilRename: { method: 'PATCH', path: '/api/v1/classes/{class_id}/roster/{id}', body: ['name'] },
+  classPupilRemove: { method: 'DELETE', path: '/api/v1/classes/{class_id}/roster/{id}' },
+  classFamilyCode: { method: 'POST', path: '/api/v1/classes/{class_id}/roster/{id}/family-code' },
+  classBindings: { method: 'GET', path: '/api/v1/classes/{class_id}/bindings' },
+  classBindingApprove: { method: 'POST', path: '/api/v1/classes/{class_id}/bindings/{id}/approve' },
+  classBindingReject: { method: 'POST', path: '/api/v1/classes/{class_id}/bindings/{id}/reject' },
 
   campaignActive: { method: 'GET', path: '/api/v1/campaigns/active' },
 

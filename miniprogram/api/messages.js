@@ -33,6 +33,13 @@ const MESSAGES = {
   child_already_bound: '你已经绑定过这个孩子了',
   too_many_children: '最多可以绑定 10 个孩子',
   not_a_school: '只有学校和幼儿园才有班级',
+  child_not_on_roster: '班级名单上没有这个姓名，请向班主任核对孩子的姓名',
+  too_many_attempts: '输错次数太多，请 10 分钟后再试',
+  family_code_invalid: '家庭码不正确、已使用或已过期，请向班主任重新索取',
+  already_decided: '这条绑定申请已经处理过了',
+  pupil_exists: '名单上已有同名学生',
+  roster_full: '班级名单人数已达上限',
+  bind_conflict: '班级名单刚刚有变化，请重试',
 
   // Campaign
   no_active_campaign: '当前没有进行中的专项行动',

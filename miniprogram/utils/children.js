@@ -25,12 +25,22 @@ function validateBindForm(form) {
   if (!childName) errors.childName = '请输入孩子的姓名';
   else if (nameLength < NAME_MIN || nameLength > NAME_MAX) errors.childName = `姓名应为 ${NAME_MIN}-${NAME_MAX} 个字`;
   if (!RELATIONS.some((r) => r.value === form.relation)) errors.relation = '请选择你与孩子的关系';
+  const familyCode = cleanCode(form.familyCode || '');
+  if (familyCode && familyCode.length !== 6) errors.familyCode = '家庭码为 6 位，没有可不填';
 
   const ok = Object.keys(errors).length === 0;
+  const body = { class_code: classCode, child_name: childName, relation: form.relation };
+  if (familyCode) body.family_code = familyCode;
+  return { ok, errors, body: ok ? body : null };
+}
+
+/** The phone's view of a binding: its status as a tag, and whether it still waits. */
+const STATUS_TAGS = { pending: 'warning', approved: 'success', rejected: 'danger' };
+function childRow(child) {
   return {
-    ok,
-    errors,
-    body: ok ? { class_code: classCode, child_name: childName, relation: form.relation } : null,
+    ...child,
+    pending: child.status === 'pending',
+    statusTag: STATUS_TAGS[child.status] || 'default',
   };
 }
 
@@ -39,6 +49,7 @@ const SERVER_FIELD_ERRORS = {
   class_code: ['classCode', '班级码应为 6 位字母或数字'],
   child_name: ['childName', '姓名只能包含文字和“·”，2-20 个字'],
   relation: ['relation', '请选择你与孩子的关系'],
+  family_code: ['familyCode', '家庭码不正确、已使用或已过期，请向班主任重新索取'],
 };
 
 /** Form errors for an ApiError, when it is a validation_error about the form's fields. */
@@ -53,4 +64,4 @@ function formErrorsFromApi(err) {
   return errors;
 }
 
-module.exports = { RELATIONS, validateBindForm, formErrorsFromApi };
+module.exports = { RELATIONS, validateBindForm, formErrorsFromApi, childRow };

@@ -11,6 +11,7 @@ const PAGES = [
   'pages/mine/index',
   'pages/staff/index',
   'pages/children/bind',
+  'pages/roster/index',
   'pages/invite/create',
   'pages/campaign/index',
   'pages/units/index',

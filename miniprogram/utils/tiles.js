@@ -13,6 +13,7 @@ const TILES = [
   { capability: 'notice.read', title: '家长通知', icon: 'bullhorn-o', url: '/pages/notices/index', when: 'parent' },
   { capability: 'notice.write', title: '发布通知', icon: 'edit', url: '/pages/notices/compose' },
   { capability: 'notice.class_pending', title: '班级通知确认', icon: 'passed', url: '/pages/notices/issued?mode=class' },
+  { capability: 'class.roster', title: '班级名单与绑定审核', icon: 'manager-o', url: '/pages/roster/index' },
   { capability: 'invitation.create', title: '邀请成员', icon: 'friends-o', url: '/pages/invite/create' },
   { capability: 'schedule.manage', title: '定时提醒', icon: 'clock-o', url: '/pages/schedules/index' },
   { capability: 'staff.manage', title: '人员管理', icon: 'manager-o', url: '/pages/staff/index' },

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from server.api.schemas import BindChildRequest, ChildrenResponse, ChildSchema
+from server.api.schemas import (
+    BindChildRequest,
+    ChildrenResponse,
+    ChildSchema,
+    FamilyCodeRequest,
+)
 from server.auth import current_user, login_required
 from server.services import children as service
 
@@ -16,11 +21,24 @@ blp = Blueprint("children", __name__, url_prefix="/api/v1/children", description
 @blp.arguments(BindChildRequest)
 @blp.response(201, ChildSchema)
 def bind(body):
-    """Bind to a child by class code and name."""
-    link = service.bind_child(
-        current_user(), body["class_code"], body["child_name"], body["relation"]
+    """Bind to a pupil on the class roster by class code and name: waiting for the class
+    teacher's approval, or approved at once with the child's family code."""
+    return service.bind_child(
+        current_user(),
+        body["class_code"],
+        body["child_name"],
+        body["relation"],
+        body.get("family_code"),
     )
-    return link
+
+
+@blp.route("/<int:link_id>/family-code", methods=["POST"])
+@login_required
+@blp.arguments(FamilyCodeRequest)
+@blp.response(200, ChildSchema)
+def enter_family_code(body, link_id: int):
+    """Approve one's waiting binding with the family code the class teacher gave."""
+    return service.enter_family_code(current_user(), link_id, body["family_code"])
 
 
 @blp.route("", methods=["GET"])
@@ -35,5 +53,5 @@ def list_children():
 @login_required
 @blp.response(204)
 def unbind(link_id: int):
-    """Remove one of the caller's child bindings."""
+    """Remove one of the caller's child bindings (waiting or approved)."""
     service.unbind_child(current_user(), link_id)

@@ -94,6 +94,22 @@ class Text(ma.fields.String):
         return super().deserialize(value, attr, data, **kwargs)
 
 
+class PersonName(Text):
+    """A pupil's name as a roster holds it: 2 to 20 letters, Chinese characters, spaces and the
+    middle dot of minority names (张小明, 阿依古丽·买买提)."""
+
+    def __init__(self, **kwargs: Any):
+        """The bounds and the allowed characters, shown in the OpenAPI document too."""
+        super().__init__(
+            min_length=2,
+            max_length=20,
+            validate=validate.Regexp(
+                r"^[\w·•\s]+$", error="A name has letters, characters and · only."
+            ),
+            **kwargs,
+        )
+
+
 class BoundedDate(ma.fields.Date):
     """A calendar date within 2000-01-01 .. 2100-12-31."""
 

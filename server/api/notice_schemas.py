@@ -183,6 +183,9 @@ class PendingResponse(ma.Schema):
     class_ = ma.fields.Nested(RefSchema, data_key="class")
     pending = ma.fields.List(ma.fields.Nested(PendingParent))
     parents = ma.fields.Integer(metadata={"description": "Distinct parents not yet acknowledged"})
+    children = ma.fields.Integer(
+        metadata={"description": "Children acknowledged by none of their guardians"}
+    )
     reminded_today = ma.fields.Boolean()
 
 

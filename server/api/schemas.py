@@ -5,8 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from server.api.fields import BoundedInt, Id, IsSet, MobilePhone, Named, Text
-from server.roles import RELATION_NAMES, ROLES, UNIT_KIND_NAMES
+from server.api.fields import BoundedInt, Id, IsSet, MobilePhone, Named, PersonName, Text
+from server.roles import LINK_STATUS_NAMES, RELATION_NAMES, ROLES, UNIT_KIND_NAMES
 
 
 class ErrorBody(ma.Schema):
@@ -66,6 +66,10 @@ class ChildSchema(ma.Schema):
     name = ma.fields.String(attribute="child.name")
     relation = ma.fields.String()
     relation_name = Named(RELATION_NAMES, source="relation")
+    status = ma.fields.String(
+        metadata={"description": "pending until the class teacher approves; approved; rejected"}
+    )
+    status_name = Named(LINK_STATUS_NAMES, source="status")
     class_ = ma.fields.Nested(RefSchema, data_key="class", attribute="child.school_class")
     school = ma.fields.Nested(RefSchema, attribute="child.school_class.school")
 
@@ -172,15 +176,19 @@ class RedeemResponse(ma.Schema):
 
 class BindChildRequest(ma.Schema):
     class_code = Text(required=True, min_length=6, max_length=12)
-    child_name = Text(
-        required=True,
-        min_length=2,
-        max_length=20,
-        validate=validate.Regexp(
-            r"^[\w·•\s]+$", error="A name has letters, characters and · only."
-        ),
-    )
+    child_name = PersonName(required=True)
     relation = ma.fields.String(required=True, validate=validate.OneOf(list(RELATION_NAMES)))
+    family_code = Text(
+        load_default=None,
+        allow_none=True,
+        min_length=6,
+        max_length=12,
+        metadata={"description": "The child's one-time family code: approves the binding at once"},
+    )
+
+
+class FamilyCodeRequest(ma.Schema):
+    family_code = Text(required=True, min_length=6, max_length=12)
 
 
 class ChildrenResponse(ma.Schema):

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 
 from server.extensions import db
+from server.services.roster_import import import_roster
 from server.services.unit_import import ImportFileError, import_units
 
 
@@ -38,6 +39,31 @@ def import_command(file: Path) -> None:
     click.echo(
         f"imported {file.name}: {report.units_created} units created, "
         f"{report.units_updated} updated, {report.classes_created} classes created"
+    )
+
+
+@group.command("import-roster")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_roster_command(file: Path) -> None:
+    """Import class rosters (pupils' names) from an .xlsx or .csv file.
+
+    Columns: 单位代码 (the school), 班级 (its class), 学生姓名. One row per pupil; the units and
+    classes must exist. Adds pupils not yet on a roster; if any row is bad, nothing is imported.
+    """
+    try:
+        report = import_roster(file, current_app.config["MAX_IMPORT_ROWS"])
+    except ImportFileError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{file.name}: {exc}") from exc
+    if report.errors:
+        for line, message in report.errors:
+            click.echo(f"{file.name}:{line}: {message}", err=True)
+        raise click.ClickException(
+            f"{len(report.errors)} bad row(s); nothing was imported. Fix them and run again."
+        )
+    click.echo(
+        f"imported {file.name}: {report.pupils_added} pupils added, "
+        f"{report.pupils_present} already on their rosters"
     )
 
 

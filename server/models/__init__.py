@@ -11,7 +11,7 @@ from server.models.notices import (
     ScheduledPush,
 )
 from server.models.notifications import Delivery, Notification, SubscriptionGrant
-from server.models.people import Child, Invitation, InvitationRedemption, ParentLink
+from server.models.people import Child, FamilyCode, Invitation, InvitationRedemption, ParentLink
 from server.models.types import UTCDateTime, utcnow
 from server.models.units import SchoolClass, Unit
 from server.models.users import AuditRecord, AuthSession, RoleGrant, User
@@ -25,6 +25,7 @@ __all__ = [
     "Child",
     "ClassReminder",
     "Delivery",
+    "FamilyCode",
     "FocusProblem",
     "Hazard",
     "HazardEvent",

@@ -51,7 +51,12 @@ class InvitationRedemption(db.Model):
 
 
 class Child(db.Model):
-    """A pupil, known only by name within a class: the minimum PIPL allows us to keep."""
+    """A pupil on a class roster, known only by name: the minimum PIPL allows us to keep.
+
+    The school keeps the roster (the units import, or the class teacher on the phone); parents
+    never create children. A pupil removed from the roster while records still refer to them (the
+    notices that reached them) keeps the row with ``removed_at`` set, so the record stays whole.
+    """
 
     __tablename__ = "children"
     __table_args__ = (UniqueConstraint("class_id", "name"),)
@@ -60,12 +65,22 @@ class Child(db.Model):
     class_id: Mapped[int] = mapped_column(ForeignKey("school_classes.id"), index=True)
     name: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     school_class: Mapped[SchoolClass] = relationship()
 
 
+# A parent's binding: pending until the class teacher (or the school's safety officer) approves
+# it or the parent enters a family code; rejected stays visible to the parent until they remove it.
+PENDING = "pending"
+APPROVED = "approved"
+REJECTED = "rejected"
+LINK_STATUSES = (PENDING, APPROVED, REJECTED)
+
+
 class ParentLink(db.Model):
-    """A parent (a user) bound to a child, with the relation they stated."""
+    """A parent (a user) bound to a child, with the relation they stated; only an approved
+    binding receives notices or shows the child's name."""
 
     __tablename__ = "parent_links"
     __table_args__ = (UniqueConstraint("parent_id", "child_id"),)
@@ -74,7 +89,28 @@ class ParentLink(db.Model):
     parent_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
     relation: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default=PENDING, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     child: Mapped[Child] = relationship()
-    parent: Mapped[User] = relationship()
+    parent: Mapped[User] = relationship(foreign_keys=[parent_id])
+
+
+class FamilyCode(db.Model):
+    """A one-time code the class teacher gives one child's family: entering it approves that
+    family's pending binding to the child. Single use, and it expires."""
+
+    __tablename__ = "family_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    child: Mapped[Child] = relationship()

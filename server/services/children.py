@@ -1,4 +1,9 @@
-"""Parents bind to their children with the class code and the child's name."""
+"""Parents bind to a pupil on their child's class roster with the class code and the child's
+name; the binding waits for the class teacher's approval or a family code.
+
+Guessing is limited (``server/services/guessing.py``): a class code nobody has, a name not on the
+roster and a wrong family code each count as a failed attempt, and too many answer 429.
+"""
 
 from __future__ import annotations
 
@@ -8,47 +13,74 @@ from sqlalchemy.exc import IntegrityError
 from server.errors import ApiError
 from server.extensions import db
 from server.models import Child, ParentLink, SchoolClass, User
+from server.models.people import PENDING
+from server.services import guessing
+from server.services.bindings import use_family_code
 from server.services.codes import normalise_code
-from server.services.references import unreferenced
-from server.services.upsert import insert_if_absent
 
 MAX_CHILDREN_PER_PARENT = 10
 
 
 def list_links(user: User) -> list[ParentLink]:
-    """The children this user is bound to."""
+    """The children this user is bound to (waiting, approved or rejected)."""
     query = select(ParentLink).where(ParentLink.parent_id == user.id).order_by(ParentLink.id)
     return list(db.session.scalars(query))
 
 
-def _find_or_create_child(school_class: SchoolClass, name: str) -> Child:
-    """The class's child of that name; both parents of one child share the row."""
-    query = select(Child).where(Child.class_id == school_class.id, Child.name == name)
-    child = db.session.scalars(query).first()
-    if child is None:
-        # Both parents may bind a new child at the same moment: let the unique constraint
-        # pick one insert, then read the row whichever request made it.
-        insert_if_absent(Child, {"class_id": school_class.id, "name": name}, ["class_id", "name"])
-        child = db.session.scalars(query).one()
-    return child
+def _failed(user: User, error: ApiError) -> ApiError:
+    """Undo the attempt, count it as failed, and return the error to raise."""
+    db.session.rollback()
+    guessing.failed(user)
+    return error
 
 
-def bind_child(user: User, class_code: str, child_name: str, relation: str) -> ParentLink:
-    """Bind the user as ``relation`` of the named child in the class with ``class_code``."""
+def _wrong_family_code() -> ApiError:
+    """The answer for a family code that does not approve this binding."""
+    return ApiError(
+        422,
+        "family_code_invalid",
+        "The family code is wrong, used or expired; ask the class teacher for a new one.",
+        {"family_code": ["Wrong, used or expired."]},
+    )
+
+
+def bind_child(
+    user: User, class_code: str, child_name: str, relation: str, family_code: str | None = None
+) -> ParentLink:
+    """Bind the user as ``relation`` of the named pupil of the class with ``class_code``: waiting
+    for approval, or approved at once by the pupil's ``family_code``."""
+    guessing.check(user)
     code = normalise_code(class_code)
     school_class = db.session.scalars(
         select(SchoolClass).where(SchoolClass.class_code == code)
     ).first()
     if school_class is None:
-        raise ApiError(404, "class_not_found", "No class has this class code.")
+        raise _failed(user, ApiError(404, "class_not_found", "No class has this class code."))
     # One parent's binds take turns on PostgreSQL (two taps at once): the checks below then
     # see the other's committed link. SQLite's writers take turns anyway.
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
-    child_id = _find_or_create_child(school_class, child_name.strip()).id
+    child_id = db.session.scalar(
+        select(Child.id).where(
+            Child.class_id == school_class.id,
+            Child.name == child_name.strip(),
+            Child.removed_at.is_(None),
+        )
+    )
+    if child_id is None:
+        raise _failed(
+            user,
+            ApiError(
+                422,
+                "child_not_on_roster",
+                "No pupil of this name is on the class roster; check the name with the class "
+                "teacher.",
+                {"child_name": ["Not on the class roster."]},
+            ),
+        )
     if _is_bound(user, child_id):
         db.session.rollback()
         raise ApiError(409, "child_already_bound", "You are already bound to this child.")
-    link = ParentLink(parent_id=user.id, child_id=child_id, relation=relation)
+    link = ParentLink(parent_id=user.id, child_id=child_id, relation=relation, status=PENDING)
     db.session.add(link)
     try:
         db.session.flush()
@@ -58,6 +90,8 @@ def bind_child(user: User, class_code: str, child_name: str, relation: str) -> P
         if _link_count(user) > MAX_CHILDREN_PER_PARENT:
             db.session.rollback()
             raise ApiError(409, "too_many_children", "A parent may bind at most 10 children.")
+        if family_code and not use_family_code(user, link, normalise_code(family_code)):
+            raise _failed(user, _wrong_family_code())
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
@@ -65,8 +99,30 @@ def bind_child(user: User, class_code: str, child_name: str, relation: str) -> P
             raise ApiError(
                 409, "child_already_bound", "You are already bound to this child."
             ) from exc
-        # The child's row went away meanwhile (its last other parent unbound): say so.
+        # The pupil left the roster meanwhile: say so.
         raise ApiError(409, "bind_conflict", "The class roster changed; try again.") from exc
+    db.session.refresh(link)
+    return link
+
+
+def enter_family_code(user: User, link_id: int, family_code: str) -> ParentLink:
+    """Approve the user's waiting binding with the family code the class teacher gave them."""
+    guessing.check(user)
+    link = _own(user, link_id)
+    if link.status != PENDING:
+        raise ApiError(409, "already_decided", "This binding has already been decided.")
+    if not use_family_code(user, link, normalise_code(family_code)):
+        raise _failed(user, _wrong_family_code())
+    db.session.commit()
+    db.session.refresh(link)
+    return link
+
+
+def _own(user: User, link_id: int) -> ParentLink:
+    """One of the user's bindings (404 otherwise)."""
+    link = db.session.get(ParentLink, link_id)
+    if link is None or link.parent_id != user.id:
+        raise ApiError(404, "not_found", "No such child bound to you.")
     return link
 
 
@@ -85,19 +141,15 @@ def _is_bound(user: User, child_id: int) -> bool:
 
 
 def unbind_child(user: User, link_id: int) -> None:
-    """Remove the user's binding; a child that nothing refers to any more (no parent, no notice
-    record) is deleted: keep the minimum."""
-    link = db.session.get(ParentLink, link_id)
-    if link is None or link.parent_id != user.id:
-        raise ApiError(404, "not_found", "No such child bound to you.")
-    child_id = link.child_id
-    db.session.delete(link)
-    db.session.flush()
-    # The child goes with its last parent, unless something still refers to it: the record of
-    # the notices that reached the child (who acknowledged what) stays whole.
-    db.session.execute(
-        delete(Child)
-        .where(Child.id == child_id, unreferenced(Child))
+    """Remove the user's binding, whatever its state and whatever the child received: the pupil
+    stays on the roster (the school keeps it) and the record of notices stays whole."""
+    _own(user, link_id)
+    deleted = db.session.execute(
+        delete(ParentLink)
+        .where(ParentLink.id == link_id, ParentLink.parent_id == user.id)
         .execution_options(synchronize_session=False)
     )
+    if deleted.rowcount != 1:  # removed by another tap (or the pupil's removal) meanwhile
+        db.session.rollback()
+        raise ApiError(404, "not_found", "No such child bound to you.")
     db.session.commit()

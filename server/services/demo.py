@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Child, ParentLink, RoleGrant, Unit, User
+from server.models.people import APPROVED
 from server.services.units import add_class, add_unit, set_campus
 
 BUREAU_CODE = "YQ000"
@@ -31,6 +32,8 @@ DEMO_CAMPUSES = {
 }
 SCHOOL_CLASSES = [("一年级", "一年级1班"), ("一年级", "一年级2班"), ("三年级", "三年级1班")]
 KINDERGARTEN_CLASSES = [("小班", "小一班"), ("中班", "中一班")]
+# Every demo class's roster (the school keeps it; parents bind only to a pupil on it).
+DEMO_PUPILS = ["张小明", "李小红", "王小刚", "赵小燕", "李小明", "陈小雨", "陈小雪", "刘小华"]
 # role, unit code, display name
 DEMO_PEOPLE = [
     ("bureau_admin", BUREAU_CODE, "王主任(区安全办)"),
@@ -66,7 +69,10 @@ def seed_demo() -> bool:
         if kind in {"school", "kindergarten"}:
             plan = KINDERGARTEN_CLASSES if kind == "kindergarten" else SCHOOL_CLASSES
             for grade, class_name in plan:
-                add_class(units[code], class_name, grade)
+                school_class = add_class(units[code], class_name, grade)
+                db.session.add_all(
+                    Child(school_class=school_class, name=name) for name in DEMO_PUPILS
+                )
     db.session.flush()
     first_class = units["YQ101"].classes[0]
     for role, unit_code, display_name in DEMO_PEOPLE:
@@ -78,9 +84,13 @@ def seed_demo() -> bool:
             RoleGrant(user_id=user.id, role=role, unit_id=units[unit_code].id, class_id=class_id)
         )
     parent = User(openid=PARENT_OPENID, display_name="张小明家长")
-    child = Child(school_class=first_class, name="张小明")
-    db.session.add_all([parent, child])
+    db.session.add(parent)
     db.session.flush()
-    db.session.add(ParentLink(parent_id=parent.id, child_id=child.id, relation="mother"))
+    child = db.session.scalars(
+        select(Child).where(Child.class_id == first_class.id, Child.name == "张小明")
+    ).one()
+    db.session.add(
+        ParentLink(parent_id=parent.id, child_id=child.id, relation="mother", status=APPROVED)
+    )
     db.session.commit()
     return True

@@ -1,11 +1,19 @@
 """Completion of a notice up the hierarchy (counts only), and a class's missing acknowledgments
-(names: only for the class teacher and the school's own staff)."""
+(names: only for the class teacher and the school's own staff).
+
+A child counts once. ``notice_recipients`` keeps one row per (parent, child) — who was reached,
+who read — and a child is acknowledged when any of its guardians acknowledges: the acknowledgment
+is written onto every row of that child for the notice at once (``notice_reading.acknowledge``).
+So the counts here are of distinct children (reached, read by some guardian, acknowledged), the
+class's pending list holds only unacknowledged children, and a reminder reaches only their
+guardians; a parent still sees per child whether it is acknowledged, by them or the other guardian.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, distinct, func, select
 from sqlalchemy.exc import IntegrityError
 
 from server import access
@@ -22,6 +30,7 @@ from server.models import (
     Unit,
     User,
 )
+from server.models.people import APPROVED
 from server.roles import RELATION_NAMES, SCHOOL_KINDS
 from server.services.notify import enqueue_deliveries, notify
 
@@ -39,15 +48,21 @@ def _rates(counts: dict[str, int]) -> dict[str, Any]:
 COUNT_KEYS = ("reached", "read", "acknowledged")
 
 
+def _children_where(condition) -> Any:
+    """Count distinct children whose row meets ``condition``."""
+    return func.count(distinct(case((condition, NoticeRecipient.child_id))))
+
+
 def _grouped(notice_id: int, path_prefix: str, column) -> dict[Any, dict[str, int]]:
-    """Counts below a unit grouped by ``column`` (a class id, or a school's path), in one
-    query over the recipients, which carry their school's path."""
+    """Counts of distinct children below a unit grouped by ``column`` (a class id, or a school's
+    path), in one query over the recipients, which carry their school's path. A child's rows all
+    share its class and school, so the groups add up without counting a child twice."""
     rows = db.session.execute(
         select(
             column,
-            func.count(),
-            func.count(NoticeRecipient.read_at),
-            func.count(NoticeRecipient.acknowledged_at),
+            func.count(distinct(NoticeRecipient.child_id)),
+            _children_where(NoticeRecipient.read_at.is_not(None)),
+            _children_where(NoticeRecipient.acknowledged_at.is_not(None)),
         )
         .where(
             NoticeRecipient.notice_id == notice_id,
@@ -157,25 +172,30 @@ def _reminder_on(notice_id: int, class_id: int, day) -> ClassReminder | None:
 
 
 def _pending_rows(notice_id: int, class_id: int):
-    """(recipient, child, link) for the class's pairs that have not acknowledged."""
+    """(recipient, child, link) for the guardians (still bound, and approved: one who unbound and
+    asked again is waiting) of the class's children not yet acknowledged by anyone: an
+    acknowledged child's rows all carry the acknowledgment."""
     return db.session.execute(
         select(NoticeRecipient, Child, ParentLink)
         .join(Child, NoticeRecipient.child_id == Child.id)
         .join(
             ParentLink,
-            (ParentLink.child_id == Child.id) & (ParentLink.parent_id == NoticeRecipient.parent_id),
+            (ParentLink.child_id == Child.id)
+            & (ParentLink.parent_id == NoticeRecipient.parent_id)
+            & (ParentLink.status == APPROVED),
         )
         .where(
             NoticeRecipient.notice_id == notice_id,
             NoticeRecipient.class_id == class_id,
             NoticeRecipient.acknowledged_at.is_(None),
         )
-        .order_by(Child.name)
+        .order_by(Child.name, NoticeRecipient.id)
     ).all()
 
 
 def pending(user: User, notice_id: int, class_id: int) -> dict[str, Any]:
-    """Who in the class has not acknowledged yet, and whether a reminder went out today."""
+    """The guardians of the class's children not yet acknowledged (one entry per guardian,
+    grouped by child), and whether a reminder went out today."""
     school_class = _require_class_staff(user, class_id)
     rows = _pending_rows(notice_id, class_id)
     reminded = _reminder_on(notice_id, class_id, local_today())
@@ -192,6 +212,7 @@ def pending(user: User, notice_id: int, class_id: int) -> dict[str, Any]:
             for rec, child, link in rows
         ],
         "parents": len({rec.parent_id for rec, _child, _link in rows}),
+        "children": len({rec.child_id for rec, _child, _link in rows}),
         "reminded_today": reminded is not None,
     }
 
@@ -202,7 +223,8 @@ def recipient_user_name(user_id: int) -> str | None:
 
 
 def remind(user: User, notice_id: int, class_id: int) -> int:
-    """Remind the class's parents who have not acknowledged: at most once a day per class."""
+    """Remind the guardians of the class's children not yet acknowledged (by any guardian): at
+    most once a day per class."""
     _require_class_staff(user, class_id)
     notice = db.session.get(Notice, notice_id)
     if notice is None or notice.sent_at is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import case, func, literal, select, update
 
 from server.errors import ApiError
 from server.extensions import db
@@ -57,28 +57,43 @@ def _mark_inbox_read(user: User, notice_id: int) -> None:
 def acknowledge(user: User, notice_id: int, child_id: int) -> dict[str, Any]:
     """Acknowledge for one child; a repeat is harmless and changes nothing.
 
-    One conditional UPDATE does it (the first time wins, later ones keep its time): parents
-    acknowledge in waves of thousands, so this path is kept to a few statements.
+    A child counts once: the acknowledgment goes onto every guardian's row of this child for
+    the notice (the other guardian then sees it acknowledged and is not reminded), in one
+    conditional UPDATE on the notice's class rows (the first time wins, later ones keep its
+    time); the caller's own row also counts as read. Parents acknowledge in waves of thousands,
+    so this path is kept to a few statements.
     """
-    now = literal(utcnow(), UTCDateTime())
-    row = db.session.execute(
-        update(NoticeRecipient)
-        .where(
+    own = db.session.execute(
+        select(NoticeRecipient.class_id).where(
             NoticeRecipient.notice_id == notice_id,
             NoticeRecipient.parent_id == user.id,
             NoticeRecipient.child_id == child_id,
         )
-        .values(
-            acknowledged_at=func.coalesce(NoticeRecipient.acknowledged_at, now),
-            read_at=func.coalesce(NoticeRecipient.read_at, now),
-        )
-        .returning(
-            NoticeRecipient.class_id, NoticeRecipient.read_at, NoticeRecipient.acknowledged_at
-        )
     ).first()
-    if row is None:
+    if own is None:
         db.session.rollback()
         raise ApiError(404, "not_found", "This notice did not reach you for that child.")
+    now = literal(utcnow(), UTCDateTime())
+    mine = NoticeRecipient.parent_id == user.id
+    rows = db.session.execute(
+        update(NoticeRecipient)
+        .where(
+            NoticeRecipient.notice_id == notice_id,
+            NoticeRecipient.class_id == own.class_id,
+            NoticeRecipient.child_id == child_id,
+        )
+        .values(
+            acknowledged_at=func.coalesce(NoticeRecipient.acknowledged_at, now),
+            read_at=case(
+                (mine, func.coalesce(NoticeRecipient.read_at, now)), else_=NoticeRecipient.read_at
+            ),
+        )
+        .returning(
+            NoticeRecipient.parent_id, NoticeRecipient.read_at, NoticeRecipient.acknowledged_at
+        )
+        .execution_options(synchronize_session=False)
+    ).all()
+    row = next(r for r in rows if r.parent_id == user.id)
     child_name, class_name = db.session.execute(
         select(Child.name, SchoolClass.name)
         .join(SchoolClass, Child.class_id == SchoolClass.id)

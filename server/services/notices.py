@@ -23,6 +23,7 @@ from server.models import (
     User,
     utcnow,
 )
+from server.models.people import APPROVED
 from server.services.notify import enqueue_deliveries, notify
 
 BATCH = 1000
@@ -106,7 +107,8 @@ def _target_classes(notice: Notice) -> list[int]:
 
 
 def _pairs(notice: Notice):
-    """(parent, child, class, school path) for every bound parent of a targeted class."""
+    """(parent, child, class, school path) for every approved binding to a pupil of a targeted
+    class: a binding still waiting for the class teacher (or rejected) reaches nobody."""
     class_ids = _target_classes(notice)
     for start in range(0, len(class_ids), BATCH):
         chunk = class_ids[start : start + BATCH]
@@ -115,7 +117,11 @@ def _pairs(notice: Notice):
             .join(Child, ParentLink.child_id == Child.id)
             .join(SchoolClass, Child.class_id == SchoolClass.id)
             .join(Unit, SchoolClass.school_id == Unit.id)
-            .where(Child.class_id.in_(chunk))
+            .where(
+                Child.class_id.in_(chunk),
+                Child.removed_at.is_(None),
+                ParentLink.status == APPROVED,
+            )
         )
 
 
@@ -141,7 +147,8 @@ def delete_draft(user: User, notice_id: int) -> None:
 
 
 def preview(user: User, notice_id: int) -> dict[str, int]:
-    """How many parents, children and classes the notice would reach."""
+    """How many parents, children and classes the notice would reach (approved bindings only;
+    ``pairs`` counts parent-child bindings, so a child with two guardians is one child)."""
     notice = get_authored(user, notice_id)
     pairs = list(_pairs(notice))
     return {

@@ -63,7 +63,7 @@ class _UnitRow:
     parent_code: str
 
 
-def _read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """Yield (line number, cells as stripped text) from an .xlsx or .csv file."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -127,7 +127,7 @@ def _check_row(line: int, values: dict[str, str]) -> tuple[_UnitRow | None, list
 
 def _parse(path: Path, max_rows: int, report: ImportReport):
     """Read and check every row; return units by code and classes by unit code."""
-    rows = _read_rows(path)
+    rows = read_rows(path)
     try:
         _, header = next(rows)
     except StopIteration as exc:

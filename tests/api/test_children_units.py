@@ -19,21 +19,27 @@ def bind(client, headers, class_code, name="李小红", relation="father"):
     return client.post("/api/v1/children", json=body, headers=headers)
 
 
-def test_two_parents_bind_the_same_child(demo, client, login):
+def test_two_parents_bind_the_same_child_and_wait(demo, client, login):
     code = first_class("YQ201").class_code
     father, mother = login("o-father"), login("o-mother")
     made = bind(client, father, code.lower())
     assert made.status_code == 201
     assert made.get_json()["school"]["name"] == "栏杆中心小学"
+    assert (made.get_json()["status"], made.get_json()["status_name"]) == (
+        "pending",
+        "待确认",
+    )
     assert bind(client, mother, code, relation="mother").status_code == 201
-    assert db.session.scalars(select(Child).where(Child.name == "李小红")).all().__len__() == 1
+    school_class = first_class("YQ201")
+    named = select(Child).where(Child.name == "李小红", Child.class_id == school_class.id)
+    assert len(db.session.scalars(named).all()) == 1  # the roster's one pupil, both parents
     again = bind(client, father, code)
     assert (again.status_code, again.get_json()["error"]["code"]) == (409, "child_already_bound")
     me = client.get("/api/v1/me", headers=father).get_json()
-    assert [c["name"] for c in me["children"]] == ["李小红"]
+    assert [(c["name"], c["status"]) for c in me["children"]] == [("李小红", "pending")]
 
 
-def test_unbind_removes_the_child_when_no_parent_is_left(demo, client, login):
+def test_unbind_keeps_the_pupil_on_the_roster(demo, client, login):
     code = first_class("YQ201").class_code
     parent = login("o-parent")
     link = bind(client, parent, code).get_json()
@@ -42,7 +48,9 @@ def test_unbind_removes_the_child_when_no_parent_is_left(demo, client, login):
     )
     assert client.delete(f"/api/v1/children/{link['id']}", headers=parent).status_code == 204
     assert client.get("/api/v1/children", headers=parent).get_json()["children"] == []
-    assert db.session.scalars(select(Child).where(Child.name == "李小红")).first() is None
+    school_class = first_class("YQ201")
+    named = select(Child).where(Child.name == "李小红", Child.class_id == school_class.id)
+    assert db.session.scalars(named).first() is not None  # the school keeps its roster
 
 
 @pytest.mark.parametrize(

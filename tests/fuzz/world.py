@@ -107,6 +107,8 @@ def seed_world(app: Flask, base_url: str, tokens: dict[str, str]) -> dict[str, o
     )
     classes = _call(base_url, admin, "GET", f"/api/v1/units/{school_id}/classes")["classes"]
     children = _call(base_url, parent, "GET", "/api/v1/children")["children"]
+    roster_url = f"/api/v1/classes/{classes[0]['id']}/roster"
+    pupils = _call(base_url, admin, "GET", roster_url)["pupils"]
     messages = _call(base_url, parent, "GET", "/api/v1/inbox")["messages"]
     campaign = _call(base_url, admin, "GET", "/api/v1/campaigns/active")
     return {
@@ -117,6 +119,7 @@ def seed_world(app: Flask, base_url: str, tokens: dict[str, str]) -> dict[str, o
         "invitation_id": invitation["id"],
         "schedule_id": schedule["id"],
         "link_id": children[0]["id"],
+        "child_id": pupils[-1]["id"],
         "message_id": messages[0]["id"] if messages else 1,
         "code": campaign["code"],
     }

@@ -10,6 +10,7 @@ from server.extensions import db
 from server.models import Delivery, NoticeRecipient, Notification, SchoolClass
 from tests.hazards.conftest import grant_role, unit_by_code
 from tests.notices.conftest import give_grant, user_id
+from tests.support.families import bind as bind_approved
 
 
 def classes(code: str) -> list[SchoolClass]:
@@ -17,13 +18,8 @@ def classes(code: str) -> list[SchoolClass]:
 
 
 def bind(client, headers, school_class, name, relation="mother"):
-    response = client.post(
-        "/api/v1/children",
-        headers=headers,
-        json={"class_code": school_class.class_code, "child_name": name, "relation": relation},
-    )
-    assert response.status_code == 201
-    return response.get_json()
+    """Bind through the new flow: the pupil on the roster, the request, the teacher's approval."""
+    return bind_approved(client, headers, school_class, name, relation)
 
 
 @pytest.fixture

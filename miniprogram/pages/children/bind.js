@@ -1,10 +1,13 @@
 /**
- * Parents: bind to a child with the class code and the child's name; list and unbind children.
+ * Parents: bind to a child on the class roster with the class code and the child's name; the
+ * binding waits for the class teacher (待班主任确认) unless a family code approves it. Lists the
+ * bindings with their state; a waiting one can take a family code; any can be unbound.
  */
 const api = require('../../api/client');
-const { RELATIONS, validateBindForm, formErrorsFromApi } = require('../../utils/children');
+const { RELATIONS, validateBindForm, formErrorsFromApi, childRow } = require('../../utils/children');
+const { cleanCode } = require('../../utils/codes');
 
-const EMPTY_FORM = { classCode: '', childName: '', relation: '' };
+const EMPTY_FORM = { classCode: '', childName: '', relation: '', familyCode: '' };
 
 Page({
   data: {
@@ -23,7 +26,7 @@ Page({
 
   loadChildren() {
     return api.call('children')
-      .then((res) => this.setData({ children: res.children, loadingList: false, listError: '' }))
+      .then((res) => this.setData({ children: res.children.map(childRow), loadingList: false, listError: '' }))
       .catch((err) => this.setData({ loadingList: false, listError: err.message }));
   },
 
@@ -42,7 +45,8 @@ Page({
     return api.call('childBind', { body })
       .then((child) => {
         this.setData({ submitting: false, form: { ...EMPTY_FORM } });
-        wx.showToast({ title: `已绑定${child.name}`, icon: 'success' });
+        if (child.status === 'approved') wx.showToast({ title: `已绑定${child.name}`, icon: 'success' });
+        else wx.showModal({ title: '已提交', content: '请等待班主任确认；确认前不会收到班级通知。也可以输入班主任给你的家庭码立即完成绑定。', showCancel: false });
         getApp().getMe({ refresh: true }).catch(() => null);
         return this.loadChildren();
       })
@@ -51,6 +55,29 @@ Page({
         this.setData({ submitting: false, errors });
         if (!Object.keys(errors).length) wx.showModal({ title: '绑定失败', content: err.message, showCancel: false });
       });
+  },
+
+  enterFamilyCode(event) {
+    const { id } = event.currentTarget.dataset;
+    return new Promise((resolve) => {
+      wx.showModal({
+        title: '输入家庭码',
+        editable: true,
+        placeholderText: '班主任给的 6 位家庭码',
+        success: (res) => {
+          const code = cleanCode(res.content);
+          if (!res.confirm || !code) { resolve(); return; }
+          api.call('childFamilyCode', { params: { id }, body: { family_code: code } })
+            .then(() => {
+              wx.showToast({ title: '绑定成功', icon: 'success' });
+              getApp().getMe({ refresh: true }).catch(() => null);
+              return this.loadChildren();
+            })
+            .catch((err) => wx.showModal({ title: '未能绑定', content: err.message, showCancel: false }))
+            .then(resolve);
+        },
+      });
+    });
   },
 
   unbind(event) {

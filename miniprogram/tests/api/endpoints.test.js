@@ -70,6 +70,15 @@ test('declares the API described for this release', () => {
     audit: 'GET /api/v1/audit',
     childBind: 'POST /api/v1/children',
     children: 'GET /api/v1/children',
+    childFamilyCode: 'POST /api/v1/children/{id}/family-code',
+    classRoster: 'GET /api/v1/classes/{class_id}/roster',
+    classPupilAdd: 'POST /api/v1/classes/{class_id}/roster',
+    classPupilRename: 'PATCH /api/v1/classes/{class_id}/roster/{id}',
+    classPupilRemove: 'DELETE /api/v1/classes/{class_id}/roster/{id}',
+    classFamilyCode: 'POST /api/v1/classes/{class_id}/roster/{id}/family-code',
+    classBindings: 'GET /api/v1/classes/{class_id}/bindings',
+    classBindingApprove: 'POST /api/v1/classes/{class_id}/bindings/{id}/approve',
+    classBindingReject: 'POST /api/v1/classes/{class_id}/bindings/{id}/reject',
     childUnbind: 'DELETE /api/v1/children/{id}',
     campaignActive: 'GET /api/v1/campaigns/active',
     photoUpload: 'POST /api/v1/photos',
@@ -107,7 +116,7 @@ test('declares the API described for this release', () => {
     noticeClassRemind: 'POST /api/v1/notices/{id}/classes/{class_id}/remind',
   });
   expect(table.invitationCreate.body).toEqual(['unit_id', 'role', 'class_id', 'max_uses', 'expires_in_hours']);
-  expect(table.childBind.body).toEqual(['class_code', 'child_name', 'relation']);
+  expect(table.childBind.body).toEqual(['class_code', 'child_name', 'relation', 'family_code']);
   expect(table.units.query).toEqual(['parent_id', 'administered']);
 });
 

@@ -3,9 +3,11 @@ const { loadPage, stubApp, tapEvent } = require('../helpers/page');
 const { TOKEN_KEY } = require('../../utils/session');
 
 const CHILD = {
-  id: 5, name: '王小明', relation: 'mother', relation_name: '母亲',
+  id: 5, name: '王小明', relation: 'mother', relation_name: '母亲', status: 'approved', status_name: '已绑定',
   class: { id: 31, name: '一年级1班' }, school: { id: 3, name: '城东第一小学' },
 };
+const PENDING = { ...CHILD, id: 6, status: 'pending', status_name: '待确认' };
+const ROW = { ...CHILD, pending: false, statusTag: 'success' };
 let wx;
 let app;
 let page;
@@ -22,7 +24,47 @@ const type = (field, value) => page.onFieldChange({ currentTarget: { dataset: { 
 test('lists my children on load', async () => {
   serve(wx, { 'GET /api/v1/children': { status: 200, body: { children: [CHILD] } } });
   await page.onLoad();
-  expect(page.data.children).toEqual([CHILD]);
+  expect(page.data.children).toEqual([ROW]);
+});
+
+test('a waiting binding shows as pending and takes a family code', async () => {
+  const calls = serve(wx, {
+    'GET /api/v1/children': { status: 200, body: { children: [PENDING] } },
+    'POST /api/v1/children/6/family-code': { status: 200, body: { ...PENDING, status: 'approved' } },
+  });
+  await page.onLoad();
+  expect(page.data.children[0]).toMatchObject({ pending: true, statusTag: 'warning', status_name: '待确认' });
+  wx.showModal.mockImplementation((opts) => opts.success({ confirm: true, content: ' ab3 dkq ' }));
+  await page.enterFamilyCode(tapEvent({ id: 6 }));
+  const sent = calls.find((c) => c.key === 'POST /api/v1/children/6/family-code');
+  expect(sent.data).toEqual({ family_code: 'AB3DKQ' });
+  expect(app.getMe).toHaveBeenCalledWith({ refresh: true });
+});
+
+test('a bind that waits for the teacher says so; a family code goes along when given', async () => {
+  const calls = serve(wx, {
+    'POST /api/v1/children': { status: 201, body: PENDING },
+    'GET /api/v1/children': { status: 200, body: { children: [PENDING] } },
+  });
+  type('classCode', 'K7M2QX');
+  type('childName', '王小明');
+  type('relation', 'mother');
+  type('familyCode', 'ab3dkq');
+  await page.submit();
+  expect(calls[0].data).toEqual({ class_code: 'K7M2QX', child_name: '王小明', relation: 'mother', family_code: 'AB3DKQ' });
+  expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '已提交' }));
+});
+
+test('a name not on the roster and too many attempts are explained in Chinese', async () => {
+  serve(wx, { 'POST /api/v1/children': apiError(422, 'child_not_on_roster') });
+  type('classCode', 'K7M2QX');
+  type('childName', '王小明');
+  type('relation', 'father');
+  await page.submit();
+  expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ content: '班级名单上没有这个姓名，请向班主任核对孩子的姓名' }));
+  serve(wx, { 'POST /api/v1/children': apiError(429, 'too_many_attempts') });
+  await page.submit();
+  expect(wx.showModal).toHaveBeenLastCalledWith(expect.objectContaining({ content: '输错次数太多，请 10 分钟后再试' }));
 });
 
 test('validates the form before calling the server', async () => {
@@ -51,8 +93,8 @@ test('sends the cleaned form, resets it, reloads the list and refreshes /me', as
   expect(calls[0].key).toBe('POST /api/v1/children');
   expect(calls[0].data).toEqual({ class_code: 'K7M2QX', child_name: '王小明', relation: 'mother' });
   expect(calls[1].key).toBe('GET /api/v1/children');
-  expect(page.data.children).toEqual([CHILD]);
-  expect(page.data.form).toEqual({ classCode: '', childName: '', relation: '' });
+  expect(page.data.children).toEqual([ROW]);
+  expect(page.data.form).toEqual({ classCode: '', childName: '', relation: '', familyCode: '' });
   expect(app.getMe).toHaveBeenCalledWith({ refresh: true });
 });
 

@@ -148,6 +148,14 @@ describe('messages and notices', () => {
     ]);
   });
 
+  test('class teachers see 班级名单与绑定审核', async () => {
+    const { page } = await shown(me({
+      grants: [grant(8, 'class_teacher', '班主任', SCHOOL_A, { id: 31, name: '一年级1班' })],
+      capabilities: [...EVERYONE, 'class.roster', 'class.bindings'],
+    }));
+    expect(page.data.tiles.filter((t) => t.url === '/pages/roster/index').map((t) => t.title)).toEqual(['班级名单与绑定审核']);
+  });
+
   test('no inbox capability: the count is not asked for', async () => {
     const calls = serve(wx, {});
     const page = loadPage('pages/index/index', { app: stubApp(me()) });

@@ -1,0 +1,156 @@
+/**
+ * Class teachers (and the school's safety officer): the class roster and the parents' bindings
+ * waiting for a decision. Approve or reject each waiting binding (a colleague may have decided it
+ * already: the list reloads); add, rename and remove pupils; give a pupil's family a one-time
+ * family code that binds them without waiting. The classes are those /me says the user keeps:
+ * a class teacher's own class, or the classes of the schools where the user sees class codes.
+ */
+const api = require('../../api/client');
+const { modal, alert, actionSheet } = require('../../utils/wxp');
+
+/** The classes a class teacher holds directly (their grants name them). */
+function grantClasses(me) {
+  return (me.grants || []).filter((g) => g.class).map((g) => ({ id: g.class.id, name: g.class.name }));
+}
+
+/** Schools the user holds a grant at without a class (a safety officer's). */
+function grantSchools(me) {
+  return (me.grants || []).filter((g) => !g.class && g.unit && ['school', 'kindergarten'].includes(g.unit.kind)).map((g) => g.unit);
+}
+
+function pupilRow(pupil) {
+  const parts = [`已绑定 ${pupil.guardians} 位家长`];
+  if (pupil.waiting) parts.push(`${pupil.waiting} 位待确认`);
+  return { id: pupil.id, name: pupil.name, label: parts.join('，') };
+}
+
+function bindingRow(binding) {
+  return {
+    id: binding.id,
+    title: `${binding.child.name} 的${binding.relation_name}`,
+    label: binding.parent_name ? `申请人：${binding.parent_name}` : '申请人未填写姓名',
+  };
+}
+
+Page({
+  data: {
+    loading: true, error: '', classes: [], classIndex: 0, className: '',
+    pupils: [], bindings: [], newName: '', adding: false,
+  },
+
+  onLoad() {
+    return this.loadClasses();
+  },
+
+  onPullDownRefresh() {
+    return this.load().then(() => wx.stopPullDownRefresh());
+  },
+
+  /** The classes this user keeps: their own class, or the classes of their schools. */
+  async loadClasses() {
+    try {
+      const me = await getApp().getMe();
+      let classes = grantClasses(me);
+      if (!classes.length) {
+        const lists = await Promise.all(grantSchools(me).map((unit) => api.call('unitClasses', { params: { id: unit.id } })));
+        classes = [].concat(...lists.map((res) => res.classes.filter((c) => c.class_code)));
+      }
+      if (!classes.length) {
+        this.setData({ loading: false, error: '你没有负责的班级' });
+        return;
+      }
+      this.setData({ classes: classes.map((c) => ({ id: c.id, name: c.name })), classIndex: 0 });
+      await this.load();
+    } catch (err) {
+      this.setData({ loading: false, error: err.message });
+    }
+  },
+
+  onClassChange(event) {
+    this.setData({ classIndex: Number(event.detail.value) });
+    return this.load();
+  },
+
+  classId() {
+    return this.data.classes[this.data.classIndex].id;
+  },
+
+  load() {
+    const params = { class_id: this.classId() };
+    return Promise.all([api.call('classRoster', { params }), api.call('classBindings', { params })])
+      .then(([roster, waiting]) => this.setData({
+        loading: false,
+        error: '',
+        className: roster.class.name,
+        pupils: roster.pupils.map(pupilRow),
+        bindings: waiting.bindings.map(bindingRow),
+      }))
+      .catch((err) => this.setData({ loading: false, error: err.message }));
+  },
+
+  async decide(event) {
+    const { id, verb } = event.currentTarget.dataset;
+    const approve = verb === 'approve';
+    if (!approve) {
+      const answer = await modal({ title: '拒绝绑定', content: '拒绝后该家长不会收到班级通知。确定拒绝吗？', confirmText: '拒绝', confirmColor: '#ee0a24' });
+      if (!answer.confirm) return;
+    }
+    try {
+      const params = { class_id: this.classId(), id };
+      if (approve) await api.call('classBindingApprove', { params });
+      else await api.call('classBindingReject', { params });
+      wx.showToast({ title: approve ? '已同意' : '已拒绝', icon: 'success' });
+    } catch (err) {
+      await alert('没有处理', err.message);
+    }
+    await this.load();
+  },
+
+  onNameChange(event) {
+    this.setData({ newName: event.detail });
+  },
+
+  async addPupil() {
+    const name = String(this.data.newName || '').trim();
+    if (Array.from(name).length < 2) {
+      await alert('请输入学生姓名', '姓名为 2-20 个字');
+      return;
+    }
+    this.setData({ adding: true });
+    try {
+      await api.call('classPupilAdd', { params: { class_id: this.classId() }, body: { name } });
+      this.setData({ newName: '' });
+      await this.load();
+    } catch (err) {
+      await alert('没有添加', err.message);
+    } finally {
+      this.setData({ adding: false });
+    }
+  },
+
+  /** A pupil's actions: family code, rename, remove. */
+  async pupilActions(event) {
+    const { id, name } = event.currentTarget.dataset;
+    const index = await actionSheet(['生成家庭码', '修改姓名', '移出名单']);
+    const params = { class_id: this.classId(), id };
+    try {
+      if (index === 0) {
+        const res = await api.call('classFamilyCode', { params });
+        await alert(`${name}的家庭码`, `${res.code}\n请只告诉${name}的家长本人。一次有效，3 天内使用，新码生成后旧码作废。`);
+      } else if (index === 1) {
+        const answer = await modal({ title: '修改姓名', editable: true, placeholderText: name });
+        const next = answer.content.trim();
+        if (!answer.confirm || !next || next === name) return;
+        await api.call('classPupilRename', { params, body: { name: next } });
+        await this.load();
+      } else if (index === 2) {
+        const answer = await modal({ title: '移出名单', content: `将${name}移出班级名单，其家长的绑定也会解除。确定吗？`, confirmText: '移出', confirmColor: '#ee0a24' });
+        if (!answer.confirm) return;
+        await api.call('classPupilRemove', { params });
+        await this.load();
+      }
+    } catch (err) {
+      await alert('操作没有完成', err.message);
+    }
+  },
+});
