@@ -171,17 +171,24 @@ class ForClassQuery(ma.Schema):
     class_id = Id(required=True)
 
 
-class PendingParent(ma.Schema):
-    child_name = ma.fields.String()
+class PendingGuardian(ma.Schema):
     relation = ma.fields.String()
     relation_name = ma.fields.String()
     parent_name = ma.fields.String(allow_none=True)
     read = ma.fields.Boolean()
 
 
+class PendingChild(ma.Schema):
+    """A child of the class no guardian has acknowledged yet, with its guardians."""
+
+    child_name = ma.fields.String()
+    read = ma.fields.Boolean(metadata={"description": "Some guardian has opened the notice"})
+    guardians = ma.fields.List(ma.fields.Nested(PendingGuardian))
+
+
 class PendingResponse(ma.Schema):
     class_ = ma.fields.Nested(RefSchema, data_key="class")
-    pending = ma.fields.List(ma.fields.Nested(PendingParent))
+    pending = ma.fields.List(ma.fields.Nested(PendingChild))
     parents = ma.fields.Integer(metadata={"description": "Distinct parents not yet acknowledged"})
     children = ma.fields.Integer(
         metadata={"description": "Children acknowledged by none of their guardians"}

@@ -172,12 +172,13 @@ def _reminder_on(notice_id: int, class_id: int, day) -> ClassReminder | None:
 
 
 def _pending_rows(notice_id: int, class_id: int):
-    """(recipient, child, link) for the guardians (still bound, and approved: one who unbound and
-    asked again is waiting) of the class's children not yet acknowledged by anyone: an
-    acknowledged child's rows all carry the acknowledgment."""
+    """(recipient, child, link, guardian's name) for the guardians (still bound, and approved:
+    one who unbound and asked again is waiting) of the class's children not yet acknowledged by
+    anyone: an acknowledged child's rows all carry the acknowledgment."""
     return db.session.execute(
-        select(NoticeRecipient, Child, ParentLink)
+        select(NoticeRecipient, Child, ParentLink, User.display_name)
         .join(Child, NoticeRecipient.child_id == Child.id)
+        .join(User, User.id == NoticeRecipient.parent_id)
         .join(
             ParentLink,
             (ParentLink.child_id == Child.id)
@@ -194,32 +195,32 @@ def _pending_rows(notice_id: int, class_id: int):
 
 
 def pending(user: User, notice_id: int, class_id: int) -> dict[str, Any]:
-    """The guardians of the class's children not yet acknowledged (one entry per guardian,
-    grouped by child), and whether a reminder went out today."""
+    """The class's children not yet acknowledged, one entry each with its guardians (a child
+    counts once, whichever guardian acknowledges), and whether a reminder went out today."""
     school_class = _require_class_staff(user, class_id)
     rows = _pending_rows(notice_id, class_id)
     reminded = _reminder_on(notice_id, class_id, local_today())
-    return {
-        "class_": school_class,
-        "pending": [
+    children: dict[int, dict[str, Any]] = {}
+    for rec, child, link, parent_name in rows:
+        entry = children.setdefault(
+            child.id, {"child_name": child.name, "read": False, "guardians": []}
+        )
+        entry["read"] = entry["read"] or rec.read_at is not None
+        entry["guardians"].append(
             {
-                "child_name": child.name,
                 "relation": link.relation,
                 "relation_name": RELATION_NAMES[link.relation],
-                "parent_name": recipient_user_name(rec.parent_id),
+                "parent_name": parent_name,
                 "read": rec.read_at is not None,
             }
-            for rec, child, link in rows
-        ],
-        "parents": len({rec.parent_id for rec, _child, _link in rows}),
-        "children": len({rec.child_id for rec, _child, _link in rows}),
+        )
+    return {
+        "class_": school_class,
+        "pending": list(children.values()),
+        "parents": len({row[0].parent_id for row in rows}),
+        "children": len(children),
         "reminded_today": reminded is not None,
     }
-
-
-def recipient_user_name(user_id: int) -> str | None:
-    """A parent's display name (shown to their class teacher only)."""
-    return db.session.scalar(select(User.display_name).where(User.id == user_id))
 
 
 def remind(user: User, notice_id: int, class_id: int) -> int:
@@ -233,7 +234,7 @@ def remind(user: User, notice_id: int, class_id: int) -> int:
     done = _reminder_on(notice_id, class_id, today)
     if done is not None:
         raise ApiError(409, "already_reminded_today", "This class was already reminded today.")
-    parents = {rec.parent_id for rec, _child, _link in _pending_rows(notice_id, class_id)}
+    parents = {row[0].parent_id for row in _pending_rows(notice_id, class_id)}
     # Claim the day's reminder before writing any message: the unique constraint on
     # (notice, class, day) decides between two taps at once. On PostgreSQL the second insert
     # waits here for the first transaction and then fails, so only one set of inbox messages

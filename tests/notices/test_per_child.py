@@ -64,6 +64,11 @@ def test_pending_and_reminders_only_for_unacknowledged_children(
     url = f"/api/v1/notices/{notice_id}/classes/{first.id}"
     listed = client.get(url + "/pending", headers=teacher).get_json()
     assert (listed["children"], listed["parents"]) == (2, 3)
+    # One entry per child, with its guardians under it.
+    assert [(p["child_name"], len(p["guardians"])) for p in listed["pending"]] == [
+        ("张小明", 2),
+        ("李小红", 1),
+    ]
     ack(client, people["mother"], notice_id)
     listed = client.get(url + "/pending", headers=teacher).get_json()
     assert [p["child_name"] for p in listed["pending"]] == ["李小红"]
@@ -86,4 +91,4 @@ def test_a_guardian_who_asks_again_is_not_reminded_while_waiting(guardians, clie
     teacher = login("demo-class_teacher")
     url = f"/api/v1/notices/{notice_id}/classes/{first.id}/pending"
     listed = client.get(url, headers=teacher).get_json()
-    assert [p["child_name"] for p in listed["pending"]] == ["张小明", "张小明"]
+    assert [(p["child_name"], len(p["guardians"])) for p in listed["pending"]] == [("张小明", 2)]

@@ -1,18 +1,25 @@
 /**
- * Class teachers and the school's staff: the class's parents who have not acknowledged a notice
- * (child, relation, read or not), and "一键提醒未确认家长" — at most once a day per class, so the
- * button reads "今日已提醒" once it has been used (here or by a colleague).
+ * The class teacher and the school's safety officer: the class's children whose notice no
+ * guardian has acknowledged yet, one row each with its guardians (a child counts once, whichever
+ * guardian acknowledges), and "一键提醒未确认家长" — at most once a day per class, so the button
+ * reads "今日已提醒" once it has been used (here or by a colleague).
  */
 const api = require('../../api/client');
 const { messageIn } = require('../../api/messages');
 const { modal, alert } = require('../../utils/wxp');
 
+/** "母亲（李女士）、父亲" for a child's guardians. */
+function guardiansText(guardians) {
+  return (guardians || [])
+    .map((g) => `${g.relation_name || ''}${g.parent_name ? `（${g.parent_name}）` : ''}`)
+    .join('、');
+}
+
 function pendingRow(row, index) {
   return {
     key: index,
     childName: row.child_name,
-    relation: row.relation_name || '',
-    parentName: row.parent_name || '',
+    guardians: guardiansText(row.guardians),
     readText: row.read ? '已读未确认' : '未读',
     read: Boolean(row.read),
   };

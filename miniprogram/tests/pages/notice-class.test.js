@@ -14,8 +14,17 @@ const PENDING = (remindedToday = false) => ({
   body: {
     class: { id: 31, name: '一年级1班' },
     pending: [
-      { child_name: '王小明', relation: 'father', relation_name: '父亲', parent_name: '王建国', read: true },
-      { child_name: '李小红', relation: 'mother', relation_name: '母亲', parent_name: null, read: false },
+      {
+        child_name: '王小明',
+        read: true,
+        guardians: [
+          { relation: 'father', relation_name: '父亲', parent_name: '王建国', read: true },
+          { relation: 'mother', relation_name: '母亲', parent_name: null, read: false },
+        ],
+      },
+      {
+        child_name: '李小红', read: false, guardians: [{ relation: 'mother', relation_name: '母亲', parent_name: null, read: false }],
+      },
     ],
     reminded_today: remindedToday,
   },
@@ -38,12 +47,12 @@ beforeEach(() => {
   wx.storage.set(TOKEN_KEY, 'tok');
 });
 
-test('lists the parents who have not acknowledged: child, relation, read or not', async () => {
+test('lists the children not yet acknowledged, once each, with their guardians', async () => {
   await open({ [PENDING_URL]: PENDING() });
   expect(page.data.className).toBe('一年级1班');
-  expect(page.data.rows.map((r) => [r.childName, r.relation, r.parentName, r.readText])).toEqual([
-    ['王小明', '父亲', '王建国', '已读未确认'],
-    ['李小红', '母亲', '', '未读'],
+  expect(page.data.rows.map((r) => [r.childName, r.guardians, r.readText])).toEqual([
+    ['王小明', '父亲（王建国）、母亲', '已读未确认'],
+    ['李小红', '母亲', '未读'],
   ]);
   expect(page.data.unreadCount).toBe(1);
   expect(page.data.remindedToday).toBe(false);
@@ -103,6 +112,6 @@ describe('rendered', () => {
 
   test('otherwise 一键提醒未确认家长', async () => {
     expect(await render(false)).toBe('一键提醒未确认家长');
-    expect(comp.dom.querySelector('.summary-text').textContent).toContain('还有 2 位家长未确认');
+    expect(comp.dom.querySelector('.summary-text').textContent).toContain('还有 2 个孩子的家长未确认');
   });
 });
