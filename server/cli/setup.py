@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from server.cli.calendar import load as load_calendars
 from server.cli.campaign import load
 from server.cli.demo import seed
 from server.extensions import db
@@ -28,9 +29,11 @@ def storage_command() -> None:
 @group.command("demo")
 @click.pass_context
 def demo_command(ctx: click.Context) -> None:
-    """Prepare the embedded demo: the store, the shipped campaigns and the demo district."""
+    """Prepare the embedded demo: the store, the shipped campaigns and calendars, and the demo
+    district."""
     ctx.invoke(storage_command)
     ctx.invoke(load)
+    ctx.invoke(load_calendars)
     ctx.invoke(seed)
 
 

@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see every table."""
 
+from server.models.calendars import SchoolCalendarRecord
 from server.models.campaigns import Area, Campaign, CampaignPhase, FocusProblem
 from server.models.hazards import Hazard, HazardEvent, HazardPhoto, Photo
 from server.models.jobs import JobRun
@@ -41,6 +42,7 @@ __all__ = [
     "Photo",
     "RoleGrant",
     "ScheduledPush",
+    "SchoolCalendarRecord",
     "SchoolClass",
     "SubscriptionGrant",
     "UTCDateTime",

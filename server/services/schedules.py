@@ -25,7 +25,10 @@ from server.models import (
     User,
     utcnow,
 )
+from server.models.people import APPROVED
 from server.roles import ROLES
+from server.school_calendar import SchoolCalendar, is_school_day
+from server.services.calendars import loaded_calendars
 from server.services.notify import enqueue_deliveries, notify
 
 RECURRENCES = ("once", "daily", "school_days", "weekly")
@@ -40,8 +43,9 @@ def _in_season(day: date, start: str | None, end: str | None) -> bool:
     return start <= key <= end if start <= end else key >= start or key <= end
 
 
-def _runs_on(schedule: ScheduledPush, day: date) -> bool:
-    """Whether the schedule fires on ``day`` (its time of day aside)."""
+def _runs_on(schedule: ScheduledPush, day: date, calendars: list[SchoolCalendar]) -> bool:
+    """Whether the schedule fires on ``day`` (its time of day aside); school days follow the
+    loaded school calendars (terms, breaks, days off, 调休)."""
     if day < schedule.starts_on or (schedule.ends_on and day > schedule.ends_on):
         return False
     if not _in_season(day, schedule.season_start, schedule.season_end):
@@ -49,19 +53,24 @@ def _runs_on(schedule: ScheduledPush, day: date) -> bool:
     if schedule.recurrence == "once":
         return day == schedule.starts_on
     if schedule.recurrence == "school_days":
-        return day.weekday() < 5
+        return is_school_day(day, calendars)
     if schedule.recurrence == "weekly":
         return day.weekday() in (schedule.weekdays or [])
     return True
 
 
-def next_run(schedule: ScheduledPush, after: datetime) -> datetime | None:
+def next_run(
+    schedule: ScheduledPush, after: datetime, calendars: list[SchoolCalendar] | None = None
+) -> datetime | None:
     """The first firing strictly after ``after`` (UTC), or None when there is none left."""
+    if calendars is None:
+        # Only "school days" read the calendars (the rest need no database).
+        calendars = loaded_calendars() if schedule.recurrence == "school_days" else []
     hour, minute = (int(part) for part in schedule.time_of_day.split(":"))
     local_after = after.astimezone(CHINA_TZ)
     day = local_after.date()
     for _ in range(HORIZON_DAYS):
-        if _runs_on(schedule, day):
+        if _runs_on(schedule, day, calendars):
             moment = datetime.combine(day, time(hour, minute), tzinfo=CHINA_TZ)
             if moment > local_after:
                 return moment.astimezone(after.tzinfo)
@@ -89,7 +98,8 @@ def audience(schedule: ScheduledPush) -> set[int]:
                 select(ParentLink.parent_id)
                 .join(Child, ParentLink.child_id == Child.id)
                 .join(SchoolClass, Child.class_id == SchoolClass.id)
-                .where(SchoolClass.school_id.in_(below))
+                # A binding still waiting for the class teacher receives nothing.
+                .where(SchoolClass.school_id.in_(below), ParentLink.status == APPROVED)
             )
         )
     return users

@@ -80,7 +80,9 @@ def test_next_run_rules():
     assert next_run(daily, at(2026, 6, 1, 23, 30)) == at(2026, 6, 2, 23, 30)
     school = _schedule(recurrence="school_days")
     # Friday 2026-06-05 07:30 CST ran; next is Monday 06-08 07:30 CST = 06-07 23:30 UTC.
-    assert next_run(school, at(2026, 6, 4, 23, 30)) == at(2026, 6, 7, 23, 30)
+    # (No calendar: school days are Monday to Friday; tests/notices/test_calendar_schedules.py
+    # has the calendar's holidays and 调休.)
+    assert next_run(school, at(2026, 6, 4, 23, 30), []) == at(2026, 6, 7, 23, 30)
     weekly = _schedule(recurrence="weekly", weekdays=[2])  # Wednesdays
     assert next_run(weekly, at(2026, 6, 1)).astimezone(UTC).date() == date(2026, 6, 2)
     summer = _schedule(season_start="05-01", season_end="09-30")
