@@ -113,6 +113,8 @@ module.exports = {
   hazardSchools: { method: 'GET', path: '/api/v1/hazards/schools' },
   hazard: { method: 'GET', path: '/api/v1/hazards/{id}' },
   hazardEvents: { method: 'GET', path: '/api/v1/hazards/{id}/events' },
+  // The school's staff a planner may name responsible (names and roles, no phones).
+  hazardResponsibleCandidates: { method: 'GET', path: '/api/v1/hazards/{id}/responsible-candidates' },
   hazardPlan: {
     method: 'POST',
     path: '/api/v1/hazards/{id}/plan',

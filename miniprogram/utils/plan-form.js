@@ -61,17 +61,16 @@ function validatePlan(form, today = todayString()) {
   if (contingency) errors.contingency = contingency;
 
   const ok = Object.keys(errors).length === 0;
-  return {
-    ok,
-    errors,
-    body: ok ? {
-      responsible_person: values.responsiblePerson,
-      deadline: values.deadline,
-      measures: values.measures,
-      funds_yuan: values.funds,
-      contingency: values.contingency,
-    } : null,
-  };
+  const body = ok ? {
+    responsible_person: values.responsiblePerson,
+    deadline: values.deadline,
+    measures: values.measures,
+    funds_yuan: values.funds,
+    contingency: values.contingency,
+  } : null;
+  // The person picked from the school's staff (they may then start and fix the hazard).
+  if (body && form.responsibleUserId) body.responsible_user_id = form.responsibleUserId;
+  return { ok, errors, body };
 }
 
 // The server's validation_error details, keyed by request field (its texts are English).
@@ -101,6 +100,7 @@ function planFormFrom(plan) {
   const p = plan || {};
   return {
     responsiblePerson: p.responsible_person || '',
+    responsibleUserId: p.responsible_user_id || null,
     deadline: p.deadline || '',
     measures: p.measures || '',
     funds: p.funds_yuan === null || p.funds_yuan === undefined ? '' : String(p.funds_yuan),
@@ -108,4 +108,39 @@ function planFormFrom(plan) {
   };
 }
 
-module.exports = { FUNDS_MAX, todayString, fundsProblem, validatePlan, planErrorsFromApi, planFormFrom };
+/**
+ * The picker's choices from `GET /hazards/{id}/responsible-candidates`: first "not picked" (the
+ * name is typed), then each person as "name · roles" (`name` is '' for someone without one).
+ * `current` ({id, name}), the person a plan being revised names, is kept as a choice even when no
+ * longer listed, so revising does not drop them unseen.
+ */
+function candidateChoices(people, current = null) {
+  const choices = [{ id: null, name: '', label: '不从名单选择（直接填写）' }];
+  (people || []).forEach((person) => {
+    const name = person.display_name || '';
+    const roles = (person.roles || []).join('、');
+    choices.push({ id: person.id, name, label: `${name || '（未填姓名）'}${roles ? ` · ${roles}` : ''}` });
+  });
+  if (current && current.id && !choices.some((choice) => choice.id === current.id)) {
+    choices.splice(1, 0, { id: current.id, name: current.name || '', label: `${current.name || '（未填姓名）'} · 当前责任人` });
+  }
+  return choices;
+}
+
+/** The index of the chosen person among the choices (0, "not picked", when absent). */
+function choiceIndex(choices, userId) {
+  if (!userId) return 0;
+  const index = choices.findIndex((choice) => choice.id === userId);
+  return index < 0 ? 0 : index;
+}
+
+module.exports = {
+  FUNDS_MAX,
+  todayString,
+  fundsProblem,
+  validatePlan,
+  planErrorsFromApi,
+  planFormFrom,
+  candidateChoices,
+  choiceIndex,
+};

@@ -5,10 +5,11 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from server.api.fields import BoundedDate, BoundedInt, Id, Money, Text
+from server.api.fields import BoundedDate, BoundedInt, Id, Money, Named, Text
 from server.api.schemas import RefSchema
 from server.geo import COORD_SYSTEMS
 from server.models.hazards import SEVERITIES, STATUSES
+from server.roles import ROLES
 
 _LAT = validate.Range(min=-90, max=90)
 _LNG = validate.Range(min=-180, max=180)
@@ -217,3 +218,18 @@ class EventsResponse(ma.Schema):
 
 class SchoolsResponse(ma.Schema):
     schools = ma.fields.List(ma.fields.Nested(RefSchema))
+
+
+class ResponsibleCandidate(ma.Schema):
+    """A person who may be named responsible in the hazard's plan: name and roles, no phone."""
+
+    id = ma.fields.Integer(metadata={"description": "Sent as the plan's responsible_user_id"})
+    display_name = ma.fields.String(allow_none=True)
+    roles = ma.fields.List(
+        Named(ROLES, source="roles"),
+        metadata={"description": "The names of the roles the person holds at the school"},
+    )
+
+
+class ResponsibleCandidatesResponse(ma.Schema):
+    people = ma.fields.List(ma.fields.Nested(ResponsibleCandidate))

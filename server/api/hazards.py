@@ -9,7 +9,7 @@ from server.api import hazard_schemas as schemas
 from server.auth import current_user, login_required
 from server.clock import local_today
 from server.geo import Position
-from server.services import hazard_queries, hazard_views, rectification
+from server.services import hazard_queries, hazard_responsible, hazard_views, rectification
 from server.services.hazard_access import reportable_schools, require_view
 from server.services.hazard_reports import create_report, nearby_open
 
@@ -102,6 +102,14 @@ def events(hazard_id: int):
     """The hazard's history: who, when, what changed, from where."""
     hazard = require_view(current_user(), hazard_id)
     return {"events": [hazard_views.event_view(e) for e in hazard_queries.events_of(hazard)]}
+
+
+@blp.route("/<int:hazard_id>/responsible-candidates", methods=["GET"])
+@login_required
+@blp.response(200, schemas.ResponsibleCandidatesResponse)
+def responsible_candidates(hazard_id: int):
+    """The school's staff a planner may name responsible for the hazard (names and roles)."""
+    return {"people": hazard_responsible.candidates(current_user(), hazard_id)}
 
 
 @blp.route("/<int:hazard_id>/plan", methods=["POST"])

@@ -88,6 +88,7 @@ test('declares the API described for this release', () => {
     hazardSchools: 'GET /api/v1/hazards/schools',
     hazard: 'GET /api/v1/hazards/{id}',
     hazardEvents: 'GET /api/v1/hazards/{id}/events',
+    hazardResponsibleCandidates: 'GET /api/v1/hazards/{id}/responsible-candidates',
     hazardPlan: 'POST /api/v1/hazards/{id}/plan',
     hazardStart: 'POST /api/v1/hazards/{id}/start',
     hazardFix: 'POST /api/v1/hazards/{id}/fix',

@@ -10,9 +10,17 @@ let wx;
 let page;
 let calls;
 
+// The school's staff as GET .../responsible-candidates answers (names and roles, no phones).
+const PEOPLE = [
+  { id: 21, display_name: '刘副校长', roles: ['学校安全负责人'] },
+  { id: 22, display_name: '吴师傅', roles: ['保安', '水域巡查员'] },
+  { id: 23, display_name: null, roles: ['巡查教师'] },
+];
+
 async function open(extra = {}, plan) {
   calls = serve(wx, {
     'GET /api/v1/hazards/5': { status: 200, body: hazard(5, plan ? { plan } : {}, { detail: true }) },
+    'GET /api/v1/hazards/5/responsible-candidates': { status: 200, body: { people: PEOPLE } },
     'POST /api/v1/hazards/5/plan': { status: 200, body: hazard(5, { status: 'planned' }, { detail: true }) },
     ...extra,
   });
@@ -113,5 +121,74 @@ test('a plan being revised is prefilled; a passed deadline must be chosen again'
   await open({}, {
     responsible_person: '张明', responsible_user_id: null, deadline: '2000-01-01', measures: '更换', funds_yuan: '80.00', contingency: '值守',
   });
-  expect(page.data.form).toEqual({ responsiblePerson: '张明', deadline: '', measures: '更换', funds: '80.00', contingency: '值守' });
+  expect(page.data.form).toEqual({
+    responsiblePerson: '张明', responsibleUserId: null, deadline: '', measures: '更换', funds: '80.00', contingency: '值守',
+  });
+  expect(page.data.choiceIndex).toBe(0);
+});
+
+const pick = (index) => page.onChoiceChange({ detail: { value: String(index) } });
+
+test('the school\'s staff are offered by name and roles, after "not picked"', async () => {
+  await open();
+  expect(calls.map((c) => c.key)).toContain('GET /api/v1/hazards/5/responsible-candidates');
+  expect(page.data.choices.map((c) => c.label)).toEqual([
+    '不从名单选择（直接填写）', '刘副校长 · 学校安全负责人', '吴师傅 · 保安、水域巡查员', '（未填姓名） · 巡查教师',
+  ]);
+  expect(page.data.choiceIndex).toBe(0);
+  expect(page.data.choicesNote).toBe('');
+  const wxml = fs.readFileSync(path.join(ROOT, 'pages/hazards/plan.wxml'), 'utf8');
+  expect(wxml).toMatch(/<picker wx:if="\{\{choices.length\}\}" mode="selector" range="\{\{choices\}\}" range-key="label"/);
+});
+
+test('a pick fills in the name and posts responsible_user_id with it; the name stays editable', async () => {
+  await open();
+  fillIn();
+  pick(2);
+  expect(page.data.form.responsiblePerson).toBe('吴师傅');
+  await page.submit();
+  expect(posts()[0].data).toMatchObject({ responsible_user_id: 22, responsible_person: '吴师傅' });
+
+  type('responsiblePerson', '保卫科 吴师傅');
+  await page.submit();
+  expect(posts()[1].data).toMatchObject({ responsible_user_id: 22, responsible_person: '保卫科 吴师傅' });
+});
+
+test('picking someone without a name keeps the typed name; "not picked" drops the id', async () => {
+  await open();
+  fillIn();
+  pick(3);
+  expect(page.data.form).toMatchObject({ responsiblePerson: '张明（后勤主任）', responsibleUserId: 23 });
+  pick(0);
+  await page.submit();
+  expect(posts()[0].data.responsible_user_id).toBeUndefined();
+  expect(posts()[0].data.responsible_person).toBe('张明（后勤主任）');
+});
+
+test('a plan being revised has its responsible person chosen, and sends them again', async () => {
+  await open({}, {
+    responsible_person: '后勤主任 吴师傅', responsible_user_id: 22, deadline: '2999-01-01', measures: '更换灭火器', funds_yuan: '80.00', contingency: '专人值守',
+  });
+  expect(page.data.choiceIndex).toBe(2);
+  expect(page.data.form.responsiblePerson).toBe('后勤主任 吴师傅');
+  await page.submit();
+  expect(posts()[0].data).toMatchObject({ responsible_user_id: 22, responsible_person: '后勤主任 吴师傅' });
+});
+
+test('a revised plan naming someone no longer listed keeps them as a choice', async () => {
+  await open({}, {
+    responsible_person: '王强', responsible_user_id: 99, deadline: '2999-01-01', measures: '更换灭火器', funds_yuan: '80.00', contingency: '专人值守',
+  });
+  expect(page.data.choices[page.data.choiceIndex]).toEqual({ id: 99, name: '王强', label: '王强 · 当前责任人' });
+});
+
+test('when the staff cannot be loaded, the name is typed (with a note) and the plan still goes', async () => {
+  await open({ 'GET /api/v1/hazards/5/responsible-candidates': apiError(500, 'internal_error') });
+  expect(page.data.loadError).toBe('');
+  expect(page.data.choices).toEqual([]);
+  expect(page.data.choicesNote).toBe('未能载入本校人员名单，请直接填写责任人姓名和职务。');
+  fillIn();
+  await page.submit();
+  expect(posts()[0].data.responsible_person).toBe('张明（后勤主任）');
+  expect(posts()[0].data.responsible_user_id).toBeUndefined();
 });

@@ -114,7 +114,10 @@ describe('plan form', () => {
   test('today is the local date; an existing plan prefills the form', () => {
     expect(todayString(new Date(2024, 0, 5, 23, 59))).toBe('2024-01-05');
     expect(planFormFrom({ responsible_person: '张明', deadline: '2024-05-01', measures: 'm', funds_yuan: '10.00', contingency: 'c' }))
-      .toEqual({ responsiblePerson: '张明', deadline: '2024-05-01', measures: 'm', funds: '10.00', contingency: 'c' });
+      .toEqual({
+        responsiblePerson: '张明', responsibleUserId: null, deadline: '2024-05-01', measures: 'm', funds: '10.00', contingency: 'c',
+      });
+    expect(planFormFrom({ responsible_person: '张明', responsible_user_id: 8 }).responsibleUserId).toBe(8);
   });
 });
 
