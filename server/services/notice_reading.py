@@ -59,28 +59,28 @@ def acknowledge(user: User, notice_id: int, child_id: int) -> dict[str, Any]:
 
     A child counts once: the acknowledgment goes onto every guardian's row of this child for
     the notice (the other guardian then sees it acknowledged and is not reminded), in one
-    conditional UPDATE on the notice's class rows (the first time wins, later ones keep its
+    conditional UPDATE of the child's rows for the notice (the first time wins, later ones keep its
     time); the caller's own row also counts as read. Parents acknowledge in waves of thousands,
     so this path is kept to a few statements.
     """
-    own = db.session.execute(
-        select(NoticeRecipient.class_id).where(
-            NoticeRecipient.notice_id == notice_id,
-            NoticeRecipient.parent_id == user.id,
-            NoticeRecipient.child_id == child_id,
-        )
-    ).first()
-    if own is None:
-        db.session.rollback()
-        raise ApiError(404, "not_found", "This notice did not reach you for that child.")
     now = literal(utcnow(), UTCDateTime())
     mine = NoticeRecipient.parent_id == user.id
+    # Only when the notice reached this parent for this child (checked in the same statement).
+    reached_me = (
+        select(NoticeRecipient.id)
+        .where(
+            NoticeRecipient.notice_id == notice_id,
+            NoticeRecipient.child_id == child_id,
+            NoticeRecipient.parent_id == user.id,
+        )
+        .exists()
+    )
     rows = db.session.execute(
         update(NoticeRecipient)
         .where(
             NoticeRecipient.notice_id == notice_id,
-            NoticeRecipient.class_id == own.class_id,
             NoticeRecipient.child_id == child_id,
+            reached_me,
         )
         .values(
             acknowledged_at=func.coalesce(NoticeRecipient.acknowledged_at, now),
@@ -93,6 +93,9 @@ def acknowledge(user: User, notice_id: int, child_id: int) -> dict[str, Any]:
         )
         .execution_options(synchronize_session=False)
     ).all()
+    if not rows:
+        db.session.rollback()
+        raise ApiError(404, "not_found", "This notice did not reach you for that child.")
     row = next(r for r in rows if r.parent_id == user.id)
     child_name, class_name = db.session.execute(
         select(Child.name, SchoolClass.name)
