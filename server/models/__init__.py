@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic and the app see every table."""
 
 from server.models.campaigns import Area, Campaign, CampaignPhase, FocusProblem
+from server.models.content import ContentCheck
 from server.models.hazards import Hazard, HazardEvent, HazardPhoto, Photo
 from server.models.jobs import JobRun
 from server.models.notices import (
@@ -24,6 +25,7 @@ __all__ = [
     "CampaignPhase",
     "Child",
     "ClassReminder",
+    "ContentCheck",
     "Delivery",
     "FamilyCode",
     "FocusProblem",
