@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import delete, exists, select, update
 
 from server.errors import ApiError
 from server.extensions import db
@@ -179,3 +179,45 @@ def send_requested(subject: str, subject_id: int) -> bool:
             )
         )
     )
+
+
+# What others see in place of a held text; its writer still sees the text.
+MASK = "内容审核中"
+
+
+def held_texts(subject: str, subject_ids: list[int]) -> dict[tuple[int, str], int]:
+    """Held texts of these items: ``(subject_id, field) -> writer_id`` (for masking)."""
+    if not subject_ids:
+        return {}
+    query = select(ContentCheck.subject_id, ContentCheck.field, ContentCheck.writer_id).where(
+        ContentCheck.subject == subject,
+        ContentCheck.subject_id.in_(subject_ids),
+        ContentCheck.kind == TEXT,
+        ContentCheck.status.in_(HELD),
+    )
+    return {(sid, field): writer for sid, field, writer in db.session.execute(query)}
+
+
+def shown(
+    held: dict[tuple[int, str], int], viewer_id: int | None, subject_id: int, field: str, text
+):
+    """``text`` as ``viewer_id`` may see it: masked while held, unless they wrote it."""
+    writer = held.get((subject_id, field))
+    if text and writer is not None and writer != viewer_id:
+        return MASK
+    return text
+
+
+def replace_text(
+    writer: User, unit: Unit, subject: str, subject_id: int, field: str, text: str, status: str
+) -> None:
+    """A field written again (a fix resubmitted): the old check goes, the new one is held if
+    need be (caller's transaction)."""
+    db.session.execute(
+        delete(ContentCheck).where(
+            ContentCheck.subject == subject,
+            ContentCheck.subject_id == subject_id,
+            ContentCheck.field == field,
+        )
+    )
+    hold_text(writer, unit, subject, subject_id, field, text, status)

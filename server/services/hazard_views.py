@@ -11,6 +11,7 @@ from flask import current_app
 
 from server.geo import Position, to_geojson_point
 from server.models import Hazard, HazardEvent, Photo, User
+from server.services import content
 from server.services.escalation import is_overdue
 from server.services.hazard_lifecycle import allowed_actions
 from server.services.photos import display_url, thumb_url
@@ -46,12 +47,22 @@ def _position(hazard: Hazard) -> dict[str, Any]:
     }
 
 
-def summary(hazard: Hazard, today: date, **extra: Any) -> View:
-    """A hazard as lists show it: only the first before-photo's thumbnail is signed."""
+def summary(
+    hazard: Hazard, today: date, viewer: User, held: dict | None = None, **extra: Any
+) -> View:
+    """A hazard as lists show it: only the first before-photo's thumbnail is signed; texts the
+    content check holds are masked for all but their writer (``held``: for the whole list)."""
     before = [link.photo for link in hazard.photos if link.stage == "before"]
     first = before[0] if before else None
+    if held is None:
+        held = content.held_texts("hazard", [hazard.id])
+    texts = {
+        name: content.shown(held, viewer.id, hazard.id, name, getattr(hazard, name))
+        for name in ("description", "fix_note", "close_reason")
+    }
     return View(
         hazard,
+        **texts,
         area=hazard.focus_problem.area,
         overdue=is_overdue(hazard, today),
         old_photo=any(is_old(photo) for photo in before),
@@ -66,13 +77,26 @@ def detail(hazard: Hazard, user: User, today: date) -> View:
     return summary(
         hazard,
         today,
+        user,
         plan=hazard,  # the plan's five fields are the hazard's own columns
         photos=[photo_view(link.photo, link.stage) for link in hazard.photos],
         allowed_actions=allowed_actions(user, hazard),
     )
 
 
-def event_view(event: HazardEvent) -> View:
+def summaries(hazards: list[Hazard], today: date, viewer: User, **extra: Any) -> list[View]:
+    """A list of hazards (held texts looked up once for the list)."""
+    held = content.held_texts("hazard", [h.id for h in hazards])
+    return [summary(h, today, viewer, held, **extra) for h in hazards]
+
+
+def event_views(events: list[HazardEvent], viewer: User) -> list[View]:
+    """The history as ``viewer`` sees it: held notes masked unless they wrote them."""
+    held = content.held_texts("hazard_event", [e.id for e in events])
+    return [event_view(e, viewer, held) for e in events]
+
+
+def event_view(event: HazardEvent, viewer: User, held: dict) -> View:
     """One entry of the history, with the phone's position when one was sent."""
     position = None
     if event.lat is not None:
@@ -82,7 +106,11 @@ def event_view(event: HazardEvent) -> View:
             "accuracy": None,
             "coord_system": event.coord_system,
         }
-    return View(event, position=position)
+    note = content.shown(held, viewer.id, event.id, "note", event.note)
+    changes = event.changes
+    if note != event.note and isinstance(changes, dict) and "reason" in changes:
+        changes = {**changes, "reason": note}
+    return View(event, position=position, note=note, changes=changes)
 
 
 def feature(hazard: Hazard, today: date) -> dict[str, Any]:
