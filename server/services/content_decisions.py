@@ -212,6 +212,6 @@ def decide(user: User, check_id: int, release: bool) -> View:
     check = access.load(user, ContentCheck, check_id, "content.review", lambda c: c.unit, "review")
     status = RELEASED if release else REJECTED
     if not _settle(check.id, status, REVIEWABLE, decided_at=utcnow(), decided_by_id=user.id):
-        raise ApiError(409, "already_decided", "This item has already been decided.")
+        raise ApiError(409, "review_decided", "This item has already been decided.")
     db.session.refresh(check)
     return review_view(check)

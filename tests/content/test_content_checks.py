@@ -84,7 +84,7 @@ def test_review_holds_the_notice_until_an_admin_releases_it(school, client, fake
     assert released.status_code == 200 and released.get_json()["status"] == "released"
     assert recipients(notice["id"]) > 0  # the writer had asked to send: sent on release
     again = client.post(f"/api/v1/reviews/{held[0]['id']}/release", headers=school)
-    assert (again.status_code, again.get_json()["error"]["code"]) == (409, "already_decided")
+    assert (again.status_code, again.get_json()["error"]["code"]) == (409, "review_decided")
     assert reviews(client, school) == []
 
 
