@@ -29,7 +29,7 @@ def upgrade():
         sa.Column('content', sa.Text(), nullable=True),
         sa.Column('photo_id', sa.Integer(), nullable=True),
         sa.Column('writer_id', sa.Integer(), nullable=False),
-        sa.Column('unit_id', sa.Integer(), nullable=False),
+        sa.Column('unit_id', sa.Integer(), nullable=True),
         sa.Column('status', sa.String(length=10), nullable=False),
         sa.Column('suggest', sa.String(length=10), nullable=True),
         sa.Column('label', sa.Integer(), nullable=True),

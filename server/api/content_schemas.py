@@ -52,7 +52,9 @@ class ReviewSchema(ma.Schema):
 
     id = ma.fields.Integer()
     kind = ma.fields.String(metadata={"description": "text or media"})
-    subject = ma.fields.String(metadata={"description": "What it belongs to: notice, hazard…"})
+    subject = ma.fields.String(
+        metadata={"description": "What it belongs to: notice, hazard, hazard_event, user"}
+    )
     subject_id = ma.fields.Integer()
     field = ma.fields.String()
     content = ma.fields.String(allow_none=True, metadata={"description": "The held text"})
@@ -67,8 +69,8 @@ class ReviewSchema(ma.Schema):
     attempts = ma.fields.Integer()
     writer_id = ma.fields.Integer()
     writer_name = ma.fields.String(allow_none=True)
-    unit_id = ma.fields.Integer()
-    unit_name = ma.fields.String()
+    unit_id = ma.fields.Integer(allow_none=True)
+    unit_name = ma.fields.String(allow_none=True)
     created_at = ma.fields.DateTime()
     decided_at = ma.fields.DateTime(allow_none=True)
 

@@ -45,7 +45,8 @@ class ContentCheck(db.Model):
     content: Mapped[str | None] = mapped_column(Text)
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id"))
     writer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    # Where its reviewers are; none for the name of someone who belongs to no unit yet.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     status: Mapped[str] = mapped_column(String(10), index=True)
     suggest: Mapped[str | None] = mapped_column(String(10))
     label: Mapped[int | None]
@@ -59,5 +60,5 @@ class ContentCheck(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     writer: Mapped[User] = relationship(foreign_keys=[writer_id])
-    unit: Mapped[Unit] = relationship()
+    unit: Mapped[Unit | None] = relationship()
     photo: Mapped[Photo | None] = relationship()

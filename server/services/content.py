@@ -221,3 +221,31 @@ def replace_text(
         )
     )
     hold_text(writer, unit, subject, subject_id, field, text, status)
+
+
+def replace_name(writer: User, unit: Unit | None, name: str, status: str) -> None:
+    """A new name: any earlier held one goes; a name the check did not pass is kept aside
+    until released (caller's transaction). Without a unit nobody could release it, so it is
+    held only until WeChat answers."""
+    db.session.execute(
+        delete(ContentCheck).where(
+            ContentCheck.subject == "user",
+            ContentCheck.subject_id == writer.id,
+            ContentCheck.field == "display_name",
+        )
+    )
+    if status != PASSED:
+        check = ContentCheck(
+            kind=TEXT,
+            subject="user",
+            subject_id=writer.id,
+            field="display_name",
+            content=name,
+            writer_id=writer.id,
+            unit_id=unit.id if unit is not None else None,
+            status=status,
+            suggest=None if status == PENDING else status,
+            attempts=1,
+            checked_at=utcnow(),
+        )
+        db.session.add(check)

@@ -44,9 +44,16 @@ def valid_signature(token: str, signature: str, timestamp: str, nonce: str) -> b
     return hmac.compare_digest(expected, signature)
 
 
-def _after_visible(subject: str, subject_id: int) -> list[int]:
-    """Run what waited for an item's last hold to go, in the caller's transaction; returns
-    delivery ids to enqueue after the commit."""
+def _after_visible(check: ContentCheck) -> list[int]:
+    """Run what waited for an item's last hold to go, in the caller's transaction (a held name
+    becomes the person's name; a notice its writer asked to send is sent); returns delivery ids
+    to enqueue after the commit."""
+    subject, subject_id = check.subject, check.subject_id
+    if subject == "user" and check.field == "display_name":
+        db.session.execute(
+            update(User).where(User.id == subject_id).values(display_name=check.content)
+        )
+        return []
     if subject != "notice" or content.is_held(subject, subject_id):
         return []
     from server.services.notices import send_when_released
@@ -66,15 +73,7 @@ def _settle(check_id: int, status: str, from_statuses: tuple[str, ...], **values
     if moved.rowcount != 1:
         db.session.rollback()
         return False
-    deliveries = (
-        _after_visible(check.subject, check.subject_id)
-        if status
-        in (
-            PASSED,
-            RELEASED,
-        )
-        else []
-    )
+    deliveries = _after_visible(check) if status in (PASSED, RELEASED) else []
     db.session.commit()
     if deliveries:
         from server.services.notify import enqueue_deliveries
@@ -201,7 +200,7 @@ def review_view(check: ContentCheck) -> View:
     return View(
         check,
         writer_name=check.writer.display_name,
-        unit_name=check.unit.name,
+        unit_name=check.unit.name if check.unit is not None else None,
         photo_url=display_url(check.photo) if check.photo is not None else None,
     )
 
@@ -209,7 +208,10 @@ def review_view(check: ContentCheck) -> View:
 def decide(user: User, check_id: int, release: bool) -> View:
     """Release (others see it; a notice waiting to be sent is sent) or reject a held item;
     of two decisions at once one wins, the other gets 409."""
-    check = access.load(user, ContentCheck, check_id, "content.review", lambda c: c.unit, "review")
+    check = db.session.get(ContentCheck, check_id)
+    if check is None or check.unit is None:  # a name of someone in no unit: nobody reviews it
+        raise access.not_found("review")
+    access.require(user, "content.review", check.unit, what="review")
     status = RELEASED if release else REJECTED
     if not _settle(check.id, status, REVIEWABLE, decided_at=utcnow(), decided_by_id=user.id):
         raise ApiError(409, "review_decided", "This item has already been decided.")

@@ -187,3 +187,35 @@ def test_access_sibling_404_teacher_403(school, client, login, fake_wechat):
     assert listed.status_code == 403
     db.session.expire_all()
     assert db.session.get(ContentCheck, held["id"]).status == "review"
+
+
+def test_held_name_is_seen_by_its_writer_only_until_released(school, client, login, fake_wechat):
+    fake_wechat.set_words({"代开发票": "review"})
+    teacher = login("demo-teacher")
+    changed = client.patch("/api/v1/me", json={"display_name": "代开发票王"}, headers=teacher)
+    assert changed.status_code == 200
+    assert changed.get_json() == {
+        **changed.get_json(),
+        "display_name": "代开发票王",
+        "name_under_review": True,
+    }
+    staff = client.get(f"/api/v1/units/{unit_by_code('YQ101').id}/staff", headers=school)
+    names = [p["display_name"] for p in staff.get_json()["staff"]]
+    assert "代开发票王" not in names and "孙老师(值周巡查)" in names  # others see the old name
+    [held] = reviews(client, school)
+    assert (held["subject"], held["field"], held["content"]) == (
+        "user",
+        "display_name",
+        "代开发票王",
+    )
+    assert client.post(f"/api/v1/reviews/{held['id']}/release", headers=school).status_code == 200
+    staff = client.get(f"/api/v1/units/{unit_by_code('YQ101').id}/staff", headers=school)
+    assert "代开发票王" in [p["display_name"] for p in staff.get_json()["staff"]]
+
+
+def test_risky_name_is_refused(school, client, login):
+    teacher = login("demo-teacher")
+    changed = client.patch("/api/v1/me", json={"display_name": "赌博大王"}, headers=teacher)
+    assert (changed.status_code, changed.get_json()["error"]["code"]) == (422, "content_risky")
+    me = client.get("/api/v1/me", headers=teacher).get_json()["user"]
+    assert me["display_name"] == "孙老师(值周巡查)"
