@@ -124,7 +124,8 @@ class ContentChecks:
             return copy.deepcopy(self._media_checks)
 
     def media_check_event(self, trace_id: str, suggest: str, label: int | None = None) -> dict:
-        """The JSON message push WeChat sends when a media check ends (``wxa_media_check``)."""
+        """The JSON message push WeChat sends when a media check ends (``wxa_media_check``).
+        Labels are strings, as pushes seen in WeChat's community show (``"label": "100"``)."""
         with self._lock:
             check = next((c for c in self._media_checks if c["trace_id"] == trace_id), {})
             return {
@@ -141,13 +142,13 @@ class ContentChecks:
                         "strategy": "content_model",
                         "errcode": 0,
                         "suggest": suggest,
-                        "label": label or LABEL_FOR.get(suggest, 100),
+                        "label": str(label or LABEL_FOR.get(suggest, 100)),
                         "prob": 90,
                     }
                 ],
                 "errcode": 0,
                 "errmsg": "ok",
-                "result": {"suggest": suggest, "label": label or LABEL_FOR.get(suggest, 100)},
+                "result": {"suggest": suggest, "label": str(label or LABEL_FOR.get(suggest, 100))},
             }
 
 

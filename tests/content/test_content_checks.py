@@ -146,6 +146,8 @@ def test_media_verdict_releases_the_photo(app, school, client, upload, fake_wech
     response = client.post(CALLBACK, query_string=signed(app), json=event)
     assert response.status_code == 200 and response.data == b"success"
     assert recipients(notice["id"]) > 0
+    check = db.session.scalars(select(ContentCheck)).one()
+    assert (check.status, check.label) == ("pass", 100)
     # WeChat repeats a push it thinks was lost: nothing changes.
     assert client.post(CALLBACK, query_string=signed(app), json=event).status_code == 200
 

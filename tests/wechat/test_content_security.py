@@ -46,4 +46,4 @@ def test_media_check_returns_a_trace_id_and_the_push_carries_it(gateway, fake_we
     assert check == {**check, "trace_id": trace_id, "media_type": 2, "openid": "o1"}
     event = fake_wechat.media_check_event(trace_id, "risky")
     assert event["Event"] == "wxa_media_check" and event["trace_id"] == trace_id
-    assert event["result"] == {"suggest": "risky", "label": 20006}
+    assert event["result"] == {"suggest": "risky", "label": "20006"}  # a string, as WeChat sends
