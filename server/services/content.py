@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import delete, exists, select, update
 
@@ -249,3 +250,11 @@ def replace_name(writer: User, unit: Unit | None, name: str, status: str) -> Non
             checked_at=utcnow(),
         )
         db.session.add(check)
+
+
+def hold_photos(writer: User, unit: Unit, links: list[Any]) -> list[ContentCheck]:
+    """Hold a hazard's newly attached photos (``HazardPhoto`` rows, flushed) until WeChat's
+    media verdict, in the caller's transaction; start them after the commit."""
+    return [
+        hold_photo(writer, unit, "hazard_photo", link.id, "photo", link.photo) for link in links
+    ]

@@ -161,18 +161,21 @@ def _save_report(
     client_ip: str | None,
     verdict: str,
 ) -> list[int]:
-    """Insert the hazard, its photos, its first event, the hold on its description (when the
-    text check did not pass it) and the news of it, and commit; returns the news' pending
-    deliveries."""
+    """Insert the hazard, its photos (held until WeChat's media verdict), its first event, the
+    hold on its description (when the text check did not pass it) and the news of it, and
+    commit; returns the news' pending deliveries."""
     db.session.add(hazard)
     db.session.flush()
     content.hold_text(
         user, hazard.school, "hazard", hazard.id, "description", hazard.description, verdict
     )
-    for index, photo in enumerate(photos):
-        db.session.add(
-            HazardPhoto(hazard_id=hazard.id, photo_id=photo.id, stage="before", position=index)
-        )
+    links = [
+        HazardPhoto(hazard_id=hazard.id, photo=photo, stage="before", position=index)
+        for index, photo in enumerate(photos)
+    ]
+    db.session.add_all(links)
+    db.session.flush()
+    media = content.hold_photos(user, hazard.school, links)
     db.session.add(
         HazardEvent(
             hazard_id=hazard.id,
@@ -192,6 +195,7 @@ def _save_report(
     )
     news = hazard_news.tell(user, hazard, "reported")
     db.session.commit()
+    content.start_media_checks([check.id for check in media])
     return news
 
 

@@ -25,16 +25,25 @@ def is_old(photo: Photo) -> bool:
     return photo.taken_at is not None and photo.taken_at < photo.created_at - limit
 
 
-def photo_view(photo: Photo, stage: str | None = None) -> View:
-    """A photo with short-lived links (callers checked the viewer may see it)."""
+def photo_view(photo: Photo, stage: str | None = None, held: bool = False) -> View:
+    """A photo with short-lived links (callers checked the viewer may see it); a photo the
+    media check holds has none (``under_review``)."""
     return View(
         photo,
         stage=stage,
         has_gps=photo.exif_lat is not None,
         old=is_old(photo),
-        url=display_url(photo),
-        thumb_url=thumb_url(photo),
+        url=None if held else display_url(photo),
+        thumb_url=None if held else thumb_url(photo),
+        under_review=held,
     )
+
+
+def _hidden_photos(links: list[Any], viewer: User) -> set[int]:
+    """Ids of the hazard-photo links the viewer may not see yet: held by the media check and
+    uploaded by someone else."""
+    held = content.held_ids("hazard_photo", [link.id for link in links])
+    return {link.id for link in links if link.id in held and link.photo.uploader_id != viewer.id}
 
 
 def _position(hazard: Hazard) -> dict[str, Any]:
@@ -48,12 +57,21 @@ def _position(hazard: Hazard) -> dict[str, Any]:
 
 
 def summary(
-    hazard: Hazard, today: date, viewer: User, held: dict | None = None, **extra: Any
+    hazard: Hazard,
+    today: date,
+    viewer: User,
+    held: dict | None = None,
+    hidden: set[int] | None = None,
+    **extra: Any,
 ) -> View:
-    """A hazard as lists show it: only the first before-photo's thumbnail is signed; texts the
-    content check holds are masked for all but their writer (``held``: for the whole list)."""
-    before = [link.photo for link in hazard.photos if link.stage == "before"]
-    first = before[0] if before else None
+    """A hazard as lists show it: only the first before-photo's thumbnail is signed (unless the
+    media check holds it); texts the content check holds are masked for all but their writer
+    (``held`` and ``hidden``: looked up for the whole list)."""
+    links = [link for link in hazard.photos if link.stage == "before"]
+    before = [link.photo for link in links]
+    if hidden is None:
+        hidden = _hidden_photos(links[:1], viewer)
+    first = before[0] if before and links[0].id not in hidden else None
     if held is None:
         held = content.held_texts("hazard", [hazard.id])
     texts = {
@@ -74,12 +92,14 @@ def summary(
 
 def detail(hazard: Hazard, user: User, today: date) -> View:
     """The whole hazard: its plan, photos before and after, and the steps open to ``user``."""
+    hidden = _hidden_photos(list(hazard.photos), user)
     return summary(
         hazard,
         today,
         user,
+        hidden=hidden,
         plan=hazard,  # the plan's five fields are the hazard's own columns
-        photos=[photo_view(link.photo, link.stage) for link in hazard.photos],
+        photos=[photo_view(link.photo, link.stage, link.id in hidden) for link in hazard.photos],
         allowed_actions=allowed_actions(user, hazard),
     )
 
@@ -87,7 +107,9 @@ def detail(hazard: Hazard, user: User, today: date) -> View:
 def summaries(hazards: list[Hazard], today: date, viewer: User, **extra: Any) -> list[View]:
     """A list of hazards (held texts looked up once for the list)."""
     held = content.held_texts("hazard", [h.id for h in hazards])
-    return [summary(h, today, viewer, held, **extra) for h in hazards]
+    firsts = [links[0] for h in hazards if (links := [p for p in h.photos if p.stage == "before"])]
+    hidden = _hidden_photos(firsts, viewer)
+    return [summary(h, today, viewer, held, hidden, **extra) for h in hazards]
 
 
 def event_views(events: list[HazardEvent], viewer: User) -> list[View]:

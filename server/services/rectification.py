@@ -122,12 +122,16 @@ def _fix_with_photos(
     values = {"fix_note": data["note"], "fix_submitted_by_id": user.id, **values}
     row = apply(user, hazard, action, values, {**event, "note": data["note"]}, origin)
     _hold(user, hazard, row, "fix_note", data["note"], verdict)
-    for index, photo in enumerate(photos, start=start):
-        db.session.add(
-            HazardPhoto(hazard_id=hazard.id, photo_id=photo.id, stage="after", position=index)
-        )
+    links = [
+        HazardPhoto(hazard_id=hazard.id, photo=photo, stage="after", position=index)
+        for index, photo in enumerate(photos, start=start)
+    ]
+    db.session.add_all(links)
+    db.session.flush()
+    media = content.hold_photos(user, hazard.school, links)
     news = hazard_news.tell(user, hazard, STEP_EVENTS[action])
     db.session.commit()
+    content.start_media_checks([check.id for check in media])
     hazard_news.send(news)
     return hazard
 

@@ -9,6 +9,7 @@ from server.extensions import db
 from server.models import Hazard, Notification
 from server.services.content import MASK
 from tests.hazards.conftest import unit_by_code
+from tests.support.content import pass_media
 
 
 def test_held_description_is_masked_for_others_until_released(
@@ -27,9 +28,8 @@ def test_held_description_is_masked_for_others_until_released(
     # The planner's inbox message does not carry the held text either.
     bodies = list(db.session.scalars(select(Notification.body)))
     assert bodies and all("代开发票" not in body for body in bodies)
-    [held] = client.get(
-        f"/api/v1/reviews?unit_id={unit_by_code('YQ101').id}", headers=admin
-    ).get_json()["reviews"]
+    listed = client.get(f"/api/v1/reviews?unit_id={unit_by_code('YQ101').id}", headers=admin)
+    [held] = [r for r in listed.get_json()["reviews"] if r["kind"] == "text"]
     assert client.post(f"/api/v1/reviews/{held['id']}/release", headers=admin).status_code == 200
     seen = client.get(f"/api/v1/hazards/{hazard['id']}", headers=admin).get_json()
     assert seen["description"] == "门口有人代开发票,围墙破损"
@@ -69,3 +69,35 @@ def test_risky_reason_refuses_the_step(demo, client, login, report):
         client.get(f"/api/v1/hazards/{hazard['id']}", headers=admin).get_json()["status"]
         == "reported"
     )
+
+
+def test_hazard_photos_wait_for_the_media_verdict(demo, client, login, report, fake_wechat):
+    teacher, admin = login("demo-teacher"), login("demo-school_admin")
+    hazard = report(teacher)[0].get_json()
+    assert hazard["photos"][0]["url"] and not hazard["photos"][0]["under_review"]  # its uploader
+    seen = client.get(f"/api/v1/hazards/{hazard['id']}", headers=admin).get_json()
+    assert (seen["photos"][0]["url"], seen["photos"][0]["under_review"]) == (None, True)
+    assert (
+        client.get("/api/v1/hazards", headers=admin).get_json()["hazards"][0]["thumb_url"] is None
+    )
+    pass_media(client, fake_wechat, "review")  # WeChat is unsure: the admin decides
+    [held] = client.get(
+        f"/api/v1/reviews?unit_id={unit_by_code('YQ101').id}", headers=admin
+    ).get_json()["reviews"]
+    assert (held["subject"], held["kind"], held["status"]) == ("hazard_photo", "media", "review")
+    assert (
+        client.get(f"/api/v1/hazards/{hazard['id']}", headers=admin).get_json()["photos"][0]["url"]
+        is None
+    )
+    assert client.post(f"/api/v1/reviews/{held['id']}/release", headers=admin).status_code == 200
+    seen = client.get(f"/api/v1/hazards/{hazard['id']}", headers=admin).get_json()
+    assert seen["photos"][0]["url"] and seen["photos"][0]["under_review"] is False
+    assert client.get("/api/v1/hazards", headers=admin).get_json()["hazards"][0]["thumb_url"]
+
+
+def test_a_risky_photo_stays_hidden(demo, client, login, report, fake_wechat):
+    teacher, admin = login("demo-teacher"), login("demo-school_admin")
+    hazard = report(teacher)[0].get_json()
+    pass_media(client, fake_wechat, "risky")
+    seen = client.get(f"/api/v1/hazards/{hazard['id']}", headers=admin).get_json()
+    assert seen["photos"][0]["url"] is None
