@@ -13,6 +13,7 @@ from server.models import ContentCheck, Notice, NoticeRecipient
 from server.services.content_decisions import retry_pending
 from server.wechat.fake_content import push_signature
 from tests.hazards.conftest import grant_role, make_jpeg, unit_by_code
+from tests.support.concurrency import answer, together
 
 CALLBACK = "/api/v1/wechat/callback"
 
@@ -221,3 +222,27 @@ def test_risky_name_is_refused(school, client, login):
     assert (changed.status_code, changed.get_json()["error"]["code"]) == (422, "content_risky")
     me = client.get("/api/v1/me", headers=teacher).get_json()["user"]
     assert me["display_name"] == "孙老师(值周巡查)"
+
+
+def test_two_decisions_at_once_one_wins_and_the_notice_goes_out_once(
+    app, school, client, login, fake_wechat
+):
+    fake_wechat.set_words({"代开发票": "review"})
+    notice = write(client, school, body="家长可联系代开发票").get_json()
+    client.post(f"/api/v1/notices/{notice['id']}/send", headers=school)  # remembered
+    [held] = reviews(client, school)
+    supervisor = login("demo-supervisor")
+    url = f"/api/v1/reviews/{held['id']}/release"
+    results = together(
+        app,
+        [
+            lambda c: answer(c.post(url, headers=school)),
+            lambda c: answer(c.post(url, headers=supervisor)),
+        ],
+    )
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [200, 409]
+    assert [body["error"]["code"] for status, body in results if status == 409] == [
+        "review_decided"
+    ]
+    assert recipients(notice["id"]) == 1  # 张小明's mother, once
