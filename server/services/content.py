@@ -31,7 +31,7 @@ from server.models.content import (
     ContentCheck,
 )
 from server.queue import enqueue
-from server.wechat.errors import WeChatError, WeChatUnavailable
+from server.wechat.errors import WeChatError, WeChatRateLimited, WeChatUnavailable
 
 log = logging.getLogger(__name__)
 SCENE_PROFILE, SCENE_COMMENT = 1, 2
@@ -62,7 +62,7 @@ def check_text(user: User, field: str, text: str, scene: int = SCENE_COMMENT) ->
     unreachable); ``risky`` raises 422 ``content_risky``."""
     try:
         suggest, _label = _gateway().check_text(user.openid, text, scene)
-    except WeChatUnavailable:
+    except (WeChatUnavailable, WeChatRateLimited):
         log.warning("text check unavailable; %s held as pending", field)
         return PENDING
     except WeChatError as exc:  # e.g. our openid is unknown to WeChat: hold, an admin decides

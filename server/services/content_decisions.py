@@ -30,7 +30,7 @@ from server.services import content
 from server.services.photos import display_url
 from server.services.views import View
 from server.wechat.client import SUGGESTIONS
-from server.wechat.errors import WeChatError, WeChatUnavailable
+from server.wechat.errors import WeChatError, WeChatRateLimited, WeChatUnavailable
 
 log = logging.getLogger(__name__)
 REVIEWABLE = (REVIEW, RISKY, PENDING)
@@ -137,7 +137,7 @@ def retry_text_check(check_id: int) -> bool:
         suggest, label = content._gateway().check_text(
             check.writer.openid, check.content or "", content.SCENE_COMMENT
         )
-    except WeChatUnavailable:
+    except (WeChatUnavailable, WeChatRateLimited):
         suggest = None
     except WeChatError:
         suggest, label = REVIEW, None

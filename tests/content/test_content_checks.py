@@ -246,3 +246,10 @@ def test_two_decisions_at_once_one_wins_and_the_notice_goes_out_once(
         "review_decided"
     ]
     assert recipients(notice["id"]) == 1  # 张小明's mother, once
+
+
+@pytest.mark.parametrize("failure", [{"errcode": 45009}, {"errcode": -1}, {"http_status": 503}])
+def test_a_busy_or_down_wechat_holds_rather_than_refuses(school, client, fake_wechat, failure):
+    fake_wechat.inject_failure("wxa/msg_sec_check", **failure)
+    assert write(client, school).status_code == 201
+    assert db.session.scalars(select(ContentCheck.status)).all() == ["pending"]
