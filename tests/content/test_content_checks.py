@@ -76,6 +76,8 @@ def test_review_holds_the_notice_until_an_admin_releases_it(school, client, fake
     sent = client.post(f"/api/v1/notices/{notice['id']}/send", headers=school)
     assert (sent.status_code, sent.get_json()["error"]["code"]) == (409, "content_held")
     assert recipients(notice["id"]) == 0  # no parent reached while held
+    issued = client.get("/api/v1/notices", headers=school).get_json()["notices"]
+    assert [(n["id"], n["under_review"]) for n in issued] == [(notice["id"], True)]
     held = reviews(client, school)
     assert [(r["subject"], r["subject_id"], r["status"]) for r in held] == [
         ("notice", notice["id"], "review")
@@ -84,6 +86,8 @@ def test_review_holds_the_notice_until_an_admin_releases_it(school, client, fake
     released = client.post(f"/api/v1/reviews/{held[0]['id']}/release", headers=school)
     assert released.status_code == 200 and released.get_json()["status"] == "released"
     assert recipients(notice["id"]) > 0  # the writer had asked to send: sent on release
+    issued = client.get("/api/v1/notices", headers=school).get_json()["notices"]
+    assert issued[0]["under_review"] is False
     again = client.post(f"/api/v1/reviews/{held[0]['id']}/release", headers=school)
     assert (again.status_code, again.get_json()["error"]["code"]) == (409, "review_decided")
     assert reviews(client, school) == []
