@@ -319,14 +319,18 @@ def serve_forever(
     port: int = 8090,
     templates: Iterable[str] = (),
     openids: Iterable[str] = (),
+    media_verdict: tuple[str, str, str] | None = None,
 ) -> None:
     """Run the fake in the foreground until Ctrl-C (for the local demo CLI), knowing the given
-    subscribe templates and users from the start."""
+    subscribe templates and users from the start, and answering media checks with
+    ``media_verdict`` (callback URL, push token, suggest) when given."""
     fake = FakeWeChatServer(appid, secret, host=host, port=port, log_requests=True)
     for template_id in templates:
         fake.register_template(template_id)
     for openid in openids:
         fake.register_openid(openid)
+    # (callback URL, push token, suggest): every media check is answered by a push a second later.
+    fake.auto_verdict = media_verdict
     server = fake._bind()
     print(
         f"Fake WeChat API for appid {appid} at {fake.url} (control API under /_fake/)", flush=True

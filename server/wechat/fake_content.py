@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import logging
 import secrets
+import threading
 from typing import Any
 
 import requests
@@ -25,6 +27,7 @@ DEFAULT_WORDS: dict[str, tuple[str, int]] = {
     "毒品": ("risky", 20006),
     "代开发票": ("review", 21000),
 }
+log = logging.getLogger(__name__)
 LABEL_FOR = {"pass": 100, "review": 21000, "risky": 20006}
 TEXT_MAX_CHARS = 2500
 
@@ -46,6 +49,9 @@ def check_text_rules(words: dict[str, tuple[str, int]], content: str) -> tuple[s
 
 class ContentChecks:
     """WeChat's content security calls (mixed into :class:`FakeWeChatState`)."""
+
+    # (callback URL, push token, suggest): the demo's fake answers every media check by itself.
+    auto_verdict: tuple[str, str, str] | None = None
 
     def set_words(self, words: dict[str, Any]) -> None:
         """Replace the word list: ``{word: "risky"|"review"}`` (or ``[suggest, label]``)."""
@@ -109,6 +115,9 @@ class ContentChecks:
             if not body.get("openid"):
                 return error(40003, "invalid openid")
             trace_id = secrets.token_hex(12)
+            auto = self.auto_verdict
+            if auto is not None:  # the demo: WeChat's verdict follows by itself, as a push
+                threading.Timer(1.0, _push_quietly, (self, *auto, trace_id)).start()
             self._media_checks.append(
                 {
                     "trace_id": trace_id,
@@ -175,6 +184,14 @@ def push_media_verdict(
     }
     event = fake.media_check_event(trace_id, suggest, label)
     return requests.post(callback_url, params=params, json=event, timeout=10).status_code
+
+
+def _push_quietly(fake: Any, callback_url: str, push_token: str, suggest: str, trace_id: str):
+    """Push a verdict for the demo, logging rather than raising when the app is not up."""
+    try:
+        push_media_verdict(fake, callback_url, push_token, trace_id, suggest)
+    except requests.RequestException as exc:
+        log.warning("fake WeChat: media verdict for %s not delivered: %s", trace_id, exc)
 
 
 def add_content_routes(app: Flask, fake: Any) -> None:

@@ -47,3 +47,44 @@ def test_media_check_returns_a_trace_id_and_the_push_carries_it(gateway, fake_we
     event = fake_wechat.media_check_event(trace_id, "risky")
     assert event["Event"] == "wxa_media_check" and event["trace_id"] == trace_id
     assert event["result"] == {"suggest": "risky", "label": "20006"}  # a string, as WeChat sends
+
+
+def test_the_demo_fake_pushes_a_signed_verdict_by_itself():
+    """``flask wechat fake-server`` answers every media check with a push to the app."""
+    import json
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+    from urllib.parse import parse_qs, urlparse
+
+    from server.wechat.fake_content import push_signature
+
+    received = []
+
+    class Callback(BaseHTTPRequestHandler):
+        def do_POST(self):
+            """Record the push and answer as the app does."""
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((parse_qs(urlparse(self.path).query), json.loads(body)))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            """Quiet."""
+
+    server = HTTPServer(("127.0.0.1", 0), Callback)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with FakeWeChatServer("app", "secret") as fake:
+            fake.auto_verdict = (f"http://127.0.0.1:{server.server_port}/cb", "tok", "pass")
+            gateway = WeChatGateway("app", "secret", api_base_url=fake.url)
+            trace_id = gateway.check_media_async("o1", "https://example.test/a.jpg", 2)
+            deadline = time.monotonic() + 5
+            while not received and time.monotonic() < deadline:
+                time.sleep(0.05)
+    finally:
+        server.shutdown()
+    [(query, event)] = received
+    expected = push_signature("tok", query["timestamp"][0], query["nonce"][0])
+    assert query["signature"] == [expected]
+    assert (event["trace_id"], event["result"]["suggest"]) == (trace_id, "pass")
