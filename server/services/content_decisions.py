@@ -29,7 +29,7 @@ from server.models.content import (
 from server.services import content
 from server.services.photos import display_url
 from server.services.views import View
-from server.wechat.client import SUGGESTIONS
+from server.wechat.content_security import SUGGESTIONS
 from server.wechat.errors import WeChatError, WeChatRateLimited, WeChatUnavailable
 
 log = logging.getLogger(__name__)
