@@ -90,6 +90,10 @@ def load_settings() -> dict[str, Any]:
             "WECHAT_API_BASE_URL", REAL_WECHAT_API if production else fake_wechat
         ),
         "WECHAT_USE_STABLE_TOKEN": env_bool("WECHAT_USE_STABLE_TOKEN", False),
+        # The token of the mini-program's message push (消息推送), set in the WeChat console.
+        "WECHAT_CALLBACK_TOKEN": env_str(
+            "WECHAT_CALLBACK_TOKEN", None if production else "dev-callback-token"
+        ),
         "REDIS_URL": env_str("REDIS_URL"),
         # Run background jobs in-process at once, without a worker or a broker (benchmarks,
         # tests, a one-off script); the queue is otherwise Redis or a SQLite file.
@@ -146,6 +150,8 @@ def validate_settings(settings: dict[str, Any]) -> None:
         name for name in ("SECRET_KEY", "WECHAT_APPID", "WECHAT_SECRET") if not settings.get(name)
     ]
     if production:
+        if not settings.get("WECHAT_CALLBACK_TOKEN"):
+            missing.append("WECHAT_CALLBACK_TOKEN")
         if str(settings.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
             missing.append("DATABASE_URL (PostgreSQL)")
         if missing:

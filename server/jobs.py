@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from server.extensions import db
 from server.models import Delivery, JobRun, utcnow
 from server.queue import periodic_task, task
+from server.services.content_decisions import retry_pending, submit_media_check
 from server.services.delivery import backoff_seconds, dispatch, recover_lost_claims
 from server.services.escalation import escalate_overdue
 from server.services.notify import enqueue_deliveries, requeue_stale
@@ -122,3 +123,15 @@ def sweep() -> int:
 def sweep_orphan_photos() -> int | None:
     """Every hour: uploads never attached to a report within a day are deleted."""
     return run_once_per_period("sweep_orphan_photos", 60, sweep)
+
+
+@task()
+def start_media_checks(check_ids: list[int]) -> int:
+    """Ask WeChat to check newly attached photos (the verdicts come through the callback)."""
+    return sum(submit_media_check(check_id) for check_id in check_ids)
+
+
+@periodic_task(crontab(minute="*/5"))
+def retry_content_checks() -> int | None:
+    """Every 5 minutes: texts WeChat never answered and photos whose verdict never came."""
+    return run_once_per_period("retry_content_checks", 5, retry_pending)

@@ -116,6 +116,9 @@ CAPABILITIES: dict[str, Capability] = {
         ),
         Capability("schedule.manage", "create and delete scheduled pushes"),
         Capability(
+            "content.review", "release or reject texts and photos held by the content check"
+        ),
+        Capability(
             "staff.manage",
             "see the staff, revoke their roles, disable their accounts and read the audit",
         ),
@@ -130,6 +133,7 @@ _STAFF = frozenset(
 _MANAGER = _STAFF | {
     "invitation.create",
     "staff.manage",
+    "content.review",
     "notice.write",
     "notice.completion",
     "schedule.manage",

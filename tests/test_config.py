@@ -15,6 +15,7 @@ def production_env(monkeypatch, **values):
         "SECRET_KEY",
         "WECHAT_APPID",
         "WECHAT_SECRET",
+        "WECHAT_CALLBACK_TOKEN",
         "WECHAT_API_BASE_URL",
         "DATABASE_URL",
         "MINIO_ENDPOINT",
@@ -25,6 +26,7 @@ def production_env(monkeypatch, **values):
         "SECRET_KEY": SAFE_SECRET,
         "WECHAT_APPID": "wx123",
         "WECHAT_SECRET": "real-secret",
+        "WECHAT_CALLBACK_TOKEN": "push-token",
         "DATABASE_URL": "postgresql+psycopg://u@db/safety",
     }
     for name, value in {**defaults, **values}.items():
@@ -54,6 +56,7 @@ def test_production_with_everything_set_starts(monkeypatch):
     [
         ({"SECRET_KEY": None}, "SECRET_KEY"),
         ({"WECHAT_SECRET": None}, "WECHAT_SECRET"),
+        ({"WECHAT_CALLBACK_TOKEN": None}, "WECHAT_CALLBACK_TOKEN"),
         ({"DATABASE_URL": None}, "DATABASE_URL"),
         ({"SECRET_KEY": "short"}, "32+"),
         ({"WECHAT_API_BASE_URL": "http://127.0.0.1:9100/"}, "fake WeChat"),

@@ -54,6 +54,10 @@ module.exports = {
   // Admins (`staff.manage`): the people of a unit and below, revoking a role, disabling or
   // enabling an account (again is harmless), and the record of those changes.
   unitStaff: { method: 'GET', path: '/api/v1/units/{id}/staff' },
+  // Admins (`content.review`): texts and photos WeChat's content check held, released or rejected.
+  reviews: { method: 'GET', path: '/api/v1/reviews', query: ['unit_id'] },
+  reviewRelease: { method: 'POST', path: '/api/v1/reviews/{id}/release' },
+  reviewReject: { method: 'POST', path: '/api/v1/reviews/{id}/reject' },
   grantRevoke: { method: 'DELETE', path: '/api/v1/grants/{id}' },
   userDisable: { method: 'POST', path: '/api/v1/users/{id}/disable', idempotent: true },
   userEnable: { method: 'POST', path: '/api/v1/users/{id}/enable', idempotent: true },

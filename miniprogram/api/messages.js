@@ -41,6 +41,11 @@ const MESSAGES = {
   roster_full: '班级名单人数已达上限',
   bind_conflict: '班级名单刚刚有变化，请重试',
 
+  // WeChat's content rules
+  content_risky: '内容含有违反微信内容安全规定的信息，请修改后重新提交',
+  content_held: '内容正在审核中，审核通过后将自动发送',
+  review_decided: '这条内容已经被其他管理员处理过了',
+
   // Campaign
   no_active_campaign: '当前没有进行中的专项行动',
 

@@ -86,8 +86,15 @@ function hazardRow(hazard) {
   };
 }
 
+/** A photo of a hazard; one held by WeChat's media check has no links yet (审核中). */
 function photoView(photo) {
-  return { id: photo.id, url: photo.url, thumb: photo.thumb_url || photo.url, old: Boolean(photo.old) };
+  return {
+    id: photo.id,
+    url: photo.url || '',
+    thumb: photo.thumb_url || photo.url || '',
+    old: Boolean(photo.old),
+    underReview: Boolean(photo.under_review),
+  };
 }
 
 function planView(plan) {

@@ -10,6 +10,7 @@ const PAGES = [
   'pages/join/index',
   'pages/mine/index',
   'pages/staff/index',
+  'pages/reviews/index',
   'pages/children/bind',
   'pages/roster/index',
   'pages/invite/create',

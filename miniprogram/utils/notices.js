@@ -59,6 +59,7 @@ function issuedRow(notice) {
     unit: notice.unit ? notice.unit.name : '',
     unitId: notice.unit ? notice.unit.id : null,
     sent: Boolean(notice.sent_at),
+    underReview: !notice.sent_at && Boolean(notice.under_review),
     time: notice.sent_at ? `${formatDateTime(notice.sent_at)} 发送` : `${formatDateTime(notice.created_at)} 保存，未发送`,
   };
 }

@@ -17,6 +17,7 @@ const TILES = [
   { capability: 'invitation.create', title: '邀请成员', icon: 'friends-o', url: '/pages/invite/create' },
   { capability: 'schedule.manage', title: '定时提醒', icon: 'clock-o', url: '/pages/schedules/index' },
   { capability: 'staff.manage', title: '人员管理', icon: 'manager-o', url: '/pages/staff/index' },
+  { capability: 'content.review', title: '内容审核', icon: 'shield-o', url: '/pages/reviews/index' },
   { capability: 'child.bind', title: '绑定孩子', icon: 'contact', url: '/pages/children/bind' },
   { capability: 'campaign.view', title: '活动与隐患分类', icon: 'flag-o', url: '/pages/campaign/index' },
   { capability: 'unit.view', title: '单位与班级', icon: 'cluster-o', url: '/pages/units/index' },

@@ -17,6 +17,7 @@ from server.api import (
     media,
     notices,
     photos,
+    reviews,
     roster,
     schedules,
     staff,
@@ -41,6 +42,7 @@ def register_blueprints(api: Api) -> None:
         inbox,
         notices,
         schedules,
+        reviews,
         health,
         media,
     ):

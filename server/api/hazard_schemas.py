@@ -50,8 +50,11 @@ class PhotoSchema(ma.Schema):
     old = ma.fields.Boolean(
         metadata={"description": "The camera time is well before the upload (OLD_PHOTO_DAYS)"}
     )
-    url = ma.fields.String()
-    thumb_url = ma.fields.String()
+    url = ma.fields.String(allow_none=True, metadata={"description": "None while under review"})
+    thumb_url = ma.fields.String(allow_none=True)
+    under_review = ma.fields.Boolean(
+        metadata={"description": "Held by WeChat's media check: only its uploader sees it yet"}
+    )
     stage = ma.fields.String(
         allow_none=True,
         metadata={"description": "before (report), after (fix), or null while unattached"},

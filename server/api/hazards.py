@@ -49,7 +49,8 @@ def list_hazards(query):
     """Hazards in scope, newest first, filtered, one page at a time."""
     rows, next_cursor = hazard_queries.page(current_user(), query)
     today = local_today()
-    return {"hazards": [hazard_views.summary(h, today) for h in rows], "next_cursor": next_cursor}
+    views = hazard_views.summaries(rows, today, current_user())
+    return {"hazards": views, "next_cursor": next_cursor}
 
 
 @blp.route("/geojson", methods=["GET"])
@@ -76,7 +77,9 @@ def nearby(query):
     position = Position(query["lat"], query["lng"], query["coord_system"])
     today = local_today()
     found = nearby_open(current_user(), query["focus_problem"], position)
-    return {"hazards": [hazard_views.summary(h, today, distance_m=round(d, 1)) for h, d in found]}
+    user = current_user()
+    views = [hazard_views.summary(h, today, user, distance_m=round(d, 1)) for h, d in found]
+    return {"hazards": views}
 
 
 @blp.route("/schools", methods=["GET"])
@@ -101,7 +104,8 @@ def get_hazard(hazard_id: int):
 def events(hazard_id: int):
     """The hazard's history: who, when, what changed, from where."""
     hazard = require_view(current_user(), hazard_id)
-    return {"events": [hazard_views.event_view(e) for e in hazard_queries.events_of(hazard)]}
+    events = hazard_queries.events_of(hazard)
+    return {"events": hazard_views.event_views(events, current_user())}
 
 
 @blp.route("/<int:hazard_id>/responsible-candidates", methods=["GET"])

@@ -8,7 +8,7 @@ from server.api.schemas import MeResponse, ProfileUpdate, RolesResponse, UserSch
 from server.auth import current_user, login_required
 from server.roles import ROLES, capabilities_for
 from server.services.children import list_links
-from server.services.people import UNCHANGED, update_profile
+from server.services.people import UNCHANGED, own_view, update_profile
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1", description="The signed-in user")
 
@@ -20,7 +20,7 @@ def me():
     """The signed-in user, their grants with units, their children and capabilities."""
     user = current_user()
     return {
-        "user": user,
+        "user": own_view(user),
         "grants": user.grants,
         "children": list_links(user),
         "capabilities": capabilities_for({grant.role for grant in user.grants}),

@@ -103,6 +103,9 @@ class NoticeSchema(ma.Schema):
     unit = ma.fields.Nested(RefSchema)
     created_at = ma.fields.DateTime()
     sent_at = ma.fields.DateTime(allow_none=True)
+    under_review = ma.fields.Boolean(
+        metadata={"description": "Held by WeChat's content check: sent once released"}
+    )
     attachment_url = ma.fields.String(allow_none=True)
     targets = ma.fields.List(ma.fields.Nested(TargetSchema))
     children = ma.fields.List(ma.fields.Nested(ChildStatus))

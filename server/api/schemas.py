@@ -28,6 +28,9 @@ class UserSchema(ma.Schema):
 
     id = ma.fields.Integer()
     display_name = ma.fields.String(allow_none=True)
+    name_under_review = ma.fields.Boolean(
+        metadata={"description": "The name is held by the content check: others do not see it yet"}
+    )
     phone = ma.fields.String(allow_none=True)
     created_at = ma.fields.DateTime()
 

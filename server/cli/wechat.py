@@ -22,7 +22,14 @@ def group() -> None:
 
 @group.command("fake-server")
 @click.option("--port", type=int, default=None, help="Default: the port of WECHAT_API_BASE_URL.")
-def fake_server(port: int | None) -> None:
+@click.option(
+    "--media-verdict",
+    type=click.Choice(["pass", "review", "risky", "none"]),
+    default="pass",
+    show_default=True,
+    help="Push this verdict for every media check to the app's callback (none: never).",
+)
+def fake_server(port: int | None, media_verdict: str) -> None:
     """Run the fake WeChat API server on loopback in the foreground (Ctrl-C stops it)."""
     base = current_app.config["WECHAT_API_BASE_URL"]
     if current_app.config["APP_ENV"] == "production":
@@ -45,4 +52,11 @@ def fake_server(port: int | None) -> None:
         port,
         templates=templates,
         openids=openids,
+        media_verdict=None
+        if media_verdict == "none"
+        else (
+            current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/api/v1/wechat/callback",
+            current_app.config["WECHAT_CALLBACK_TOKEN"],
+            media_verdict,
+        ),
     )

@@ -2,6 +2,7 @@
 
 from server.models.calendars import SchoolCalendarRecord
 from server.models.campaigns import Area, Campaign, CampaignPhase, FocusProblem
+from server.models.content import ContentCheck
 from server.models.hazards import Hazard, HazardEvent, HazardPhoto, Photo
 from server.models.jobs import JobRun
 from server.models.notices import (
@@ -25,6 +26,7 @@ __all__ = [
     "CampaignPhase",
     "Child",
     "ClassReminder",
+    "ContentCheck",
     "Delivery",
     "FamilyCode",
     "FocusProblem",

@@ -179,10 +179,10 @@ def apply(
     values: dict[str, Any],
     event: dict[str, Any],
     origin: dict[str, Any],
-) -> None:
+) -> HazardEvent:
     """Take the step in one conditional UPDATE (from an allowed state, not a duplicate), and
     write its event in the same transaction (the caller commits). Of two concurrent steps from
-    the same state, the second finds the state moved on and gets a 409."""
+    the same state, the second finds the state moved on and gets a 409. Returns the event."""
     step = STEPS[action]
     from_status = hazard.status
     if from_status not in step.sources or hazard.duplicate_of_id is not None:
@@ -206,20 +206,20 @@ def apply(
         db.session.refresh(hazard)
         raise _conflict(hazard, step)
     position = origin.get("position")
-    db.session.add(
-        HazardEvent(
-            hazard_id=hazard.id,
-            actor_id=user.id,
-            kind=event["kind"],
-            from_status=from_status,
-            to_status=step.target or from_status,
-            changes=event.get("changes", {}),
-            note=event.get("note"),
-            client_ip=origin.get("ip"),
-            lat=position.lat if position else None,
-            lng=position.lng if position else None,
-            coord_system=position.system if position else None,
-        )
+    row = HazardEvent(
+        hazard_id=hazard.id,
+        actor_id=user.id,
+        kind=event["kind"],
+        from_status=from_status,
+        to_status=step.target or from_status,
+        changes=event.get("changes", {}),
+        note=event.get("note"),
+        client_ip=origin.get("ip"),
+        lat=position.lat if position else None,
+        lng=position.lng if position else None,
+        coord_system=position.system if position else None,
     )
+    db.session.add(row)
     db.session.flush()
     db.session.expire(hazard)
+    return row

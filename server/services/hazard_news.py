@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from server import access
 from server.clock import local_time
 from server.models import Hazard, User, utcnow
+from server.services import content
 from server.services.notify import enqueue_deliveries, notify
 
 
@@ -87,9 +88,16 @@ def recipients(hazard: Hazard, event: str) -> set[int]:
     return set()
 
 
+def _description(hazard: Hazard) -> str:
+    """The description as the people told may read it (masked while the content check holds
+    it)."""
+    held = content.held_texts("hazard", [hazard.id])
+    return content.shown(held, None, hazard.id, "description", hazard.description)
+
+
 def _body(hazard: Hazard, event: str, note: str | None) -> str:
     """The inbox text: the school, the hazard, and what happens next."""
-    what = f"{hazard.school.name}:{hazard.description[:40]}"
+    what = f"{hazard.school.name}:{_description(hazard)[:40]}"
     if event in ("planned", "plan_revised"):
         return f"{what}。责任人:{hazard.responsible_person},整改期限:{hazard.deadline}。"
     if event == "rejected":
@@ -122,7 +130,7 @@ def tell(actor: User, hazard: Hazard, event: str, note: str | None = None) -> li
         template_key=news.template_key,
         values={
             "school": hazard.school.name,
-            "description": hazard.description,
+            "description": _description(hazard),
             "status": news.status,
             "actor": actor.display_name or "-",
             "time": local_time(utcnow()),

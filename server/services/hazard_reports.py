@@ -25,7 +25,7 @@ from server.models import (
 )
 from server.models.hazards import OPEN_STATUSES, REPORTED
 from server.roles import SCHOOL_KINDS
-from server.services import hazard_news
+from server.services import content, hazard_news
 from server.services.hazard_access import can_report_at, reportable_schools, scope_filter
 from server.services.photos import own_photos
 
@@ -117,6 +117,7 @@ def create_report(user: User, data: dict[str, Any], client_ip: str | None) -> tu
     focus = focus_problem_by_code(data["focus_problem"])
     photos = own_photos(user, data["photo_ids"])
     position = _position(data)
+    verdict = content.check_text(user, "description", data["description"].strip())
     hazard = Hazard(
         client_uuid=data["client_uuid"],
         content_digest=digest,
@@ -133,7 +134,7 @@ def create_report(user: User, data: dict[str, Any], client_ip: str | None) -> tu
         inside_campus=campus_check(school, position),
     )
     try:
-        news = _save_report(hazard, photos, user, focus, position, client_ip)
+        news = _save_report(hazard, photos, user, focus, position, client_ip, verdict)
     except IntegrityError:
         # The same UUID raced in from a retry: the other request's insert won. On PostgreSQL
         # ours waited for it at the first flush, so the error can come from there, not only
@@ -158,15 +159,23 @@ def _save_report(
     focus: FocusProblem,
     position: Position,
     client_ip: str | None,
+    verdict: str,
 ) -> list[int]:
-    """Insert the hazard, its photos, its first event and the news of it, and commit; returns
-    the news' pending deliveries."""
+    """Insert the hazard, its photos (held until WeChat's media verdict), its first event, the
+    hold on its description (when the text check did not pass it) and the news of it, and
+    commit; returns the news' pending deliveries."""
     db.session.add(hazard)
     db.session.flush()
-    for index, photo in enumerate(photos):
-        db.session.add(
-            HazardPhoto(hazard_id=hazard.id, photo_id=photo.id, stage="before", position=index)
-        )
+    content.hold_text(
+        user, hazard.school, "hazard", hazard.id, "description", hazard.description, verdict
+    )
+    links = [
+        HazardPhoto(hazard_id=hazard.id, photo=photo, stage="before", position=index)
+        for index, photo in enumerate(photos)
+    ]
+    db.session.add_all(links)
+    db.session.flush()
+    media = content.hold_photos(user, hazard.school, links)
     db.session.add(
         HazardEvent(
             hazard_id=hazard.id,
@@ -186,6 +195,7 @@ def _save_report(
     )
     news = hazard_news.tell(user, hazard, "reported")
     db.session.commit()
+    content.start_media_checks([check.id for check in media])
     return news
 
 

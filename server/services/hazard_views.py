@@ -11,6 +11,7 @@ from flask import current_app
 
 from server.geo import Position, to_geojson_point
 from server.models import Hazard, HazardEvent, Photo, User
+from server.services import content
 from server.services.escalation import is_overdue
 from server.services.hazard_lifecycle import allowed_actions
 from server.services.photos import display_url, thumb_url
@@ -24,16 +25,25 @@ def is_old(photo: Photo) -> bool:
     return photo.taken_at is not None and photo.taken_at < photo.created_at - limit
 
 
-def photo_view(photo: Photo, stage: str | None = None) -> View:
-    """A photo with short-lived links (callers checked the viewer may see it)."""
+def photo_view(photo: Photo, stage: str | None = None, held: bool = False) -> View:
+    """A photo with short-lived links (callers checked the viewer may see it); a photo the
+    media check holds has none (``under_review``)."""
     return View(
         photo,
         stage=stage,
         has_gps=photo.exif_lat is not None,
         old=is_old(photo),
-        url=display_url(photo),
-        thumb_url=thumb_url(photo),
+        url=None if held else display_url(photo),
+        thumb_url=None if held else thumb_url(photo),
+        under_review=held,
     )
+
+
+def _hidden_photos(links: list[Any], viewer: User) -> set[int]:
+    """Ids of the hazard-photo links the viewer may not see yet: held by the media check and
+    uploaded by someone else."""
+    held = content.held_ids("hazard_photo", [link.id for link in links])
+    return {link.id for link in links if link.id in held and link.photo.uploader_id != viewer.id}
 
 
 def _position(hazard: Hazard) -> dict[str, Any]:
@@ -46,12 +56,31 @@ def _position(hazard: Hazard) -> dict[str, Any]:
     }
 
 
-def summary(hazard: Hazard, today: date, **extra: Any) -> View:
-    """A hazard as lists show it: only the first before-photo's thumbnail is signed."""
-    before = [link.photo for link in hazard.photos if link.stage == "before"]
-    first = before[0] if before else None
+def summary(
+    hazard: Hazard,
+    today: date,
+    viewer: User,
+    held: dict | None = None,
+    hidden: set[int] | None = None,
+    **extra: Any,
+) -> View:
+    """A hazard as lists show it: only the first before-photo's thumbnail is signed (unless the
+    media check holds it); texts the content check holds are masked for all but their writer
+    (``held`` and ``hidden``: looked up for the whole list)."""
+    links = [link for link in hazard.photos if link.stage == "before"]
+    before = [link.photo for link in links]
+    if hidden is None:
+        hidden = _hidden_photos(links[:1], viewer)
+    first = before[0] if before and links[0].id not in hidden else None
+    if held is None:
+        held = content.held_texts("hazard", [hazard.id])
+    texts = {
+        name: content.shown(held, viewer.id, hazard.id, name, getattr(hazard, name))
+        for name in ("description", "fix_note", "close_reason")
+    }
     return View(
         hazard,
+        **texts,
         area=hazard.focus_problem.area,
         overdue=is_overdue(hazard, today),
         old_photo=any(is_old(photo) for photo in before),
@@ -63,16 +92,33 @@ def summary(hazard: Hazard, today: date, **extra: Any) -> View:
 
 def detail(hazard: Hazard, user: User, today: date) -> View:
     """The whole hazard: its plan, photos before and after, and the steps open to ``user``."""
+    hidden = _hidden_photos(list(hazard.photos), user)
     return summary(
         hazard,
         today,
+        user,
+        hidden=hidden,
         plan=hazard,  # the plan's five fields are the hazard's own columns
-        photos=[photo_view(link.photo, link.stage) for link in hazard.photos],
+        photos=[photo_view(link.photo, link.stage, link.id in hidden) for link in hazard.photos],
         allowed_actions=allowed_actions(user, hazard),
     )
 
 
-def event_view(event: HazardEvent) -> View:
+def summaries(hazards: list[Hazard], today: date, viewer: User, **extra: Any) -> list[View]:
+    """A list of hazards (held texts looked up once for the list)."""
+    held = content.held_texts("hazard", [h.id for h in hazards])
+    firsts = [links[0] for h in hazards if (links := [p for p in h.photos if p.stage == "before"])]
+    hidden = _hidden_photos(firsts, viewer)
+    return [summary(h, today, viewer, held, hidden, **extra) for h in hazards]
+
+
+def event_views(events: list[HazardEvent], viewer: User) -> list[View]:
+    """The history as ``viewer`` sees it: held notes masked unless they wrote them."""
+    held = content.held_texts("hazard_event", [e.id for e in events])
+    return [event_view(e, viewer, held) for e in events]
+
+
+def event_view(event: HazardEvent, viewer: User, held: dict) -> View:
     """One entry of the history, with the phone's position when one was sent."""
     position = None
     if event.lat is not None:
@@ -82,7 +128,11 @@ def event_view(event: HazardEvent) -> View:
             "accuracy": None,
             "coord_system": event.coord_system,
         }
-    return View(event, position=position)
+    note = content.shown(held, viewer.id, event.id, "note", event.note)
+    changes = event.changes
+    if note != event.note and isinstance(changes, dict) and "reason" in changes:
+        changes = {**changes, "reason": note}
+    return View(event, position=position, note=note, changes=changes)
 
 
 def feature(hazard: Hazard, today: date) -> dict[str, Any]:

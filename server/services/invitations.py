@@ -23,7 +23,7 @@ from server.models import (
 )
 from server.roles import BUREAU, ROLES
 from server.services.codes import INVITE_QR_PREFIX, new_code, normalise_code
-from server.services.people import UNCHANGED, apply_profile, require_name
+from server.services.people import UNCHANGED, apply_profile, require_name, screen_name
 from server.services.units import add_unit
 from server.services.views import View
 
@@ -166,6 +166,7 @@ def redeem_invitation(
     """Redeem a code: the user gets the role at the unit, once per code and person. A person
     without a name gives one here; the name and phone are stored with the grant, in one commit."""
     require_name(user, display_name)
+    verdict = screen_name(user, display_name)
     code = normalise_code(raw_code)
     invitation = db.session.scalars(select(Invitation).where(Invitation.code == code)).first()
     if invitation is None:
@@ -211,7 +212,7 @@ def redeem_invitation(
         granted_by_id=invitation.created_by_id,
     )
     db.session.add(grant)
-    apply_profile(user, display_name, phone)
+    apply_profile(user, display_name, phone, verdict, db.session.get(Unit, invitation.unit_id))
     db.session.flush()
     db.session.add(
         InvitationRedemption(invitation_id=invitation.id, user_id=user.id, grant_id=grant.id)

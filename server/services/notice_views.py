@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from server.extensions import db
 from server.models import Child, Notice, NoticeRecipient, SchoolClass
+from server.services import content
 from server.services.photos import display_url
 from server.services.views import View
 
@@ -58,13 +59,18 @@ def view(
     notice: Notice,
     rows: list[NoticeRecipient] | None = None,
     names: dict[int, tuple[str, str]] | None = None,
+    held: bool | None = None,
 ) -> View:
-    """The notice with its image link, and for a parent (``rows``) each child's state."""
+    """The notice with its image link, whether the content check holds it, and for a parent
+    (``rows``) each child's state."""
     rows = rows or []
     names = names if names is not None else _names(rows)
     photo = notice.attachment_photo
+    if held is None:
+        held = notice.sent_at is None and content.is_held("notice", notice.id)
     return View(
         notice,
+        under_review=held,
         attachment_url=display_url(photo) if photo is not None else None,
         children=[
             child_status(
@@ -83,10 +89,11 @@ def views(notices: list[Notice]) -> list[View]:
     if notices:
         ids = [n.id for n in notices]
         db.session.scalars(select(Notice).where(Notice.id.in_(ids)).options(*NOTICE_LOADS)).all()
-    return [view(notice) for notice in notices]
+    held = content.held_ids("notice", [n.id for n in notices if n.sent_at is None])
+    return [view(notice, held=notice.id in held) for notice in notices]
 
 
 def parent_views(found: list[tuple[Notice, list[NoticeRecipient]]]) -> list[View]:
     """A parent's page of notices with each child's state (names in one query)."""
     names = _names(row for _notice, rows in found for row in rows)
-    return [view(notice, rows, names) for notice, rows in found]
+    return [view(notice, rows, names, held=False) for notice, rows in found]

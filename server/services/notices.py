@@ -24,6 +24,7 @@ from server.models import (
     utcnow,
 )
 from server.models.people import APPROVED
+from server.services import content
 from server.services.notify import enqueue_deliveries, notify
 
 BATCH = 1000
@@ -58,7 +59,9 @@ def _resolve_targets(issuer: Unit, unit_ids: list[int], class_ids: list[int]) ->
 
 
 def create_notice(user: User, data: dict[str, Any]) -> Notice:
-    """Save a notice (not sent yet)."""
+    """Save a notice (not sent yet). Its text goes through WeChat's text check first (risky:
+    422, nothing saved; review or WeChat unreachable: saved but held), its image through the
+    media check (held until the verdict): a held notice is not sent."""
     issuer = access.load_unit(user, data["unit_id"], "notice.write")
     notice = Notice(
         author_id=user.id, unit_id=issuer.id, title=data["title"].strip(), body=data["body"].strip()
@@ -66,13 +69,25 @@ def create_notice(user: User, data: dict[str, Any]) -> Notice:
     if data.get("attachment_photo_id"):
         notice.attachment_photo = _own_attachment(user, data["attachment_photo_id"])
     notice.targets = _resolve_targets(issuer, data.get("unit_ids", []), data.get("class_ids", []))
+    text = f"{notice.title}\n{notice.body}"
+    verdict = content.check_text(user, "body", text)
     db.session.add(notice)
+    media = []
     try:
+        db.session.flush()
+        content.hold_text(user, issuer, "notice", notice.id, "text", text, verdict)
+        if notice.attachment_photo is not None:
+            media.append(
+                content.hold_photo(
+                    user, issuer, "notice", notice.id, "attachment", notice.attachment_photo
+                )
+            )
         db.session.commit()
     except IntegrityError as exc:
         # The photo was swept between the check and the insert (an upload over a day old).
         db.session.rollback()
         raise _unknown_attachment() from exc
+    content.start_media_checks([check.id for check in media])
     return notice
 
 
@@ -142,6 +157,7 @@ def delete_draft(user: User, notice_id: int) -> None:
     notice = get_authored(user, notice_id)
     if notice.sent_at is not None:
         raise ApiError(409, "already_sent", "A sent notice cannot be deleted.")
+    content.forget("notice", notice.id)
     db.session.delete(notice)
     db.session.commit()
 
@@ -161,19 +177,44 @@ def preview(user: User, notice_id: int) -> dict[str, int]:
 
 def send_notice(user: User, notice_id: int) -> tuple[Notice, int]:
     """Send once: a recipient row per parent and child, an inbox message and a push per parent,
-    all in one transaction; pushes are then handed to the worker."""
+    all in one transaction; pushes are then handed to the worker. A notice held by the content
+    check is not sent: the request is remembered and it goes out when released (409
+    ``content_held``)."""
     notice = get_authored(user, notice_id)
     if notice.sent_at is not None:
         raise ApiError(409, "already_sent", "This notice has already been sent.")
-    # Mark it sent first, conditionally, so two clicks cannot send it twice.
-    claimed = db.session.execute(
-        update(Notice)
-        .where(Notice.id == notice.id, Notice.sent_at.is_(None))
-        .values(sent_at=utcnow())
-    )
-    if claimed.rowcount != 1:
-        db.session.rollback()
-        raise ApiError(409, "already_sent", "This notice has already been sent.")
+    if content.is_held("notice", notice.id):
+        content.send_on_release("notice", notice.id)
+        db.session.commit()
+        raise ApiError(
+            409,
+            "content_held",
+            "This notice is held by the content check; it will be sent once released.",
+        )
+    deliveries, count = _deliver(notice)
+    if count == 0:
+        raise ApiError(422, "no_recipients", "No parent is bound in the targeted classes yet.")
+    db.session.commit()
+    enqueue_deliveries(deliveries)
+    return notice, count
+
+
+def send_when_released(notice_id: int) -> list[int]:
+    """A held notice's last hold went: send it if its writer asked to, in the caller's
+    transaction; returns the deliveries to enqueue after the commit."""
+    notice = db.session.get(Notice, notice_id)
+    if notice is None or notice.sent_at is not None:
+        return []
+    if not content.send_requested("notice", notice_id):
+        return []
+    deliveries, _count = _deliver(notice)
+    return deliveries
+
+
+def _deliver(notice: Notice) -> tuple[list[int], int]:
+    """Find the recipients, claim the notice as sent (one conditional UPDATE: two clicks cannot
+    send it twice) and write its recipients, inbox messages and pushes; without recipients
+    nothing is written and (``[]``, 0) comes back."""
     rows = [
         {
             "notice_id": notice.id,
@@ -185,8 +226,15 @@ def send_notice(user: User, notice_id: int) -> tuple[Notice, int]:
         for parent, child, class_id, path in _pairs(notice)
     ]
     if not rows:
+        return [], 0
+    claimed = db.session.execute(
+        update(Notice)
+        .where(Notice.id == notice.id, Notice.sent_at.is_(None))
+        .values(sent_at=utcnow())
+    )
+    if claimed.rowcount != 1:
         db.session.rollback()
-        raise ApiError(422, "no_recipients", "No parent is bound in the targeted classes yet.")
+        raise ApiError(409, "already_sent", "This notice has already been sent.")
     for start in range(0, len(rows), BATCH):
         db.session.execute(insert(NoticeRecipient), rows[start : start + BATCH])
     db.session.refresh(notice)
@@ -205,6 +253,4 @@ def send_notice(user: User, notice_id: int) -> tuple[Notice, int]:
         },
         data={"notice_id": notice.id},
     )
-    db.session.commit()
-    enqueue_deliveries(deliveries)
-    return notice, len(rows)
+    return deliveries, len(rows)

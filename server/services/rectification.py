@@ -14,9 +14,9 @@ from server.clock import local_today
 from server.errors import ApiError
 from server.extensions import db
 from server.geo import WGS84, Position, haversine_m
-from server.models import Hazard, HazardPhoto, User, utcnow
+from server.models import Hazard, HazardEvent, HazardPhoto, User, utcnow
 from server.models.hazards import REPORTED
-from server.services import hazard_news
+from server.services import content, hazard_news
 from server.services.hazard_access import require_view
 from server.services.hazard_lifecycle import apply, permitted
 from server.services.photos import own_photos
@@ -116,18 +116,41 @@ def _fix_with_photos(
     permitted(user, action, hazard)
     photos = own_photos(user, data["photo_ids"])
     _check_after_photos(hazard, photos, origin["position"])
+    verdict = content.check_text(user, "note", data["note"])
     start = len([p for p in hazard.photos if p.stage == "after"])
     event = {"kind": STEP_EVENTS[action], "changes": {"photo_ids": data["photo_ids"]}}
     values = {"fix_note": data["note"], "fix_submitted_by_id": user.id, **values}
-    apply(user, hazard, action, values, {**event, "note": data["note"]}, origin)
-    for index, photo in enumerate(photos, start=start):
-        db.session.add(
-            HazardPhoto(hazard_id=hazard.id, photo_id=photo.id, stage="after", position=index)
-        )
+    row = apply(user, hazard, action, values, {**event, "note": data["note"]}, origin)
+    _hold(user, hazard, row, "fix_note", data["note"], verdict)
+    links = [
+        HazardPhoto(hazard_id=hazard.id, photo=photo, stage="after", position=index)
+        for index, photo in enumerate(photos, start=start)
+    ]
+    db.session.add_all(links)
+    db.session.flush()
+    media = content.hold_photos(user, hazard.school, links)
     news = hazard_news.tell(user, hazard, STEP_EVENTS[action])
     db.session.commit()
+    content.start_media_checks([check.id for check in media])
     hazard_news.send(news)
     return hazard
+
+
+def _hold(
+    user: User, hazard: Hazard, event: HazardEvent, field: str | None, text: str | None, verdict
+) -> None:
+    """Hold a step's text that WeChat's check did not pass: the event's note, and the hazard's
+    own column (``field``) when the step wrote one (caller's transaction)."""
+    if field is not None and text:
+        content.replace_text(user, hazard.school, "hazard", hazard.id, field, text, verdict)
+    if not text or verdict == content.PASSED:
+        return
+    content.hold_text(user, hazard.school, "hazard_event", event.id, "note", text, verdict)
+
+
+def _for_others(text: str | None, verdict: str) -> str | None:
+    """A step's text as the people told of it may read it (masked while held)."""
+    return text if verdict == content.PASSED or not text else content.MASK
 
 
 def submit_fix(user: User, hazard_id: int, data: dict[str, Any], origin: dict) -> Hazard:
@@ -145,10 +168,12 @@ def close(user: User, hazard_id: int, reason: str, origin: dict) -> Hazard:
     """The safety officer closes a report that is not a hazard, saying why."""
     hazard = require_view(user, hazard_id)
     permitted(user, "close", hazard)
+    verdict = content.check_text(user, "reason", reason)
     values = {"close_reason": reason, "closed_at": utcnow()}
     event = {"kind": "closed", "changes": {"reason": reason}, "note": reason}
-    apply(user, hazard, "close", values, event, origin)
-    news = hazard_news.tell(user, hazard, "closed", reason)
+    row = apply(user, hazard, "close", values, event, origin)
+    _hold(user, hazard, row, "close_reason", reason, verdict)
+    news = hazard_news.tell(user, hazard, "closed", _for_others(reason, verdict))
     db.session.commit()
     hazard_news.send(news)
     return hazard
@@ -158,9 +183,11 @@ def verify(user: User, hazard_id: int, note: str | None, origin: dict) -> Hazard
     """Accept the fix: the hazard is closed."""
     hazard = require_view(user, hazard_id)
     permitted(user, "verify", hazard)
+    verdict = content.check_text(user, "note", note) if note else content.PASSED
     event = {"kind": "verified", "note": note}
-    apply(user, hazard, "verify", {"closed_at": utcnow()}, event, origin)
-    news = hazard_news.tell(user, hazard, "verified", note)
+    row = apply(user, hazard, "verify", {"closed_at": utcnow()}, event, origin)
+    _hold(user, hazard, row, None, note, verdict)
+    news = hazard_news.tell(user, hazard, "verified", _for_others(note, verdict))
     db.session.commit()
     hazard_news.send(news)
     return hazard
@@ -170,9 +197,11 @@ def reject(user: User, hazard_id: int, reason: str, origin: dict) -> Hazard:
     """Send the fix back with a reason; work goes on."""
     hazard = require_view(user, hazard_id)
     permitted(user, "reject", hazard)
+    verdict = content.check_text(user, "reason", reason)
     event = {"kind": "rejected", "changes": {"reason": reason}, "note": reason}
-    apply(user, hazard, "reject", {}, event, origin)
-    news = hazard_news.tell(user, hazard, "rejected", reason)
+    row = apply(user, hazard, "reject", {}, event, origin)
+    _hold(user, hazard, row, None, reason, verdict)
+    news = hazard_news.tell(user, hazard, "rejected", _for_others(reason, verdict))
     db.session.commit()
     hazard_news.send(news)
     return hazard

@@ -22,6 +22,7 @@ from wechatpy.exceptions import WeChatClientException
 from wechatpy.session.memorystorage import MemoryStorage
 from wechatpy.session.redisstorage import RedisStorage
 
+from server.wechat.content_security import ContentSecurityCalls
 from server.wechat.errors import (
     WeChatApiError,
     WeChatCodeInvalid,
@@ -179,8 +180,8 @@ def translate_error(exc: Exception) -> WeChatError:
     return WeChatUnavailable(None, f"{type(exc).__name__}: {exc}")
 
 
-class WeChatGateway:
-    """The service's single door to WeChat."""
+class WeChatGateway(ContentSecurityCalls):
+    """The service's single door to WeChat (content checks: ``content_security.py``)."""
 
     def __init__(
         self,

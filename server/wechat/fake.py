@@ -1,7 +1,10 @@
 """A fake WeChat API server speaking the real HTTP protocol, for tests and the local demo.
 
 Serves ``GET cgi-bin/token``, ``POST cgi-bin/stable_token``, ``GET sns/jscode2session`` and
-``POST cgi-bin/message/subscribe/send``; their rules live in :mod:`server.wechat.fake_state`.
+``POST cgi-bin/message/subscribe/send``, and the content checks ``POST wxa/msg_sec_check`` and
+``POST wxa/media_check_async`` (and their control API:
+``server/wechat/fake_content.py``); the rules live in
+:mod:`server.wechat.fake_state`.
 
 Control API (JSON over HTTP, mirrored by methods of :class:`FakeWeChatServer`):
 
@@ -29,6 +32,7 @@ from flask import Flask, Response, abort, jsonify, request
 from werkzeug.exceptions import BadRequest
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from server.wechat.fake_content import add_content_routes
 from server.wechat.fake_state import (
     DEFAULT_ERRMSGS,
     TOKEN_PATHS,
@@ -105,6 +109,8 @@ def create_app(fake: FakeWeChatServer, stopping: threading.Event) -> Flask:
         """Deliver (record) a subscribe message."""
         body = request.get_json(force=True, silent=True)
         return jsonify(fake.send_subscribe(request.args.get("access_token"), body))
+
+    add_content_routes(app, fake)
 
     @app.post("/_fake/codes")
     def control_codes() -> Response:
@@ -313,14 +319,18 @@ def serve_forever(
     port: int = 8090,
     templates: Iterable[str] = (),
     openids: Iterable[str] = (),
+    media_verdict: tuple[str, str, str] | None = None,
 ) -> None:
     """Run the fake in the foreground until Ctrl-C (for the local demo CLI), knowing the given
-    subscribe templates and users from the start."""
+    subscribe templates and users from the start, and answering media checks with
+    ``media_verdict`` (callback URL, push token, suggest) when given."""
     fake = FakeWeChatServer(appid, secret, host=host, port=port, log_requests=True)
     for template_id in templates:
         fake.register_template(template_id)
     for openid in openids:
         fake.register_openid(openid)
+    # (callback URL, push token, suggest): every media check is answered by a push a second later.
+    fake.auto_verdict = media_verdict
     server = fake._bind()
     print(
         f"Fake WeChat API for appid {appid} at {fake.url} (control API under /_fake/)", flush=True

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from server.wechat.fake_content import DEFAULT_WORDS, ContentChecks, error
+
 TOKEN_TTL_SECONDS = 7200
 CODE_TTL_SECONDS = 300  # wx.login codes live five minutes in real WeChat
 # Documented length limits per subscribe-message keyword type; types missing
@@ -37,6 +39,7 @@ _KEY_RE = re.compile(r"^([a-z_]+?)(\d+)$")
 
 
 TOKEN_PATHS = ("cgi-bin/token", "cgi-bin/stable_token")
+
 # Messages WeChat sends with the error codes tests inject most.
 DEFAULT_ERRMSGS = {
     -1: "system error",
@@ -77,11 +80,6 @@ def make_failure(
     return failure
 
 
-def error(errcode: int, errmsg: str) -> dict[str, Any]:
-    """Return a WeChat-style JSON error body."""
-    return {"errcode": errcode, "errmsg": errmsg}
-
-
 @dataclass
 class _Code:
     """A minted wx.login code."""
@@ -92,7 +90,7 @@ class _Code:
     used: bool = False
 
 
-class FakeWeChatState:
+class FakeWeChatState(ContentChecks):
     """Everything the fake remembers, guarded by one lock; its methods are the control API."""
 
     def __init__(
@@ -134,6 +132,8 @@ class FakeWeChatState:
             self._refusals: set[tuple[str, str]] = set()
             self._messages: list[dict[str, Any]] = []
             self._next_msgid = 1000
+            self._words: dict[str, tuple[str, int]] = dict(DEFAULT_WORDS)
+            self._media_checks: list[dict[str, Any]] = []
 
     def mint_code(self, openid: str, unionid: str | None = None) -> str:
         """Create a single-use login code for ``openid`` (as wx.login would)."""

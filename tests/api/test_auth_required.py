@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 
-# Routes anyone may call: logging in, health, the API document and its viewer, and media links
-# (those carry their own signature instead of a token).
+# Routes anyone may call: logging in, health, the API document and its viewer, WeChat's message
+# push and media links (those carry their own signature instead of a token).
 PUBLIC = {
     ("POST", "/api/v1/auth/login"),
     ("GET", "/healthz"),
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/docs"),
+    # WeChat's message push: signed with WECHAT_CALLBACK_TOKEN instead of a bearer token.
+    ("GET", "/api/v1/wechat/callback"),
+    ("POST", "/api/v1/wechat/callback"),
 }
 PUBLIC_PREFIXES = ("/api/v1/docs/assets/", "/media/")
 

@@ -143,6 +143,7 @@ def test_patch_me_changes_name_and_phone(demo, client, login):
     assert cleared.get_json() | {"created_at": None} == {
         "id": cleared.get_json()["id"],
         "display_name": "刘芳",
+        "name_under_review": False,
         "phone": None,
         "created_at": None,
     }

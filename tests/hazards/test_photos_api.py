@@ -18,6 +18,7 @@ from server.models import Photo, utcnow
 from server.services.photos import sweep_orphans
 from storage import S3Store, StorageUnavailable
 from tests.hazards.conftest import make_jpeg
+from tests.support.content import pass_media
 
 PHOTOS = Path(__file__).resolve().parent.parent / "fixtures" / "photos"
 GPS_PHOTO = PHOTOS / "DSCN0010.jpg"
@@ -205,8 +206,11 @@ def test_database_failure_after_store_removes_the_objects(
     assert photo_rows() == 0 and objects(store) == []
 
 
-def test_photo_urls_only_within_scope(demo, store, client, login, report):
+def test_photo_urls_only_within_scope(demo, store, client, login, report, fake_wechat):
     hazard = report(login("demo-teacher"))[0].get_json()
+    held = client.get(f"/api/v1/hazards/{hazard['id']}", headers=login("demo-bureau_admin"))
+    assert held.get_json()["photos"][0]["url"] is None  # until WeChat's media verdict
+    assert pass_media(client, fake_wechat) == 1
     seen = client.get(f"/api/v1/hazards/{hazard['id']}", headers=login("demo-bureau_admin"))
     assert seen.get_json()["photos"][0]["url"]
     sibling = login("sibling-admin")

@@ -55,7 +55,8 @@ Page({
 
   previewPhoto(event) {
     const { stage, url } = event.currentTarget.dataset;
-    const urls = this.data.hazard[stage].map((p) => p.url);
+    if (!url) return; // held by the content check
+    const urls = this.data.hazard[stage].map((p) => p.url).filter(Boolean);
     wx.previewImage({ current: url, urls });
   },
 

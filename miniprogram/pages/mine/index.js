@@ -19,6 +19,7 @@ function viewOf(me) {
   const user = me.user || {};
   return {
     name: user.display_name || '',
+    nameUnderReview: Boolean(user.name_under_review),
     phone: user.phone || '',
     grants: (me.grants || []).map((grant) => ({ id: grant.id, label: grantLabel(grant) })),
   };
@@ -30,6 +31,7 @@ Page({
     error: '',
     avatarUrl: '',
     name: '',
+    nameUnderReview: false,
     phone: '',
     grants: [],
     subscriptions: [],
@@ -113,9 +115,14 @@ Page({
     return api.call('profileUpdate', { body: { display_name: name, phone: phone || null } })
       .then((user) => {
         this.setData({
-          saving: false, editing: false, name: user.display_name || '', phone: user.phone || '',
+          saving: false,
+          editing: false,
+          name: user.display_name || '',
+          nameUnderReview: Boolean(user.name_under_review),
+          phone: user.phone || '',
         });
-        wx.showToast({ title: '已保存', icon: 'success' });
+        // A name held by WeChat's content check: others see it once the school's admin releases it.
+        wx.showToast({ title: user.name_under_review ? '已保存，姓名审核中' : '已保存', icon: user.name_under_review ? 'none' : 'success' });
         return getApp().getMe({ refresh: true }).catch(() => null);
       })
       .catch((err) => this.setData({ saving: false, nameError: err.message }));

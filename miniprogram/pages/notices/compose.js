@@ -180,6 +180,13 @@ Page({
       if (!result.sent) return;
       wx.showToast({ title: `已发送给 ${result.preview.parents} 位家长`, icon: 'success' });
     } catch (err) {
+      if (err.code === 'content_held') {
+        // Saved, and sent by itself once the school's admin releases it (内容审核).
+        this.saved = null;
+        wx.showModal({ title: '通知审核中', content: err.message, showCancel: false });
+        wx.redirectTo({ url: '/pages/notices/issued' });
+        return;
+      }
       if (err.code !== 'already_sent') {
         this.setData({ formError: messageIn('noticeIssued', err) });
         return;

@@ -67,6 +67,31 @@ test('editing the name and clearing the phone sends PATCH /me', async () => {
   expect(page.data.editing).toBe(false);
 });
 
+test('a name held by the content check is shown to its writer as under review', async () => {
+  serve(wx, {
+    'GET /api/v1/subscriptions/templates': { status: 200, body: TEMPLATES },
+    'PATCH /api/v1/me': { status: 200, body: { id: 3, display_name: '陈芳', name_under_review: true, phone: null } },
+  });
+  await page.onShow();
+  page.edit();
+  page.onNameInput({ detail: { value: '陈芳' } });
+  await page.save();
+  expect(page.data.nameUnderReview).toBe(true);
+  expect(wx.showToast).toHaveBeenCalledWith({ title: '已保存，姓名审核中', icon: 'none' });
+});
+
+test('a risky name is refused with the content rules message', async () => {
+  serve(wx, {
+    'GET /api/v1/subscriptions/templates': { status: 200, body: TEMPLATES },
+    'PATCH /api/v1/me': apiError(422, 'content_risky'),
+  });
+  await page.onShow();
+  page.edit();
+  page.onNameInput({ detail: { value: '某某' } });
+  await page.save();
+  expect(page.data.nameError).toBe('内容含有违反微信内容安全规定的信息，请修改后重新提交');
+});
+
 test('a bad phone or an empty name is refused before calling the server', async () => {
   const calls = serve(wx, { 'GET /api/v1/subscriptions/templates': { status: 200, body: TEMPLATES } });
   await page.onShow();

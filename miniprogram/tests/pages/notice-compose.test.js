@@ -150,6 +150,23 @@ test('already sent (another tap elsewhere): says so and opens the completion', a
   expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/notices/completion?id=21&unit_id=1' });
 });
 
+test('held by the content check: says it goes out once released and opens the issued list', async () => {
+  await open({ 'POST /api/v1/notices/21/send': apiError(409, 'content_held') });
+  write();
+  await page.submit();
+  expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({
+    title: '通知审核中', content: '内容正在审核中，审核通过后将自动发送',
+  }));
+  expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/notices/issued' });
+});
+
+test('risky text is refused with a clear message and nothing is sent', async () => {
+  await open({ 'POST /api/v1/notices': apiError(422, 'content_risky') });
+  write();
+  await page.submit();
+  expect(page.data.formError).toBe('内容含有违反微信内容安全规定的信息，请修改后重新提交');
+});
+
 test('server validation errors show on the form', async () => {
   await open({ 'POST /api/v1/notices': apiError(422, 'validation_error', { class_ids: ['99 is not within 埇桥区教体局'] }) });
   write();

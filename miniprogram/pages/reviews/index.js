@@ -1,0 +1,143 @@
+/**
+ * 内容审核 (admins, `content.review`): texts and photos that WeChat's content check held at the
+ * admin's units and below (审核中 / 待人工审核 / 不合规 / 微信未答复); each is released (others
+ * see it, a notice waiting to be sent goes out) or rejected, after a confirmation.
+ */
+const api = require('../../api/client');
+const { formatDateTime } = require('../../utils/format');
+
+const SUBJECTS = { notice: '通知', hazard: '隐患', hazard_event: '隐患处理记录' };
+const FIELDS = {
+  text: '标题与正文',
+  attachment: '通知图片',
+  description: '隐患描述',
+  fix_note: '整改说明',
+  close_reason: '关闭原因',
+  note: '处理意见',
+};
+const STATUS = {
+  review: { text: '待人工审核', type: 'warning' },
+  risky: { text: '微信判定不合规', type: 'danger' },
+  pending: { text: '等待微信审核', type: 'default' },
+};
+
+/** Page data for one held item of GET /reviews. */
+function itemView(item) {
+  const status = STATUS[item.status] || { text: item.status, type: 'default' };
+  return {
+    id: item.id,
+    what: `${SUBJECTS[item.subject] || item.subject} · ${FIELDS[item.field] || item.field}`,
+    text: item.content || '',
+    photoUrl: item.photo_url || '',
+    statusText: status.text,
+    statusType: status.type,
+    writer: item.writer_name || '（未填写姓名）',
+    unit: item.unit_name,
+    time: formatDateTime(item.created_at),
+  };
+}
+
+/** Ask before a decision; resolves true when confirmed. */
+function confirm(title, content, confirmText, danger) {
+  return new Promise((resolve) => {
+    wx.showModal({
+      title,
+      content,
+      confirmText,
+      confirmColor: danger ? '#ee0a24' : '#1989fa',
+      success: (res) => resolve(Boolean(res && res.confirm)),
+      fail: () => resolve(false),
+    });
+  });
+}
+
+Page({
+  data: {
+    loading: true,
+    error: '',
+    units: [],
+    unitId: null,
+    items: [],
+    listError: '',
+  },
+
+  onLoad(options = {}) {
+    this.wantedUnit = options.unit_id ? Number(options.unit_id) : null;
+    return this.load();
+  },
+
+  onPullDownRefresh() {
+    return this.loadItems().then(() => wx.stopPullDownRefresh());
+  },
+
+  /** The units the caller administers, then the held items of the chosen one. */
+  load() {
+    return api.call('units', { query: { administered: true } })
+      .then((res) => {
+        const units = (res.units || []).map((u) => ({ id: u.id, name: u.name }));
+        const chosen = units.find((u) => u.id === this.wantedUnit) || units[0];
+        this.setData({ loading: false, error: '', units, unitId: chosen ? chosen.id : null });
+        return chosen ? this.loadItems() : null;
+      })
+      .catch((err) => this.setData({ loading: false, error: err.message }));
+  },
+
+  /** The held items at the chosen unit and below. */
+  loadItems() {
+    const id = this.data.unitId;
+    if (!id) return Promise.resolve();
+    return api.call('reviews', { query: { unit_id: id } })
+      .then((res) => this.setData({ items: (res.reviews || []).map(itemView), listError: '' }))
+      .catch((err) => this.setData({ items: [], listError: err.message }));
+  },
+
+  chooseUnit(event) {
+    this.setData({ unitId: Number(event.currentTarget.dataset.id), items: [] });
+    return this.loadItems();
+  },
+
+  preview(event) {
+    const { url } = event.currentTarget.dataset;
+    wx.previewImage({ urls: [url], current: url });
+  },
+
+  /** Decide after the admin confirms, then show the list as it now is. */
+  decide(title, content, confirmText, danger, call, done) {
+    return confirm(title, content, confirmText, danger).then((ok) => {
+      if (!ok) return null;
+      return call()
+        .then(() => {
+          wx.showToast({ title: done, icon: 'success' });
+          return this.loadItems();
+        })
+        .catch((err) => {
+          wx.showModal({ title: `${title}失败`, content: err.message, showCancel: false });
+          return this.loadItems();
+        });
+    });
+  },
+
+  release(event) {
+    const { id } = event.currentTarget.dataset;
+    return this.decide(
+      '审核通过',
+      '通过后其他人即可看到这条内容；若作者已点过发送，通知会立即发给家长。确定通过吗？',
+      '通过',
+      false,
+      () => api.call('reviewRelease', { params: { id } }),
+      '已通过',
+    );
+  },
+
+  reject(event) {
+    const { id } = event.currentTarget.dataset;
+    return this.decide(
+      '驳回内容',
+      '驳回后这条内容不会展示给其他人，通知也不会发送。确定驳回吗？',
+      '驳回',
+      true,
+      () => api.call('reviewReject', { params: { id } }),
+      '已驳回',
+    );
+  },
+});
