@@ -1,7 +1,7 @@
 """content checks: texts and photos held until WeChat (or an admin) lets others see them
 
 Revision ID: 0011_content
-Revises: 0009_quick_close
+Revises: 0010_calendars
 Create Date: 2026-11-29 10:20:00
 
 """
@@ -13,7 +13,7 @@ from server.models.types import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0011_content'
-down_revision = '0009_quick_close'
+down_revision = '0010_calendars'
 branch_labels = None
 depends_on = None
 

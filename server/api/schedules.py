@@ -30,7 +30,7 @@ def create(body):
         raise ApiError(
             422, "validation_error", "Unknown template.", {"template_key": ["Not configured."]}
         ) from None
-    return create_schedule(user.id, unit, body)
+    return create_schedule(user, unit, body)
 
 
 @blp.route("", methods=["GET"])

@@ -9,7 +9,14 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from server.extensions import db
-from server.models import Delivery, Hazard, HazardEvent, Notification, SubscriptionGrant
+from server.models import (
+    Delivery,
+    Hazard,
+    HazardEvent,
+    Notification,
+    SubscriptionGrant,
+    User,
+)
 from server.services import delivery, escalation, schedules
 from server.services.escalation import escalate_overdue
 from server.services.schedules import create_schedule, run_due
@@ -31,7 +38,7 @@ def test_each_due_schedule_fires_once(demo, login, monkeypatch):
     login("demo-water_patrol")
     made = [
         create_schedule(
-            user_id("demo-water_patrol"),
+            db.session.get(User, user_id("demo-water_patrol")),
             unit_by_code("YQ100"),
             {
                 "name": f"巡查提醒{i}",
