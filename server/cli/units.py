@@ -17,16 +17,11 @@ def group() -> None:
     """Units (bureau, center schools, schools, kindergartens) and their classes."""
 
 
-@group.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_command(file: Path) -> None:
-    """Import units and classes from an .xlsx or .csv file.
-
-    Columns: 单位代码, 单位名称, 单位类型 (教育局/中心校/集团校/学校/幼儿园), 办学性质 (公办/民办),
-    上级单位代码, 年级, 班级. One row per class. If any row is bad, nothing is imported.
-    """
+def _run_import(importer, file: Path):
+    """Run an all-or-nothing spreadsheet import; every bad row is printed by line and the
+    command fails with nothing imported."""
     try:
-        report = import_units(file, current_app.config["MAX_IMPORT_ROWS"])
+        report = importer(file, current_app.config["MAX_IMPORT_ROWS"])
     except ImportFileError as exc:
         db.session.rollback()
         raise click.ClickException(f"{file.name}: {exc}") from exc
@@ -36,6 +31,18 @@ def import_command(file: Path) -> None:
         raise click.ClickException(
             f"{len(report.errors)} bad row(s); nothing was imported. Fix them and run again."
         )
+    return report
+
+
+@group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(file: Path) -> None:
+    """Import units and classes from an .xlsx or .csv file.
+
+    Columns: 单位代码, 单位名称, 单位类型 (教育局/中心校/集团校/学校/幼儿园), 办学性质 (公办/民办),
+    上级单位代码, 年级, 班级. One row per class. If any row is bad, nothing is imported.
+    """
+    report = _run_import(import_units, file)
     click.echo(
         f"imported {file.name}: {report.units_created} units created, "
         f"{report.units_updated} updated, {report.classes_created} classes created"
@@ -50,17 +57,7 @@ def import_roster_command(file: Path) -> None:
     Columns: 单位代码 (the school), 班级 (its class), 学生姓名. One row per pupil; the units and
     classes must exist. Adds pupils not yet on a roster; if any row is bad, nothing is imported.
     """
-    try:
-        report = import_roster(file, current_app.config["MAX_IMPORT_ROWS"])
-    except ImportFileError as exc:
-        db.session.rollback()
-        raise click.ClickException(f"{file.name}: {exc}") from exc
-    if report.errors:
-        for line, message in report.errors:
-            click.echo(f"{file.name}:{line}: {message}", err=True)
-        raise click.ClickException(
-            f"{len(report.errors)} bad row(s); nothing was imported. Fix them and run again."
-        )
+    report = _run_import(import_roster, file)
     click.echo(
         f"imported {file.name}: {report.pupils_added} pupils added, "
         f"{report.pupils_present} already on their rosters"

@@ -21,11 +21,6 @@ def can_report_at(user: User, school: Unit) -> bool:
     return access.may(user, "hazard.report", school)
 
 
-def can_view(user: User, school: Unit) -> bool:
-    """Whether the user may see the school's hazards."""
-    return access.may(user, "hazard.view", school)
-
-
 def scope_filter(user: User):
     """A WHERE clause limiting hazards to the schools whose hazards the user may see."""
     return Hazard.school_id.in_(access.unit_ids_where(user, "hazard.view"))

@@ -3,32 +3,22 @@ hazard's state, closing time and history agree."""
 
 from __future__ import annotations
 
-import threading
-
 from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Hazard, HazardEvent
 from tests.hazards.conftest import PLAN, advance
+from tests.support.concurrency import answer, together
 
 
-def _at_once(app, calls):
-    """Run the (headers, path, body) POSTs in threads released together; returns responses."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
+def _posts(calls):
+    """POSTs as the race helper takes them: (headers, path, body) -> a call answering
+    (status, JSON)."""
 
-    def worker(index, headers, path, body):
-        client = app.test_client()
-        barrier.wait(timeout=10)
-        response = client.post(path, json=body, headers=headers)
-        results[index] = (response.status_code, response.get_json())
+    def post(headers, path, body):
+        return lambda client: answer(client.post(path, json=body, headers=headers))
 
-    threads = [threading.Thread(target=worker, args=(i, *call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+    return [post(*call) for call in calls]
 
 
 def test_verify_and_reject_at_once(app, people, client, report, upload):
@@ -38,13 +28,14 @@ def test_verify_and_reject_at_once(app, people, client, report, upload):
     for _round in range(3):
         hid = report(people["teacher@own"])[0].get_json()["id"]
         advance(client, school, hid, upload, "fix_submitted")
-        db.session.commit()  # end the test's read transaction before the threads write
-        results = _at_once(
+        results = together(
             app,
-            [
-                (supervisor, f"/api/v1/hazards/{hid}/verify", {"note": "合格"}),
-                (bureau, f"/api/v1/hazards/{hid}/reject", {"reason": "未整改到位"}),
-            ],
+            _posts(
+                [
+                    (supervisor, f"/api/v1/hazards/{hid}/verify", {"note": "合格"}),
+                    (bureau, f"/api/v1/hazards/{hid}/reject", {"reason": "未整改到位"}),
+                ]
+            ),
         )
         statuses = sorted(status for status, _ in results)
         assert statuses == [200, 409], results
@@ -69,14 +60,15 @@ def test_two_plans_and_a_start_at_once(app, people, client, report, upload):
     school, supervisor = people["school_admin@own"], people["supervisor@above"]
     hid = report(people["teacher@own"])[0].get_json()["id"]
     advance(client, school, hid, upload, "planned")
-    db.session.commit()
-    results = _at_once(
+    results = together(
         app,
-        [
-            (school, f"/api/v1/hazards/{hid}/start", {}),
-            (supervisor, f"/api/v1/hazards/{hid}/start", {}),
-            (supervisor, f"/api/v1/hazards/{hid}/plan", PLAN),
-        ],
+        _posts(
+            [
+                (school, f"/api/v1/hazards/{hid}/start", {}),
+                (supervisor, f"/api/v1/hazards/{hid}/start", {}),
+                (supervisor, f"/api/v1/hazards/{hid}/plan", PLAN),
+            ]
+        ),
     )
     assert all(status in (200, 409) for status, _ in results), results
     starts = [status for status, _ in results[:2]]

@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 from server.extensions import db
 from server.models import Delivery, Notification, User
 from tests.hazards.conftest import HERE, PLAN, grant_role
-from tests.hazards.test_concurrency import _at_once
+from tests.hazards.test_concurrency import _posts
 from tests.notices.conftest import give_grant
 from tests.notices.conftest import templates as templates  # a fixture, used by name
+from tests.support.concurrency import together
 
 
 def _news(hid: int, kind: str) -> dict[str, str]:
@@ -124,16 +125,16 @@ def test_a_step_lost_to_a_race_tells_nobody(app, people, client, report, upload)
     )
     hid = report(people["teacher@own"])[0].get_json()["id"]
     advance(client, school, hid, upload, "fix_submitted")
-    db.session.commit()
-    results = _at_once(
+    results = together(
         app,
-        [
-            (supervisor, f"/api/v1/hazards/{hid}/verify", {"note": "合格"}),
-            (bureau, f"/api/v1/hazards/{hid}/reject", {"reason": "未整改到位"}),
-        ],
+        _posts(
+            [
+                (supervisor, f"/api/v1/hazards/{hid}/verify", {"note": "合格"}),
+                (bureau, f"/api/v1/hazards/{hid}/reject", {"reason": "未整改到位"}),
+            ]
+        ),
     )
     assert sorted(status for status, _ in results) == [200, 409]
-    db.session.expire_all()
     told = {**_news(hid, "hazard_verified"), **_news(hid, "hazard_rejected")}
     # The winner's one message went to the reporter (verified) or the fixer (rejected).
     assert list(told) in (["demo-teacher"], ["demo-school_admin"])
