@@ -3,7 +3,6 @@ checked and loaded by ``flask calendar load``; schedules' "school days" follow t
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import SchoolCalendarRecord, utcnow
 from server.school_calendar import SchoolCalendar, Span
+from server.services.data_files import read_data_file
 
 CALENDAR_DIR = Path(__file__).resolve().parent.parent / "data" / "calendars"
 
@@ -69,14 +69,7 @@ class CalendarFile(ma.Schema):
 
 def read_calendar_file(path: Path) -> dict[str, Any]:
     """Parse and check a calendar file; a CalendarFileError says what is wrong."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CalendarFileError(f"{path.name}: not a readable JSON file ({exc})") from exc
-    try:
-        return CalendarFile().load(raw)
-    except ma.ValidationError as exc:
-        raise CalendarFileError(f"{path.name}: {exc.messages}") from exc
+    return read_data_file(path, CalendarFile(), CalendarFileError)
 
 
 def _spans(items: list[dict[str, Any]]) -> list[dict[str, str]]:

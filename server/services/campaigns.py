@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Area, Campaign, CampaignPhase, FocusProblem
+from server.services.data_files import read_data_file
 from server.services.views import View
 
 CAMPAIGN_DIR = Path(__file__).resolve().parent.parent / "data" / "campaigns"
@@ -84,14 +84,7 @@ class CampaignFileError(ValueError):
 
 def read_campaign_file(path: Path) -> dict[str, Any]:
     """Parse and validate a campaign file."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CampaignFileError(f"{path}: cannot read JSON: {exc}") from exc
-    try:
-        return CampaignFile().load(raw)
-    except ma.ValidationError as exc:
-        raise CampaignFileError(f"{path}: {exc.messages}") from exc
+    return read_data_file(path, CampaignFile(), CampaignFileError)
 
 
 def _sync(existing: list, wanted: list[dict[str, Any]], make, what: str) -> list:
