@@ -34,4 +34,13 @@ async function flattenUnitTree(roots, fetchChildren) {
   return flat;
 }
 
-module.exports = { SCHOOL_KINDS, isSchool, flattenUnitTree };
+/**
+ * A page's unit picker from GET /units: {id, name} rows, and the one to show first — `wantedId`
+ * when it is among them (a link opened the page for it), else the first.
+ */
+function unitChoices(units, wantedId) {
+  const rows = (units || []).map((u) => ({ id: u.id, name: u.name }));
+  return { units: rows, chosen: rows.find((u) => u.id === wantedId) || rows[0] || null };
+}
+
+module.exports = { SCHOOL_KINDS, isSchool, flattenUnitTree, unitChoices };

@@ -4,6 +4,7 @@
  * see it, a notice waiting to be sent goes out) or rejected, after a confirmation.
  */
 const api = require('../../api/client');
+const { unitChoices } = require('../../utils/units');
 const { formatDateTime } = require('../../utils/format');
 
 const SUBJECTS = { notice: '通知', hazard: '隐患', hazard_event: '隐患处理记录' };
@@ -74,8 +75,7 @@ Page({
   load() {
     return api.call('units', { query: { administered: true } })
       .then((res) => {
-        const units = (res.units || []).map((u) => ({ id: u.id, name: u.name }));
-        const chosen = units.find((u) => u.id === this.wantedUnit) || units[0];
+        const { units, chosen } = unitChoices(res.units, this.wantedUnit);
         this.setData({ loading: false, error: '', units, unitId: chosen ? chosen.id : null });
         return chosen ? this.loadItems() : null;
       })

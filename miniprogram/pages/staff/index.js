@@ -4,6 +4,7 @@
  * confirmation. Nobody acts on themselves; the server decides the rest (scope, 403 beyond it).
  */
 const api = require('../../api/client');
+const { unitChoices } = require('../../utils/units');
 const { grantLabel, formatDateTime } = require('../../utils/format');
 
 const ACTIONS = { grant_revoked: '撤销了', user_disabled: '停用了', user_enabled: '启用了' };
@@ -72,8 +73,7 @@ Page({
   load() {
     return api.call('units', { query: { administered: true } })
       .then((res) => {
-        const units = (res.units || []).map((u) => ({ id: u.id, name: u.name }));
-        const chosen = units.find((u) => u.id === this.wantedUnit) || units[0];
+        const { units, chosen } = unitChoices(res.units, this.wantedUnit);
         this.setData({ loading: false, error: '', units, unitId: chosen ? chosen.id : null });
         return chosen ? this.loadStaff() : null;
       })

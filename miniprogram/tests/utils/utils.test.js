@@ -1,7 +1,7 @@
 const { installWx } = require('../helpers/wx');
 const codes = require('../../utils/codes');
 const { validateBindForm } = require('../../utils/children');
-const { flattenUnitTree, isSchool } = require('../../utils/units');
+const { flattenUnitTree, isSchool, unitChoices } = require('../../utils/units');
 const { invitationStatus, buildInvitationBody, rolesForUnit } = require('../../utils/invitations');
 const { formatDate, grantLabel } = require('../../utils/format');
 const { tilesFor, TILES } = require('../../utils/tiles');
@@ -49,6 +49,15 @@ describe('validateBindForm', () => {
 
   test('the relation must be one of the three', () => {
     expect(validateBindForm({ ...valid, relation: 'uncle' }).errors.relation).toBe('请选择你与孩子的关系');
+  });
+});
+
+describe('unitChoices', () => {
+  test('the wanted unit when it is offered, else the first, else none', () => {
+    const units = [{ id: 3, name: '东城小学', kind: 'school' }, { id: 4, name: '西城小学', kind: 'school' }];
+    expect(unitChoices(units, 4)).toEqual({ units: [{ id: 3, name: '东城小学' }, { id: 4, name: '西城小学' }], chosen: { id: 4, name: '西城小学' } });
+    expect(unitChoices(units, 99).chosen).toEqual({ id: 3, name: '东城小学' });
+    expect(unitChoices([], null)).toEqual({ units: [], chosen: null });
   });
 });
 
