@@ -123,17 +123,7 @@ def start_media_checks(check_ids: list[int]) -> None:
 
 def is_held(subject: str, subject_id: int) -> bool:
     """True while any check of the item holds it back from others."""
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    ContentCheck.subject == subject,
-                    ContentCheck.subject_id == subject_id,
-                    ContentCheck.status.in_(HELD),
-                )
-            )
-        )
-    )
+    return subject_id in held_ids(subject, [subject_id])
 
 
 def held_ids(subject: str, subject_ids: list[int]) -> set[int]:

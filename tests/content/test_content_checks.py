@@ -3,19 +3,15 @@ through the signed callback, the retry job, and the admins' release (with access
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import ContentCheck, Notice, NoticeRecipient
 from server.services.content_decisions import retry_pending
-from server.wechat.fake_content import push_signature
 from tests.hazards.conftest import grant_role, make_jpeg, unit_by_code
 from tests.support.concurrency import answer, together
-
-CALLBACK = "/api/v1/wechat/callback"
+from tests.support.content import CALLBACK, signed
 
 
 @pytest.fixture
@@ -49,17 +45,6 @@ def reviews(client, headers, code="YQ101"):
     response = client.get(f"/api/v1/reviews?unit_id={unit_by_code(code).id}", headers=headers)
     assert response.status_code == 200, response.get_json()
     return response.get_json()["reviews"]
-
-
-def signed(app, token=None):
-    """Query parameters signed as WeChat signs its pushes."""
-    token = token or app.config["WECHAT_CALLBACK_TOKEN"]
-    timestamp, nonce = str(int(time.time())), "n0nce"
-    return {
-        "signature": push_signature(token, timestamp, nonce),
-        "timestamp": timestamp,
-        "nonce": nonce,
-    }
 
 
 def test_risky_text_is_refused_and_nothing_is_saved(school, client):
@@ -132,7 +117,7 @@ def test_bad_signature_is_refused_and_changes_nothing(app, school, client, uploa
         "trace_id": check.trace_id,
         "result": {"suggest": "pass", "label": 100},
     }
-    for params in (signed(app, token="wrong"), {"signature": "x", "timestamp": "1", "nonce": "n"}):
+    for params in (signed("wrong"), {"signature": "x", "timestamp": "1", "nonce": "n"}):
         response = client.post(CALLBACK, query_string=params, json=event)
         assert response.status_code == 403
     db.session.expire_all()
@@ -148,13 +133,13 @@ def test_media_verdict_releases_the_photo(app, school, client, upload, fake_wech
     assert (started["media_type"], started["openid"]) == (2, "demo-school_admin")
     client.post(f"/api/v1/notices/{notice['id']}/send", headers=school)  # held: remembered
     event = fake_wechat.media_check_event(started["trace_id"], "pass")
-    response = client.post(CALLBACK, query_string=signed(app), json=event)
+    response = client.post(CALLBACK, query_string=signed(), json=event)
     assert response.status_code == 200 and response.data == b"success"
     assert recipients(notice["id"]) > 0
     check = db.session.scalars(select(ContentCheck)).one()
     assert (check.status, check.label) == ("pass", 100)
     # WeChat repeats a push it thinks was lost: nothing changes.
-    assert client.post(CALLBACK, query_string=signed(app), json=event).status_code == 200
+    assert client.post(CALLBACK, query_string=signed(), json=event).status_code == 200
 
 
 def test_media_review_holds_the_photo_for_the_admin(app, school, client, upload, fake_wechat):
@@ -162,7 +147,7 @@ def test_media_review_holds_the_photo_for_the_admin(app, school, client, upload,
     notice = write(client, school, photo_id=photo["id"]).get_json()
     [started] = fake_wechat.media_checks()
     event = fake_wechat.media_check_event(started["trace_id"], "review")
-    assert client.post(CALLBACK, query_string=signed(app), json=event).status_code == 200
+    assert client.post(CALLBACK, query_string=signed(), json=event).status_code == 200
     [held] = reviews(client, school)
     assert (held["kind"], held["status"], bool(held["photo_url"])) == ("media", "review", True)
     sent = client.post(f"/api/v1/notices/{notice['id']}/send", headers=school)
@@ -172,8 +157,8 @@ def test_media_review_holds_the_photo_for_the_admin(app, school, client, upload,
 
 
 def test_url_check_echoes_only_when_signed(app, client):
-    assert client.get(CALLBACK, query_string={**signed(app), "echostr": "e42"}).data == b"e42"
-    bad = client.get(CALLBACK, query_string={**signed(app, "wrong"), "echostr": "e42"})
+    assert client.get(CALLBACK, query_string={**signed(), "echostr": "e42"}).data == b"e42"
+    bad = client.get(CALLBACK, query_string={**signed("wrong"), "echostr": "e42"})
     assert bad.status_code == 403
 
 
