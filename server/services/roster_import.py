@@ -20,7 +20,7 @@ from server.extensions import db
 from server.models import SchoolClass, Unit
 from server.roles import SCHOOL_KINDS
 from server.services.roster import NAME_MAX, NAME_MIN, NAME_PATTERN, enrol
-from server.services.unit_import import ImportFileError, read_rows
+from server.services.unit_import import ImportFileError, read_table
 
 HEADERS = {
     "unit_code": ("单位代码", "unit_code"),
@@ -86,11 +86,7 @@ def _classes(unit_codes: set[str]) -> dict[tuple[str, str], SchoolClass]:
 def import_roster(path: Path, max_rows: int = 20000) -> RosterReport:
     """Check the whole file, then add its pupils in one transaction, or add nothing."""
     report = RosterReport()
-    rows = read_rows(path)
-    try:
-        _, header = next(rows)
-    except StopIteration as exc:
-        raise ImportFileError("the file is empty") from exc
+    header, rows = read_table(path)
     columns = _columns(header)
     parsed: list[tuple[int, dict[str, str]]] = []
     for line, cells in rows:

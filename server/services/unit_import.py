@@ -86,6 +86,16 @@ def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         raise ImportFileError("only .xlsx and .csv files can be imported")
 
 
+def read_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header row and the (line, cells) rows after it; an empty file is an error."""
+    rows = read_rows(path)
+    try:
+        _, header = next(rows)
+    except StopIteration as exc:
+        raise ImportFileError("the file is empty") from exc
+    return header, rows
+
+
 def _columns(header: list[str]) -> dict[str, int]:
     """Map field names to column indexes from the header row."""
     columns: dict[str, int] = {}
@@ -127,11 +137,7 @@ def _check_row(line: int, values: dict[str, str]) -> tuple[_UnitRow | None, list
 
 def _parse(path: Path, max_rows: int, report: ImportReport):
     """Read and check every row; return units by code and classes by unit code."""
-    rows = read_rows(path)
-    try:
-        _, header = next(rows)
-    except StopIteration as exc:
-        raise ImportFileError("the file is empty") from exc
+    header, rows = read_table(path)
     columns = _columns(header)
     units: dict[str, _UnitRow] = {}
     classes: dict[str, dict[str, tuple[int, str]]] = {}
