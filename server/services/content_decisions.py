@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import selectinload
 
 from server import access
 from server.errors import ApiError
@@ -191,6 +192,12 @@ def held_items(user: User, unit_id: int) -> list[View]:
         )
         .order_by(ContentCheck.id)
         .limit(200)
+        # The writer, unit and photo each row shows: loaded for the list, not per row.
+        .options(
+            selectinload(ContentCheck.writer),
+            selectinload(ContentCheck.unit),
+            selectinload(ContentCheck.photo),
+        )
     )
     return [review_view(check) for check in db.session.scalars(query)]
 

@@ -11,6 +11,7 @@ stop working at once.
 from __future__ import annotations
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from server import access
 from server.errors import ApiError
@@ -38,6 +39,8 @@ def list_staff(admin: User, unit_id: int) -> list[View]:
         .join(Unit, RoleGrant.unit_id == Unit.id)
         .where(RoleGrant.unit_id.in_(access.unit_ids_below([unit.path])))
         .order_by(Unit.path, RoleGrant.id)
+        # Each grant is shown with its unit and class: loaded for the list, not per row.
+        .options(selectinload(RoleGrant.unit), selectinload(RoleGrant.school_class))
     ).all()
     people: dict[int, list[RoleGrant]] = {}
     for grant in grants:

@@ -3,27 +3,8 @@ the page holds (no query per row)."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from server.extensions import db
-
-
-@contextmanager
-def counted():
-    """Count the SQL statements run inside the block."""
-    seen: list[str] = []
-
-    def listener(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
+from tests.support.statements import counted
 
 
 def _statements_for_page(client, headers, limit):
