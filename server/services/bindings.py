@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from server.errors import ApiError
 from server.extensions import db
@@ -34,6 +35,8 @@ def waiting(user: User, class_id: int) -> list[ParentLink]:
             .join(Child, ParentLink.child_id == Child.id)
             .where(Child.class_id == class_id, ParentLink.status == PENDING)
             .order_by(ParentLink.id)
+            # Each row shows its child and parent: loaded for the list, not per row.
+            .options(selectinload(ParentLink.child), selectinload(ParentLink.parent))
         )
     )
 

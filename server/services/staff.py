@@ -142,5 +142,10 @@ def list_audit(admin: User, unit_id: int) -> list[AuditRecord]:
         .where(AuditRecord.unit_id.in_(access.unit_ids_below([unit.path])))
         .order_by(AuditRecord.created_at.desc(), AuditRecord.id.desc())
         .limit(AUDIT_LIMIT)
+        .options(
+            selectinload(AuditRecord.actor),
+            selectinload(AuditRecord.target),
+            selectinload(AuditRecord.unit),
+        )
     )
     return list(db.session.scalars(query))
