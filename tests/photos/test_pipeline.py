@@ -12,7 +12,6 @@ import io
 import random
 import resource
 import struct
-import time
 import warnings
 import zlib
 from datetime import datetime, timedelta, timezone
@@ -676,9 +675,9 @@ def test_pixel_bomb_is_refused_from_the_header(monkeypatch, no_decoding, make, n
     if pillow_cap == "disabled":  # our check must not lean on Pillow's global setting
         monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", None)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
+    # Refused from the header: ``no_decoding`` fails the test if a pixel is decoded (a wall-clock
+    # bound here failed on a busy shared machine; timings belong in bench/).
     err = reject(data, name)
-    assert time.perf_counter() - started < 0.25
     assert (err.code, err.status) == ("photo_too_many_pixels", 413)
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before < 100_000  # KiB
 
