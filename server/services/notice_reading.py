@@ -18,9 +18,10 @@ def _my_rows(user: User, notice_id: int) -> list[NoticeRecipient]:
     """The caller's recipient rows of a notice (one per child); 404 when it did not reach them."""
     rows = list(
         db.session.scalars(
-            select(NoticeRecipient).where(
-                NoticeRecipient.notice_id == notice_id, NoticeRecipient.parent_id == user.id
-            )
+            select(NoticeRecipient)
+            .where(NoticeRecipient.notice_id == notice_id, NoticeRecipient.parent_id == user.id)
+            # A stable order: PostgreSQL returns updated rows anywhere without one.
+            .order_by(NoticeRecipient.id)
         )
     )
     if not rows:
