@@ -20,8 +20,8 @@ def _my_rows(user: User, notice_id: int) -> list[NoticeRecipient]:
         db.session.scalars(
             select(NoticeRecipient)
             .where(NoticeRecipient.notice_id == notice_id, NoticeRecipient.parent_id == user.id)
-            # A stable order: PostgreSQL returns updated rows anywhere without one.
-            .order_by(NoticeRecipient.id)
+            # Children in roster order: the rows were inserted in whatever order the join gave.
+            .order_by(NoticeRecipient.child_id)
         )
     )
     if not rows:
@@ -126,7 +126,7 @@ def my_notices(
     rows = db.session.scalars(
         select(NoticeRecipient)
         .where(NoticeRecipient.parent_id == user.id, NoticeRecipient.notice_id.in_(ids))
-        .order_by(NoticeRecipient.id)
+        .order_by(NoticeRecipient.child_id)
     )
     grouped: dict[int, list[NoticeRecipient]] = {nid: [] for nid in ids}
     for row in rows:
