@@ -6,6 +6,7 @@
 const api = require('../../api/client');
 const { RELATIONS, validateBindForm, formErrorsFromApi, childRow } = require('../../utils/children');
 const { cleanCode } = require('../../utils/codes');
+const { COLORS } = require('../../utils/colors');
 
 const EMPTY_FORM = { classCode: '', childName: '', relation: '', familyCode: '' };
 
@@ -86,7 +87,7 @@ Page({
       title: '解除绑定',
       content: `确定解除与${name}的绑定吗？解除后将收不到孩子班级的通知。`,
       confirmText: '解除',
-      confirmColor: '#ee0a24',
+      confirmColor: COLORS.danger,
       success: (res) => {
         if (!res.confirm) return;
         api.call('childUnbind', { params: { id } })

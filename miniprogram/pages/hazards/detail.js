@@ -9,6 +9,7 @@ const subscribe = require('../../utils/subscribe');
 const { hazardView, eventView, markChanged, currentVersion } = require('../../utils/hazards');
 const { tryPosition } = require('../../utils/location');
 const { modal, alert, actionSheet } = require('../../utils/wxp');
+const { COLORS } = require('../../utils/colors');
 
 const MAX_SHEET_ITEMS = 6; // wx.showActionSheet's limit
 
@@ -144,7 +145,7 @@ Page({
       editable: true,
       placeholderText: '驳回原因（必填）',
       confirmText: '驳回',
-      confirmColor: '#ee0a24',
+      confirmColor: COLORS.danger,
     });
     if (!answer.confirm) return;
     const reason = answer.content.trim();

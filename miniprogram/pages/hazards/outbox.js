@@ -5,6 +5,7 @@
 const outbox = require('../../utils/outbox');
 const { formatDateTime } = require('../../utils/format');
 const { modal } = require('../../utils/wxp');
+const { COLORS } = require('../../utils/colors');
 
 function entryRow(entry) {
   let statusText = '等待发送';
@@ -74,7 +75,7 @@ Page({
       title: '删除待发送的隐患',
       content: '删除后这条隐患和它的照片将不会上报。确定删除吗？',
       confirmText: '删除',
-      confirmColor: '#ee0a24',
+      confirmColor: COLORS.danger,
     }).then((answer) => {
       if (!answer.confirm) return;
       if (!outbox.remove(id)) wx.showToast({ title: '正在发送，请稍候', icon: 'none' });

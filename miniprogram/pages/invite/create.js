@@ -5,6 +5,7 @@
 const api = require('../../api/client');
 const { flattenUnitTree } = require('../../utils/units');
 const { formatDateTime } = require('../../utils/format');
+const { COLORS } = require('../../utils/colors');
 const {
   VALIDITY_CHOICES, DEFAULT_HOURS, MAX_USES_MIN, MAX_USES_MAX,
   rolesForUnit, buildInvitationBody, invitationStatus,
@@ -184,7 +185,7 @@ Page({
       title: '撤销邀请',
       content: `撤销后邀请码 ${code} 将不能再使用，已加入的成员不受影响。确定撤销吗？`,
       confirmText: '撤销',
-      confirmColor: '#ee0a24',
+      confirmColor: COLORS.danger,
       success: (res) => {
         if (!res.confirm) return;
         api.call('invitationRevoke', { params: { id } })

@@ -6,6 +6,7 @@ const api = require('../../api/client');
 const session = require('../../utils/session');
 const { grantLabel } = require('../../utils/format');
 const profile = require('../../utils/profile');
+const { COLORS } = require('../../utils/colors');
 
 /** "剩余 2 次" / "已开启（长期）" / "未开启" for a template from /subscriptions/templates. */
 function subscriptionState(template) {
@@ -134,7 +135,7 @@ Page({
       title: '退出登录',
       content: '退出后需要重新打开小程序登录。确定退出吗？',
       confirmText: '退出',
-      confirmColor: '#ee0a24',
+      confirmColor: COLORS.danger,
       success: (res) => {
         if (!res.confirm) return;
         api.call('logout')

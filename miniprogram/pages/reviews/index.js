@@ -6,6 +6,7 @@
 const api = require('../../api/client');
 const { unitChoices } = require('../../utils/units');
 const { formatDateTime } = require('../../utils/format');
+const { COLORS } = require('../../utils/colors');
 
 const SUBJECTS = { notice: '通知', hazard: '隐患', hazard_event: '隐患处理记录' };
 const FIELDS = {
@@ -45,7 +46,7 @@ function confirm(title, content, confirmText, danger) {
       title,
       content,
       confirmText,
-      confirmColor: danger ? '#ee0a24' : '#1989fa',
+      confirmColor: danger ? COLORS.danger : COLORS.primary,
       success: (res) => resolve(Boolean(res && res.confirm)),
       fail: () => resolve(false),
     });

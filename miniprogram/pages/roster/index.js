@@ -7,6 +7,7 @@
  */
 const api = require('../../api/client');
 const { modal, alert, actionSheet } = require('../../utils/wxp');
+const { COLORS } = require('../../utils/colors');
 
 /** The classes a class teacher holds directly (their grants name them). */
 function grantClasses(me) {
@@ -92,7 +93,7 @@ Page({
     const { id, verb } = event.currentTarget.dataset;
     const approve = verb === 'approve';
     if (!approve) {
-      const answer = await modal({ title: '拒绝绑定', content: '拒绝后该家长不会收到班级通知。确定拒绝吗？', confirmText: '拒绝', confirmColor: '#ee0a24' });
+      const answer = await modal({ title: '拒绝绑定', content: '拒绝后该家长不会收到班级通知。确定拒绝吗？', confirmText: '拒绝', confirmColor: COLORS.danger });
       if (!answer.confirm) return;
     }
     try {
@@ -144,7 +145,7 @@ Page({
         await api.call('classPupilRename', { params, body: { name: next } });
         await this.load();
       } else if (index === 2) {
-        const answer = await modal({ title: '移出名单', content: `将${name}移出班级名单，其家长的绑定也会解除。确定吗？`, confirmText: '移出', confirmColor: '#ee0a24' });
+        const answer = await modal({ title: '移出名单', content: `将${name}移出班级名单，其家长的绑定也会解除。确定吗？`, confirmText: '移出', confirmColor: COLORS.danger });
         if (!answer.confirm) return;
         await api.call('classPupilRemove', { params });
         await this.load();

@@ -5,6 +5,7 @@
 const api = require('../../api/client');
 const { scheduleRow } = require('../../utils/schedules');
 const { modal, alert } = require('../../utils/wxp');
+const { COLORS } = require('../../utils/colors');
 
 Page({
   data: {
@@ -41,7 +42,7 @@ Page({
       title: '删除定时提醒',
       content: `删除“${name}”后将不再发送。确定删除吗？`,
       confirmText: '删除',
-      confirmColor: '#ee0a24',
+      confirmColor: COLORS.danger,
     });
     if (!answer.confirm) return;
     try {

@@ -6,6 +6,7 @@
 const api = require('../../api/client');
 const { unitChoices } = require('../../utils/units');
 const { grantLabel, formatDateTime } = require('../../utils/format');
+const { COLORS } = require('../../utils/colors');
 
 const ACTIONS = { grant_revoked: '撤销了', user_disabled: '停用了', user_enabled: '启用了' };
 
@@ -42,7 +43,7 @@ function confirm(title, content, confirmText) {
       title,
       content,
       confirmText,
-      confirmColor: '#ee0a24',
+      confirmColor: COLORS.danger,
       success: (res) => resolve(Boolean(res && res.confirm)),
       fail: () => resolve(false),
     });

@@ -4,6 +4,7 @@
  * fence. Reports outside it are flagged "不在校园范围内"; water points and the perimeter lie outside.
  */
 const api = require('../../api/client');
+const { COLORS } = require('../../utils/colors');
 
 const DEFAULT_RADIUS = 200;
 const MIN_POINTS = 3;
@@ -26,14 +27,14 @@ function mapShapes(mode, center, radius, points) {
   if (mode === 'circle' && center) {
     shapes.markers = [{ id: 1, latitude: center.lat, longitude: center.lng, width: 24, height: 24 }];
     shapes.circles = [{
-      latitude: center.lat, longitude: center.lng, radius, color: '#1989faAA', fillColor: '#1989fa33', strokeWidth: 2,
+      latitude: center.lat, longitude: center.lng, radius, color: `${COLORS.primary}AA`, fillColor: `${COLORS.primary}33`, strokeWidth: 2,
     }];
   }
   if (mode === 'polygon' && points.length) {
     shapes.markers = points.map((p, i) => ({ id: i + 1, latitude: p.lat, longitude: p.lng, width: 16, height: 16 }));
     if (points.length >= MIN_POINTS) {
       shapes.polygons = [{
-        points: points.map((p) => ({ latitude: p.lat, longitude: p.lng })), strokeColor: '#1989fa', fillColor: '#1989fa33', strokeWidth: 2,
+        points: points.map((p) => ({ latitude: p.lat, longitude: p.lng })), strokeColor: COLORS.primary, fillColor: `${COLORS.primary}33`, strokeWidth: 2,
       }];
     }
   }

@@ -47,7 +47,7 @@ test('an admin sees the greeting, the grant and all tiles, no empty state', asyn
   await show(ADMIN);
   expect(dom('.greeting').textContent).toBe('你好，赵校长');
   expect(dom('.van-empty')).toBeNull();
-  expect(texts('.van-cell__title')).toEqual(['学校安全负责人 @ 城东第一小学']);
+  expect(texts('.van-cell__title')).toEqual(['学校安全负责人 · 城东第一小学']);
   expect(texts('.tile-title')).toEqual(['邀请成员', '绑定孩子', '活动与隐患分类', '单位与班级', '加入单位', '我的']);
 });
 

@@ -36,7 +36,7 @@ test('an admin also sees invite and units tiles', async () => {
   ]);
 });
 
-test('greets the user and lists grants as role @ unit, and children', async () => {
+test('greets the user and lists grants as role · unit, and children', async () => {
   const { page } = await shown(me({
     grants: [
       grant(7, 'bureau_staff', '安全办工作人员', BUREAU),
@@ -49,8 +49,8 @@ test('greets the user and lists grants as role @ unit, and children', async () =
   }));
   expect(page.data.greeting).toBe('你好，李老师');
   expect(page.data.grants.map((g) => g.label)).toEqual([
-    '安全办工作人员 @ 埇桥区教体局',
-    '班主任 @ 城东第一小学（一年级1班）',
+    '安全办工作人员 · 埇桥区教体局',
+    '班主任 · 城东第一小学 一年级1班',
   ]);
   expect(page.data.children).toEqual([{ id: 5, name: '王小明', label: '城东第一小学 一年级1班 · 父亲' }]);
   expect(page.data.empty).toBe(false);

@@ -26,7 +26,7 @@ test('scanning a SAFETY-INVITE: QR code redeems the bare, uppercased code', asyn
   expect(wx.scanCode.mock.calls[0][0].onlyFromCamera).toBe(false);
   expect(calls).toHaveLength(1);
   expect(calls[0].data).toEqual({ code: 'AB7KM2QX', display_name: '陈老师' });
-  expect(page.data.joined).toBe('巡查教师 @ 城东第一小学');
+  expect(page.data.joined).toBe('巡查教师 · 城东第一小学');
   expect(app.getMe).toHaveBeenCalledWith({ refresh: true });
   expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '加入成功' }));
 });

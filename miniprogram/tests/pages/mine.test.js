@@ -33,7 +33,7 @@ test('shows the name, phone, roles with units and the subscriptions that are on'
   expect(app.getMe).toHaveBeenCalledWith({ refresh: true });
   expect(page.data.name).toBe('陈老师');
   expect(page.data.phone).toBe('13800138000');
-  expect(page.data.grants).toEqual([{ id: 9, label: '巡查教师 @ 城东第一小学' }]);
+  expect(page.data.grants).toEqual([{ id: 9, label: '巡查教师 · 城东第一小学' }]);
   expect(page.data.subscriptions.map((s) => [s.title, s.text, s.on])).toEqual([
     ['隐患整改提醒', '剩余 2 次', true],
     ['家长通知', '未开启', false],

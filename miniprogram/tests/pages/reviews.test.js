@@ -3,6 +3,7 @@ const { loadPage, tapEvent } = require('../helpers/page');
 const { TOKEN_KEY } = require('../../utils/session');
 const { CENTER } = require('../helpers/fixtures');
 const { MESSAGES } = require('../../api/messages');
+const { COLORS } = require('../../utils/colors');
 
 const HELD = {
   reviews: [
@@ -61,7 +62,7 @@ test('rejecting is confirmed in red and nothing happens when cancelled', async (
   await page.onLoad({});
   wx.showModal.mockImplementation(({ success }) => success({ confirm: false, cancel: true }));
   await page.reject(tapEvent({ id: 3 }));
-  expect(wx.showModal.mock.calls[0][0]).toEqual(expect.objectContaining({ title: '驳回内容', confirmColor: '#ee0a24' }));
+  expect(wx.showModal.mock.calls[0][0]).toEqual(expect.objectContaining({ title: '驳回内容', confirmColor: COLORS.danger }));
   expect(calls.some((c) => c.method === 'POST')).toBe(false);
 });
 

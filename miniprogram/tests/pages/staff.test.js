@@ -54,16 +54,16 @@ test('lists the people of the administered unit with phones, roles and state', a
   expect(calls[0].query).toEqual({ administered: 'true' });
   expect(page.data.unitId).toBe(CENTER.id);
   expect(page.data.people).toEqual([
-    { id: 5, name: '孙老师', phone: '13800138000', active: true, isSelf: false, grants: [{ id: 21, label: '巡查教师 @ 城东第一小学' }] },
-    { id: 6, name: '（未填写姓名）', phone: '', active: false, isSelf: false, grants: [{ id: 22, label: '保安 @ 城东第一小学' }] },
-    { id: 7, name: '陈校长', phone: '', active: true, isSelf: true, grants: [{ id: 23, label: '中心校/集团校督导 @ 城东中心校' }] },
+    { id: 5, name: '孙老师', phone: '13800138000', active: true, isSelf: false, grants: [{ id: 21, label: '巡查教师 · 城东第一小学' }] },
+    { id: 6, name: '（未填写姓名）', phone: '', active: false, isSelf: false, grants: [{ id: 22, label: '保安 · 城东第一小学' }] },
+    { id: 7, name: '陈校长', phone: '', active: true, isSelf: true, grants: [{ id: 23, label: '中心校/集团校督导 · 城东中心校' }] },
   ]);
 });
 
 test('revoking a role asks first, then deletes the grant and reloads', async () => {
   const calls = serve(wx, routes({ 'DELETE /api/v1/grants/21': { status: 204, body: '' } }));
   await page.onLoad({});
-  await page.revoke(tapEvent({ id: 21, label: '巡查教师 @ 城东第一小学', name: '孙老师' }));
+  await page.revoke(tapEvent({ id: 21, label: '巡查教师 · 城东第一小学', name: '孙老师' }));
   await flush();
   expect(wx.showModal.mock.calls[0][0].title).toBe('撤销身份');
   expect(wx.showModal.mock.calls[0][0].content).toContain('孙老师');
@@ -133,5 +133,5 @@ test('the latest changes are listed in words', async () => {
     '陈校长停用了（未填写姓名）的账号',
     '陈校长撤销了孙老师在城东第一小学的“保安”身份',
   ]);
-  expect(page.data.audit[0].time).toMatch(/^2026年3月2日 /);
+  expect(page.data.audit[0].time).toMatch(/^(\d{4}年)?3月2日 /);
 });

@@ -3,7 +3,7 @@ const codes = require('../../utils/codes');
 const { validateBindForm } = require('../../utils/children');
 const { flattenUnitTree, isSchool, unitChoices } = require('../../utils/units');
 const { invitationStatus, buildInvitationBody, rolesForUnit } = require('../../utils/invitations');
-const { formatDate, grantLabel } = require('../../utils/format');
+const { formatDate, formatDateTime, grantLabel } = require('../../utils/format');
 const { tilesFor, TILES } = require('../../utils/tiles');
 const config = require('../../config');
 const { messageFor } = require('../../api/messages');
@@ -118,8 +118,15 @@ describe('invitations', () => {
 describe('display helpers', () => {
   test('formatDate and grantLabel', () => {
     expect(formatDate('2023-04-01')).toBe('2023年4月1日');
+    const now = new Date(2026, 10, 29, 12, 0);
+    expect(formatDate('2026-04-01', now)).toBe('4月1日'); // this year: no year
+    expect(formatDate('2027-01-02', now)).toBe('2027年1月2日');
+    expect(formatDateTime(new Date(2026, 2, 2, 9, 5).toISOString(), now)).toBe('3月2日 09:05');
+    expect(formatDateTime(new Date(2025, 11, 31, 23, 59).toISOString(), now)).toBe('2025年12月31日 23:59');
+    expect(grantLabel({ role_name: '班主任', unit: { name: '城关小学' }, class: { name: '三年级2班' } }))
+      .toBe('班主任 · 城关小学 三年级2班');
     expect(formatDate('')).toBe('');
-    expect(grantLabel({ role_name: '保安', unit: { name: '城东第一小学' }, class: null })).toBe('保安 @ 城东第一小学');
+    expect(grantLabel({ role_name: '保安', unit: { name: '城东第一小学' }, class: null })).toBe('保安 · 城东第一小学');
   });
 
   test('every tile has a title, an icon and a page of the app; join is always there', () => {
