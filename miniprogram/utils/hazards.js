@@ -1,5 +1,6 @@
 /** Hazards as people see them: Chinese names, list rows, the detail view and its history. */
 const { formatDate, formatDateTime } = require('./format');
+const { tagType } = require('./tone');
 
 const STATUS_NAMES = {
   reported: '待制定方案',
@@ -10,21 +11,14 @@ const STATUS_NAMES = {
   fixed_on_spot: '已当场整改',
   closed: '已关闭（非隐患）',
 };
-const STATUS_TAG_TYPES = {
-  reported: 'warning',
-  planned: 'primary',
-  rectifying: 'primary',
-  fix_submitted: 'warning',
-  verified: 'success',
-  fixed_on_spot: 'success',
-  closed: 'default',
-};
 const SEVERITY_NAMES = { general: '一般隐患', major: '重大隐患' };
 const SEVERITIES = [
   { value: 'general', label: '一般隐患' },
   { value: 'major', label: '重大隐患' },
 ];
 const OVERDUE_NAME = '已逾期';
+// A hazard reported as "不确定": the safety officer files it under a focus problem later.
+const UNCLASSIFIED_NAME = '未分类';
 
 const EVENT_TEXT = {
   reported: '上报了隐患',
@@ -38,11 +32,13 @@ const EVENT_TEXT = {
   fixed_on_spot: '当场整改完毕',
   closed: '关闭：不是隐患',
   escalated: '隐患逾期未整改，已提醒上级督办',
+  classified: '确定了隐患类别',
 };
 
 // The order buttons show in, and their looks. Only the actions the server allows are shown.
 const ACTIONS = [
   { action: 'fix_on_spot', label: '当场整改', type: 'primary' },
+  { action: 'classify', label: '确定隐患类别', type: 'primary' },
   { action: 'plan', label: '制定整改方案', type: 'primary' },
   { action: 'start', label: '开始整改', type: 'primary' },
   { action: 'fix', label: '提交整改', type: 'primary' },
@@ -57,10 +53,23 @@ const userName = (user) => {
   return user.display_name || `用户${user.id}`;
 };
 
-/** {text, type} of the status tag; `overdue` separately, as a red tag. */
+/** {text, type} of the status tag (colour from utils/tone.js); `overdue` separately, as a red tag. */
 function statusTag(hazard) {
-  if (hazard.duplicate_of_id) return { text: '重复隐患', type: 'default' };
-  return { text: STATUS_NAMES[hazard.status] || hazard.status, type: STATUS_TAG_TYPES[hazard.status] || 'default' };
+  if (hazard.duplicate_of_id) return { text: '重复隐患', type: tagType('hazard', 'duplicate') };
+  return { text: STATUS_NAMES[hazard.status] || hazard.status, type: tagType('hazard', hazard.status) };
+}
+
+/** The first non-empty line of a description (what the hazard is, as the reporter wrote it). */
+function firstLine(text) {
+  const line = String(text || '').split(/\r?\n/).map((l) => l.trim()).find(Boolean);
+  return line || '';
+}
+
+/** "消防安全 · 灭火器过期", or 未分类 for a hazard reported as "不确定". */
+function categoryText(hazard) {
+  if (!hazard.focus_problem) return UNCLASSIFIED_NAME;
+  const area = hazard.area ? hazard.area.name : '';
+  return area ? `${area} · ${hazard.focus_problem.name}` : hazard.focus_problem.name;
 }
 
 function deadlineText(hazard) {
@@ -68,14 +77,22 @@ function deadlineText(hazard) {
   return `整改期限 ${formatDate(hazard.deadline)}`;
 }
 
-/** A row of the list (HazardSummary -> what the row shows). */
+/**
+ * A row of the list (HazardSummary -> what the row shows): what it is (the description's first
+ * line), where, who reported it and when, its status and deadline; the category comes second.
+ */
 function hazardRow(hazard) {
   const tag = statusTag(hazard);
   return {
     id: hazard.id,
     thumb: hazard.thumb_url || '',
+    title: firstLine(hazard.description) || categoryText(hazard),
+    place: hazard.place || '',
     focus: hazard.focus_problem ? hazard.focus_problem.name : '',
+    category: categoryText(hazard),
+    unclassified: !hazard.focus_problem,
     school: hazard.school ? hazard.school.name : '',
+    reporter: hazard.reporter ? userName(hazard.reporter) : '',
     statusText: tag.text,
     statusType: tag.type,
     overdue: Boolean(hazard.overdue),
@@ -84,6 +101,13 @@ function hazardRow(hazard) {
     deadline: deadlineText(hazard),
     reportedAt: formatDateTime(hazard.reported_at),
   };
+}
+
+/** A nearby open hazard (NearbyHazard: a summary with `distance_m`) as a duplicate candidate. */
+function candidateRow(hazard) {
+  const row = hazardRow(hazard);
+  const distance = Number(hazard.distance_m);
+  return { ...row, distance: Number.isFinite(distance) ? `约 ${Math.round(distance)} 米` : '' };
 }
 
 /** A photo of a hazard; one held by WeChat's media check has no links yet (审核中). */
@@ -122,8 +146,12 @@ function hazardView(hazard) {
   const photos = hazard.photos || [];
   return {
     id: hazard.id,
+    title: firstLine(hazard.description) || categoryText(hazard),
     focus: hazard.focus_problem ? hazard.focus_problem.name : '',
     area: hazard.area ? hazard.area.name : '',
+    category: categoryText(hazard),
+    unclassified: !hazard.focus_problem,
+    place: hazard.place || '',
     school: hazard.school ? hazard.school.name : '',
     description: hazard.description,
     severity: SEVERITY_NAMES[hazard.severity] || hazard.severity,
@@ -172,6 +200,7 @@ function listQuery(filters, cursor, limit = 20) {
   if (filters.severity) query.severity = filters.severity;
   if (filters.overdue) query.overdue = true;
   if (filters.area) query.area = filters.area;
+  if (filters.schoolId) query.school_id = filters.schoolId;
   if (cursor) query.cursor = cursor;
   return query;
 }
@@ -186,10 +215,14 @@ module.exports = {
   SEVERITY_NAMES,
   SEVERITIES,
   OVERDUE_NAME,
+  UNCLASSIFIED_NAME,
   EVENT_TEXT,
   ACTIONS,
   statusTag,
+  firstLine,
+  categoryText,
   hazardRow,
+  candidateRow,
   hazardView,
   eventView,
   actionButtons,
