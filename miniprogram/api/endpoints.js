@@ -143,6 +143,11 @@ module.exports = {
   hazardVerify: { method: 'POST', path: '/api/v1/hazards/{id}/verify', body: ['note', 'position'] },
   hazardReject: { method: 'POST', path: '/api/v1/hazards/{id}/reject', body: ['reason', 'position'] },
   hazardDuplicate: { method: 'POST', path: '/api/v1/hazards/{id}/duplicate', body: ['original_id', 'position'] },
+  // Open hazards of the same school within 200 m (a summary with `distance_m`): the originals a
+  // duplicate may be marked against.
+  hazardDuplicateCandidates: { method: 'GET', path: '/api/v1/hazards/{id}/duplicate-candidates' },
+  // The safety officer files a hazard reported as "不确定" under a focus problem of the campaign.
+  hazardClassify: { method: 'POST', path: '/api/v1/hazards/{id}/classify', body: ['focus_problem', 'position'] },
 
   // Scheduled reminders of the units the caller manages (schedule.manage): list, create, delete.
   schedules: { method: 'GET', path: '/api/v1/schedules' },

@@ -66,6 +66,7 @@ const MESSAGES = {
   after_photo_invalid: '整改后的照片须在隐患上报之后于现场拍摄，请重新拍摄',
   own_fix_signoff: '整改提交人不能验收自己的整改，请由其他负责人验收',
   needs_plan: '重大隐患须制定整改方案，不能当场整改',
+  needs_category: '请先确定隐患类别，再制定整改方案',
 
   // Notices
   already_sent: '这份通知已经发送过了',

@@ -65,6 +65,13 @@ function firstLine(text) {
   return line || '';
 }
 
+/** The description after its first line ('' when it has one line). */
+function descriptionRest(text) {
+  const lines = String(text || '').split(/\r?\n/);
+  const first = lines.findIndex((l) => l.trim());
+  return first < 0 ? '' : lines.slice(first + 1).join('\n').trim();
+}
+
 /** "消防安全 · 灭火器过期", or 未分类 for a hazard reported as "不确定". */
 function categoryText(hazard) {
   if (!hazard.focus_problem) return UNCLASSIFIED_NAME;
@@ -154,6 +161,8 @@ function hazardView(hazard) {
     place: hazard.place || '',
     school: hazard.school ? hazard.school.name : '',
     description: hazard.description,
+    more: descriptionRest(hazard.description),
+    deadlineText: deadlineText(hazard),
     severity: SEVERITY_NAMES[hazard.severity] || hazard.severity,
     major: hazard.severity === 'major',
     oldPhoto: Boolean(hazard.old_photo),

@@ -98,6 +98,8 @@ test('declares the API described for this release', () => {
     hazardVerify: 'POST /api/v1/hazards/{id}/verify',
     hazardReject: 'POST /api/v1/hazards/{id}/reject',
     hazardDuplicate: 'POST /api/v1/hazards/{id}/duplicate',
+    hazardDuplicateCandidates: 'GET /api/v1/hazards/{id}/duplicate-candidates',
+    hazardClassify: 'POST /api/v1/hazards/{id}/classify',
     hazardFixOnSpot: 'POST /api/v1/hazards/{id}/fix-on-spot',
     hazardClose: 'POST /api/v1/hazards/{id}/close',
     inbox: 'GET /api/v1/inbox',

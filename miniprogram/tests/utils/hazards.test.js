@@ -210,3 +210,66 @@ describe('location', () => {
     expect(location.failureKind(errMsg)).toBe(kind);
   });
 });
+
+describe('rows, filters and the detail steps', () => {
+  const { firstLine, categoryText, candidateRow } = require('../../utils/hazards');
+  const { filtersFromOptions, filterSummary, emptyText } = require('../../utils/hazard-filters');
+  const {
+    actionLayout, classifyPicker, classifyChoice, candidateRows,
+  } = require('../../utils/hazard-actions');
+  const { CAMPAIGN } = require('../helpers/fixtures');
+
+  test('a row leads with the first line of the description; 未分类 when reported without a category', () => {
+    expect(firstLine('\n  \n 灭火器过期 \n第二行')).toBe('灭火器过期');
+    expect(firstLine(null)).toBe('');
+    const row = hazardRow(hazard(3, { description: '围栏松动\n两根立柱倾斜', place: '操场东侧', focus_problem: null, area: null }));
+    expect(row).toMatchObject({
+      title: '围栏松动', place: '操场东侧', category: '未分类', unclassified: true, reporter: '李老师', statusType: 'warning',
+    });
+    expect(row.reportedAt).toMatch(/^2024年4月2日 \d\d:30$/);
+    expect(categoryText(hazard(4))).toBe('消防安全 · 消防安全问题2');
+    expect(hazardRow(hazard(5, { place: null })).place).toBe('');
+    expect(candidateRow(hazard(6, { distance_m: 34.5 })).distance).toBe('约 35 米');
+  });
+
+  test('the list filters come from the link and are named', () => {
+    expect(filtersFromOptions({ status: 'fix_submitted', overdue: '1', school_id: '3' }))
+      .toEqual({ status: 'fix_submitted', overdue: true, severity: '', area: '', schoolId: 3 });
+    expect(filtersFromOptions({ status: 'drop table', school_id: 'x' })).toMatchObject({ status: '', schoolId: null });
+    const filters = filtersFromOptions({ status: 'reported', overdue: 'true' });
+    expect(filterSummary(filters)).toBe('待制定方案 · 已逾期');
+    expect(emptyText(filters)).toBe('没有逾期待制定方案的隐患');
+    expect(listQuery({ ...filters, schoolId: 3 })).toEqual({ status: 'reported', overdue: true, school_id: 3, limit: 20 });
+  });
+
+  test('one primary step, chosen by what this person most likely must do; the rest beside it or in 更多', () => {
+    const labels = (layout) => ({
+      primary: layout.primary && layout.primary.label,
+      buttons: layout.buttons.map((b) => b.label),
+      more: layout.more.map((b) => b.label),
+    });
+    expect(labels(actionLayout(['verify', 'reject'], { status: 'fix_submitted' })))
+      .toEqual({ primary: '验收通过', buttons: ['驳回'], more: [] });
+    expect(labels(actionLayout(['classify', 'plan', 'duplicate'], { status: 'reported', unclassified: true })))
+      .toEqual({ primary: '确定隐患类别', buttons: ['更多操作'], more: ['制定整改方案', '标记重复'] });
+    expect(labels(actionLayout(['classify', 'plan'], { status: 'reported', unclassified: false })))
+      .toEqual({ primary: '制定整改方案', buttons: ['确定隐患类别'], more: [] });
+    expect(labels(actionLayout([], { status: 'verified' }))).toEqual({ primary: null, buttons: [], more: [] });
+    expect(labels(actionLayout(['duplicate', 'close', 'reject']))).toEqual({ primary: null, buttons: ['驳回', '更多操作'], more: ['标记重复', '不是隐患'] });
+    expect(actionLayout(['reject']).buttons[0]).toMatchObject({ type: 'danger', plain: true });
+  });
+
+  test('the category picker: areas, then the chosen area\'s problems; starts at the current category', () => {
+    expect(classifyPicker(CAMPAIGN, null).index).toEqual([0, 0]);
+    const current = classifyPicker(CAMPAIGN, 'area3.p4');
+    expect(current.index).toEqual([2, 3]);
+    expect(current.columns[1][3]).toBe('校车安全问题4');
+    expect(classifyChoice(CAMPAIGN, [2, 3])).toEqual({ code: 'area3.p4', text: '校车安全 · 校车安全问题4' });
+    expect(classifyChoice(CAMPAIGN, [9, 0])).toBeNull();
+    expect(candidateRows([hazard(1, { distance_m: 90 }), hazard(2, { distance_m: 0 }), hazard(3, { distance_m: 5 })], 2).map((r) => r.id)).toEqual([3, 1]);
+  });
+
+  test('planning an unclassified hazard is refused with words a teacher understands', () => {
+    expect(messageFor('needs_category', 409)).toBe('请先确定隐患类别，再制定整改方案');
+  });
+});
