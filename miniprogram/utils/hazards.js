@@ -72,6 +72,11 @@ function descriptionRest(text) {
   return first < 0 ? '' : lines.slice(first + 1).join('\n').trim();
 }
 
+/** "#12 灭火器过期": the hazard a form is about (its category when the description is empty). */
+function hazardTitle(hazard) {
+  return `#${hazard.id} ${firstLine(hazard.description) || categoryText(hazard)}`;
+}
+
 /** "消防安全 · 灭火器过期", or 未分类 for a hazard reported as "不确定". */
 function categoryText(hazard) {
   if (!hazard.focus_problem) return UNCLASSIFIED_NAME;
@@ -230,6 +235,7 @@ module.exports = {
   statusTag,
   firstLine,
   categoryText,
+  hazardTitle,
   hazardRow,
   candidateRow,
   hazardView,

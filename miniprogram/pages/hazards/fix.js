@@ -7,13 +7,15 @@ const api = require('../../api/client');
 const { MAX_PHOTOS, choosePhotos, addPhotos, uploadPhotos } = require('../../utils/photos');
 const { locateOrExplain, openSettingAndLocate } = require('../../utils/location');
 const { validateFix, fixErrorMessage, NOTE_MAX } = require('../../utils/fix-form');
-const { markChanged } = require('../../utils/hazards');
+const { markChanged, hazardTitle } = require('../../utils/hazards');
+const { loadingState, readyState, errorState } = require('../../utils/page-state');
 
 Page({
   data: {
     onSpot: false,
-    loading: true,
-    loadError: '',
+    state: 'loading',
+    error: '',
+    offline: false,
     title: '',
     photos: [],
     maxPhotos: MAX_PHOTOS,
@@ -27,17 +29,30 @@ Page({
     progressText: '',
   },
 
+  /** Open the fix form of hazard `id` (`mode=spot`: fixed there and then). */
   onLoad(options) {
     this.id = Number(options && options.id);
     // `mode=spot`: fixed there and then (当场整改) — the same form, and the hazard closes at once.
     this.onSpot = Boolean(options && options.mode === 'spot');
     this.setData({ onSpot: this.onSpot });
     if (this.onSpot) wx.setNavigationBarTitle({ title: '当场整改' });
-    return api.call('hazard', { params: { id: this.id } })
-      .then((hazard) => this.setData({ loading: false, title: `#${hazard.id} ${hazard.focus_problem.name}` }))
-      .catch((err) => this.setData({ loading: false, loadError: err.message }));
+    return this.load();
   },
 
+  /** The hazard, for its title. */
+  load() {
+    this.setData(loadingState());
+    return api.call('hazard', { params: { id: this.id } })
+      .then((hazard) => this.setData({ ...readyState(1), title: hazardTitle(hazard) }))
+      .catch((err) => this.setData(errorState(err)));
+  },
+
+  /** The error's 重试. */
+  retry() {
+    return this.load();
+  },
+
+  /** Photos from the camera or the album, up to the limit. */
   addPhotos(sources) {
     return choosePhotos({ count: MAX_PHOTOS - this.data.photos.length, sources })
       .then((paths) => {
@@ -46,33 +61,40 @@ Page({
       .catch((err) => this.setData({ 'errors.photos': err.message }));
   },
 
+  /** 拍照. */
   takePhotos() {
     return this.addPhotos(['camera']);
   },
 
+  /** 从相册选择. */
   chooseFromAlbum() {
     return this.addPhotos(['album']);
   },
 
+  /** Remove a photo before sending. */
   removePhoto(event) {
     const index = Number(event.currentTarget.dataset.index);
     this.setData({ photos: this.data.photos.filter((p, i) => i !== index), formError: '' });
   },
 
+  /** A photo full size. */
   previewPhoto(event) {
     wx.previewImage({ current: event.currentTarget.dataset.url, urls: this.data.photos });
   },
 
+  /** The note typed. */
   onNoteChange(event) {
     this.setData({ note: event.detail, 'errors.note': '' });
   },
 
+  /** Location refused: open the settings, then locate again. */
   openSetting() {
     return openSettingAndLocate().then((result) => {
       if (result.position) this.setData({ locationDenied: false, formError: '' });
     });
   },
 
+  /** Check, locate, upload the photos, then send the fix. */
   async submit() {
     if (this.data.submitting) return;
     const { ok, errors, note } = validateFix({ photos: this.data.photos, note: this.data.note });

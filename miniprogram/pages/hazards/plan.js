@@ -11,13 +11,15 @@ const api = require('../../api/client');
 const {
   validatePlan, planErrorsFromApi, planFormFrom, todayString, candidateChoices, choiceIndex,
 } = require('../../utils/plan-form');
-const { markChanged } = require('../../utils/hazards');
+const { markChanged, hazardTitle } = require('../../utils/hazards');
 const { tryPosition } = require('../../utils/location');
+const { loadingState, readyState, errorState } = require('../../utils/page-state');
 
 Page({
   data: {
-    loading: true,
-    loadError: '',
+    state: 'loading',
+    error: '',
+    offline: false,
     title: '',
     today: todayString(),
     form: planFormFrom(null),
@@ -29,10 +31,20 @@ Page({
     submitting: false,
   },
 
-  /** Load the hazard and, alongside, the people who may be named; the list may fail alone. */
+  /** Open the plan of hazard `id`. */
   onLoad(options) {
     this.id = Number(options && options.id);
-    this.setData({ today: todayString() });
+    return this.load();
+  },
+
+  /** The error's 重试. */
+  retry() {
+    return this.load();
+  },
+
+  /** Load the hazard and, alongside, the people who may be named; the list may fail alone. */
+  load() {
+    this.setData({ ...loadingState(), today: todayString() });
     const people = api.call('hazardResponsibleCandidates', { params: { id: this.id } })
       .then((answer) => answer.people)
       .catch(() => null);
@@ -48,15 +60,15 @@ Page({
         if (!listed) choicesNote = '未能载入本校人员名单，请直接填写责任人姓名和职务。';
         else if (!listed.length) choicesNote = '本校暂无可选人员，请直接填写责任人姓名和职务。';
         this.setData({
-          loading: false,
-          title: `#${hazard.id} ${hazard.focus_problem.name}`,
+          ...readyState(1),
+          title: hazardTitle(hazard),
           form,
           choices,
           choiceIndex: choiceIndex(choices, form.responsibleUserId),
           choicesNote,
         });
       })
-      .catch((err) => this.setData({ loading: false, loadError: err.message }));
+      .catch((err) => this.setData(errorState(err)));
   },
 
   /** A person picked: their id is sent, their name fills the (still editable) name field. */

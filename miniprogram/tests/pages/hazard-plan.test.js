@@ -184,7 +184,7 @@ test('a revised plan naming someone no longer listed keeps them as a choice', as
 
 test('when the staff cannot be loaded, the name is typed (with a note) and the plan still goes', async () => {
   await open({ 'GET /api/v1/hazards/5/responsible-candidates': apiError(500, 'internal_error') });
-  expect(page.data.loadError).toBe('');
+  expect(page.data.state).toBe('');
   expect(page.data.choices).toEqual([]);
   expect(page.data.choicesNote).toBe('未能载入本校人员名单，请直接填写责任人姓名和职务。');
   fillIn();
