@@ -4,6 +4,7 @@
  * a time of day, optionally only within a season such as the drowning-prevention summer).
  */
 const { formatDate, formatDateTime } = require('./format');
+const { tagType } = require('./tone');
 
 const RECURRENCES = [
   { value: 'daily', label: '每天' },
@@ -59,6 +60,8 @@ function scheduleRow(schedule, roleNames = {}) {
     season,
     next: schedule.next_run_at ? `下次 ${formatDateTime(schedule.next_run_at)}` : '已结束',
     enabled: Boolean(schedule.enabled),
+    statusText: schedule.enabled ? '提醒中' : '已结束',
+    statusType: tagType('schedule', schedule.enabled ? 'enabled' : 'ended'),
   };
 }
 

@@ -7,6 +7,7 @@ const api = require('../../api/client');
 const {
   RECURRENCES, WEEKDAYS, SUMMER_SEASON, NAME_MAX, TITLE_MAX, BODY_MAX, monthDay, validateSchedule,
 } = require('../../utils/schedules');
+const { loadingState, readyState, errorState } = require('../../utils/page-state');
 
 /** Today in China as YYYY-MM-DD (the phone's date). */
 function today() {
@@ -17,8 +18,9 @@ function today() {
 
 Page({
   data: {
-    loading: true,
-    loadError: '',
+    state: 'loading',
+    error: '',
+    offline: false,
     units: [],
     unitIndex: 0,
     roles: [],
@@ -49,38 +51,56 @@ Page({
     saving: false,
   },
 
+  /** A new schedule starting today. */
   onLoad() {
     this.setData({ 'form.startsOn': today() });
+    return this.load();
+  },
+
+  /** The error's 重试. */
+  retry() {
+    return this.load();
+  },
+
+  /** The units this admin manages and the roles to remind; no unit is the empty state. */
+  load() {
+    this.setData(loadingState());
     return Promise.all([api.call('units', { query: { administered: true } }), api.call('roles')])
       .then(([units, roles]) => this.setData({
-        loading: false,
+        ...readyState(units.units.length),
         units: units.units.map((u) => ({ id: u.id, name: u.name })),
         roles: roles.roles.map((r) => ({ code: r.code, name: r.name })),
       }))
-      .catch((err) => this.setData({ loading: false, loadError: err.message }));
+      .catch((err) => this.setData(errorState(err)));
   },
 
+  /** The unit picked. */
   onUnitChange(event) {
     this.setData({ unitIndex: Number(event.detail.value), 'errors.unit': '' });
   },
 
+  /** A typed field. */
   onText(event) {
     const { field } = event.currentTarget.dataset;
     this.setData({ [`form.${field}`]: event.detail, [`errors.${field}`]: '' });
   },
 
+  /** The roles ticked. */
   onRolesChange(event) {
     this.setData({ 'form.roles': event.detail, 'errors.audience': '' });
   },
 
+  /** 家长 ticked or not. */
   onParentsChange(event) {
     this.setData({ 'form.parents': Boolean(event.detail), 'errors.audience': '' });
   },
 
+  /** How often. */
   onRecurrenceChange(event) {
     this.setData({ 'form.recurrence': event.detail, 'errors.weekdays': '' });
   },
 
+  /** A weekday on or off (weekly). */
   toggleWeekday(event) {
     const day = Number(event.currentTarget.dataset.day);
     const on = this.data.weekdayOn.slice();
@@ -89,16 +109,19 @@ Page({
     this.setData({ weekdayOn: on, 'form.weekdays': weekdays, 'errors.weekdays': '' });
   },
 
+  /** A time or date picked. */
   onPick(event) {
     const { field } = event.currentTarget.dataset;
     this.setData({ [`form.${field}`]: event.detail.value, [`errors.${field}`]: '' });
   },
 
+  /** Only within a season, or all year. */
   onSeasonSwitch(event) {
     this.setData({ 'form.seasonOn': Boolean(event.detail), 'errors.season': '' });
     this.showSeason();
   },
 
+  /** The drowning-prevention season in one tap. */
   useSummer() {
     this.setData({
       'form.seasonOn': true, 'form.seasonStart': SUMMER_SEASON.start, 'form.seasonEnd': SUMMER_SEASON.end, 'errors.season': '',
@@ -113,11 +136,13 @@ Page({
     this.showSeason();
   },
 
+  /** The season in words. */
   showSeason() {
     const { seasonOn, seasonStart, seasonEnd } = this.data.form;
     this.setData({ seasonText: seasonOn && seasonStart && seasonEnd ? `每年${monthDay(seasonStart)}至${monthDay(seasonEnd)}` : '' });
   },
 
+  /** Check, then save and go back to the list. */
   async save() {
     if (this.data.saving) return;
     const unit = this.data.units[this.data.unitIndex];

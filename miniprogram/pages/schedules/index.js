@@ -6,36 +6,50 @@ const api = require('../../api/client');
 const { scheduleRow } = require('../../utils/schedules');
 const { modal, alert } = require('../../utils/wxp');
 const { COLORS } = require('../../utils/colors');
+const { loadingState, readyState, errorState } = require('../../utils/page-state');
 
 Page({
   data: {
-    loading: true,
+    state: 'loading',
     error: '',
+    offline: false,
     rows: [],
   },
 
+  /** Every time the page shows (back from writing one): the list as it is now. */
   onShow() {
     return this.load();
   },
 
+  /** The error's 重试. */
+  retry() {
+    this.setData(loadingState());
+    return this.load();
+  },
+
+  /** Pull down: load again. */
   onPullDownRefresh() {
     return this.load().then(() => wx.stopPullDownRefresh());
   },
 
+  /** The schedules, their audiences named with the roles list. */
   load() {
     return Promise.all([api.call('schedules'), api.call('roles')])
       .then(([res, roles]) => {
         const names = {};
         roles.roles.forEach((role) => { names[role.code] = role.name; });
-        this.setData({ loading: false, error: '', rows: res.schedules.map((s) => scheduleRow(s, names)) });
+        const rows = res.schedules.map((s) => scheduleRow(s, names));
+        this.setData({ ...readyState(rows.length), rows });
       })
-      .catch((err) => this.setData({ loading: false, error: err.message }));
+      .catch((err) => this.setData(errorState(err)));
   },
 
+  /** 新建提醒. */
   create() {
     wx.navigateTo({ url: '/pages/schedules/edit' });
   },
 
+  /** Delete one, confirmed in red. */
   async remove(event) {
     const { id, name } = event.currentTarget.dataset;
     const answer = await modal({

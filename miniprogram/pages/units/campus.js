@@ -5,6 +5,7 @@
  */
 const api = require('../../api/client');
 const { COLORS } = require('../../utils/colors');
+const { loadingState, readyState, errorState } = require('../../utils/page-state');
 
 const DEFAULT_RADIUS = 200;
 const MIN_POINTS = 3;
@@ -43,8 +44,9 @@ function mapShapes(mode, center, radius, points) {
 
 Page({
   data: {
-    loading: true,
+    state: 'loading',
     error: '',
+    offline: false,
     name: '',
     mode: 'circle',
     center: null,
@@ -55,13 +57,25 @@ Page({
     formError: '',
   },
 
+  /** Open the campus of school `id`. */
   onLoad(options) {
     this.id = Number(options && options.id);
+    return this.load();
+  },
+
+  /** The error's 重试. */
+  retry() {
+    return this.load();
+  },
+
+  /** The boundary drawn so far (none yet: a circle to draw). */
+  load() {
+    this.setData(loadingState());
     return api.call('unitCampus', { params: { id: this.id } })
       .then((campus) => {
         wx.setNavigationBarTitle({ title: `${campus.name} · 校园范围` });
         this.apply({
-          loading: false,
+          ...readyState(1),
           name: campus.name,
           mode: campus.polygon ? 'polygon' : 'circle',
           center: campus.center,
@@ -69,7 +83,7 @@ Page({
           points: campus.polygon || [],
         });
       })
-      .catch((err) => this.setData({ loading: false, error: err.message }));
+      .catch((err) => this.setData(errorState(err)));
   },
 
   /** Set data and redraw the map from it. */
@@ -78,19 +92,23 @@ Page({
     this.setData({ ...patch, formError: '', shapes: mapShapes(next.mode, next.center, next.radius, next.points) });
   },
 
+  /** 中心点 + 半径, or 沿围墙圈出. */
   setMode(event) {
     this.apply({ mode: event.currentTarget.dataset.mode });
   },
 
+  /** The centre picked on the map. */
   async pickCenter() {
     const center = await pickOnMap(this.data.center);
     if (center) this.apply({ center });
   },
 
+  /** The radius stepper. */
   onRadiusChange(event) {
     this.apply({ radius: Number(event.detail) });
   },
 
+  /** One more boundary point, picked on the map near the last one. */
   async addPoint() {
     if (this.data.points.length >= MAX_POINTS) return;
     const points = this.data.points;
@@ -98,10 +116,12 @@ Page({
     if (point) this.apply({ points: [...points, point] });
   },
 
+  /** Undo the last point. */
   removeLastPoint() {
     this.apply({ points: this.data.points.slice(0, -1) });
   },
 
+  /** Check the shape, then save it (PUT .../campus). */
   async save() {
     if (this.data.saving) return;
     const { mode, center, radius, points } = this.data;

@@ -5,9 +5,11 @@
  */
 const api = require('../../api/client');
 const { isSchool } = require('../../utils/units');
+const { loadingState, readyState, errorState } = require('../../utils/page-state');
 
 const OWNERSHIP_NAMES = { public: '公办', private: '民办' };
 
+/** A unit as a row: its name, and its kind (with public/private for a school). */
 function unitRow(unit) {
   const ownership = OWNERSHIP_NAMES[unit.ownership];
   return {
@@ -17,6 +19,7 @@ function unitRow(unit) {
   };
 }
 
+/** A class as a row, with its class code when the server sends one. */
 function classRow(klass) {
   return {
     id: klass.id,
@@ -28,8 +31,10 @@ function classRow(klass) {
 
 Page({
   data: {
-    loading: true,
+    state: 'loading',
     error: '',
+    offline: false,
+    emptyText: '',
     unit: null,
     units: [],
     classes: [],
@@ -38,22 +43,38 @@ Page({
     canDrawCampus: false,
   },
 
+  /** Without `id` the caller's top units; with it, that unit's units or classes. */
   onLoad(options) {
     this.unitId = options && options.id ? Number(options.id) : null;
     return this.load();
   },
 
-  load() {
-    const work = this.unitId ? this.loadUnit(this.unitId) : this.loadRoots();
-    return work.catch((err) => this.setData({ loading: false, error: err.message }));
+  /** Pull down: load again. */
+  onPullDownRefresh() {
+    return this.load().then(() => wx.stopPullDownRefresh());
   },
 
+  /** The error's 重试. */
+  retry() {
+    this.setData(loadingState());
+    return this.load();
+  },
+
+  /** Load this level. */
+  load() {
+    const work = this.unitId ? this.loadUnit(this.unitId) : this.loadRoots();
+    return work.catch((err) => this.setData(errorState(err)));
+  },
+
+  /** The caller's top units. */
   loadRoots() {
     return api.call('units').then((res) => {
-      this.setData({ loading: false, units: res.units.map(unitRow) });
+      const units = res.units.map(unitRow);
+      this.setData({ ...readyState(units.length), units, emptyText: '你还没有可以查看的单位' });
     });
   },
 
+  /** A unit: a school's classes (a school with none still shows, for its campus link), else its units. */
   loadUnit(id) {
     return api.call('unit', { params: { id } }).then((unit) => {
       wx.setNavigationBarTitle({ title: unit.name });
@@ -62,11 +83,12 @@ Page({
         this.showCampusLink();
         return api.call('unitClasses', { params: { id } }).then((res) => {
           const classes = res.classes.map(classRow);
-          this.setData({ loading: false, classes, hasCodes: classes.some((c) => c.classCode) });
+          this.setData({ ...readyState(1), classes, hasCodes: classes.some((c) => c.classCode) });
         });
       }
       return api.call('units', { query: { parent_id: id } }).then((res) => {
-        this.setData({ loading: false, units: res.units.map(unitRow) });
+        const units = res.units.map(unitRow);
+        this.setData({ ...readyState(units.length), units, emptyText: `${unit.name}下面没有单位` });
       });
     });
   },
@@ -80,14 +102,17 @@ Page({
       .catch(() => null);
   },
 
+  /** The campus boundary page. */
   openCampus() {
     wx.navigateTo({ url: `/pages/units/campus?id=${this.unitId}` });
   },
 
+  /** A unit opens its own page (back goes up a level). */
   openUnit(event) {
     wx.navigateTo({ url: `/pages/units/index?id=${event.currentTarget.dataset.id}` });
   },
 
+  /** Copy a class code for the parents. */
   copyClassCode(event) {
     const code = event.currentTarget.dataset.code;
     if (code) wx.setClipboardData({ data: code });

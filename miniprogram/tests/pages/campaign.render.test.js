@@ -1,6 +1,6 @@
 /** The campaign page as rendered by miniprogram-simulate from its WXML. */
 const simulate = require('miniprogram-simulate');
-const { installWx, serve } = require('../helpers/wx');
+const { installWx, serve, apiError } = require('../helpers/wx');
 const { renderPage } = require('../helpers/render');
 const { TOKEN_KEY } = require('../../utils/session');
 const { CAMPAIGN } = require('../helpers/fixtures');
@@ -23,4 +23,47 @@ test('the current phase is the one highlighted, with a 进行中 tag', async () 
     .toEqual(['1. 消防安全', '2. 食品安全', '3. 校车安全', '4. 防溺水', '5. 防欺凌', '6. 校园周边']);
   expect(comp.dom.querySelectorAll('.problem')).toHaveLength(30);
   comp.detach();
+});
+
+describe('states', () => {
+  let wx;
+  let comp;
+  const text = (selector) => {
+    const node = comp.dom.querySelector(selector);
+    return node ? node.textContent.trim() : null;
+  };
+  beforeEach(() => {
+    wx = installWx();
+    wx.storage.set(TOKEN_KEY, 'tok');
+  });
+  afterEach(() => comp.detach());
+
+  test('loading: the spinner with its words', async () => {
+    comp = renderPage('pages/campaign/index');
+    expect(text('.van-loading')).toBe('正在加载专项行动…');
+    expect(comp.dom.querySelector('.phase')).toBeNull();
+  });
+
+  test('no campaign under way: the empty state says so, with no retry', async () => {
+    serve(wx, { 'GET /api/v1/campaigns/active': apiError(404, 'no_active_campaign') });
+    comp = renderPage('pages/campaign/index');
+    await comp.instance.onLoad();
+    await simulate.sleep(0);
+    expect(text('.van-empty')).toBe('当前没有进行中的专项行动');
+    expect(comp.dom.querySelector('.page-state__retry')).toBeNull();
+  });
+
+  test('an error with 重试 that loads again; pull to refresh reloads and stops the spinner', async () => {
+    const calls = serve(wx, { 'GET /api/v1/campaigns/active': [apiError(500, 'internal_error'), { status: 200, body: CAMPAIGN }] });
+    comp = renderPage('pages/campaign/index');
+    await comp.instance.onLoad();
+    await simulate.sleep(0);
+    expect(text('.van-empty')).toBe('服务器出错了，请稍后再试重试');
+    comp.querySelector('#state').querySelector('.page-state__retry').querySelector('.van-button').dispatchEvent('tap');
+    for (let i = 0; i < 4; i += 1) await simulate.sleep(0);
+    expect(comp.dom.querySelectorAll('.phase')).toHaveLength(3);
+    await comp.instance.onPullDownRefresh();
+    expect(calls).toHaveLength(3);
+    expect(wx.stopPullDownRefresh).toHaveBeenCalled();
+  });
 });

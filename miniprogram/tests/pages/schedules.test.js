@@ -149,3 +149,75 @@ describe('the new-schedule page', () => {
     expect(page.data.saving).toBe(false);
   });
 });
+
+describe('states', () => {
+  const simulate = require('miniprogram-simulate');
+  const { renderPage } = require('../helpers/render');
+  let comp;
+  afterEach(() => comp && comp.detach());
+  const texts = (selector) => [...comp.dom.querySelectorAll(selector)].map((n) => n.textContent.trim().replace(/\s+/g, ' '));
+  const settle = async () => {
+    for (let i = 0; i < 5; i += 1) await simulate.sleep(0);
+  };
+
+  function renderList(routes) {
+    if (routes) calls = serve(wx, routes);
+    global.getApp = () => stubApp({});
+    comp = renderPage('pages/schedules/index');
+    comp.instance.onShow();
+  }
+
+  test('list loading: the spinner, no 新建 yet', async () => {
+    wx.request.mockImplementation(() => {});
+    renderList(null);
+    await simulate.sleep(0);
+    expect(texts('.van-loading')).toEqual(['正在加载定时提醒…']);
+    expect(comp.dom.querySelector('.action-bar')).toBeNull();
+  });
+
+  test('list error with 重试; then the rows with their status tag and 新建提醒 in the bar', async () => {
+    renderList({
+      'GET /api/v1/schedules': [apiError(500, 'internal_error'), { status: 200, body: { schedules: [WATER, { ...WATER, id: 4, name: '暑假提醒', enabled: false, next_run_at: null }] } }],
+      'GET /api/v1/roles': { status: 200, body: ROLES },
+    });
+    await settle();
+    expect(texts('.van-empty')).toEqual(['服务器出错了，请稍后再试重试']);
+    comp.querySelector('#state').querySelector('.page-state__retry').querySelector('.van-button').dispatchEvent('tap');
+    await settle();
+    expect(texts('.name')).toEqual(['每日水域巡查', '暑假提醒']);
+    expect(texts('.card-head .van-tag')).toEqual(['提醒中', '已结束']);
+    expect(texts('.line-when')[0]).toBe('每周一、三 16:30（仅 5月1日至9月30日）');
+    expect(texts('.action-bar .van-button')).toEqual(['新建提醒']);
+    await comp.instance.onPullDownRefresh();
+    expect(wx.stopPullDownRefresh).toHaveBeenCalled();
+  });
+
+  test('no schedule yet: the empty state, and 新建提醒 still in reach', async () => {
+    renderList({ 'GET /api/v1/schedules': { status: 200, body: { schedules: [] } }, 'GET /api/v1/roles': { status: 200, body: ROLES } });
+    await settle();
+    expect(texts('.van-empty')).toEqual(['还没有定时提醒']);
+    expect(texts('.action-bar .van-button')).toEqual(['新建提醒']);
+  });
+
+  // The form holds van-checkbox, which the render helper has no stand-in for: its states are
+  // checked on the page's data.
+  test('form: loading, an error with 重试, no unit to manage (empty), then the form', async () => {
+    calls = serve(wx, {
+      'GET /api/v1/units': [
+        apiError(403, 'forbidden'),
+        { status: 200, body: { units: [] } },
+        { status: 200, body: { units: [{ id: 12, name: '城东第一小学' }] } },
+      ],
+      'GET /api/v1/roles': { status: 200, body: ROLES },
+    });
+    const page = loadPage('pages/schedules/edit', { app: stubApp({}) });
+    const loading = page.onLoad();
+    expect(page.data.state).toBe('loading');
+    await loading;
+    expect(page.data).toMatchObject({ state: 'error', error: '你没有权限进行这个操作' });
+    await page.retry();
+    expect(page.data.state).toBe('empty');
+    await page.retry();
+    expect(page.data).toMatchObject({ state: '', units: [{ id: 12, name: '城东第一小学' }] });
+  });
+});

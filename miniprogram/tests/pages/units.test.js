@@ -63,5 +63,5 @@ test('a school shows its classes, with class codes when the server sends them', 
 test('a unit out of scope shows the Chinese message', async () => {
   await page.onLoad({ id: '9' });
   expect(page.data.error).toBe('要找的内容不存在或已被删除');
-  expect(page.data.loading).toBe(false);
+  expect(page.data.state).toBe('error');
 });
