@@ -3,7 +3,7 @@
  * person most likely must take now, the rest as secondary buttons or behind "更多操作", and the
  * two pickers the steps need (the category of an unclassified hazard; the original of a duplicate).
  */
-const { ACTIONS, candidateRow } = require('./hazards');
+const { actionButtons, candidateRow } = require('./hazards');
 
 // Which allowed step is the main one, most likely first. Classifying comes first for a hazard
 // without a category (its plan cannot be made before); otherwise it is a correction, kept aside.
@@ -22,9 +22,7 @@ const secondary = (a) => ({ ...a, type: a.action === 'reject' ? 'danger' : 'defa
  */
 function actionLayout(allowed, { status, unclassified } = {}) {
   const set = new Set(allowed || []);
-  const steps = ACTIONS.filter((a) => set.has(a.action)).map((a) => (
-    a.action === 'plan' && status === 'planned' ? { ...a, label: '修改整改方案' } : { ...a }
-  ));
+  const steps = actionButtons(allowed, status);
   const order = unclassified ? ['classify'].concat(PRIMARY_ORDER) : PRIMARY_ORDER.concat(['classify']);
   const mainAction = order.find((action) => set.has(action));
   const primary = steps.find((a) => a.action === mainAction) || null;

@@ -186,7 +186,6 @@ function hazardView(hazard) {
     before: photos.filter((p) => p.stage === 'before').map(photoView),
     after: photos.filter((p) => p.stage === 'after').map(photoView),
     plan: planView(hazard.plan),
-    actions: actionButtons(hazard.allowed_actions, hazard.status),
   };
 }
 

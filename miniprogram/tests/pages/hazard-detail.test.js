@@ -24,6 +24,11 @@ async function open(hazardAnswer, extra = {}) {
 const answerModal = (...answers) => answers.forEach((answer) => {
   wx.showModal.mockImplementationOnce(({ success }) => success({ cancel: !answer.confirm, content: '', ...answer }));
 });
+/** Every step the page offers: the primary one, the buttons beside it, and those behind 更多操作. */
+const steps = () => {
+  const { primary, buttons, more } = page.data.layout;
+  return [primary].concat(buttons, more).filter((a) => a && a.action !== 'more');
+};
 const posted = (key) => calls.filter((c) => c.key === key);
 
 beforeEach(() => {
@@ -63,7 +68,7 @@ test.each([
   [['verify', 'reject', 'duplicate'], ['验收通过', '驳回', '标记重复']],
 ])('allowed_actions %j -> buttons %j', async (allowed, labels) => {
   await open(detail({ allowed_actions: allowed }));
-  expect(page.data.hazard.actions.map((a) => a.label)).toEqual(labels);
+  expect(steps().map((a) => a.label)).toEqual(labels);
 });
 
 test('plan and fix open their pages', async () => {
@@ -86,7 +91,7 @@ test('开始整改 asks first, then posts with the position and shows the new st
   await page.onAction(tapEvent({ action: 'start' }));
   expect(posted('POST /api/v1/hazards/5/start')[0].data).toEqual({ position: HERE });
   expect(page.data.hazard.statusText).toBe('整改中');
-  expect(page.data.hazard.actions.map((a) => a.action)).toEqual(['fix']);
+  expect(steps().map((a) => a.action)).toEqual(['fix']);
   expect(calls.filter((c) => c.key === 'GET /api/v1/hazards/5/events')).toHaveLength(2);
 });
 
@@ -99,7 +104,8 @@ test('验收通过 sends the optional note; without a position the step is still
   await page.onAction(tapEvent({ action: 'verify' }));
   expect(posted('POST /api/v1/hazards/5/verify')[0].data).toEqual({ note: '整改到位' });
   expect(page.data.hazard.statusText).toBe('已验收');
-  expect(page.data.hazard.actions).toEqual([]);
+  expect(steps()).toEqual([]);
+  expect(page.data.hasActions).toBe(false);
 });
 
 test('驳回 needs a reason', async () => {
@@ -146,7 +152,8 @@ test('当场整改 opens the fix form in on-the-spot mode; 不是隐患 closes w
   await open(detail({ allowed_actions: ['fix_on_spot', 'plan', 'duplicate', 'close'] }), {
     'POST /api/v1/hazards/5/close': { status: 200, body: detail({ status: 'closed', close_reason: '临时施工围挡' }) },
   });
-  expect(page.data.hazard.actions.map((a) => a.label)).toEqual(['当场整改', '制定整改方案', '标记重复', '不是隐患']);
+  expect(page.data.layout.primary.label).toBe('制定整改方案');
+  expect(page.data.layout.more.map((a) => a.label)).toEqual(['当场整改', '标记重复', '不是隐患']);
   await page.onAction(tapEvent({ action: 'fix_on_spot' }));
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/hazards/fix?id=5&mode=spot' });
 
