@@ -245,3 +245,16 @@ describe('duplicate', () => {
     expect(comp.dom.querySelector('.sheet')).toBeNull();
   });
 });
+
+test('pull to refresh shows what changed meanwhile and stops the spinner', async () => {
+  await open([
+    { status: 200, body: detail({ status: 'rectifying', allowed_actions: ['fix'] }) },
+    { status: 200, body: detail({ status: 'fix_submitted', allowed_actions: [] }) },
+  ]);
+  expect(texts('.action-bar .van-button')).toEqual(['提交整改']);
+  await comp.instance.onPullDownRefresh();
+  await settle();
+  expect(texts('.tags .van-tag')).toEqual(['待验收']);
+  expect(comp.dom.querySelector('.action-bar')).toBeNull();
+  expect(wx.stopPullDownRefresh).toHaveBeenCalled();
+});
