@@ -32,7 +32,7 @@ const EVENT_TEXT = {
   fixed_on_spot: '当场整改完毕',
   closed: '关闭：不是隐患',
   escalated: '隐患逾期未整改，已提醒上级督办',
-  classified: '确定了隐患类别',
+  classify: '确定了隐患类别',
 };
 
 // The order buttons show in, and their looks. Only the actions the server allows are shown.

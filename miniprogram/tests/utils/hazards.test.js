@@ -52,6 +52,8 @@ describe('hazard views', () => {
 
   test('history entries name the actor and the step in Chinese', () => {
     expect(eventView(EVENTS[0])).toMatchObject({ actor: '李老师', text: '上报了隐患', status: '待制定方案' });
+    // The server records classifying as kind 'classify' (server/services/rectification.py).
+    expect(eventView({ ...EVENTS[0], kind: 'classify', to_status: null, from_status: null }).text).toBe('确定了隐患类别');
     expect(eventView({ ...EVENTS[1], kind: 'rejected', note: '照片不清楚', to_status: 'rectifying' }))
       .toMatchObject({ actor: '赵校长', text: '驳回了整改', note: '驳回原因：照片不清楚', status: '整改中' });
     expect(eventView({ ...EVENTS[1], kind: 'escalated', actor: null, to_status: 'planned', from_status: 'planned' }))
