@@ -128,6 +128,7 @@ Page({
     const row = this.data.rows.find((r) => r.id === Number(event.currentTarget.dataset.id));
     if (!row) return Promise.resolve();
     if (this.data.classMode) {
+      if (row.classAck && !row.classAck.reached) return Promise.resolve(); // no parent to list
       wx.navigateTo({ url: `/pages/notices/class?id=${row.id}&class_id=${this.currentClass().id}` });
     } else if (row.sent) {
       wx.navigateTo({ url: `/pages/notices/completion?id=${row.id}&unit_id=${row.unitId}` });

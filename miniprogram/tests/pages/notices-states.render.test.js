@@ -198,6 +198,9 @@ describe('the class teacher\'s notices (?mode=class)', () => {
     expect(texts('.class-ack-text')).toEqual(['已确认 12/30', '已确认 28/28', '未送达：该班暂无已绑定的家长']);
     expect(all('.class-ack .van-progress').map((n) => n.dataset.percentage)).toEqual(['40', '100']);
     expect(all('.class-ack-text').map((n) => n.className.trim())).toEqual(['class-ack-text', 'class-ack-text class-ack-done', 'class-ack-text class-ack-none']);
+    expect(all('.row .van-icon')).toHaveLength(2); // the row not reached opens nothing
+    comp.instance.openNotice({ currentTarget: { dataset: { id: 20 } } });
+    expect(wx.navigateTo).not.toHaveBeenCalled();
     comp.instance.openNotice({ currentTarget: { dataset: { id: 22 } } });
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/notices/class?id=22&class_id=31' });
   });
