@@ -152,10 +152,12 @@ describe('staff', () => {
   test('an error in the list: 重试 loads it again; pulling down too', async () => {
     await show('pages/staff/index', routes({ 'GET /api/v1/units/2/staff': [apiError(403, 'forbidden'), { status: 200, body: STAFF }] }), {});
     expect(text('.van-empty')).toContain('你没有权限进行这个操作');
+    expect(comp.dom.querySelector('.action-bar')).toBeNull(); // 重试 is the one primary action then
     tapRetry('#list-state');
     await settle();
     await settle();
     expect(texts('.name')).toHaveLength(3);
+    expect(texts('.action-bar .van-button')).toEqual(['邀请成员']);
     await comp.instance.onPullDownRefresh();
     expect(keyed('GET /api/v1/units/2/staff')).toHaveLength(3);
     expect(wx.stopPullDownRefresh).toHaveBeenCalled();
