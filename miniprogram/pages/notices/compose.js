@@ -106,6 +106,12 @@ Page({
       });
   },
 
+  /** 重试 after a level failed to load. */
+  retryLevel() {
+    const trail = this.data.trail;
+    return trail.length ? this.loadLevel(trail[trail.length - 1]) : Promise.resolve();
+  },
+
   /** Open a row's level (sub-units, or a school's classes). */
   openTargetUnit(event) {
     const row = this.data.rows.find((r) => r.key === event.currentTarget.dataset.key);

@@ -370,6 +370,19 @@ describe('compose', () => {
     expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/notices/issued' });
   });
 
+  test('a level of targets that fails to load says so; its 重试 loads it again', async () => {
+    await show('pages/notices/compose', {
+      'GET /api/v1/units': [apiError(500, 'internal_error'), { status: 200, body: { units: [SCHOOL_A] } }],
+    }, undefined, WRITER);
+    await comp.instance.onScopeChange({ detail: 'pick' });
+    await settle();
+    expect(text('.level-error-text')).toBe('服务器出错了，请稍后再试');
+    await comp.instance.retryLevel();
+    await settle();
+    expect(comp.dom.querySelector('.level-error')).toBeNull();
+    expect(texts('.target-name')).toEqual(['城东第一小学']);
+  });
+
   test('no unit to write for: said so; /me failing: 重试 asks again', async () => {
     await show('pages/notices/compose', {}, undefined, { grants: [], children: [] });
     expect(text('.van-empty')).toBe('你目前没有可以发布通知的单位');
