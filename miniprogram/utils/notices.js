@@ -96,6 +96,8 @@ function issuedRow(notice) {
     unitId: notice.unit ? notice.unit.id : null,
     sent: Boolean(notice.sent_at),
     underReview: !notice.sent_at && Boolean(notice.under_review),
+    // Not sent yet: 审核中 (held by the content check) or 未发送 (a draft), coloured by utils/tone.js.
+    draftType: tagType('notice', notice.under_review ? 'held' : 'draft'),
     time: notice.sent_at ? `${formatDateTime(notice.sent_at)} 发送` : `${formatDateTime(notice.created_at)} 保存，未发送`,
     classAck: classProgress(notice),
   };

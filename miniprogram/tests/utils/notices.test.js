@@ -90,8 +90,8 @@ describe('writers and class teachers', () => {
 
   test('issued rows say whether the notice was sent', () => {
     expect(issuedRow(notice(7))).toMatchObject({ id: 7, sent: true, unitId: BUREAU.id, time: expect.stringMatching(/发送$/) });
-    expect(issuedRow(notice(8, { sent_at: null }))).toMatchObject({ sent: false, underReview: false, time: expect.stringMatching(/未发送$/) });
-    expect(issuedRow(notice(9, { sent_at: null, under_review: true }))).toMatchObject({ sent: false, underReview: true });
+    expect(issuedRow(notice(8, { sent_at: null }))).toMatchObject({ sent: false, underReview: false, draftType: 'warning', time: expect.stringMatching(/未发送$/) });
+    expect(issuedRow(notice(9, { sent_at: null, under_review: true }))).toMatchObject({ sent: false, underReview: true, draftType: 'primary' });
   });
 });
 
