@@ -4,25 +4,28 @@
  * confirms for every child not yet confirmed (one request per child, as the server wants); with
  * several children waiting, each can also be confirmed alone from its row. Once all are confirmed
  * the bar shows it. Opening the notice marks it read. The first confirmation also asks for the
- * notice and reminder pushes, in the same tap (WeChat only asks from a tap).
+ * notice and reminder pushes, in the same tap (WeChat only asks from a tap). Without signal a
+ * notice opened before shows as kept on the phone, under a banner saying when.
  */
 const api = require('../../api/client');
 const subscribe = require('../../utils/subscribe');
 const { messageIn } = require('../../api/messages');
 const { noticeView, childStatus, ackBar, markReceived } = require('../../utils/notices');
 const { loadingState, readyState, errorState } = require('../../utils/page-state');
+const cache = require('../../utils/notice-cache');
 const { alert } = require('../../utils/wxp');
 
 Page({
   data: {
     ...loadingState(),
+    savedAt: '',
     notice: null,
     acking: {},
     ackingAll: false,
   },
 
   onLoad(options) {
-    this.id = Number(options && options.id);
+    this.noticeId = Number(options && options.id);
     this.asked = false;
     subscribe.prepare();
     return this.load();
@@ -38,14 +41,24 @@ Page({
     return this.load();
   },
 
-  /** The notice with each child's state (the server marks it read). */
+  /** The notice with each child's state (the server marks it read); without signal, as kept. */
   load() {
-    return api.call('notice', { params: { id: this.id } })
+    return api.call('notice', { params: { id: this.noticeId } })
       .then((notice) => {
         markReceived();
-        this.setData({ ...readyState(1), notice: noticeView(notice) });
+        this.raw = notice;
+        cache.saveNotice(notice);
+        this.setData({ ...readyState(1), savedAt: '', notice: noticeView(notice) });
       })
-      .catch((err) => this.setData({ ...errorState(err), error: messageIn('notice', err) }));
+      .catch((err) => {
+        const kept = cache.isOffline(err) ? cache.loadNotice(this.noticeId) : null;
+        if (kept) {
+          this.raw = kept.notice;
+          this.setData({ ...readyState(1), savedAt: kept.savedAt, notice: noticeView(kept.notice) });
+        } else {
+          this.setData({ ...errorState(err), error: messageIn('notice', err), savedAt: '' });
+        }
+      });
   },
 
   previewAttachment() {
@@ -92,8 +105,9 @@ Page({
   /** One acknowledgment; updates the child and the bar. Resolves the error, or null. */
   sendAck(childId) {
     this.setData({ [`acking.${childId}`]: true });
-    return api.call('noticeAcknowledge', { params: { id: this.id }, body: { child_id: childId } })
+    return api.call('noticeAcknowledge', { params: { id: this.noticeId }, body: { child_id: childId } })
       .then((status) => {
+        this.keep(status);
         const children = this.data.notice.children.map((c) => (c.childId === childId ? childStatus(status) : c));
         this.setData({
           'notice.children': children,
@@ -107,5 +121,13 @@ Page({
         this.setData({ [`acking.${childId}`]: false });
         return err;
       });
+  },
+
+  /** The kept copy learns a child's acknowledgment, so it shows offline too. */
+  keep(status) {
+    if (!this.raw) return;
+    const children = (this.raw.children || []).map((c) => (c.child_id === status.child_id ? { ...c, ...status } : c));
+    this.raw = { ...this.raw, children };
+    cache.saveNotice(this.raw);
   },
 });

@@ -1,12 +1,14 @@
 /**
  * Parents: the notices that reached them, newest first, with each child's state (已确认 /
- * 未确认), and "订阅通知提醒" to allow WeChat pushes of new notices and reminders.
+ * 未确认), and "订阅通知提醒" to allow WeChat pushes of new notices and reminders. Without signal
+ * the list last seen shows, under a banner saying when it was saved.
  */
 const api = require('../../api/client');
 const subscribe = require('../../utils/subscribe');
 const { messageIn } = require('../../api/messages');
 const { noticeRow, markReceived } = require('../../utils/notices');
 const { loadingState, readyState, errorState } = require('../../utils/page-state');
+const cache = require('../../utils/notice-cache');
 const { alert } = require('../../utils/wxp');
 
 const PAGE_SIZE = 20;
@@ -14,6 +16,7 @@ const PAGE_SIZE = 20;
 Page({
   data: {
     ...loadingState(),
+    savedAt: '',
     rows: [],
     nextBeforeId: null,
     loadingMore: false,
@@ -58,20 +61,32 @@ Page({
     return this.load();
   },
 
-  /** The newest page of notices. */
+  /** The newest page of notices; without signal, the page kept on the phone. */
   load() {
     return api.call('noticesMine', { query: { limit: PAGE_SIZE } })
       .then((res) => {
         const notices = res.notices || [];
         if (notices.length) markReceived();
+        cache.saveList(res);
         this.loaded = true;
-        this.setData({
-          ...readyState(notices.length),
-          rows: notices.map(noticeRow),
-          nextBeforeId: res.next_before_id || null,
-        });
+        this.show(res, '');
       })
-      .catch((err) => this.setData({ ...errorState(err), error: messageIn('notice', err) }));
+      .catch((err) => {
+        const kept = cache.isOffline(err) ? cache.loadList() : null;
+        if (kept) this.show({ ...kept, next_before_id: null }, kept.savedAt);
+        else this.setData({ ...errorState(err), error: messageIn('notice', err), savedAt: '' });
+      });
+  },
+
+  /** Show a page of notices, fresh (savedAt '') or kept on the phone. */
+  show(res, savedAt) {
+    const notices = res.notices || [];
+    this.setData({
+      ...readyState(notices.length),
+      savedAt,
+      rows: notices.map(noticeRow),
+      nextBeforeId: res.next_before_id || null,
+    });
   },
 
   /** The next page of older notices, once the list is scrolled to its end. */

@@ -96,6 +96,24 @@ describe('the parent\'s list', () => {
     expect(texts('.notice-title')).toHaveLength(2);
   });
 
+  test('offline: the list last seen shows under the stale banner; back online it is fresh', async () => {
+    await show('pages/notices/index', { [LIST]: full });
+    expect(comp.dom.querySelector('.stale-banner')).toBeNull();
+    comp.detach();
+    await show('pages/notices/index', { [LIST]: [...NETWORK_DOWN, full] });
+    expect(text('.stale-banner__text')).toMatch(/^网络不可用 · 显示的是 .+ 保存的内容$/);
+    expect(texts('.notice-title')).toEqual(['暑期防溺水告家长书', '防溺水安全致家长的一封信']);
+    await comp.instance.onPullDownRefresh();
+    await settle();
+    expect(comp.dom.querySelector('.stale-banner')).toBeNull();
+  });
+
+  test('offline with nothing kept: the error and its 重试', async () => {
+    await show('pages/notices/index', { [LIST]: NETWORK_DOWN });
+    expect(comp.dom.querySelector('.stale-banner')).toBeNull();
+    expect(text('.van-empty')).toContain('网络不可用，请检查网络后重试');
+  });
+
   test('pulling down loads again and stops the spinner', async () => {
     await show('pages/notices/index', { [LIST]: [{ status: 200, body: { notices: [] } }, full] });
     expect(text('.van-empty')).toBe('还没有收到通知');
@@ -158,6 +176,24 @@ describe('the parent\'s detail and its acknowledge bar', () => {
     await settle();
     expect(keyed(ACK).map((c) => c.data)).toEqual([{ child_id: 11 }, { child_id: 12 }]);
     expect(text('.ack-done')).toBe('已为全部 2 个孩子确认');
+  });
+
+  test('offline: a notice opened before shows as kept, with a note that confirming needs the network', async () => {
+    await show('pages/notices/detail', routes([childStatus(11, '王小明')]), { id: '7' });
+    comp.detach();
+    await show('pages/notices/detail', routes([], { [GET]: NETWORK_DOWN }), { id: '7' });
+    expect(text('.stale-banner__text')).toMatch(/^网络不可用 · 显示的是 .+ 保存的内容$/);
+    expect(text('.detail-title')).toBe('防溺水安全致家长的一封信');
+    expect(text('.action-bar__note')).toBe('没有网络：有网络后才能确认');
+  });
+
+  test('a confirmation is kept too: offline the notice shows it confirmed', async () => {
+    await show('pages/notices/detail', routes([childStatus(11, '王小明')]), { id: '7' });
+    await comp.instance.acknowledgeAll();
+    comp.detach();
+    await show('pages/notices/detail', routes([], { [GET]: NETWORK_DOWN }), { id: '7' });
+    expect(texts('.van-tag')).toEqual(['已确认']);
+    expect(text('.ack-done')).toBe('已确认阅读并知晓');
   });
 
   test('all confirmed already: no button, the done line', async () => {
