@@ -1,5 +1,6 @@
 /** Binding a parent to a child: the form's options and its checks (mirrors the server's rules). */
 const { cleanCode, classCodeProblem } = require('./codes');
+const { tagType } = require('./tone');
 
 const RELATIONS = [
   { value: 'father', label: '父亲' },
@@ -34,13 +35,12 @@ function validateBindForm(form) {
   return { ok, errors, body: ok ? body : null };
 }
 
-/** The phone's view of a binding: its status as a tag, and whether it still waits. */
-const STATUS_TAGS = { pending: 'warning', approved: 'success', rejected: 'danger' };
+/** The phone's view of a binding: its status as a tag (utils/tone.js), and whether it still waits. */
 function childRow(child) {
   return {
     ...child,
     pending: child.status === 'pending',
-    statusTag: STATUS_TAGS[child.status] || 'default',
+    statusTag: tagType('binding', child.status),
   };
 }
 

@@ -44,12 +44,15 @@ function buildInvitationBody({ unit, role, klass, maxUses, hours }) {
   return { body };
 }
 
-/** {text, active} for an invitation at time `now` (ms). */
+/**
+ * {status, text, active} for an invitation at time `now` (ms); `status` is the utils/tone.js
+ * 'invitation' status its tag is coloured by.
+ */
 function invitationStatus(invitation, now = Date.now()) {
-  if (invitation.revoked) return { text: '已撤销', active: false };
-  if (new Date(invitation.expires_at).getTime() <= now) return { text: '已过期', active: false };
-  if (invitation.uses >= invitation.max_uses) return { text: '已用完', active: false };
-  return { text: '有效', active: true };
+  if (invitation.revoked) return { status: 'revoked', text: '已撤销', active: false };
+  if (new Date(invitation.expires_at).getTime() <= now) return { status: 'expired', text: '已过期', active: false };
+  if (invitation.uses >= invitation.max_uses) return { status: 'used', text: '已用完', active: false };
+  return { status: 'active', text: '有效', active: true };
 }
 
 module.exports = {

@@ -18,12 +18,23 @@ function percent(rate) {
   return { percent: value, text: `${value}%` };
 }
 
+/**
+ * Whether a notice reached nobody here: the server's `reached: false` on a class row, a
+ * `children: 0`, or no parent-child pair counted (older servers send only the counts).
+ */
+function notReached(counts) {
+  if (!counts) return true;
+  if (counts.reached === false || counts.children === 0) return true;
+  return !(Number(counts.reached) > 0);
+}
+
 /** Counts and rates of a unit's totals or of a breakdown row. */
 function ratesView(counts) {
   const read = percent(counts.read_rate);
   const ack = percent(counts.ack_rate);
   return {
-    reached: counts.reached || 0,
+    notReached: notReached(counts),
+    reached: Number(counts.reached) || 0,
     read: counts.read || 0,
     acknowledged: counts.acknowledged || 0,
     readPercent: read.percent,
@@ -39,12 +50,15 @@ function ratesView(counts) {
  */
 function breakdownRow(row, grants, schoolId) {
   const isClass = row.kind === 'class';
+  const rates = ratesView(row);
   return {
     kind: row.kind,
     id: row.id,
     name: row.name,
-    ...ratesView(row),
-    canOpen: isClass ? mayOpenClass(grants, schoolId, row.id) : true,
+    ...rates,
+    notReachedText: isClass ? '未送达：该班暂无已绑定的家长' : '未送达：该单位暂无收到通知的家长',
+    // A class nobody was reached in has no parents to list; unit rows always drill down.
+    canOpen: isClass ? !rates.notReached && mayOpenClass(grants, schoolId, row.id) : true,
   };
 }
 
@@ -78,4 +92,4 @@ function receivedRow(notice) {
   };
 }
 
-module.exports = { percent, ratesView, breakdownRow, completionView, receivedRow };
+module.exports = { percent, notReached, ratesView, breakdownRow, completionView, receivedRow };

@@ -3,17 +3,15 @@
  * the issued list, and who may write notices (mirrors server/services/notices.py WRITER_ROLES).
  */
 const { formatDateTime } = require('./format');
+const { tagType } = require('./tone');
 
 const WRITER_ROLES = ['bureau_admin', 'bureau_staff', 'supervisor', 'school_admin'];
 const RECEIVED_KEY = 'notices_received';
 
-const STATUS = {
-  unread: { text: '未读', type: 'danger' },
-  read: { text: '已读', type: 'primary' },
-  acknowledged: { text: '已确认', type: 'success' },
-};
+// What a parent needs to know per child: acknowledged or not (both not-yet states wait for them).
+const STATUS_TEXT = { unread: '未确认', read: '未确认', acknowledged: '已确认' };
 
-/** One child's status on a notice: its chip and its acknowledge button. */
+/** One child's status on a notice: its tag (colour from utils/tone.js) and its acknowledge button. */
 function childStatus(child) {
   const key = child.acknowledged ? 'acknowledged' : (child.read ? 'read' : 'unread');
   return {
@@ -21,11 +19,10 @@ function childStatus(child) {
     name: child.child_name,
     className: child.class_name || '',
     status: key,
-    text: STATUS[key].text,
-    type: STATUS[key].type,
+    text: STATUS_TEXT[key],
+    type: tagType('noticeChild', key),
     acknowledged: Boolean(child.acknowledged),
     acknowledgedAt: child.acknowledged_at ? formatDateTime(child.acknowledged_at) : '',
-    buttonText: `确认已阅（${child.child_name}）`,
   };
 }
 
@@ -42,12 +39,51 @@ function noticeRow(notice) {
   };
 }
 
+/**
+ * The parent's acknowledge bar for a notice's children (from childStatus): the children still to
+ * confirm, the line above the button, and, once none is left, the done line.
+ */
+function ackBar(children) {
+  const list = children || [];
+  const pending = list.filter((c) => !c.acknowledged);
+  const names = pending.map((c) => c.name).join('、');
+  let note = '';
+  if (pending.length === 1 && list.length > 1) note = `为${names}确认`;
+  else if (pending.length > 1) note = `将为 ${names} 共 ${pending.length} 个孩子确认`;
+  return {
+    pendingIds: pending.map((c) => c.childId),
+    several: pending.length > 1,
+    note,
+    done: list.length > 0 && pending.length === 0,
+    doneText: list.length > 1 ? `已为全部 ${list.length} 个孩子确认` : '已确认阅读并知晓',
+  };
+}
+
 /** The parent's detail page. */
 function noticeView(notice) {
+  const row = noticeRow(notice);
   return {
-    ...noticeRow(notice),
+    ...row,
     body: notice.body || '',
     attachment: notice.attachment_url || '',
+    bar: ackBar(row.children),
+  };
+}
+
+/**
+ * A class's acknowledged x/y on a notice of the class list (`class_children` reached,
+ * `class_acknowledged` acknowledged); null when the server sends neither (an older server).
+ */
+function classProgress(notice) {
+  const total = Number(notice.class_children);
+  if (notice.class_children === undefined || notice.class_children === null || Number.isNaN(total)) return null;
+  if (total <= 0) return { reached: false, text: '未送达：该班暂无已绑定的家长', percent: 0, done: false };
+  const acknowledged = Math.min(total, Math.max(0, Number(notice.class_acknowledged) || 0));
+  return {
+    reached: true,
+    text: `已确认 ${acknowledged}/${total}`,
+    percent: Math.round((acknowledged / total) * 1000) / 10,
+    done: acknowledged === total,
   };
 }
 
@@ -60,7 +96,10 @@ function issuedRow(notice) {
     unitId: notice.unit ? notice.unit.id : null,
     sent: Boolean(notice.sent_at),
     underReview: !notice.sent_at && Boolean(notice.under_review),
+    // Not sent yet: 审核中 (held by the content check) or 未发送 (a draft), coloured by utils/tone.js.
+    draftType: tagType('notice', notice.under_review ? 'held' : 'draft'),
     time: notice.sent_at ? `${formatDateTime(notice.sent_at)} 发送` : `${formatDateTime(notice.created_at)} 保存，未发送`,
+    classAck: classProgress(notice),
   };
 }
 
@@ -104,7 +143,9 @@ module.exports = {
   RECEIVED_KEY,
   childStatus,
   noticeRow,
+  ackBar,
   noticeView,
+  classProgress,
   issuedRow,
   writerUnits,
   teacherClasses,

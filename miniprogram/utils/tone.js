@@ -31,7 +31,7 @@ const MEANINGS = {
   },
   noticeChild: { unread: 'waiting', read: 'waiting', acknowledged: 'done' },
   binding: { pending: 'waiting', approved: 'done', rejected: 'alert' },
-  review: { pending: 'waiting', passed: 'done', refused: 'alert' },
+  review: { pending: 'waiting', checking: 'active', passed: 'done', refused: 'alert' },
   outbox: { waiting: 'waiting', sending: 'active', failed: 'alert' },
   invitation: { active: 'done', used: 'off', expired: 'off', revoked: 'off' },
   person: { active: 'done', disabled: 'alert', self: 'active' },

@@ -1,12 +1,14 @@
 /**
- * Parents: bind to a child on the class roster with the class code and the child's name; the
- * binding waits for the class teacher (待班主任确认) unless a family code approves it. Lists the
- * bindings with their state; a waiting one can take a family code; any can be unbound.
+ * Parents: bind to a child on the class roster with the class code and the child's name
+ * (提交绑定申请 in the bar at the bottom); the binding waits for the class teacher (待班主任确认)
+ * unless a family code approves it. Lists the bindings with their state; a waiting one can take a
+ * family code; any can be unbound (asked in the danger colour).
  */
 const api = require('../../api/client');
 const { RELATIONS, validateBindForm, formErrorsFromApi, childRow } = require('../../utils/children');
 const { cleanCode } = require('../../utils/codes');
 const { COLORS } = require('../../utils/colors');
+const { readyState, errorState } = require('../../utils/page-state');
 
 const EMPTY_FORM = { classCode: '', childName: '', relation: '', familyCode: '' };
 
@@ -17,25 +19,47 @@ Page({
     errors: {},
     submitting: false,
     children: [],
-    loadingList: true,
+    listState: 'loading',
     listError: '',
+    listOffline: false,
   },
 
+  /** The children bound so far. */
   onLoad() {
     return this.loadChildren();
   },
 
-  loadChildren() {
-    return api.call('children')
-      .then((res) => this.setData({ children: res.children.map(childRow), loadingList: false, listError: '' }))
-      .catch((err) => this.setData({ loadingList: false, listError: err.message }));
+  /** Pulled down: the bindings' states again (a teacher may have decided). */
+  onPullDownRefresh() {
+    return this.loadChildren().then(() => wx.stopPullDownRefresh());
   },
 
+  /** 重试 after the list failed. */
+  retryList() {
+    this.setData({ listState: 'loading', listError: '' });
+    return this.loadChildren();
+  },
+
+  /** The parent's bindings with their states. */
+  loadChildren() {
+    return api.call('children')
+      .then((res) => {
+        const children = res.children.map(childRow);
+        this.setData({ children, listState: readyState(children.length).state, listError: '', listOffline: false });
+      })
+      .catch((err) => {
+        const failed = errorState(err);
+        this.setData({ listState: 'error', listError: failed.error, listOffline: failed.offline });
+      });
+  },
+
+  /** A field typed or a relation picked. */
   onFieldChange(event) {
     const field = event.currentTarget.dataset.field;
     this.setData({ [`form.${field}`]: event.detail, [`errors.${field}`]: '' });
   },
 
+  /** 提交绑定申请: checked here first, then sent. */
   submit() {
     const { ok, body, errors } = validateBindForm(this.data.form);
     if (!ok) {
@@ -58,6 +82,7 @@ Page({
       });
   },
 
+  /** A waiting binding: the family code the teacher gave approves it at once. */
   enterFamilyCode(event) {
     const { id } = event.currentTarget.dataset;
     return new Promise((resolve) => {
@@ -81,6 +106,7 @@ Page({
     });
   },
 
+  /** 解除 / 撤回 a binding (destructive: asked in the danger colour). */
   unbind(event) {
     const { id, name } = event.currentTarget.dataset;
     wx.showModal({

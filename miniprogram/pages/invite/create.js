@@ -1,11 +1,14 @@
 /**
- * Admins: make an invitation (unit, role, class for a class teacher, number of uses, validity),
- * show its code and QR image, and list / revoke the unit's invitations.
+ * Admins: make an invitation (unit, role, class for a class teacher, number of uses, validity;
+ * 生成邀请码 in the bar at the bottom), show its code and QR image on top, and list / revoke
+ * the unit's invitations (撤销 asked in the danger colour).
  */
 const api = require('../../api/client');
 const { flattenUnitTree } = require('../../utils/units');
 const { formatDateTime } = require('../../utils/format');
 const { COLORS } = require('../../utils/colors');
+const { tagType } = require('../../utils/tone');
+const { loadingState, readyState, errorState } = require('../../utils/page-state');
 const {
   VALIDITY_CHOICES, DEFAULT_HOURS, MAX_USES_MIN, MAX_USES_MAX,
   rolesForUnit, buildInvitationBody, invitationStatus,
@@ -15,8 +18,7 @@ const fetchChildUnits = (id) => api.call('units', { query: { parent_id: id } }).
 
 Page({
   data: {
-    loading: true,
-    loadError: '',
+    ...loadingState(),
     units: [],
     unitIndex: -1,
     roles: [],
@@ -35,9 +37,12 @@ Page({
     created: null,
     qrPath: '',
     invitations: [],
+    listState: 'loading',
     listError: '',
+    listOffline: false,
   },
 
+  /** The units the caller administers (with those below) and the roles. */
   onLoad() {
     this.allRoles = [];
     // Only the units the caller administers (and the units below them): invitations are made
@@ -48,20 +53,41 @@ Page({
         return flattenUnitTree(unitsRes.units, fetchChildUnits);
       })
       .then((units) => {
-        this.setData({ loading: false, units });
+        this.setData({ ...readyState(units.length), units });
         return units.length ? this.selectUnit(0) : null;
       })
-      .catch((err) => this.setData({ loading: false, loadError: err.message }));
+      .catch((err) => this.setData(errorState(err)));
   },
 
+  /** 重试 after the units or roles failed. */
+  retry() {
+    this.setData(loadingState());
+    return this.onLoad();
+  },
+
+  /** 重试 after the unit's invitations failed. */
+  retryList() {
+    this.setData({ listState: 'loading', listError: '' });
+    return this.loadInvitations();
+  },
+
+  /** Pulled down: the unit's invitations again (or everything, when the page failed). */
+  onPullDownRefresh() {
+    const reload = this.data.state ? this.onLoad() : this.loadInvitations();
+    return reload.then(() => wx.stopPullDownRefresh());
+  },
+
+  /** The unit chosen. */
   currentUnit() {
     return this.data.units[this.data.unitIndex] || null;
   },
 
+  /** Unit picked. */
   onUnitChange(event) {
     this.selectUnit(Number(event.detail.value));
   },
 
+  /** A unit: its roles (one fitting role is chosen), and its invitations. */
   selectUnit(index) {
     const unit = this.data.units[index];
     const roles = rolesForUnit(this.allRoles, unit);
@@ -76,15 +102,19 @@ Page({
       formError: '',
       created: null,
       qrPath: '',
+      invitations: [],
+      listState: 'loading',
     });
     if (roles.length === 1) this.selectRole(0);
     return this.loadInvitations();
   },
 
+  /** Role picked. */
   onRoleChange(event) {
     this.selectRole(Number(event.detail.value));
   },
 
+  /** A role: a class teacher's needs a class of the school. */
   selectRole(index) {
     const role = this.data.roles[index];
     this.setData({
@@ -97,6 +127,7 @@ Page({
     return Promise.resolve();
   },
 
+  /** The school's classes, for a class teacher's invitation. */
   loadClasses() {
     const unit = this.currentUnit();
     return api.call('unitClasses', { params: { id: unit.id } })
@@ -108,18 +139,22 @@ Page({
       .catch((err) => this.setData({ formError: err.message }));
   },
 
+  /** Class picked. */
   onClassChange(event) {
     this.setData({ classIndex: Number(event.detail.value), formError: '' });
   },
 
+  /** Number of uses changed. */
   onMaxUsesChange(event) {
     this.setData({ maxUses: event.detail });
   },
 
+  /** Validity picked. */
   onValidityChange(event) {
     this.setData({ validityIndex: Number(event.detail.value) });
   },
 
+  /** 生成邀请码: checked here first, then made; the code shows on top. */
   create() {
     const { roles, roleIndex, classes, classIndex, maxUses, validity, validityIndex } = this.data;
     const { body, error } = buildInvitationBody({
@@ -140,6 +175,7 @@ Page({
           submitting: false,
           created: { id: invitation.id, code: invitation.code, expires: formatDateTime(invitation.expires_at) },
         });
+        if (typeof wx.pageScrollTo === 'function') wx.pageScrollTo({ scrollTop: 0, duration: 200 });
         return Promise.all([this.loadQr(invitation.id), this.loadInvitations()]);
       })
       .catch((err) => this.setData({ submitting: false, formError: err.message }));
@@ -152,10 +188,12 @@ Page({
       .catch(() => this.setData({ qrPath: '' }));
   },
 
+  /** 复制邀请码. */
   copyCode() {
     wx.setClipboardData({ data: this.data.created.code });
   },
 
+  /** The chosen unit's invitations with their state. */
   loadInvitations() {
     const unit = this.currentUnit();
     if (!unit) return Promise.resolve();
@@ -171,14 +209,20 @@ Page({
             role: inv.class ? `${inv.role_name}（${inv.class.name}）` : inv.role_name,
             detail: `已用 ${inv.uses}/${inv.max_uses} · ${formatDateTime(inv.expires_at)} 到期`,
             statusText: status.text,
+            statusType: tagType('invitation', status.status),
             active: status.active,
           };
         });
-        this.setData({ invitations, listError: '' });
+        this.setData({ invitations, listState: readyState(invitations.length).state, listError: '', listOffline: false });
       })
-      .catch((err) => this.setData({ listError: err.message }));
+      .catch((err) => {
+        if (this.currentUnit() !== unit) return;
+        const failed = errorState(err);
+        this.setData({ listState: 'error', listError: failed.error, listOffline: failed.offline });
+      });
   },
 
+  /** 撤销 an invitation (destructive: asked in the danger colour). */
   revoke(event) {
     const { id, code } = event.currentTarget.dataset;
     wx.showModal({

@@ -10,14 +10,14 @@ const { isSchool } = require('../../utils/units');
 const { writerUnits } = require('../../utils/notices');
 const { choosePhotos, uploadPhotos } = require('../../utils/photos');
 const { previewAndSend } = require('../../utils/notice-send');
+const { loadingState, readyState, errorState } = require('../../utils/page-state');
 const {
   TITLE_MAX, BODY_MAX, levelRows, toggleTarget, validateNotice, noticeErrorsFromApi,
 } = require('../../utils/notice-form');
 
 Page({
   data: {
-    loading: true,
-    loadError: '',
+    ...loadingState(),
     issuers: [],
     issuerIndex: 0,
     scope: 'all',
@@ -34,25 +34,39 @@ Page({
     errors: {},
     formError: '',
     sending: false,
+    saving: false,
   },
 
+  /** The units the user writes for (from /me). */
   onLoad() {
     const app = getApp();
     return Promise.resolve(app.ready)
       .then(() => app.getMe())
-      .then((me) => this.setData({ loading: false, issuers: writerUnits(me.grants) }))
-      .catch((err) => this.setData({ loading: false, loadError: err.message }));
+      .then((me) => {
+        const issuers = writerUnits(me.grants);
+        this.setData({ ...readyState(issuers.length), issuers });
+      })
+      .catch((err) => this.setData(errorState(err)));
   },
 
+  /** 重试 after /me failed. */
+  retry() {
+    this.setData(loadingState());
+    return this.onLoad();
+  },
+
+  /** The issuing unit chosen. */
   issuer() {
     return this.data.issuers[this.data.issuerIndex] || null;
   },
 
+  /** Another issuing unit: the picked targets no longer apply. */
   onIssuerChange(event) {
     this.setData({ issuerIndex: Number(event.detail.value), selected: [], trail: [], rows: [], 'errors.targets': '' });
     return this.data.scope === 'pick' ? this.openLevel(this.issuer()) : Promise.resolve();
   },
 
+  /** 全体家长 or picked targets; picking opens the issuer's level. */
   onScopeChange(event) {
     this.setData({ scope: event.detail, 'errors.targets': '' });
     if (event.detail === 'pick' && !this.data.trail.length) return this.openLevel(this.issuer());
@@ -66,6 +80,7 @@ Page({
     return this.loadLevel(unit);
   },
 
+  /** Back to the level above. */
   upLevel() {
     const trail = this.data.trail.slice(0, -1);
     if (!trail.length) return Promise.resolve();
@@ -73,6 +88,7 @@ Page({
     return this.loadLevel(trail[trail.length - 1]);
   },
 
+  /** A level's rows (the latest request wins). */
   loadLevel(unit) {
     this.levelSeq = (this.levelSeq || 0) + 1;
     const seq = this.levelSeq;
@@ -90,51 +106,85 @@ Page({
       });
   },
 
+  /** 重试 after a level failed to load. */
+  retryLevel() {
+    const trail = this.data.trail;
+    return trail.length ? this.loadLevel(trail[trail.length - 1]) : Promise.resolve();
+  },
+
+  /** Open a row's level (sub-units, or a school's classes). */
   openTargetUnit(event) {
     const row = this.data.rows.find((r) => r.key === event.currentTarget.dataset.key);
     if (!row || !row.canOpen) return Promise.resolve();
     return this.openLevel({ id: row.id, name: row.name, kind: row.school ? 'school' : 'unit' });
   },
 
+  /** Tick or untick a row as a target. */
   toggleTarget(event) {
     const row = this.data.rows.find((r) => r.key === event.currentTarget.dataset.key);
     if (row) this.select(toggleTarget(this.data.selected, row));
   },
 
+  /** A chosen target's chip tapped: no longer a target. */
   removeTarget(event) {
     this.select(this.data.selected.filter((s) => s.key !== event.currentTarget.dataset.key));
   },
 
+  /** The chosen targets, with the rows' ticks to match. */
   select(selected) {
     const keys = new Set(selected.map((s) => s.key));
     const rows = this.data.rows.map((r) => ({ ...r, checked: keys.has(r.key) }));
     this.setData({ selected, rows, 'errors.targets': '' });
   },
 
+  /** Title typed. */
   onTitleChange(event) {
     this.setData({ title: event.detail, 'errors.title': '' });
   },
 
+  /** Text typed. */
   onBodyChange(event) {
     this.setData({ body: event.detail, 'errors.body': '' });
   },
 
+  /** Pick the optional image. */
   chooseAttachment() {
     return choosePhotos({ count: 1 })
       .then((paths) => { if (paths.length) this.setData({ attachment: paths[0], 'errors.attachment': '' }); })
       .catch((err) => this.setData({ 'errors.attachment': err.message }));
   },
 
+  /** Drop the image. */
   removeAttachment() {
     this.setData({ attachment: '' });
   },
 
+  /** The image full screen. */
   previewAttachment() {
     wx.previewImage({ current: this.data.attachment, urls: [this.data.attachment] });
   },
 
+  /** The notices issued so far. */
   openIssued() {
     wx.navigateTo({ url: '/pages/notices/issued' });
+  },
+
+  /** 保存草稿: saved, not sent; the issued list sends it later. */
+  async saveDraft() {
+    if (this.busy) return;
+    this.busy = true;
+    this.setData({ saving: true, formError: '' });
+    try {
+      const id = await this.save();
+      if (id) {
+        this.saved = null;
+        wx.showToast({ title: '已保存，未发送', icon: 'success' });
+        wx.redirectTo({ url: '/pages/notices/issued' });
+      }
+    } finally {
+      this.busy = false;
+      this.setData({ saving: false });
+    }
   },
 
   /** 预览并发送: one at a time, however often it is tapped. */
@@ -174,6 +224,7 @@ Page({
     }
   },
 
+  /** Preview, confirm and send a saved notice; then its completion. */
   async send(id) {
     try {
       const result = await previewAndSend(id);

@@ -1,25 +1,31 @@
 /**
- * Parents: one notice — title, issuing unit, time, text, the attached image — and a
- * "确认已阅（孩子名）" button per child (a parent with two children confirms for each). Opening it
- * marks it read for every child. The first confirmation also asks for the notice and reminder
- * pushes, in the same tap (WeChat only asks from a tap).
+ * Parents: one notice — title, issuing unit, time, text, the attached image — with each child's
+ * state (已确认 / 未确认), and the acknowledge action in the bar at the bottom: "确认已阅读并知晓"
+ * confirms for every child not yet confirmed (one request per child, as the server wants); with
+ * several children waiting, each can also be confirmed alone from its row. Once all are confirmed
+ * the bar shows it. Opening the notice marks it read. The first confirmation also asks for the
+ * notice and reminder pushes, in the same tap (WeChat only asks from a tap). Without signal a
+ * notice opened before shows as kept on the phone, under a banner saying when.
  */
 const api = require('../../api/client');
 const subscribe = require('../../utils/subscribe');
 const { messageIn } = require('../../api/messages');
-const { noticeView, childStatus, markReceived } = require('../../utils/notices');
+const { noticeView, childStatus, ackBar, markReceived } = require('../../utils/notices');
+const { loadingState, readyState, errorState } = require('../../utils/page-state');
+const cache = require('../../utils/notice-cache');
 const { alert } = require('../../utils/wxp');
 
 Page({
   data: {
-    loading: true,
-    error: '',
+    ...loadingState(),
+    savedAt: '',
     notice: null,
     acking: {},
+    ackingAll: false,
   },
 
   onLoad(options) {
-    this.id = Number(options && options.id);
+    this.noticeId = Number(options && options.id);
     this.asked = false;
     subscribe.prepare();
     return this.load();
@@ -29,13 +35,30 @@ Page({
     return this.load().then(() => wx.stopPullDownRefresh());
   },
 
+  /** 重试 after an error: show the loading state, then load again. */
+  retry() {
+    this.setData(loadingState());
+    return this.load();
+  },
+
+  /** The notice with each child's state (the server marks it read); without signal, as kept. */
   load() {
-    return api.call('notice', { params: { id: this.id } })
+    return api.call('notice', { params: { id: this.noticeId } })
       .then((notice) => {
         markReceived();
-        this.setData({ loading: false, error: '', notice: noticeView(notice) });
+        this.raw = notice;
+        cache.saveNotice(notice);
+        this.setData({ ...readyState(1), savedAt: '', notice: noticeView(notice) });
       })
-      .catch((err) => this.setData({ loading: false, error: messageIn('notice', err) }));
+      .catch((err) => {
+        const kept = cache.isOffline(err) ? cache.loadNotice(this.noticeId) : null;
+        if (kept) {
+          this.raw = kept.notice;
+          this.setData({ ...readyState(1), savedAt: kept.savedAt, notice: noticeView(kept.notice) });
+        } else {
+          this.setData({ ...errorState(err), error: messageIn('notice', err), savedAt: '' });
+        }
+      });
   },
 
   previewAttachment() {
@@ -43,25 +66,68 @@ Page({
     if (url) wx.previewImage({ current: url, urls: [url] });
   },
 
-  /** A tap on a child's button: acknowledge for that child (once; a repeat is ignored). */
-  acknowledge(event) {
-    const childId = Number(event.currentTarget.dataset.childId);
-    const child = (this.data.notice.children || []).find((c) => c.childId === childId);
-    if (!child || child.acknowledged || this.data.acking[childId]) return Promise.resolve();
-    this.setData({ [`acking.${childId}`]: true });
-    const sending = api.call('noticeAcknowledge', { params: { id: this.id }, body: { child_id: childId } });
-    // Still inside the tap: ask for the pushes now (once per visit); the answer doesn't matter here.
-    if (!this.asked) {
-      this.asked = true;
-      subscribe.request(subscribe.NOTICE_KEYS);
+  /** Still inside the tap: ask for the pushes now (once per visit); the answer doesn't matter here. */
+  askPushes() {
+    if (this.asked) return;
+    this.asked = true;
+    subscribe.request(subscribe.NOTICE_KEYS);
+  },
+
+  /** The bar's button: confirm for every child still waiting, one request each, in turn. */
+  async acknowledgeAll() {
+    const notice = this.data.notice;
+    if (!notice || this.data.ackingAll) return;
+    const ids = notice.bar.pendingIds.filter((id) => !this.data.acking[id]);
+    if (!ids.length) return;
+    this.setData({ ackingAll: true });
+    this.askPushes();
+    let failed = null;
+    for (const childId of ids) {
+      failed = await this.sendAck(childId);
+      if (failed) break;
     }
-    return sending
+    this.setData({ ackingAll: false });
+    if (failed) await alert('确认没有成功', messageIn('notice', failed));
+    else wx.showToast({ title: '已确认', icon: 'success' });
+  },
+
+  /** A child's own button (several children waiting): confirm for that child only. */
+  async acknowledge(event) {
+    const childId = Number(event.currentTarget.dataset.childId);
+    const child = ((this.data.notice && this.data.notice.children) || []).find((c) => c.childId === childId);
+    if (!child || child.acknowledged || this.data.acking[childId] || this.data.ackingAll) return;
+    this.askPushes();
+    const failed = await this.sendAck(childId);
+    if (failed) await alert('确认没有成功', messageIn('notice', failed));
+    else wx.showToast({ title: '已确认', icon: 'success' });
+  },
+
+  /** One acknowledgment; updates the child and the bar. Resolves the error, or null. */
+  sendAck(childId) {
+    this.setData({ [`acking.${childId}`]: true });
+    return api.call('noticeAcknowledge', { params: { id: this.noticeId }, body: { child_id: childId } })
       .then((status) => {
+        this.keep(status);
         const children = this.data.notice.children.map((c) => (c.childId === childId ? childStatus(status) : c));
-        this.setData({ 'notice.children': children, 'notice.pending': children.some((c) => !c.acknowledged) });
-        wx.showToast({ title: '已确认', icon: 'success' });
+        this.setData({
+          'notice.children': children,
+          'notice.pending': children.some((c) => !c.acknowledged),
+          'notice.bar': ackBar(children),
+        });
+        return null;
       })
-      .catch((err) => alert('确认没有成功', messageIn('notice', err)))
-      .then(() => this.setData({ [`acking.${childId}`]: false }));
+      .catch((err) => err)
+      .then((err) => {
+        this.setData({ [`acking.${childId}`]: false });
+        return err;
+      });
+  },
+
+  /** The kept copy learns a child's acknowledgment, so it shows offline too. */
+  keep(status) {
+    if (!this.raw) return;
+    const children = (this.raw.children || []).map((c) => (c.child_id === status.child_id ? { ...c, ...status } : c));
+    this.raw = { ...this.raw, children };
+    cache.saveNotice(this.raw);
   },
 });

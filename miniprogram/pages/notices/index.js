@@ -1,18 +1,22 @@
 /**
- * Parents: the notices that reached them, newest first, with a status chip per child
- * (未读 / 已读 / 已确认), and "订阅通知提醒" to allow WeChat pushes of new notices and reminders.
+ * Parents: the notices that reached them, newest first, with each child's state (已确认 /
+ * 未确认), and "订阅通知提醒" to allow WeChat pushes of new notices and reminders. Without signal
+ * the list last seen shows, under a banner saying when it was saved.
  */
 const api = require('../../api/client');
 const subscribe = require('../../utils/subscribe');
+const { messageIn } = require('../../api/messages');
 const { noticeRow, markReceived } = require('../../utils/notices');
+const { loadingState, readyState, errorState } = require('../../utils/page-state');
+const cache = require('../../utils/notice-cache');
 const { alert } = require('../../utils/wxp');
 
 const PAGE_SIZE = 20;
 
 Page({
   data: {
-    loading: true,
-    error: '',
+    ...loadingState(),
+    savedAt: '',
     rows: [],
     nextBeforeId: null,
     loadingMore: false,
@@ -20,6 +24,7 @@ Page({
     push: '', // what is on: utils/subscribe.js summary()
   },
 
+  /** The reminders' state and the first page of notices. */
   onLoad() {
     this.showPush();
     this.loaded = false;
@@ -40,34 +45,54 @@ Page({
     return subscribe.prepare().then(() => this.setData({ push: subscribe.summary(subscribe.NOTICE_KEYS) }));
   },
 
+  /** Pulled down: the newest notices again. */
   onPullDownRefresh() {
     return this.load().then(() => wx.stopPullDownRefresh());
   },
 
+  /** Scrolled to the end: the next page. */
   onReachBottom() {
     return this.loadMore();
   },
 
+  /** 重试 after an error: show the loading state, then load again. */
+  retry() {
+    this.setData(loadingState());
+    return this.load();
+  },
+
+  /** The newest page of notices; without signal, the page kept on the phone. */
   load() {
     return api.call('noticesMine', { query: { limit: PAGE_SIZE } })
       .then((res) => {
         const notices = res.notices || [];
         if (notices.length) markReceived();
+        cache.saveList(res);
         this.loaded = true;
-        this.setData({
-          loading: false,
-          error: '',
-          rows: notices.map(noticeRow),
-          nextBeforeId: res.next_before_id || null,
-        });
+        this.show(res, '');
       })
-      .catch((err) => this.setData({ loading: false, error: err.message }));
+      .catch((err) => {
+        const kept = cache.isOffline(err) ? cache.loadList() : null;
+        if (kept) this.show({ ...kept, next_before_id: null }, kept.savedAt);
+        else this.setData({ ...errorState(err), error: messageIn('notice', err), savedAt: '' });
+      });
+  },
+
+  /** Show a page of notices, fresh (savedAt '') or kept on the phone. */
+  show(res, savedAt) {
+    const notices = res.notices || [];
+    this.setData({
+      ...readyState(notices.length),
+      savedAt,
+      rows: notices.map(noticeRow),
+      nextBeforeId: res.next_before_id || null,
+    });
   },
 
   /** The next page of older notices, once the list is scrolled to its end. */
   loadMore() {
-    const { nextBeforeId, loading, loadingMore } = this.data;
-    if (!nextBeforeId || loading || loadingMore) return Promise.resolve();
+    const { nextBeforeId, state, loadingMore } = this.data;
+    if (!nextBeforeId || state || loadingMore) return Promise.resolve();
     this.setData({ loadingMore: true });
     return api.call('noticesMine', { query: { before_id: nextBeforeId, limit: PAGE_SIZE } })
       .then((res) => this.setData({
@@ -81,6 +106,7 @@ Page({
       });
   },
 
+  /** A tap on a notice: its detail, where it is confirmed. */
   openNotice(event) {
     wx.navigateTo({ url: `/pages/notices/detail?id=${event.currentTarget.dataset.id}` });
   },

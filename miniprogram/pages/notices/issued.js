@@ -6,28 +6,30 @@
  *    (GET /notices/received), read-only, with their own unit's completion: a centre school follows
  *    up the bureau's letter; a tap opens that completion, or the text when counts are not theirs;
  *  - class teachers (`?mode=class`): the notices that reached their class
- *    (GET /notices/for-class?class_id=), a chip per class when they have several; a notice opens
- *    the class's parents who have not acknowledged.
+ *    (GET /notices/for-class?class_id=), a chip per class when they have several, each notice with
+ *    the class's acknowledged x/y and a progress bar; a notice opens the class's parents who have
+ *    not acknowledged.
  */
 const api = require('../../api/client');
 const { messageIn } = require('../../api/messages');
 const { issuedRow, teacherClasses } = require('../../utils/notices');
 const { receivedRow } = require('../../utils/notice-completion');
 const { previewAndSend } = require('../../utils/notice-send');
+const { loadingState, readyState, errorState } = require('../../utils/page-state');
 const { alert } = require('../../utils/wxp');
 
 Page({
   data: {
     classMode: false,
     tab: 'issued', // or 'received' (notices from above)
-    loading: true,
-    error: '',
+    ...loadingState(),
     rows: [],
     classes: [],
     classIndex: 0,
     sendingId: null,
   },
 
+  /** The list for the mode asked (`?mode=class|received`); class teachers' classes from /me. */
   onLoad(options) {
     const classMode = Boolean(options && options.mode === 'class');
     const tab = options && options.mode === 'received' ? 'received' : 'issued';
@@ -43,16 +45,25 @@ Page({
         const classes = teacherClasses(me.grants);
         this.setData({ classes });
         if (classes.length) return this.load();
-        this.setData({ loading: false });
+        this.setData(readyState(0));
         return null;
       })
-      .catch((err) => this.setData({ loading: false, error: err.message }));
+      .catch((err) => this.setData(errorState(err)));
   },
 
+  /** Back from a notice: its counts may have changed. */
   onShow() {
     if (this.loaded) this.load();
   },
 
+  /** 重试 after an error: from the start when even /me failed, else the list. */
+  retry() {
+    this.setData(loadingState());
+    if (this.data.classMode && !this.data.classes.length) return this.onLoad({ mode: 'class' });
+    return this.load();
+  },
+
+  /** Pulled down: the list again. */
   onPullDownRefresh() {
     return this.load().then(() => wx.stopPullDownRefresh());
   },
@@ -61,6 +72,7 @@ Page({
     return this.data.classes[this.data.classIndex] || null;
   },
 
+  /** The current list (one request at a time wins: a quick tab change drops the older answer). */
   load() {
     const klass = this.currentClass();
     if (this.data.classMode && !klass) return Promise.resolve();
@@ -76,12 +88,12 @@ Page({
         if (seq !== this.seq) return;
         this.loaded = true;
         const rows = (res.notices || []).map(received ? receivedRow : issuedRow);
-        this.setData({ loading: false, error: '', rows });
+        this.setData({ ...readyState(rows.length), rows });
       })
       .catch((err) => {
         if (seq !== this.seq) return;
         const error = messageIn(this.data.classMode ? 'noticeClass' : 'noticeIssued', err);
-        this.setData({ loading: false, rows: [], error });
+        this.setData({ ...errorState(err), rows: [], error });
       });
   },
 
@@ -89,7 +101,7 @@ Page({
   onTab(event) {
     const { tab } = event.currentTarget.dataset;
     if (tab === this.data.tab) return Promise.resolve();
-    this.setData({ tab, rows: [], loading: true, error: '' });
+    this.setData({ tab, rows: [], ...loadingState() });
     return this.load();
   },
 
@@ -105,15 +117,18 @@ Page({
     wx.showModal({ title: row.title, content: row.body, showCancel: false, confirmText: '知道了' });
   },
 
+  /** Another of the teacher's classes. */
   onClassChip(event) {
-    this.setData({ classIndex: Number(event.currentTarget.dataset.index), loading: true });
+    this.setData({ classIndex: Number(event.currentTarget.dataset.index), ...loadingState() });
     return this.load();
   },
 
+  /** A tap on a notice: the class's pending parents, the completion, or sending a saved one. */
   openNotice(event) {
     const row = this.data.rows.find((r) => r.id === Number(event.currentTarget.dataset.id));
     if (!row) return Promise.resolve();
     if (this.data.classMode) {
+      if (row.classAck && !row.classAck.reached) return Promise.resolve(); // no parent to list
       wx.navigateTo({ url: `/pages/notices/class?id=${row.id}&class_id=${this.currentClass().id}` });
     } else if (row.sent) {
       wx.navigateTo({ url: `/pages/notices/completion?id=${row.id}&unit_id=${row.unitId}` });

@@ -7,6 +7,8 @@ const api = require('../../api/client');
 const { unitChoices } = require('../../utils/units');
 const { formatDateTime } = require('../../utils/format');
 const { COLORS } = require('../../utils/colors');
+const { tagType } = require('../../utils/tone');
+const { loadingState, readyState, errorState } = require('../../utils/page-state');
 
 const SUBJECTS = { notice: '通知', hazard: '隐患', hazard_event: '隐患处理记录' };
 const FIELDS = {
@@ -17,15 +19,17 @@ const FIELDS = {
   close_reason: '关闭原因',
   note: '处理意见',
 };
+// The held item's status (the server's words) -> its text and the review meaning in utils/tone.js:
+// waiting for the admin, refused by WeChat, or still with WeChat (not for the admin yet).
 const STATUS = {
-  review: { text: '待人工审核', type: 'warning' },
-  risky: { text: '微信判定不合规', type: 'danger' },
-  pending: { text: '等待微信审核', type: 'default' },
+  review: { text: '待人工审核', type: tagType('review', 'pending') },
+  risky: { text: '微信判定不合规', type: tagType('review', 'refused') },
+  pending: { text: '等待微信审核', type: tagType('review', 'checking') },
 };
 
 /** Page data for one held item of GET /reviews. */
 function itemView(item) {
-  const status = STATUS[item.status] || { text: item.status, type: 'default' };
+  const status = STATUS[item.status] || { text: item.status, type: tagType('review', item.status) };
   return {
     id: item.id,
     what: `${SUBJECTS[item.subject] || item.subject} · ${FIELDS[item.field] || item.field}`,
@@ -55,21 +59,37 @@ function confirm(title, content, confirmText, danger) {
 
 Page({
   data: {
-    loading: true,
-    error: '',
+    ...loadingState(),
     units: [],
     unitId: null,
     items: [],
+    listState: 'loading',
     listError: '',
+    listOffline: false,
   },
 
+  /** `?unit_id=` picks the unit shown first. */
   onLoad(options = {}) {
     this.wantedUnit = options.unit_id ? Number(options.unit_id) : null;
     return this.load();
   },
 
+  /** Pulled down: the held items again (or the units, when they failed). */
   onPullDownRefresh() {
-    return this.loadItems().then(() => wx.stopPullDownRefresh());
+    const reload = this.data.state ? this.load() : this.loadItems();
+    return reload.then(() => wx.stopPullDownRefresh());
+  },
+
+  /** 重试 after the units failed. */
+  retry() {
+    this.setData(loadingState());
+    return this.load();
+  },
+
+  /** 重试 after the held items failed. */
+  retryList() {
+    this.setData({ listState: 'loading', listError: '' });
+    return this.loadItems();
   },
 
   /** The units the caller administers, then the held items of the chosen one. */
@@ -77,10 +97,10 @@ Page({
     return api.call('units', { query: { administered: true } })
       .then((res) => {
         const { units, chosen } = unitChoices(res.units, this.wantedUnit);
-        this.setData({ loading: false, error: '', units, unitId: chosen ? chosen.id : null });
+        this.setData({ ...readyState(units.length), units, unitId: chosen ? chosen.id : null });
         return chosen ? this.loadItems() : null;
       })
-      .catch((err) => this.setData({ loading: false, error: err.message }));
+      .catch((err) => this.setData(errorState(err)));
   },
 
   /** The held items at the chosen unit and below. */
@@ -88,15 +108,23 @@ Page({
     const id = this.data.unitId;
     if (!id) return Promise.resolve();
     return api.call('reviews', { query: { unit_id: id } })
-      .then((res) => this.setData({ items: (res.reviews || []).map(itemView), listError: '' }))
-      .catch((err) => this.setData({ items: [], listError: err.message }));
+      .then((res) => {
+        const items = (res.reviews || []).map(itemView);
+        this.setData({ items, listState: readyState(items.length).state, listError: '', listOffline: false });
+      })
+      .catch((err) => {
+        const failed = errorState(err);
+        this.setData({ items: [], listState: 'error', listError: failed.error, listOffline: failed.offline });
+      });
   },
 
+  /** Another administered unit. */
   chooseUnit(event) {
-    this.setData({ unitId: Number(event.currentTarget.dataset.id), items: [] });
+    this.setData({ unitId: Number(event.currentTarget.dataset.id), items: [], listState: 'loading' });
     return this.loadItems();
   },
 
+  /** A held photo full screen. */
   preview(event) {
     const { url } = event.currentTarget.dataset;
     wx.previewImage({ urls: [url], current: url });
@@ -118,6 +146,7 @@ Page({
     });
   },
 
+  /** 通过: others see it; a notice waiting for it goes out. */
   release(event) {
     const { id } = event.currentTarget.dataset;
     return this.decide(
@@ -130,6 +159,7 @@ Page({
     );
   },
 
+  /** 驳回 (destructive: asked in the danger colour). */
   reject(event) {
     const { id } = event.currentTarget.dataset;
     return this.decide(

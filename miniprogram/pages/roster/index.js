@@ -8,6 +8,8 @@
 const api = require('../../api/client');
 const { modal, alert, actionSheet } = require('../../utils/wxp');
 const { COLORS } = require('../../utils/colors');
+const { tagType } = require('../../utils/tone');
+const { loadingState, readyState, errorState } = require('../../utils/page-state');
 
 /** The classes a class teacher holds directly (their grants name them). */
 function grantClasses(me) {
@@ -19,32 +21,45 @@ function grantSchools(me) {
   return (me.grants || []).filter((g) => !g.class && g.unit && ['school', 'kindergarten'].includes(g.unit.kind)).map((g) => g.unit);
 }
 
+/** A pupil of the roster: how many guardians are bound, how many wait. */
 function pupilRow(pupil) {
   const parts = [`已绑定 ${pupil.guardians} 位家长`];
   if (pupil.waiting) parts.push(`${pupil.waiting} 位待确认`);
   return { id: pupil.id, name: pupil.name, label: parts.join('，') };
 }
 
+/** A parent's binding waiting for the teacher, with its 待确认 tag (colour from utils/tone.js). */
 function bindingRow(binding) {
   return {
     id: binding.id,
     title: `${binding.child.name} 的${binding.relation_name}`,
     label: binding.parent_name ? `申请人：${binding.parent_name}` : '申请人未填写姓名',
+    statusText: '待确认',
+    statusType: tagType('binding', 'pending'),
   };
 }
 
 Page({
   data: {
-    loading: true, error: '', classes: [], classIndex: 0, className: '',
+    ...loadingState(), classes: [], classIndex: 0, className: '',
     pupils: [], bindings: [], newName: '', adding: false,
   },
 
+  /** The classes first, then the first class's roster. */
   onLoad() {
     return this.loadClasses();
   },
 
+  /** Pulled down: the roster and the waiting bindings again (or the classes, if none yet). */
   onPullDownRefresh() {
-    return this.load().then(() => wx.stopPullDownRefresh());
+    const reload = this.data.classes.length ? this.load() : this.loadClasses();
+    return reload.then(() => wx.stopPullDownRefresh());
+  },
+
+  /** 重试 after an error. */
+  retry() {
+    this.setData(loadingState());
+    return this.data.classes.length ? this.load() : this.loadClasses();
   },
 
   /** The classes this user keeps: their own class, or the classes of their schools. */
@@ -57,38 +72,41 @@ Page({
         classes = [].concat(...lists.map((res) => res.classes.filter((c) => c.class_code)));
       }
       if (!classes.length) {
-        this.setData({ loading: false, error: '你没有负责的班级' });
+        this.setData(readyState(0));
         return;
       }
       this.setData({ classes: classes.map((c) => ({ id: c.id, name: c.name })), classIndex: 0 });
       await this.load();
     } catch (err) {
-      this.setData({ loading: false, error: err.message });
+      this.setData(errorState(err));
     }
   },
 
+  /** Another class picked. */
   onClassChange(event) {
     this.setData({ classIndex: Number(event.detail.value) });
     return this.load();
   },
 
+  /** The id of the class shown. */
   classId() {
     return this.data.classes[this.data.classIndex].id;
   },
 
+  /** The class's roster and the bindings waiting for a decision. */
   load() {
     const params = { class_id: this.classId() };
     return Promise.all([api.call('classRoster', { params }), api.call('classBindings', { params })])
       .then(([roster, waiting]) => this.setData({
-        loading: false,
-        error: '',
+        ...readyState(1),
         className: roster.class.name,
         pupils: roster.pupils.map(pupilRow),
         bindings: waiting.bindings.map(bindingRow),
       }))
-      .catch((err) => this.setData({ loading: false, error: err.message }));
+      .catch((err) => this.setData(errorState(err)));
   },
 
+  /** 同意 / 拒绝 a binding (拒绝 asks first, in the danger colour); the list then reloads. */
   async decide(event) {
     const { id, verb } = event.currentTarget.dataset;
     const approve = verb === 'approve';
@@ -107,10 +125,12 @@ Page({
     await this.load();
   },
 
+  /** The new pupil's name typed. */
   onNameChange(event) {
     this.setData({ newName: event.detail });
   },
 
+  /** Add a pupil to the roster (2-20 characters). */
   async addPupil() {
     const name = String(this.data.newName || '').trim();
     if (Array.from(name).length < 2) {

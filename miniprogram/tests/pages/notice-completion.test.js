@@ -168,7 +168,7 @@ describe('issued list', () => {
         'GET /api/v1/notices/received': { status: 200, body: { notices: [] } },
       });
       expect(wx.setNavigationBarTitle).toHaveBeenCalledWith({ title: '上级通知' });
-      expect(page.data).toMatchObject({ tab: 'received', rows: [], loading: false });
+      expect(page.data).toMatchObject({ tab: 'received', rows: [], state: 'empty' });
       await page.onTab(tapEvent({ tab: 'issued' }));
       expect(page.data.rows.map((r) => r.id)).toEqual([22, 21]);
     });
@@ -184,7 +184,7 @@ describe('issued list', () => {
 
   test('class mode without a class teacher grant lists nothing', async () => {
     await open('pages/notices/issued', { mode: 'class' }, WRITER, {});
-    expect(page.data).toMatchObject({ loading: false, classes: [], rows: [] });
+    expect(page.data).toMatchObject({ state: 'empty', classes: [], rows: [] });
     expect(calls).toEqual([]);
   });
 });

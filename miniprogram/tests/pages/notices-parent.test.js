@@ -36,7 +36,7 @@ describe('the parent\'s list', () => {
       },
     });
     expect(page.data.rows.map((r) => [r.id, r.children.map((c) => `${c.name}${c.text}`), r.pending])).toEqual([
-      [8, ['王小明已确认', '王小红已读'], true],
+      [8, ['王小明已确认', '王小红未确认'], true],
       [7, ['王小明已确认'], false],
     ]);
     expect(wx.storage.get('notices_received')).toBe(true);
@@ -144,15 +144,16 @@ describe('the parent\'s detail', () => {
     ...extra,
   });
 
-  test('opening shows the notice and a button per child; the image previews', async () => {
+  test('opening shows the notice, each child\'s state and the bar for both; the image previews', async () => {
     await open('pages/notices/detail', detailRoutes(), { id: '7' });
     const view = page.data.notice;
     expect(view).toMatchObject({ title: '防溺水安全致家长的一封信', unit: '埇桥区教体局', attachment: 'https://oss/7.jpg' });
     expect(view.body).toContain('暑期将至');
-    expect(view.children.map((c) => [c.name, c.className, c.text, c.buttonText])).toEqual([
-      ['王小明', '一年级1班', '未读', '确认已阅（王小明）'],
-      ['王小红', '三年级2班', '未读', '确认已阅（王小红）'],
+    expect(view.children.map((c) => [c.name, c.className, c.text])).toEqual([
+      ['王小明', '一年级1班', '未确认'],
+      ['王小红', '三年级2班', '未确认'],
     ]);
+    expect(view.bar).toMatchObject({ pendingIds: [11, 12], several: true, note: '将为 王小明、王小红 共 2 个孩子确认' });
     page.previewAttachment();
     expect(wx.previewImage).toHaveBeenCalledWith({ current: 'https://oss/7.jpg', urls: ['https://oss/7.jpg'] });
   });
@@ -201,9 +202,31 @@ describe('the parent\'s detail', () => {
     expect(page.data.notice.children[0].acknowledged).toBe(true);
   });
 
+  test('the bar\'s button confirms every child still waiting, one request each, then shows done', async () => {
+    await open('pages/notices/detail', detailRoutes(), { id: '7' });
+    await page.acknowledgeAll();
+    expect(keyed('POST /api/v1/notices/7/acknowledge').map((c) => c.data)).toEqual([{ child_id: 11 }, { child_id: 12 }]);
+    expect(page.data.notice.bar).toMatchObject({ done: true, doneText: '已为全部 2 个孩子确认', pendingIds: [] });
+    expect(page.data.ackingAll).toBe(false);
+    expect(wx.showToast).toHaveBeenCalledWith({ title: '已确认', icon: 'success' });
+    await page.acknowledgeAll(); // nothing left: nothing sent
+    expect(keyed('POST /api/v1/notices/7/acknowledge')).toHaveLength(2);
+  });
+
+  test('confirming all stops at a failure, keeps what went through and explains', async () => {
+    let n = 0;
+    await open('pages/notices/detail', detailRoutes({
+      'POST /api/v1/notices/7/acknowledge': () => { n += 1; return n === 1 ? { status: 200, body: acked(11, '王小明') } : apiError(503, 'service_unavailable'); },
+    }), { id: '7' });
+    await page.acknowledgeAll();
+    expect(page.data.notice.children.map((c) => c.acknowledged)).toEqual([true, false]);
+    expect(page.data.notice.bar).toMatchObject({ done: false, pendingIds: [12], note: '为王小红确认' });
+    expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '确认没有成功', content: '服务暂时不可用，请稍后再试' }));
+  });
+
   test('a notice that did not reach the parent says so; a failed acknowledgment is explained', async () => {
     await open('pages/notices/detail', detailRoutes({ 'GET /api/v1/notices/7': apiError(404, 'not_found') }), { id: '7' });
-    expect(page.data.error).toBe('这份通知不存在，或不是发给你的');
+    expect(page.data).toMatchObject({ state: 'error', error: '这份通知不存在，或不是发给你的' });
 
     await open('pages/notices/detail', detailRoutes({ 'POST /api/v1/notices/7/acknowledge': apiError(404, 'not_found') }), { id: '7' });
     await page.acknowledge(tapEvent({ childId: 11 }));

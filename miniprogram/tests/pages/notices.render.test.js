@@ -42,7 +42,7 @@ test('inbox: unread messages carry a dot, and the count shows above', async () =
   expect(comp.dom.querySelector('.toolbar-text').textContent).toBe('2 条未读');
 });
 
-test('detail: a button per child not yet acknowledged, the time for the others', async () => {
+test('detail: one child left: the bar\'s button confirms for it, the time shows for the other', async () => {
   await show('pages/notices/detail', {
     'GET /api/v1/notices/7': {
       status: 200,
@@ -55,10 +55,12 @@ test('detail: a button per child not yet acknowledged, the time for the others',
       }),
     },
   }, { id: '7' });
-  expect(texts('.van-button')).toEqual(['确认已阅（王小红）']);
+  expect(texts('.van-button')).toEqual(['确认已阅读并知晓']);
+  expect(texts('.action-bar__note')).toEqual(['为王小红确认']);
+  expect(texts('.van-tag')).toEqual(['已确认', '未确认']);
   expect(texts('.child-done')[0]).toMatch(/^已于 2024年6月1日 \d{2}:04 确认$/);
   expect(comp.dom.querySelector('.attachment')).not.toBeNull();
-  expect(comp.dom.querySelector('.title').textContent).toBe('防溺水安全致家长的一封信');
+  expect(comp.dom.querySelector('.detail-title').textContent).toBe('防溺水安全致家长的一封信');
 });
 
 test('completion: the rates as percentages on progress bars', async () => {

@@ -47,7 +47,9 @@ test("a class teacher sees their class's roster and waiting bindings", async () 
     ['张小明', '已绑定 2 位家长'],
     ['李小红', '已绑定 0 位家长，1 位待确认'],
   ]);
-  expect(page.data.bindings).toEqual([{ id: 7, title: '李小红 的母亲', label: '申请人：李妈妈' }]);
+  expect(page.data.bindings).toEqual([{
+    id: 7, title: '李小红 的母亲', label: '申请人：李妈妈', statusText: '待确认', statusType: 'warning',
+  }]);
 });
 
 test("the school's safety officer picks among the classes where they see class codes", async () => {
@@ -112,5 +114,5 @@ test('removing a pupil asks, then deletes', async () => {
 test('someone without a class is told so', async () => {
   const page = open({ grants: [] });
   await page.onLoad();
-  expect(page.data.error).toBe('你没有负责的班级');
+  expect(page.data.state).toBe('empty');
 });

@@ -54,9 +54,9 @@ test('lists the people of the administered unit with phones, roles and state', a
   expect(calls[0].query).toEqual({ administered: 'true' });
   expect(page.data.unitId).toBe(CENTER.id);
   expect(page.data.people).toEqual([
-    { id: 5, name: '孙老师', phone: '13800138000', active: true, isSelf: false, grants: [{ id: 21, label: '巡查教师 · 城东第一小学' }] },
-    { id: 6, name: '（未填写姓名）', phone: '', active: false, isSelf: false, grants: [{ id: 22, label: '保安 · 城东第一小学' }] },
-    { id: 7, name: '陈校长', phone: '', active: true, isSelf: true, grants: [{ id: 23, label: '中心校/集团校督导 · 城东中心校' }] },
+    { id: 5, name: '孙老师', phone: '13800138000', active: true, isSelf: false, selfType: 'primary', disabledType: 'danger', grants: [{ id: 21, label: '巡查教师 · 城东第一小学' }] },
+    { id: 6, name: '（未填写姓名）', phone: '', active: false, isSelf: false, selfType: 'primary', disabledType: 'danger', grants: [{ id: 22, label: '保安 · 城东第一小学' }] },
+    { id: 7, name: '陈校长', phone: '', active: true, isSelf: true, selfType: 'primary', disabledType: 'danger', grants: [{ id: 23, label: '中心校/集团校督导 · 城东中心校' }] },
   ]);
 });
 
@@ -122,7 +122,7 @@ test('several administered units can be switched', async () => {
 test('a list the server refuses shows its message', async () => {
   serve(wx, routes({ [`GET /api/v1/units/${CENTER.id}/staff`]: apiError(403, 'forbidden') }));
   await page.onLoad({});
-  expect(page.data.listError).toBe('你没有权限进行这个操作');
+  expect(page.data).toMatchObject({ listState: 'error', listError: '你没有权限进行这个操作' });
 });
 
 test('the latest changes are listed in words', async () => {

@@ -3,9 +3,10 @@ const {
   BUREAU, CENTER, SCHOOL_A, KINDER, DIRECT_SCHOOL, CLASSES, grant, childStatus, notice,
 } = require('../helpers/fixtures');
 const {
-  noticeRow, noticeView, issuedRow, writerUnits, teacherClasses, mayOpenClass, markReceived, hasReceived,
+  noticeRow, noticeView, ackBar, classProgress, issuedRow, writerUnits, teacherClasses, mayOpenClass, markReceived, hasReceived,
 } = require('../../utils/notices');
-const { percent, completionView } = require('../../utils/notice-completion');
+const { percent, notReached, completionView } = require('../../utils/notice-completion');
+const { tagType } = require('../../utils/tone');
 const {
   levelRows, toggleTarget, targetsBody, validateNotice, noticeErrorsFromApi, previewText,
 } = require('../../utils/notice-form');
@@ -16,7 +17,7 @@ const { messageIn } = require('../../api/messages');
 beforeEach(() => installWx());
 
 describe('parents\' notices', () => {
-  test('each child gets its own chip: 未读, 已读 or 已确认 with the time', () => {
+  test('each child gets its own tag: 未确认 (waiting) or 已确认 (done) with the time', () => {
     const row = noticeRow(notice(7, {
       children: [
         childStatus(11, '王小明'),
@@ -24,9 +25,13 @@ describe('parents\' notices', () => {
         childStatus(13, '王小刚', { read: true, acknowledged: true, acknowledged_at: '2024-06-01T03:04:00Z' }),
       ],
     }));
-    expect(row.children.map((c) => [c.name, c.text])).toEqual([['王小明', '未读'], ['王小红', '已读'], ['王小刚', '已确认']]);
+    expect(row.children.map((c) => [c.name, c.text, c.status, c.type])).toEqual([
+      ['王小明', '未确认', 'unread', 'warning'],
+      ['王小红', '未确认', 'read', 'warning'],
+      ['王小刚', '已确认', 'acknowledged', 'success'],
+    ]);
+    expect(row.children[2].type).toBe(tagType('noticeChild', 'acknowledged'));
     expect(row.children[2].acknowledgedAt).toMatch(/^2024年6月1日 \d{2}:04$/);
-    expect(row.children[0].buttonText).toBe('确认已阅（王小明）');
     expect(row).toMatchObject({ unit: '埇桥区教体局', pending: true });
   });
 
@@ -34,6 +39,19 @@ describe('parents\' notices', () => {
     const view = noticeView(notice(7, { attachment_url: 'https://oss/a.jpg' }));
     expect(view).toMatchObject({ body: expect.stringContaining('暑期将至'), attachment: 'https://oss/a.jpg', pending: false });
     expect(noticeView(notice(8)).attachment).toBe('');
+  });
+
+  test('the acknowledge bar: who is left, a note for several, the done line once none is', () => {
+    const kids = (states) => states.map((done, i) => ({ childId: 11 + i, name: ['王小明', '王小红', '王小刚'][i], acknowledged: done }));
+    expect(ackBar(kids([false]))).toEqual({
+      pendingIds: [11], several: false, note: '', done: false, doneText: '已确认阅读并知晓',
+    });
+    expect(ackBar(kids([true, false, false]))).toMatchObject({
+      pendingIds: [12, 13], several: true, note: '将为 王小红、王小刚 共 2 个孩子确认', done: false,
+    });
+    expect(ackBar(kids([true, false]))).toMatchObject({ pendingIds: [12], several: false, note: '为王小红确认' });
+    expect(ackBar(kids([true, true]))).toMatchObject({ pendingIds: [], done: true, doneText: '已为全部 2 个孩子确认' });
+    expect(ackBar([])).toMatchObject({ done: false, pendingIds: [] });
   });
 
   test('the received flag is kept on the phone', () => {
@@ -72,8 +90,8 @@ describe('writers and class teachers', () => {
 
   test('issued rows say whether the notice was sent', () => {
     expect(issuedRow(notice(7))).toMatchObject({ id: 7, sent: true, unitId: BUREAU.id, time: expect.stringMatching(/发送$/) });
-    expect(issuedRow(notice(8, { sent_at: null }))).toMatchObject({ sent: false, underReview: false, time: expect.stringMatching(/未发送$/) });
-    expect(issuedRow(notice(9, { sent_at: null, under_review: true }))).toMatchObject({ sent: false, underReview: true });
+    expect(issuedRow(notice(8, { sent_at: null }))).toMatchObject({ sent: false, underReview: false, draftType: 'warning', time: expect.stringMatching(/未发送$/) });
+    expect(issuedRow(notice(9, { sent_at: null, under_review: true }))).toMatchObject({ sent: false, underReview: true, draftType: 'primary' });
   });
 });
 
@@ -105,6 +123,24 @@ describe('completion', () => {
     expect(view.rows.map((r) => [r.name, r.ackText, r.canOpen])).toEqual([['一年级1班', '33.3%', false], ['一年级2班', '0%', true]]);
   });
 
+  test('a class the notice reached nobody in reads 未送达, never 0/0 or 0%, and does not open', () => {
+    const view = completionView({
+      unit: { id: SCHOOL_A.id, name: SCHOOL_A.name },
+      totals: { reached: 3, read: 3, acknowledged: 1, read_rate: 1, ack_rate: 0.3333 },
+      breakdown: [
+        { kind: 'class', id: 31, name: '一年级1班', reached: 3, read: 3, acknowledged: 1, read_rate: 1, ack_rate: 0.3333 },
+        { kind: 'class', id: 32, name: '一年级2班', reached: false, read: 0, acknowledged: 0, read_rate: null, ack_rate: null },
+        { kind: 'class', id: 33, name: '一年级3班', reached: 0, read: 0, acknowledged: 0, read_rate: null, ack_rate: null },
+      ],
+    }, [grant(8, 'school_admin', '学校安全负责人', SCHOOL_A)]);
+    expect(view.rows.map((r) => [r.name, r.notReached, r.canOpen])).toEqual([
+      ['一年级1班', false, true], ['一年级2班', true, false], ['一年级3班', true, false],
+    ]);
+    expect(view.rows[1].notReachedText).toBe('未送达：该班暂无已绑定的家长');
+    expect(view.totals.notReached).toBe(false);
+    expect([notReached({ reached: 2, children: 0 }), notReached({ reached: 2 }), notReached(undefined)]).toEqual([true, false, true]);
+  });
+
   test('unit rows always drill down', () => {
     const view = completionView({
       unit: { id: CENTER.id, name: CENTER.name },
@@ -112,7 +148,28 @@ describe('completion', () => {
       breakdown: [{ kind: 'unit', id: SCHOOL_A.id, name: SCHOOL_A.name, reached: 0, read: 0, acknowledged: 0, read_rate: null, ack_rate: null }],
     }, []);
     expect(view.byClass).toBe(false);
-    expect(view.rows[0]).toMatchObject({ canOpen: true, readText: '—' });
+    expect(view.rows[0]).toMatchObject({ canOpen: true, readText: '—', notReached: true });
+    expect(view.rows[0].notReachedText).toBe('未送达：该单位暂无收到通知的家长');
+    expect(view.totals.notReached).toBe(true);
+  });
+});
+
+describe('a class\'s acknowledged x/y on the class list', () => {
+  test('x/y and the percentage from class_children and class_acknowledged', () => {
+    expect(classProgress({ class_children: 30, class_acknowledged: 12 })).toEqual({
+      reached: true, text: '已确认 12/30', percent: 40, done: false,
+    });
+    expect(classProgress({ class_children: 3, class_acknowledged: 3 })).toMatchObject({ text: '已确认 3/3', percent: 100, done: true });
+    expect(classProgress({ class_children: 3 })).toMatchObject({ text: '已确认 0/3', percent: 0 });
+  });
+
+  test('no child reached reads as not reached; an older server\'s answer shows no figure', () => {
+    expect(classProgress({ class_children: 0, class_acknowledged: 0 })).toMatchObject({
+      reached: false, text: '未送达：该班暂无已绑定的家长',
+    });
+    expect(classProgress({})).toBeNull();
+    expect(issuedRow(notice(5, { class_children: 30, class_acknowledged: 12 })).classAck.text).toBe('已确认 12/30');
+    expect(issuedRow(notice(5)).classAck).toBeNull();
   });
 });
 

@@ -88,10 +88,10 @@ describe('invitations', () => {
   const inv = { revoked: false, expires_at: '2024-05-02T00:00:00Z', uses: 0, max_uses: 1 };
 
   test('status', () => {
-    expect(invitationStatus(inv, now)).toEqual({ text: '有效', active: true });
-    expect(invitationStatus({ ...inv, expires_at: '2024-04-30T00:00:00Z' }, now).text).toBe('已过期');
-    expect(invitationStatus({ ...inv, uses: 1 }, now).text).toBe('已用完');
-    expect(invitationStatus({ ...inv, revoked: true }, now).text).toBe('已撤销');
+    expect(invitationStatus(inv, now)).toEqual({ status: 'active', text: '有效', active: true });
+    expect(invitationStatus({ ...inv, expires_at: '2024-04-30T00:00:00Z' }, now)).toMatchObject({ status: 'expired', text: '已过期' });
+    expect(invitationStatus({ ...inv, uses: 1 }, now)).toMatchObject({ status: 'used', text: '已用完' });
+    expect(invitationStatus({ ...inv, revoked: true }, now)).toMatchObject({ status: 'revoked', text: '已撤销' });
   });
 
   test('the body refuses a role that does not fit the unit, and bad max uses', () => {
