@@ -126,6 +126,17 @@ def plan(body, hazard_id: int):
     return _detail(rectification.assign_plan(current_user(), hazard_id, body, origin))
 
 
+@blp.route("/<int:hazard_id>/classify", methods=["POST"])
+@login_required
+@blp.arguments(schemas.ClassifyRequest)
+@blp.response(200, schemas.HazardDetail)
+def classify(body, hazard_id: int):
+    """File the hazard under a focus problem (a report sent as unsure, or a correction)."""
+    origin = _origin(body.get("position"))
+    user = current_user()
+    return _detail(rectification.classify(user, hazard_id, body["focus_problem"], origin))
+
+
 @blp.route("/<int:hazard_id>/start", methods=["POST"])
 @login_required
 @blp.arguments(schemas.OriginRequest)

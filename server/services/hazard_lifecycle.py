@@ -3,7 +3,8 @@
 reported -> planned -> rectifying -> fix submitted -> verified, or rejected back to rectifying;
 a general hazard may be fixed on the spot (reported -> fixed on the spot, with an after-photo);
 any open hazard may be closed with a reason (not a hazard) or folded into an earlier report as a
-duplicate.
+duplicate. A report may come without a focus problem (the reporter was unsure): a planner files it
+under one (``classify``, a step that keeps the status) before it can be planned.
 
 Each row says from which states a step may be taken, where it leads, and which capability it
 needs at the hazard's school. Who may act (``permitted``), what the phone offers
@@ -50,13 +51,24 @@ class Step:
     not_by_fixer: bool = False
     # Only for general hazards: a major one always goes through the five-field plan.
     general_only: bool = False
+    # Only once the hazard is filed under a focus problem (a plan is made for a known problem).
+    needs_category: bool = False
     description: str = ""
 
 
 STEPS: dict[str, Step] = {
     step.action: step
     for step in (
-        Step("plan", (REPORTED, PLANNED), PLANNED, "hazard.plan", description="plan"),
+        Step(
+            "plan",
+            (REPORTED, PLANNED),
+            PLANNED,
+            "hazard.plan",
+            needs_category=True,
+            description="plan",
+        ),
+        # Filing an unsure report under a focus problem (or correcting one) while it is open.
+        Step("classify", OPEN_STATUSES, None, "hazard.plan", description="classify"),
         Step(
             "start",
             (PLANNED,),
@@ -146,6 +158,22 @@ def permitted(user: User, action: str, hazard: Hazard) -> None:
             "A major hazard is rectified through a plan, not fixed on the spot.",
             {"severity": hazard.severity},
         )
+    if step.needs_category and hazard.focus_problem_id is None:
+        raise ApiError(
+            409,
+            "needs_category",
+            "Classify the hazard under a focus problem before planning its rectification.",
+            {"action": action},
+        )
+
+
+def _offered(step: Step, hazard: Hazard) -> bool:
+    """Whether the hazard's state, severity and category allow the step (roles aside)."""
+    return (
+        hazard.status in step.sources
+        and not (step.general_only and hazard.severity != "general")
+        and not (step.needs_category and hazard.focus_problem_id is None)
+    )
 
 
 def allowed_actions(user: User, hazard: Hazard) -> list[str]:
@@ -155,9 +183,7 @@ def allowed_actions(user: User, hazard: Hazard) -> list[str]:
     return [
         step.action
         for step in STEPS.values()
-        if hazard.status in step.sources
-        and not (step.general_only and hazard.severity != "general")
-        and refusal(user, step, hazard) is None
+        if _offered(step, hazard) and refusal(user, step, hazard) is None
     ]
 
 

@@ -76,12 +76,13 @@ def summary(
         held = content.held_texts("hazard", [hazard.id])
     texts = {
         name: content.shown(held, viewer.id, hazard.id, name, getattr(hazard, name))
-        for name in ("description", "fix_note", "close_reason")
+        for name in ("description", "place", "fix_note", "close_reason")
     }
+    focus = hazard.focus_problem  # None until an unsure report is classified
     return View(
         hazard,
         **texts,
-        area=hazard.focus_problem.area,
+        area=focus.area if focus is not None else None,
         overdue=is_overdue(hazard, today),
         old_photo=any(is_old(photo) for photo in before),
         position=_position(hazard),
@@ -138,14 +139,15 @@ def event_view(event: HazardEvent, viewer: User, held: dict) -> View:
 def feature(hazard: Hazard, today: date) -> dict[str, Any]:
     """A GeoJSON feature, in WGS-84 as GIS tools expect."""
     point = to_geojson_point(Position(hazard.lat, hazard.lng, hazard.coord_system))
+    focus = hazard.focus_problem  # None until an unsure report is classified
     return {
         "type": "Feature",
         "id": hazard.id,
         "geometry": point,
         "properties": {
             "school": hazard.school.name,
-            "area": hazard.focus_problem.area.code,
-            "focus_problem": hazard.focus_problem.code,
+            "area": focus.area.code if focus is not None else None,
+            "focus_problem": focus.code if focus is not None else None,
             "severity": hazard.severity,
             "status": hazard.status,
             "overdue": is_overdue(hazard, today),
