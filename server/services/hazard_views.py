@@ -105,12 +105,23 @@ def detail(hazard: Hazard, user: User, today: date) -> View:
     )
 
 
-def summaries(hazards: list[Hazard], today: date, viewer: User, **extra: Any) -> list[View]:
-    """A list of hazards (held texts looked up once for the list)."""
+def summaries(
+    hazards: list[Hazard],
+    today: date,
+    viewer: User,
+    per_row: list[dict[str, Any]] | None = None,
+    **extra: Any,
+) -> list[View]:
+    """A list of hazards (held texts looked up once for the list); ``per_row``: values computed
+    for each hazard (its distance), beside the ``extra`` shared by all."""
     held = content.held_texts("hazard", [h.id for h in hazards])
     firsts = [links[0] for h in hazards if (links := [p for p in h.photos if p.stage == "before"])]
     hidden = _hidden_photos(firsts, viewer)
-    return [summary(h, today, viewer, held, hidden, **extra) for h in hazards]
+    rows = per_row if per_row is not None else [{} for _ in hazards]
+    return [
+        summary(h, today, viewer, held, hidden, **extra, **own)
+        for h, own in zip(hazards, rows, strict=True)
+    ]
 
 
 def event_views(events: list[HazardEvent], viewer: User) -> list[View]:
