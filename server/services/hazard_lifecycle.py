@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import and_, false, or_, true, update
 
 from server import access
 from server.errors import ApiError
@@ -140,6 +140,37 @@ def refusal(user: User, step: Step, hazard: Hazard) -> tuple[str, str] | None:
     if step.not_by_fixer and hazard.fix_submitted_by_id == user.id:
         return "own_fix_signoff", "The person who submitted the fix cannot sign it off."
     return None
+
+
+def takeable_where(user: User, action: str, by_role: bool = True):
+    """A WHERE clause for the hazards on which the user may take the step now: ``refusal`` and
+    ``_offered`` as SQL, for lists such as the to-do list (they must agree; a test checks them
+    against ``allowed_actions``). ``by_role=False`` leaves out those allowed only by their role,
+    keeping the hazards the step falls to the user personally (the plan names them)."""
+    step = STEPS[action]
+    general = access.unit_ids_where(user, step.capability)
+    if step.major_capability:
+        major = access.unit_ids_where(user, step.major_capability)
+        by_capability = or_(
+            and_(Hazard.severity != "major", Hazard.school_id.in_(general)),
+            and_(Hazard.severity == "major", Hazard.school_id.in_(major)),
+        )
+    else:
+        by_capability = Hazard.school_id.in_(general)
+    allowed = by_capability if by_role else false()
+    if step.responsible_may:
+        allowed = or_(allowed, Hazard.responsible_user_id == user.id)
+    return and_(
+        Hazard.status.in_(step.sources),
+        Hazard.duplicate_of_id.is_(None),
+        allowed,
+        Hazard.severity == "general" if step.general_only else true(),
+        Hazard.focus_problem_id.is_not(None) if step.needs_category else true(),
+        # The fixer never signs off their own fix (a NULL fixer is nobody's).
+        or_(Hazard.fix_submitted_by_id.is_(None), Hazard.fix_submitted_by_id != user.id)
+        if step.not_by_fixer
+        else true(),
+    )
 
 
 def permitted(user: User, action: str, hazard: Hazard) -> None:
