@@ -17,9 +17,10 @@ from sqlalchemy.orm import selectinload
 from server import access
 from server.extensions import db
 from server.models import Hazard, Notice, NoticeRecipient, User
-from server.models.hazards import RECTIFYING, REPORTED
+from server.models.hazards import OPEN_STATUSES, RECTIFYING, REPORTED
 from server.services import hazard_views
 from server.services.escalation import OVERDUE_STATUSES
+from server.services.hazard_access import scope_filter
 from server.services.hazard_lifecycle import takeable_where
 from server.services.hazard_queries import LIST_LOADS
 
@@ -86,14 +87,24 @@ def _sort_key(group: str):
 
 def hazards(user: User, today: date) -> dict[str, dict[str, Any]]:
     """Each group's count and its first five hazards, as lists show them."""
-    groups = _hazard_groups(user, today)
+    if not user.grants:  # parents: no hazard is ever theirs to handle, and no query is run
+        return {name: {"count": 0, "items": []} for name in GROUPS}
+    # Every group lies within these: open, not folded, in the caller's scope (each group's
+    # capability or the plan naming the caller implies seeing the school's hazards). Said once
+    # more here so the counts read only the open hazards in scope, not the whole table.
+    base = (
+        scope_filter(user),
+        Hazard.status.in_(OPEN_STATUSES),
+        Hazard.duplicate_of_id.is_(None),
+    )
+    groups = {name: and_(*base, where) for name, where in _hazard_groups(user, today).items()}
     counts = db.session.execute(
         select(
             *(
                 func.coalesce(func.sum(case((groups[name], 1), else_=0)), 0).label(name)
                 for name in GROUPS
             )
-        ).select_from(Hazard)
+        ).where(*base)
     ).one()
     firsts = union_all(
         *(
