@@ -21,6 +21,7 @@ from server.api import (
     roster,
     schedules,
     staff,
+    todo,
     units,
 )
 
@@ -43,6 +44,7 @@ def register_blueprints(api: Api) -> None:
         notices,
         schedules,
         reviews,
+        todo,
         health,
         media,
     ):

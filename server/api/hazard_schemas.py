@@ -64,8 +64,20 @@ class PhotoSchema(ma.Schema):
 class HazardCreate(PositionFields):
     client_uuid = ma.fields.UUID(required=True)
     school_id = Id(load_default=None, allow_none=True)
-    focus_problem = Text(required=True, min_length=1, max_length=60)
+    focus_problem = Text(
+        load_default=None,
+        allow_none=True,
+        min_length=1,
+        max_length=60,
+        metadata={"description": "Omitted or null: unsure (不确定); the safety officer classifies"},
+    )
     description = Text(required=True, min_length=2, max_length=1000)
+    place = Text(
+        load_default=None,
+        allow_none=True,
+        max_length=60,
+        metadata={"description": "Where it is, in words (三楼东侧走廊); blank is no place"},
+    )
     severity = ma.fields.String(required=True, validate=validate.OneOf(SEVERITIES))
     photo_ids = ma.fields.List(Id(), required=True, validate=_PHOTO_IDS)
 
@@ -101,9 +113,12 @@ class HazardSummary(ma.Schema):
     id = ma.fields.Integer()
     client_uuid = ma.fields.String()
     school = ma.fields.Nested(RefSchema)
-    area = ma.fields.Nested(CodeRefSchema)
-    focus_problem = ma.fields.Nested(CodeRefSchema)
+    area = ma.fields.Nested(CodeRefSchema, allow_none=True)
+    focus_problem = ma.fields.Nested(
+        CodeRefSchema, allow_none=True, metadata={"description": "null: not yet classified"}
+    )
     description = ma.fields.String()
+    place = ma.fields.String(allow_none=True)
     severity = ma.fields.String()
     status = ma.fields.String()
     overdue = ma.fields.Boolean()
@@ -196,6 +211,15 @@ class CloseRequest(OriginRequest):
         min_length=2,
         max_length=500,
         metadata={"description": "Why this is not a hazard (shown in its history)"},
+    )
+
+
+class ClassifyRequest(OriginRequest):
+    focus_problem = Text(
+        required=True,
+        min_length=1,
+        max_length=60,
+        metadata={"description": "The code of the focus problem the hazard is filed under"},
     )
 
 

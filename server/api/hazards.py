@@ -9,7 +9,13 @@ from server.api import hazard_schemas as schemas
 from server.auth import current_user, login_required
 from server.clock import local_today
 from server.geo import Position
-from server.services import hazard_queries, hazard_responsible, hazard_views, rectification
+from server.services import (
+    hazard_duplicates,
+    hazard_queries,
+    hazard_responsible,
+    hazard_views,
+    rectification,
+)
 from server.services.hazard_access import reportable_schools, require_view
 from server.services.hazard_reports import create_report, nearby_open
 
@@ -108,6 +114,19 @@ def events(hazard_id: int):
     return {"events": hazard_views.event_views(events, current_user())}
 
 
+@blp.route("/<int:hazard_id>/duplicate-candidates", methods=["GET"])
+@login_required
+@blp.response(200, schemas.NearbyResponse)
+def duplicate_candidates(hazard_id: int):
+    """Open hazards of the same school within 200 m, any focus problem, nearest first (at most
+    20): the reports this one may be marked a duplicate of."""
+    user = current_user()
+    found = hazard_duplicates.candidates(user, hazard_id)
+    distances = [{"distance_m": round(distance, 1)} for _hazard, distance in found]
+    views = hazard_views.summaries([h for h, _d in found], local_today(), user, distances)
+    return {"hazards": views}
+
+
 @blp.route("/<int:hazard_id>/responsible-candidates", methods=["GET"])
 @login_required
 @blp.response(200, schemas.ResponsibleCandidatesResponse)
@@ -124,6 +143,17 @@ def plan(body, hazard_id: int):
     """Assign the rectification plan: person, deadline, measures, funds, contingency."""
     origin = _origin(body.get("position"))
     return _detail(rectification.assign_plan(current_user(), hazard_id, body, origin))
+
+
+@blp.route("/<int:hazard_id>/classify", methods=["POST"])
+@login_required
+@blp.arguments(schemas.ClassifyRequest)
+@blp.response(200, schemas.HazardDetail)
+def classify(body, hazard_id: int):
+    """File the hazard under a focus problem (a report sent as unsure, or a correction)."""
+    origin = _origin(body.get("position"))
+    user = current_user()
+    return _detail(rectification.classify(user, hazard_id, body["focus_problem"], origin))
 
 
 @blp.route("/<int:hazard_id>/start", methods=["POST"])

@@ -115,6 +115,19 @@ class NoticesResponse(ma.Schema):
     notices = ma.fields.List(ma.fields.Nested(NoticeSchema))
 
 
+class ClassNoticeSchema(NoticeSchema):
+    """A notice that reached a class, with the class's own figures."""
+
+    class_children = ma.fields.Integer(metadata={"description": "The class's children reached"})
+    class_acknowledged = ma.fields.Integer(
+        metadata={"description": "Of those, the children acknowledged (by any guardian)"}
+    )
+
+
+class ClassNoticesResponse(ma.Schema):
+    notices = ma.fields.List(ma.fields.Nested(ClassNoticeSchema))
+
+
 class MineQuery(ma.Schema):
     before_id = Id()
     limit = BoundedInt(load_default=20, min=1, max=50)
@@ -156,6 +169,13 @@ class BreakdownRow(Rates):
     kind = ma.fields.String()
     id = ma.fields.Integer()
     name = ma.fields.String()
+    children = ma.fields.Integer(metadata={"description": "Children reached (the same as reached)"})
+    reached_any = ma.fields.Boolean(
+        metadata={
+            "description": "The notice reached someone here; false: a targeted class (or unit) "
+            "where no parent is bound, not a 0 % one"
+        }
+    )
 
 
 class NoticeRef(ma.Schema):
@@ -190,6 +210,7 @@ class PendingChild(ma.Schema):
 
 
 class PendingResponse(ma.Schema):
+    notice = ma.fields.Nested(NoticeRef)
     class_ = ma.fields.Nested(RefSchema, data_key="class")
     pending = ma.fields.List(ma.fields.Nested(PendingChild))
     parents = ma.fields.Integer(metadata={"description": "Distinct parents not yet acknowledged"})

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from server.api import notice_schemas as schemas
 from server.auth import current_user, login_required
 from server.services import (
+    notice_class,
     notice_completion,
     notice_reading,
     notice_views,
@@ -46,11 +47,11 @@ def received():
 @blp.route("/for-class", methods=["GET"])
 @login_required
 @blp.arguments(schemas.ForClassQuery, location="query")
-@blp.response(200, schemas.NoticesResponse)
+@blp.response(200, schemas.ClassNoticesResponse)
 def for_class(query):
-    """Notices that reached a class, for its class teacher and the school's staff."""
-    found = notice_completion.notices_for_class(current_user(), query["class_id"])
-    return {"notices": notice_views.views(found)}
+    """Notices that reached a class, with the class's figures, for its class teacher and the
+    school's staff."""
+    return {"notices": notice_class.notices_for_class(current_user(), query["class_id"])}
 
 
 @blp.route("/mine", methods=["GET"])
@@ -122,7 +123,7 @@ def completion(query, notice_id: int):
 @blp.response(200, schemas.PendingResponse)
 def pending(notice_id: int, class_id: int):
     """The class's parents who have not acknowledged (class teacher and school staff only)."""
-    return notice_completion.pending(current_user(), notice_id, class_id)
+    return notice_class.pending(current_user(), notice_id, class_id)
 
 
 @blp.route("/<int:notice_id>/classes/<int:class_id>/remind", methods=["POST"])
@@ -130,4 +131,4 @@ def pending(notice_id: int, class_id: int):
 @blp.response(200, schemas.RemindResponse)
 def remind(notice_id: int, class_id: int):
     """Remind just those parents (at most once a day per class)."""
-    return {"reminded": notice_completion.remind(current_user(), notice_id, class_id)}
+    return {"reminded": notice_class.remind(current_user(), notice_id, class_id)}

@@ -66,8 +66,11 @@ class Hazard(db.Model):
     content_digest: Mapped[str] = mapped_column(String(64))
     school_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    focus_problem_id: Mapped[int] = mapped_column(ForeignKey("focus_problems.id"))
+    # None: the reporter was unsure (不确定); the school's safety officer classifies it.
+    focus_problem_id: Mapped[int | None] = mapped_column(ForeignKey("focus_problems.id"))
     description: Mapped[str] = mapped_column(Text)
+    # Where it is, in words ("三楼东侧走廊"), beside the position.
+    place: Mapped[str | None] = mapped_column(String(60))
     severity: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(20), default=REPORTED)
     lat: Mapped[float]
@@ -96,7 +99,7 @@ class Hazard(db.Model):
     school: Mapped[Unit] = relationship()
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
     responsible_user: Mapped[User | None] = relationship(foreign_keys=[responsible_user_id])
-    focus_problem: Mapped[FocusProblem] = relationship()
+    focus_problem: Mapped[FocusProblem | None] = relationship()
     photos: Mapped[list[HazardPhoto]] = relationship(
         back_populates="hazard", order_by="HazardPhoto.id"
     )

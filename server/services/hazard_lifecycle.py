@@ -3,7 +3,8 @@
 reported -> planned -> rectifying -> fix submitted -> verified, or rejected back to rectifying;
 a general hazard may be fixed on the spot (reported -> fixed on the spot, with an after-photo);
 any open hazard may be closed with a reason (not a hazard) or folded into an earlier report as a
-duplicate.
+duplicate. A report may come without a focus problem (the reporter was unsure): a planner files it
+under one (``classify``, a step that keeps the status) before it can be planned.
 
 Each row says from which states a step may be taken, where it leads, and which capability it
 needs at the hazard's school. Who may act (``permitted``), what the phone offers
@@ -16,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import and_, false, or_, true, update
 
 from server import access
 from server.errors import ApiError
@@ -50,13 +51,24 @@ class Step:
     not_by_fixer: bool = False
     # Only for general hazards: a major one always goes through the five-field plan.
     general_only: bool = False
+    # Only once the hazard is filed under a focus problem (a plan is made for a known problem).
+    needs_category: bool = False
     description: str = ""
 
 
 STEPS: dict[str, Step] = {
     step.action: step
     for step in (
-        Step("plan", (REPORTED, PLANNED), PLANNED, "hazard.plan", description="plan"),
+        Step(
+            "plan",
+            (REPORTED, PLANNED),
+            PLANNED,
+            "hazard.plan",
+            needs_category=True,
+            description="plan",
+        ),
+        # Filing an unsure report under a focus problem (or correcting one) while it is open.
+        Step("classify", OPEN_STATUSES, None, "hazard.plan", description="classify"),
         Step(
             "start",
             (PLANNED,),
@@ -130,6 +142,37 @@ def refusal(user: User, step: Step, hazard: Hazard) -> tuple[str, str] | None:
     return None
 
 
+def takeable_where(user: User, action: str, by_role: bool = True):
+    """A WHERE clause for the hazards on which the user may take the step now: ``refusal`` and
+    ``_offered`` as SQL, for lists such as the to-do list (they must agree; a test checks them
+    against ``allowed_actions``). ``by_role=False`` leaves out those allowed only by their role,
+    keeping the hazards the step falls to the user personally (the plan names them)."""
+    step = STEPS[action]
+    general = access.unit_ids_where(user, step.capability)
+    if step.major_capability:
+        major = access.unit_ids_where(user, step.major_capability)
+        by_capability = or_(
+            and_(Hazard.severity != "major", Hazard.school_id.in_(general)),
+            and_(Hazard.severity == "major", Hazard.school_id.in_(major)),
+        )
+    else:
+        by_capability = Hazard.school_id.in_(general)
+    allowed = by_capability if by_role else false()
+    if step.responsible_may:
+        allowed = or_(allowed, Hazard.responsible_user_id == user.id)
+    return and_(
+        Hazard.status.in_(step.sources),
+        Hazard.duplicate_of_id.is_(None),
+        allowed,
+        Hazard.severity == "general" if step.general_only else true(),
+        Hazard.focus_problem_id.is_not(None) if step.needs_category else true(),
+        # The fixer never signs off their own fix (a NULL fixer is nobody's).
+        or_(Hazard.fix_submitted_by_id.is_(None), Hazard.fix_submitted_by_id != user.id)
+        if step.not_by_fixer
+        else true(),
+    )
+
+
 def permitted(user: User, action: str, hazard: Hazard) -> None:
     """Raise 403 unless the user may take the step (the caller has checked visibility), then
     409 unless the hazard is in a state the step starts from."""
@@ -146,6 +189,22 @@ def permitted(user: User, action: str, hazard: Hazard) -> None:
             "A major hazard is rectified through a plan, not fixed on the spot.",
             {"severity": hazard.severity},
         )
+    if step.needs_category and hazard.focus_problem_id is None:
+        raise ApiError(
+            409,
+            "needs_category",
+            "Classify the hazard under a focus problem before planning its rectification.",
+            {"action": action},
+        )
+
+
+def _offered(step: Step, hazard: Hazard) -> bool:
+    """Whether the hazard's state, severity and category allow the step (roles aside)."""
+    return (
+        hazard.status in step.sources
+        and not (step.general_only and hazard.severity != "general")
+        and not (step.needs_category and hazard.focus_problem_id is None)
+    )
 
 
 def allowed_actions(user: User, hazard: Hazard) -> list[str]:
@@ -155,9 +214,7 @@ def allowed_actions(user: User, hazard: Hazard) -> list[str]:
     return [
         step.action
         for step in STEPS.values()
-        if hazard.status in step.sources
-        and not (step.general_only and hazard.severity != "general")
-        and refusal(user, step, hazard) is None
+        if _offered(step, hazard) and refusal(user, step, hazard) is None
     ]
 
 

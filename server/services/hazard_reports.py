@@ -38,13 +38,17 @@ def _digest(report: dict[str, Any], school_id: int) -> str:
     """A fingerprint of what was reported, to tell a retry from a different report."""
     canonical = {
         "school_id": school_id,
-        "focus_problem": report["focus_problem"],
+        # None (unsure) is its own value: a retry that now names a category is another report.
+        "focus_problem": report.get("focus_problem"),
         "description": report["description"].strip(),
         "severity": report["severity"],
         "position": [round(report[k], 7) for k in ("lat", "lng", "accuracy")],
         "coord_system": report["coord_system"],
         "photo_ids": report["photo_ids"],
     }
+    # Only when given: reports made before places existed keep their fingerprints.
+    if report.get("place") is not None:
+        canonical["place"] = report["place"]
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
 
 
@@ -114,17 +118,21 @@ def create_report(user: User, data: dict[str, Any], client_ip: str | None) -> tu
     existing = _existing_for_uuid(data["client_uuid"], digest)
     if existing is not None:
         return existing, False
-    focus = focus_problem_by_code(data["focus_problem"])
+    code = data.get("focus_problem")
+    focus = focus_problem_by_code(code) if code is not None else None
     photos = own_photos(user, data["photo_ids"])
     position = _position(data)
     verdict = content.check_text(user, "description", data["description"].strip())
+    place = data.get("place")
+    place_verdict = content.check_text(user, "place", place) if place else content.PASSED
     hazard = Hazard(
         client_uuid=data["client_uuid"],
         content_digest=digest,
         school_id=school.id,
         reporter_id=user.id,
-        focus_problem_id=focus.id,
+        focus_problem_id=focus.id if focus is not None else None,
         description=data["description"].strip(),
+        place=place,
         severity=data["severity"],
         status=REPORTED,
         lat=position.lat,
@@ -134,7 +142,8 @@ def create_report(user: User, data: dict[str, Any], client_ip: str | None) -> tu
         inside_campus=campus_check(school, position),
     )
     try:
-        news = _save_report(hazard, photos, user, focus, position, client_ip, verdict)
+        verdicts = {"description": verdict, "place": place_verdict}
+        news = _save_report(hazard, photos, user, focus, position, client_ip, verdicts)
     except IntegrityError:
         # The same UUID raced in from a retry: the other request's insert won. On PostgreSQL
         # ours waited for it at the first flush, so the error can come from there, not only
@@ -156,19 +165,20 @@ def _save_report(
     hazard: Hazard,
     photos: list[Photo],
     user: User,
-    focus: FocusProblem,
+    focus: FocusProblem | None,
     position: Position,
     client_ip: str | None,
-    verdict: str,
+    verdicts: dict[str, str],
 ) -> list[int]:
     """Insert the hazard, its photos (held until WeChat's media verdict), its first event, the
-    hold on its description (when the text check did not pass it) and the news of it, and
-    commit; returns the news' pending deliveries."""
+    holds on its texts (those the text check did not pass: ``verdicts`` by field) and the news
+    of it, and commit; returns the news' pending deliveries."""
     db.session.add(hazard)
     db.session.flush()
-    content.hold_text(
-        user, hazard.school, "hazard", hazard.id, "description", hazard.description, verdict
-    )
+    for field, verdict in verdicts.items():
+        text = getattr(hazard, field)
+        if text:
+            content.hold_text(user, hazard.school, "hazard", hazard.id, field, text, verdict)
     links = [
         HazardPhoto(hazard_id=hazard.id, photo=photo, stage="before", position=index)
         for index, photo in enumerate(photos)
@@ -184,7 +194,7 @@ def _save_report(
             to_status=REPORTED,
             changes={
                 "severity": hazard.severity,
-                "focus_problem": focus.code,
+                "focus_problem": focus.code if focus is not None else None,
                 "inside_campus": hazard.inside_campus,
             },
             client_ip=client_ip,

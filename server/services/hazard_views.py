@@ -76,12 +76,13 @@ def summary(
         held = content.held_texts("hazard", [hazard.id])
     texts = {
         name: content.shown(held, viewer.id, hazard.id, name, getattr(hazard, name))
-        for name in ("description", "fix_note", "close_reason")
+        for name in ("description", "place", "fix_note", "close_reason")
     }
+    focus = hazard.focus_problem  # None until an unsure report is classified
     return View(
         hazard,
         **texts,
-        area=hazard.focus_problem.area,
+        area=focus.area if focus is not None else None,
         overdue=is_overdue(hazard, today),
         old_photo=any(is_old(photo) for photo in before),
         position=_position(hazard),
@@ -104,12 +105,23 @@ def detail(hazard: Hazard, user: User, today: date) -> View:
     )
 
 
-def summaries(hazards: list[Hazard], today: date, viewer: User, **extra: Any) -> list[View]:
-    """A list of hazards (held texts looked up once for the list)."""
+def summaries(
+    hazards: list[Hazard],
+    today: date,
+    viewer: User,
+    per_row: list[dict[str, Any]] | None = None,
+    **extra: Any,
+) -> list[View]:
+    """A list of hazards (held texts looked up once for the list); ``per_row``: values computed
+    for each hazard (its distance), beside the ``extra`` shared by all."""
     held = content.held_texts("hazard", [h.id for h in hazards])
     firsts = [links[0] for h in hazards if (links := [p for p in h.photos if p.stage == "before"])]
     hidden = _hidden_photos(firsts, viewer)
-    return [summary(h, today, viewer, held, hidden, **extra) for h in hazards]
+    rows = per_row if per_row is not None else [{} for _ in hazards]
+    return [
+        summary(h, today, viewer, held, hidden, **extra, **own)
+        for h, own in zip(hazards, rows, strict=True)
+    ]
 
 
 def event_views(events: list[HazardEvent], viewer: User) -> list[View]:
@@ -138,14 +150,15 @@ def event_view(event: HazardEvent, viewer: User, held: dict) -> View:
 def feature(hazard: Hazard, today: date) -> dict[str, Any]:
     """A GeoJSON feature, in WGS-84 as GIS tools expect."""
     point = to_geojson_point(Position(hazard.lat, hazard.lng, hazard.coord_system))
+    focus = hazard.focus_problem  # None until an unsure report is classified
     return {
         "type": "Feature",
         "id": hazard.id,
         "geometry": point,
         "properties": {
             "school": hazard.school.name,
-            "area": hazard.focus_problem.area.code,
-            "focus_problem": hazard.focus_problem.code,
+            "area": focus.area.code if focus is not None else None,
+            "focus_problem": focus.code if focus is not None else None,
             "severity": hazard.severity,
             "status": hazard.status,
             "overdue": is_overdue(hazard, today),

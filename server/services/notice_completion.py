@@ -14,25 +14,17 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import case, distinct, func, select
-from sqlalchemy.exc import IntegrityError
 
 from server import access
-from server.clock import local_time, local_today
-from server.errors import ApiError
 from server.extensions import db
 from server.models import (
-    Child,
-    ClassReminder,
     Notice,
     NoticeRecipient,
-    ParentLink,
     SchoolClass,
     Unit,
     User,
 )
-from server.models.people import APPROVED
-from server.roles import RELATION_NAMES, SCHOOL_KINDS
-from server.services.notify import enqueue_deliveries, notify
+from server.roles import SCHOOL_KINDS
 
 
 def _rates(counts: dict[str, int]) -> dict[str, Any]:
@@ -79,6 +71,30 @@ def _sum(groups) -> dict[str, int]:
     return {key: sum(group[key] for group in groups) for key in COUNT_KEYS}
 
 
+def _row(counts: dict[str, int]) -> dict[str, Any]:
+    """A breakdown row's counts and rates, with the children reached under a second name and
+    whether the notice reached anyone there at all (a targeted class where no parent is bound
+    is 0 children, not reached: not a 0 % class)."""
+    return {**_rates(counts), "children": counts["reached"], "reached_any": counts["reached"] > 0}
+
+
+def _targeted_classes(notice: Notice, school: Unit) -> dict[int, str]:
+    """The school's classes the notice targets (all of them when a unit target covers the
+    school), id -> name, in two statements."""
+    unit_ids = [t.unit_id for t in notice.targets if t.unit_id is not None]
+    class_ids = [t.class_id for t in notice.targets if t.class_id is not None]
+    covering = unit_ids and any(
+        target.contains(school)
+        for target in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))
+    )
+    query = select(SchoolClass.id, SchoolClass.name).where(SchoolClass.school_id == school.id)
+    if not covering:
+        if not class_ids:
+            return {}
+        query = query.where(SchoolClass.id.in_(class_ids))
+    return dict(db.session.execute(query).all())
+
+
 def _unit_for(user: User, unit_id: int | None) -> Unit:
     """The unit asked for, or the caller's top unit, where they may see completion."""
     if unit_id is not None:
@@ -114,161 +130,30 @@ def completion(user: User, notice_id: int, unit_id: int | None) -> dict[str, Any
     if unit.kind in SCHOOL_KINDS:
         per_class = _grouped(notice_id, unit.path, NoticeRecipient.class_id)
         totals = _sum(per_class.values())
-        names = (
-            dict(
+        # Every class the notice was meant for, reached or not: a class where no parent is
+        # bound shows as not reached instead of vanishing from the list.
+        names = _targeted_classes(notice, unit)
+        missing = [cid for cid in per_class if cid not in names]
+        if missing:
+            names.update(
                 db.session.execute(
-                    select(SchoolClass.id, SchoolClass.name).where(SchoolClass.id.in_(per_class))
+                    select(SchoolClass.id, SchoolClass.name).where(SchoolClass.id.in_(missing))
                 ).all()
             )
-            if per_class
-            else {}
-        )
-        for cid, counts in sorted(per_class.items(), key=lambda kv: names[kv[0]]):
-            breakdown.append({"kind": "class", "id": cid, "name": names[cid], **_rates(counts)})
+        empty = dict.fromkeys(COUNT_KEYS, 0)
+        for cid in sorted(names, key=lambda cid: (names[cid], cid)):
+            counts = per_class.get(cid, empty)
+            breakdown.append({"kind": "class", "id": cid, "name": names[cid], **_row(counts)})
     else:
         per_school = _grouped(notice_id, unit.path, NoticeRecipient.unit_path)
         totals = _sum(per_school.values())
         children = db.session.scalars(select(Unit).where(Unit.parent_id == unit.id))
         for child in sorted(children, key=lambda u: u.name):
             sums = _sum(c for path, c in per_school.items() if path.startswith(child.path))
-            breakdown.append({"kind": "unit", "id": child.id, "name": child.name, **_rates(sums)})
+            breakdown.append({"kind": "unit", "id": child.id, "name": child.name, **_row(sums)})
     return {
         "notice": {"id": notice.id, "title": notice.title},
         "unit": unit,
         "totals": _rates(totals),
         "breakdown": breakdown,
     }
-
-
-def _require_class_staff(user: User, class_id: int) -> SchoolClass:
-    """The class, if the user is its class teacher or staff of its school itself."""
-    school_class = db.session.get(SchoolClass, class_id)
-    if school_class is None:
-        raise access.not_found("class")
-    # Above the school, names are never shown: only the counts of the completion view.
-    access.require(user, "notice.class_pending", school_class.school, class_id, what="class")
-    return school_class
-
-
-def notices_for_class(user: User, class_id: int) -> list[Notice]:
-    """Sent notices that reached a class, newest first (class teacher and school staff)."""
-    _require_class_staff(user, class_id)
-    reached = select(NoticeRecipient.notice_id).where(NoticeRecipient.class_id == class_id)
-    return list(
-        db.session.scalars(
-            select(Notice).where(Notice.id.in_(reached)).order_by(Notice.id.desc()).limit(100)
-        )
-    )
-
-
-def _reminder_on(notice_id: int, class_id: int, day) -> ClassReminder | None:
-    """The class's reminder for the notice on ``day``, if one was sent."""
-    query = select(ClassReminder).where(
-        ClassReminder.notice_id == notice_id,
-        ClassReminder.class_id == class_id,
-        ClassReminder.sent_on == day,
-    )
-    return db.session.scalars(query).first()
-
-
-def _pending_rows(notice_id: int, class_id: int):
-    """(recipient, child, link, guardian's name) for the guardians (still bound, and approved:
-    one who unbound and asked again is waiting) of the class's children not yet acknowledged by
-    anyone: an acknowledged child's rows all carry the acknowledgment."""
-    return db.session.execute(
-        select(NoticeRecipient, Child, ParentLink, User.display_name)
-        .join(Child, NoticeRecipient.child_id == Child.id)
-        .join(User, User.id == NoticeRecipient.parent_id)
-        .join(
-            ParentLink,
-            (ParentLink.child_id == Child.id)
-            & (ParentLink.parent_id == NoticeRecipient.parent_id)
-            & (ParentLink.status == APPROVED),
-        )
-        .where(
-            NoticeRecipient.notice_id == notice_id,
-            NoticeRecipient.class_id == class_id,
-            NoticeRecipient.acknowledged_at.is_(None),
-        )
-        .order_by(Child.name, NoticeRecipient.id)
-    ).all()
-
-
-def pending(user: User, notice_id: int, class_id: int) -> dict[str, Any]:
-    """The class's children not yet acknowledged, one entry each with its guardians (a child
-    counts once, whichever guardian acknowledges), and whether a reminder went out today."""
-    school_class = _require_class_staff(user, class_id)
-    rows = _pending_rows(notice_id, class_id)
-    reminded = _reminder_on(notice_id, class_id, local_today())
-    children: dict[int, dict[str, Any]] = {}
-    for rec, child, link, parent_name in rows:
-        entry = children.setdefault(
-            child.id, {"child_name": child.name, "read": False, "guardians": []}
-        )
-        entry["read"] = entry["read"] or rec.read_at is not None
-        entry["guardians"].append(
-            {
-                "relation": link.relation,
-                "relation_name": RELATION_NAMES[link.relation],
-                "parent_name": parent_name,
-                "read": rec.read_at is not None,
-            }
-        )
-    return {
-        "class_": school_class,
-        "pending": list(children.values()),
-        "parents": len({row[0].parent_id for row in rows}),
-        "children": len(children),
-        "reminded_today": reminded is not None,
-    }
-
-
-def remind(user: User, notice_id: int, class_id: int) -> int:
-    """Remind the guardians of the class's children not yet acknowledged (by any guardian): at
-    most once a day per class."""
-    _require_class_staff(user, class_id)
-    notice = db.session.get(Notice, notice_id)
-    if notice is None or notice.sent_at is None:
-        raise ApiError(404, "not_found", "No such sent notice.")
-    today = local_today()
-    done = _reminder_on(notice_id, class_id, today)
-    if done is not None:
-        raise ApiError(409, "already_reminded_today", "This class was already reminded today.")
-    parents = {row[0].parent_id for row in _pending_rows(notice_id, class_id)}
-    # Claim the day's reminder before writing any message: the unique constraint on
-    # (notice, class, day) decides between two taps at once. On PostgreSQL the second insert
-    # waits here for the first transaction and then fails, so only one set of inbox messages
-    # and deliveries is ever written.
-    db.session.add(
-        ClassReminder(
-            notice_id=notice_id,
-            class_id=class_id,
-            sent_by_id=user.id,
-            sent_on=today,
-            recipients=len(parents),
-        )
-    )
-    try:
-        db.session.flush()
-    except IntegrityError as exc:
-        db.session.rollback()
-        raise ApiError(
-            409, "already_reminded_today", "This class was already reminded today."
-        ) from exc
-    deliveries = notify(
-        parents,
-        kind="notice_reminder",
-        title=f"请确认:{notice.title}",
-        body="您还没有确认这份通知,请阅读后点击“确认已阅”。",
-        template_key="reminder",
-        values={
-            "title": notice.title,
-            "hint": "请阅读并确认",
-            "notice_id": notice.id,
-            "sent_at": local_time(notice.sent_at),
-        },
-        data={"notice_id": notice.id},
-    )
-    db.session.commit()
-    enqueue_deliveries(deliveries)
-    return len(parents)

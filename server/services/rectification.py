@@ -19,6 +19,7 @@ from server.models.hazards import REPORTED
 from server.services import content, hazard_news
 from server.services.hazard_access import require_view
 from server.services.hazard_lifecycle import apply, permitted
+from server.services.hazard_reports import focus_problem_by_code
 from server.services.photos import own_photos
 
 # The history entry each photo step writes.
@@ -64,6 +65,19 @@ def assign_plan(user: User, hazard_id: int, plan: dict[str, Any], origin: dict) 
     news = hazard_news.tell(user, hazard, kind)
     db.session.commit()
     hazard_news.send(news)
+    return hazard
+
+
+def classify(user: User, hazard_id: int, code: str, origin: dict) -> Hazard:
+    """File an open hazard under a focus problem: an unsure report (不确定), or a correction.
+    The status stays; the history keeps the old and the new codes."""
+    hazard = require_view(user, hazard_id)
+    permitted(user, "classify", hazard)
+    focus = focus_problem_by_code(code)
+    old = hazard.focus_problem.code if hazard.focus_problem is not None else None
+    event = {"kind": "classify", "changes": {"focus_problem": [old, focus.code]}}
+    apply(user, hazard, "classify", {"focus_problem_id": focus.id}, event, origin)
+    db.session.commit()
     return hazard
 
 
@@ -220,13 +234,8 @@ def mark_duplicate(user: User, hazard_id: int, original_id: int, origin: dict) -
             "Choose a different, original report.",
             {"original_id": ["Must be another hazard that is not a duplicate."]},
         )
-    if original.focus_problem_id != hazard.focus_problem_id:
-        raise ApiError(
-            422,
-            "validation_error",
-            "Duplicates share their focus problem.",
-            {"original_id": ["Different focus problem."]},
-        )
+    # Any focus problem: reporters may be unsure or misfile, and the planner who folds the
+    # reports judges that they are the same problem.
     values = {"duplicate_of_id": original.id, "closed_at": utcnow()}
     event = {"kind": "marked_duplicate", "changes": {"duplicate_of": original.id}}
     apply(user, hazard, "duplicate", values, event, origin)

@@ -47,7 +47,9 @@ def test_escalation_steps_and_recipients(demo, client, login, report):
     assert escalate_overdue(today=deadline + timedelta(days=7)) == 1
     assert _recipients(hid, 3) == {"demo-bureau_admin", "demo-bureau_staff"}
     events = db.session.scalars(
-        select(HazardEvent).where(HazardEvent.hazard_id == hid, HazardEvent.kind == "escalated")
+        select(HazardEvent)
+        .where(HazardEvent.hazard_id == hid, HazardEvent.kind == "escalated")
+        .order_by(HazardEvent.id)  # PostgreSQL returns rows in no particular order otherwise
     ).all()
     assert [e.changes["level"] for e in events] == [1, 2, 3]
     assert events[0].actor_id is None and events[2].changes["days_overdue"] == 7

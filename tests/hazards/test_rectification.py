@@ -274,10 +274,26 @@ def test_duplicate_rules(people, client, report):
     other_focus = report(teacher, focus_problem="fire.patrol")[0].get_json()["id"]
     url = f"/api/v1/hazards/{second}/duplicate"
     assert client.post(url, json={"original_id": second}, headers=supervisor).status_code == 422
-    assert (
-        client.post(url, json={"original_id": other_focus}, headers=supervisor).status_code == 422
-    )
     marked = client.post(url, json={"original_id": first}, headers=supervisor).get_json()
     assert marked["duplicate_of_id"] == first and marked["allowed_actions"] == []
     again = client.post(url, json={"original_id": first}, headers=supervisor)
     assert again.status_code == 409
+    # A duplicate of an already folded report is refused.
+    folded = client.post(
+        f"/api/v1/hazards/{other_focus}/duplicate", json={"original_id": second}, headers=supervisor
+    )
+    assert folded.status_code == 422
+
+
+def test_a_duplicate_may_be_filed_under_another_focus_problem(people, client, report):
+    # Reporters may be unsure or misfile: the planner who folds two reports judges them the same.
+    teacher, school = people["teacher@own"], people["school_admin@own"]
+    first = report(teacher)[0].get_json()["id"]
+    other_focus = report(teacher, focus_problem="fire.patrol")[0].get_json()["id"]
+    unsure = report(teacher, focus_problem=None)[0].get_json()["id"]
+    for hazard_id in (other_focus, unsure):
+        marked = client.post(
+            f"/api/v1/hazards/{hazard_id}/duplicate", json={"original_id": first}, headers=school
+        )
+        assert marked.status_code == 200, marked.get_json()
+        assert marked.get_json()["duplicate_of_id"] == first

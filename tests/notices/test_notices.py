@@ -167,7 +167,15 @@ def test_completion_rolls_up_without_names(families, client, login):
         f"/api/v1/notices/{notice['id']}/completion?unit_id={unit_by_code('YQ101').id}",
         headers=login("demo-school_admin"),
     )
-    assert [r["kind"] for r in school_view.get_json()["breakdown"]] == ["class", "class"]
+    # Every class of the school was targeted: the one where no parent is bound shows as not
+    # reached (0 children) rather than vanishing.
+    rows = school_view.get_json()["breakdown"]
+    assert [(r["kind"], r["children"], r["reached_any"]) for r in rows] == [
+        ("class", 2, True),
+        ("class", 2, True),
+        ("class", 0, False),
+    ]
+    assert rows[2]["reached"] == 0 and rows[2]["ack_rate"] is None
     sibling = client.get(
         f"/api/v1/notices/{notice['id']}/completion?unit_id={unit_by_code('YQ201').id}",
         headers=login("demo-supervisor"),

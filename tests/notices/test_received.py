@@ -45,7 +45,12 @@ def test_the_bureau_letter_reaches_centre_and_school_staff(families, client, log
         f"/api/v1/notices/{letter['id']}/completion?unit_id={at_school['completion_unit_id']}",
         headers=school,
     ).get_json()["breakdown"]
-    assert [row["kind"] for row in classes] == ["class", "class"]
+    # Every class of the school, the one without bound parents as not reached.
+    assert [(row["kind"], row["reached_any"]) for row in classes] == [
+        ("class", True),
+        ("class", True),
+        ("class", False),
+    ]
 
     # Staff without completion rights see the letter, not the counts.
     patrol = _received(client, login("demo-teacher"))[letter["id"]]
