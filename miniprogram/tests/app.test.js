@@ -39,15 +39,64 @@ test('on launch: wx.login -> login endpoint -> token stored -> /me', async () =>
   expect(app.globalData.launchError).toBeNull();
 });
 
-test('on launch a stale stored token is replaced by a fresh login', async () => {
-  wx.storage.set(TOKEN_KEY, 'stale');
-  serve(wx, {
-    'POST /api/v1/auth/login': { status: 200, body: { token: 'new', expires_at: '2030-01-01T00:00:00Z', user: ME.user } },
-    'GET /api/v1/me': { status: 200, body: ME },
+test('a stored token and a saved /me: no login; /me shows at once and is refreshed behind', async () => {
+  wx.storage.set(TOKEN_KEY, 'kept');
+  wx.storage.set('offline_cache:me', { value: ME, savedAt: 1700000000000 });
+  const fresh = { ...ME, user: { ...ME.user, display_name: '王老师（新）' } };
+  const calls = serve(wx, { 'GET /api/v1/me': { status: 200, body: fresh } });
+  const app = launchApp();
+  expect(app.globalData.me).toEqual(ME); // before any answer
+  await expect(app.ready).resolves.toEqual(ME);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(wx.login).not.toHaveBeenCalled();
+  expect(calls.map((c) => c.key)).toEqual(['GET /api/v1/me']);
+  expect(calls[0].header.Authorization).toBe('Bearer kept');
+  expect(app.globalData.me).toEqual(fresh);
+  expect(app.globalData.meSavedAt).toBe('');
+  expect(wx.storage.get('offline_cache:me').value).toEqual(fresh);
+});
+
+test('an expired stored token is renewed quietly: the user sees /me, no error', async () => {
+  wx.storage.set(TOKEN_KEY, 'expired');
+  const calls = serve(wx, {
+    'POST /api/v1/auth/login': { status: 200, body: { token: 'renewed', expires_at: '2030-01-01T00:00:00Z', user: ME.user } },
+    'GET /api/v1/me': (req) => (req.header.Authorization === 'Bearer renewed' ? { status: 200, body: ME } : apiError(401, 'token_expired')),
   });
   const app = launchApp();
+  await expect(app.ready).resolves.toEqual(ME);
+  expect(calls.map((c) => c.key)).toEqual(['GET /api/v1/me', 'POST /api/v1/auth/login', 'GET /api/v1/me']);
+  expect(wx.storage.get(TOKEN_KEY)).toBe('renewed');
+  expect(app.globalData.launchError).toBeNull();
+  expect(wx.showToast).not.toHaveBeenCalled();
+  expect(wx.showModal).not.toHaveBeenCalled();
+});
+
+test('a saved /me with an expired token: shown at once, renewed behind without a word', async () => {
+  wx.storage.set(TOKEN_KEY, 'expired');
+  wx.storage.set('offline_cache:me', { value: ME, savedAt: 1700000000000 });
+  serve(wx, {
+    'POST /api/v1/auth/login': { status: 200, body: { token: 'renewed', expires_at: '', user: ME.user } },
+    'GET /api/v1/me': (req) => (req.header.Authorization === 'Bearer renewed' ? { status: 200, body: ME } : apiError(401, 'token_expired')),
+  });
+  const app = launchApp();
+  const seen = [];
+  app.watchMe((change) => seen.push(change));
   await app.ready;
-  expect(wx.storage.get(TOKEN_KEY)).toBe('new');
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(wx.storage.get(TOKEN_KEY)).toBe('renewed');
+  expect(seen).toEqual([{ me: ME, savedAt: '' }]);
+});
+
+test('first start ever without signal: no /me, the network error kept for the home page', async () => {
+  wx.request.mockImplementation(({ fail }) => Promise.resolve().then(() => fail({ errMsg: 'request:fail' })));
+  jest.useFakeTimers();
+  const app = launchApp();
+  const ready = app.ready;
+  await jest.runAllTimersAsync();
+  await expect(ready).resolves.toBeNull();
+  jest.useRealTimers();
+  expect(app.globalData.launchError.code).toBe('network_error');
+  expect(app.globalData.me).toBeNull();
 });
 
 test('a failed launch login is kept for the pages, in Chinese, and getMe tries again', async () => {
@@ -150,7 +199,7 @@ describe('the hazard outbox', () => {
     const app = launchApp();
     await app.flushOutbox();
     expect(calls.some((c) => c.key === 'POST /api/v1/hazards')).toBe(false);
-    expect(wx.onNetworkStatusChange).toHaveBeenCalledTimes(1);
+    expect(wx.onNetworkStatusChange).toHaveBeenCalled();
 
     wx.setOnline(true);
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -178,7 +227,8 @@ describe('the unread count', () => {
     app.onLaunch();
     app.onShow();
     await app.refreshUnread();
-    expect(calls.map((c) => c.key)).toEqual(['POST /api/v1/auth/login', 'GET /api/v1/me', 'GET /api/v1/inbox/unread-count']);
+    expect(calls.map((c) => c.key).filter((k) => k !== 'GET /api/v1/todo'))
+      .toEqual(['POST /api/v1/auth/login', 'GET /api/v1/me', 'GET /api/v1/inbox/unread-count']);
     expect(unread.count()).toBe(3);
 
     app.onShow();
