@@ -246,3 +246,60 @@ describe('the unread count', () => {
     expect(calls.some((c) => c.key === 'GET /api/v1/inbox/unread-count')).toBe(false);
   });
 });
+
+describe('tab badges and the signal returning', () => {
+  const STAFF_ME = { ...ME, capabilities: [...ME.capabilities, 'inbox.view', 'hazard.report'] };
+  const TODO = { hazards: { plan: { count: 4, items: [] } }, notices: { count: 1, items: [] }, total: 5 };
+
+  function launchWithBadges() {
+    wx.setTabBarBadge = jest.fn();
+    wx.removeTabBarBadge = jest.fn();
+    return launchApp();
+  }
+
+  test('each show refreshes the 待办 badge (to-do total) and the 消息 badge (unread count)', async () => {
+    serve(wx, {
+      'POST /api/v1/auth/login': { status: 200, body: { token: 't', expires_at: '', user: ME.user } },
+      'GET /api/v1/me': { status: 200, body: STAFF_ME },
+      'GET /api/v1/campaigns/active': { status: 200, body: {} },
+      'GET /api/v1/hazards/schools': { status: 200, body: { schools: [] } },
+      'GET /api/v1/todo': [{ status: 200, body: TODO }, { status: 200, body: { ...TODO, total: 0 } }],
+      'GET /api/v1/inbox/unread-count': [{ status: 200, body: { unread_count: 7 } }, { status: 200, body: { unread_count: 0 } }],
+    });
+    const app = launchWithBadges();
+    await app.ready;
+    await Promise.all([app.refreshTodo(), app.refreshUnread()]);
+    const badge = () => wx.setTabBarBadge.mock.calls.map((c) => [c[0].index, c[0].text]);
+    expect(badge().sort()).toEqual([[1, '5'], [2, '7']]);
+    expect(wx.removeTabBarBadge).not.toHaveBeenCalled();
+
+    app.onShow(); // back to the app: both counts are now 0
+    await Promise.all([app.refreshTodo(), app.refreshUnread()]);
+    expect([...new Set(wx.removeTabBarBadge.mock.calls.map((c) => c[0].index))].sort()).toEqual([1, 2]);
+  });
+
+  test('the signal returning refreshes /me, the campaign, the schools and the to-do into the phone', async () => {
+    wx.storage.set(TOKEN_KEY, 'tok');
+    const calls = serve(wx, {
+      'GET /api/v1/me': { status: 200, body: STAFF_ME },
+      'GET /api/v1/campaigns/active': { status: 200, body: { code: 'c', areas: [] } },
+      'GET /api/v1/hazards/schools': { status: 200, body: { schools: [{ id: 3, name: '城东第一小学' }] } },
+      'GET /api/v1/todo': { status: 200, body: TODO },
+      'GET /api/v1/inbox/unread-count': { status: 200, body: { unread_count: 0 } },
+    });
+    const app = launchWithBadges();
+    await app.ready;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    calls.length = 0;
+    wx.setOnline(false);
+    wx.setOnline(true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls.map((c) => c.key).sort()).toEqual([
+      'GET /api/v1/campaigns/active', 'GET /api/v1/hazards/schools', 'GET /api/v1/inbox/unread-count', 'GET /api/v1/me',
+      'GET /api/v1/todo',
+    ]);
+    expect(wx.storage.get('offline_cache:schools').value.schools).toHaveLength(1);
+    expect(wx.storage.get('offline_cache:campaign').value.code).toBe('c');
+    expect(wx.storage.get('offline_cache:todo').value.total).toBe(5);
+  });
+});
