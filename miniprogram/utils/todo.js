@@ -32,6 +32,8 @@ function firstLine(text) {
 
 /** A hazard row: what it is first (description, place), then school, reporter, when. */
 function hazardRow(hazard, group) {
+  // A report filed as "不确定" waits to be classified before anyone can plan it.
+  const unclassified = hazard.status === 'reported' && !hazard.focus_problem;
   const reporter = hazard.reporter ? (hazard.reporter.display_name || `用户${hazard.reporter.id}`) : '';
   return {
     id: hazard.id,
@@ -40,7 +42,7 @@ function hazardRow(hazard, group) {
     place: hazard.place || '',
     meta: [hazard.school && hazard.school.name, reporter, formatDateTime(hazard.reported_at)].filter(Boolean).join(' · '),
     category: hazard.focus_problem ? hazard.focus_problem.name : '未分类',
-    statusText: STATUS_NAMES[hazard.status] || hazard.status,
+    statusText: unclassified ? '待分类' : STATUS_NAMES[hazard.status] || hazard.status,
     statusType: tagType('hazard', hazard.status),
     overdue: Boolean(hazard.overdue),
     overdueType: tagType('hazard', 'overdue'),

@@ -82,7 +82,7 @@ describe('utils/todo.js', () => {
     });
     expect(overdue.rows[0].meta).toMatch(/^城东第一小学 · 李老师 · (2024年)?4月2日 \d{2}:30$/);
     expect(verify.rows[0]).toMatchObject({ place: '教学楼二楼东侧', statusText: '待验收', statusType: 'warning' });
-    expect(classify.rows[0]).toMatchObject({ title: '楼梯扶手松动', category: '未分类' });
+    expect(classify.rows[0]).toMatchObject({ title: '楼梯扶手松动', category: '未分类', statusText: '待分类', statusType: 'warning' });
   });
 
   test('each item opens where the action is', () => {
