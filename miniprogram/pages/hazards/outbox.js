@@ -8,6 +8,7 @@ const { formatDateTime } = require('../../utils/format');
 const { tagType } = require('../../utils/tone');
 const { modal } = require('../../utils/wxp');
 const { COLORS } = require('../../utils/colors');
+const { flushToast } = require('../../utils/report-send');
 
 const STATES = {
   waiting: '等待发送',
@@ -88,9 +89,8 @@ Page({
     this.setData({ flushing: true });
     return outbox.retryAll().then((result) => {
       this.refresh();
-      if (result.offline) wx.showToast({ title: '网络不可用，联网后会自动发送', icon: 'none' });
-      else if (result.failed) wx.showToast({ title: `${result.failed} 条发送失败，原因见列表`, icon: 'none' });
-      else if (result.sent) wx.showToast({ title: `已发送 ${result.sent} 条`, icon: 'success' });
+      const toast = flushToast(result);
+      if (toast) wx.showToast(toast);
     });
   },
 

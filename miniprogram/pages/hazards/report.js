@@ -10,19 +10,20 @@
  * The first submit tap of a draft also asks for the "hazard overdue" push (utils/subscribe.js);
  * whatever the answer, the report goes on.
  */
-const api = require('../../api/client');
 const outbox = require('../../utils/outbox');
 const { uuidV4 } = require('../../utils/uuid');
 const { MAX_PHOTOS, choosePhotos, addPhotos } = require('../../utils/photos');
 const { locateOrExplain, openSettingAndLocate } = require('../../utils/location');
-const { sendReport, isNetworkFailure } = require('../../utils/report-send');
+const {
+  sendReport, isNetworkFailure, nearbyHazards, flushToast,
+} = require('../../utils/report-send');
 const { modal, alert, isOffline } = require('../../utils/wxp');
 const subscribe = require('../../utils/subscribe');
 const { SEVERITIES, markChanged } = require('../../utils/hazards');
 const { choicesFor } = require('../../utils/report-choices');
 const { fetchCampaign, cachedCampaign } = require('../../utils/campaign');
 const {
-  DESCRIPTION_MAX, PLACE_MAX, validateReport, nearbyQuery, nearbyDialogText, nearbyRow, reportErrorsFromApi,
+  DESCRIPTION_MAX, PLACE_MAX, validateReport, nearbyDialogText, nearbyRow, reportErrorsFromApi,
   fetchSchools, cachedSchools, schoolChoices,
 } = require('../../utils/hazard-report');
 
@@ -237,17 +238,11 @@ Page({
 
   /** true to send; false when the user chose to look at the nearby hazards; 'offline'. */
   async checkNearby(body) {
-    const query = nearbyQuery(body);
-    if (this.nearbyConfirmed || !query) return true;
-    let hazards;
-    try {
-      const res = await api.call('hazardsNearby', { query });
-      hazards = res.hazards || [];
-    } catch (err) {
-      return isNetworkFailure(err) ? 'offline' : true; // the hint is optional
-    }
+    if (this.nearbyConfirmed) return true;
+    const hazards = await nearbyHazards(body);
+    if (hazards === 'offline') return 'offline';
+    if (!hazards || !hazards.length) return true;
     this.setData({ nearby: hazards.map(nearbyRow) });
-    if (!hazards.length) return true;
     const answer = await modal({
       title: '附近可能重复的隐患',
       content: nearbyDialogText(hazards),
@@ -315,9 +310,8 @@ Page({
     this.setData({ flushing: true });
     return outbox.flush().then((result) => {
       this.showOutbox();
-      if (result.offline) wx.showToast({ title: '网络不可用，请稍后再试', icon: 'none' });
-      else if (result.failed) wx.showToast({ title: `${result.failed} 条发送失败，请查看`, icon: 'none' });
-      else if (result.sent) wx.showToast({ title: `已发送 ${result.sent} 条`, icon: 'success' });
+      const toast = flushToast(result);
+      if (toast) wx.showToast(toast);
     });
   },
 
