@@ -5,8 +5,9 @@
  * when the reporter covers several. The page opens at once from what the phone keeps (campaign,
  * schools: utils/cache.js), even without signal, and refreshes them behind; a saved copy shown
  * because the network failed gets the stale banner. Before sending, open hazards of the same kind
- * within 50 m are shown as possible duplicates (not for "不确定"). Without a network the report goes to the outbox (utils/outbox.js) with
- * its client_uuid, made once per draft, so sending it again never files it twice.
+ * within 50 m are shown as possible duplicates (not for "不确定"). Without a network the report goes
+ * to the outbox (utils/outbox.js) with its client_uuid, made once per draft, so sending it again
+ * never files it twice.
  * The first submit tap of a draft also asks for the "hazard overdue" push (utils/subscribe.js);
  * whatever the answer, the report goes on.
  */
@@ -27,7 +28,7 @@ const {
   fetchSchools, cachedSchools, schoolChoices,
 } = require('../../utils/hazard-report');
 
-/** The later of two saved-at times ('' when neither copy was a saved one). */
+/** The older of two saved-at times ('' when neither copy was a saved one). */
 const staler = (a, b) => (a && b ? Math.min(a, b) : a || b || '');
 
 const EMPTY_DRAFT = {
@@ -82,10 +83,16 @@ Page({
     return Promise.all([settle(fetchCampaign()), settle(fetchSchools())]).then(([campaign, schools]) => {
       const patch = { savedAt: staler(campaign && campaign.savedAt, schools && schools.savedAt) };
       if (campaign) patch.choices = choicesFor(campaign.value);
-      if (schools) patch.schools = schoolChoices(schools.value);
-      if (patch.schools && patch.schools !== this.data.schools) patch.schoolIndex = -1;
+      if (schools) Object.assign(patch, this.schoolPatch(schools.value));
       this.setData(patch);
     });
+  },
+
+  /** The school picker for a /hazards/schools answer, keeping the school already chosen. */
+  schoolPatch(answer) {
+    const chosen = this.data.schools[this.data.schoolIndex];
+    const schools = schoolChoices(answer);
+    return { schools, schoolIndex: chosen ? schools.findIndex((school) => school.id === chosen.id) : -1 };
   },
 
   onShow() {
@@ -93,13 +100,12 @@ Page({
     this.showOutbox();
   },
 
-  onHide() { this.stopWatching(); },
-  onUnload() { this.stopWatching(); },
-
-  stopWatching() {
+  onHide() {
     if (this.unsubscribe) this.unsubscribe();
     this.unsubscribe = null;
   },
+
+  onUnload() { this.onHide(); },
 
   showOutbox() {
     this.setData({ outboxCount: outbox.count(), flushing: outbox.isFlushing() });
@@ -114,7 +120,7 @@ Page({
   },
 
   loadSchools() {
-    return fetchSchools().then((res) => this.setData({ schools: schoolChoices(res.value), schoolIndex: -1 }));
+    return fetchSchools().then((res) => this.setData(this.schoolPatch(res.value)));
   },
 
   choosePhotos() {

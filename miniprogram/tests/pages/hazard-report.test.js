@@ -322,6 +322,18 @@ describe('offline, from what the phone keeps', () => {
     expect(page.data.choices.map((c) => c.key)).toEqual(['fire', 'utilities', 'unsure']);
   });
 
+  test('a school picked from the saved list stays picked when the fresh list arrives', async () => {
+    wx.storage.set('offline_cache:schools', { value: TWO_SCHOOLS, savedAt: 1700000001000 });
+    calls = serve(wx, routes({ 'GET /api/v1/hazards/schools': { status: 200, body: { schools: [...TWO_SCHOOLS.schools].reverse() } } }));
+    page = loadPage('pages/hazards/report', { app: stubApp({}) });
+    const loading = page.onLoad();
+    page.onSchoolChange({ detail: { value: '1' } }); // 区直实验学校, before the answer
+    await loading;
+    expect(page.data.schools[page.data.schoolIndex].name).toBe(DIRECT_SCHOOL.name);
+    expect(page.data.schoolIndex).toBe(0);
+    expect(page.data.savedAt).toBe('');
+  });
+
   test('nothing saved and no network: every choice, no school picker, and the report still queues', async () => {
     wx.setOnline(false);
     wx.request.mockImplementation(({ fail }) => Promise.resolve().then(() => fail({ errMsg: 'request:fail' })));
