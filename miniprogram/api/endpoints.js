@@ -86,18 +86,23 @@ module.exports = {
 
   campaignActive: { method: 'GET', path: '/api/v1/campaigns/active' },
 
+  // 待办: the caller's hazards by the step they owe (each group a count and its first five) and
+  // parents' notices still to acknowledge, with the total for the tab badge.
+  todo: { method: 'GET', path: '/api/v1/todo' },
+
   // One photo per request (multipart; `body` lists the parts as the OpenAPI form schema does, the
   // file part included). The server answers 200 with the earlier photo when the same file is
   // uploaded again, so repeating it is safe.
   photoUpload: { method: 'POST', path: '/api/v1/photos', body: ['file'], file: 'file', idempotent: true },
 
-  // A retry with the same client_uuid and content answers 200 with the first report.
+  // A retry with the same client_uuid and content answers 200 with the first report. Without a
+  // focus_problem (不确定) the school's safety officer classifies it; `place` is free text (<= 60).
   hazardCreate: {
     method: 'POST',
     path: '/api/v1/hazards',
     body: [
       'client_uuid', 'school_id', 'focus_problem', 'description', 'severity',
-      'lat', 'lng', 'accuracy', 'coord_system', 'photo_ids',
+      'lat', 'lng', 'accuracy', 'coord_system', 'photo_ids', 'place',
     ],
     idempotent: true,
   },

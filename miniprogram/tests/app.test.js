@@ -39,15 +39,64 @@ test('on launch: wx.login -> login endpoint -> token stored -> /me', async () =>
   expect(app.globalData.launchError).toBeNull();
 });
 
-test('on launch a stale stored token is replaced by a fresh login', async () => {
-  wx.storage.set(TOKEN_KEY, 'stale');
-  serve(wx, {
-    'POST /api/v1/auth/login': { status: 200, body: { token: 'new', expires_at: '2030-01-01T00:00:00Z', user: ME.user } },
-    'GET /api/v1/me': { status: 200, body: ME },
+test('a stored token and a saved /me: no login; /me shows at once and is refreshed behind', async () => {
+  wx.storage.set(TOKEN_KEY, 'kept');
+  wx.storage.set('offline_cache:me', { value: ME, savedAt: 1700000000000 });
+  const fresh = { ...ME, user: { ...ME.user, display_name: '王老师（新）' } };
+  const calls = serve(wx, { 'GET /api/v1/me': { status: 200, body: fresh } });
+  const app = launchApp();
+  expect(app.globalData.me).toEqual(ME); // before any answer
+  await expect(app.ready).resolves.toEqual(ME);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(wx.login).not.toHaveBeenCalled();
+  expect(calls.map((c) => c.key)).toEqual(['GET /api/v1/me']);
+  expect(calls[0].header.Authorization).toBe('Bearer kept');
+  expect(app.globalData.me).toEqual(fresh);
+  expect(app.globalData.meSavedAt).toBe('');
+  expect(wx.storage.get('offline_cache:me').value).toEqual(fresh);
+});
+
+test('an expired stored token is renewed quietly: the user sees /me, no error', async () => {
+  wx.storage.set(TOKEN_KEY, 'expired');
+  const calls = serve(wx, {
+    'POST /api/v1/auth/login': { status: 200, body: { token: 'renewed', expires_at: '2030-01-01T00:00:00Z', user: ME.user } },
+    'GET /api/v1/me': (req) => (req.header.Authorization === 'Bearer renewed' ? { status: 200, body: ME } : apiError(401, 'token_expired')),
   });
   const app = launchApp();
+  await expect(app.ready).resolves.toEqual(ME);
+  expect(calls.map((c) => c.key)).toEqual(['GET /api/v1/me', 'POST /api/v1/auth/login', 'GET /api/v1/me']);
+  expect(wx.storage.get(TOKEN_KEY)).toBe('renewed');
+  expect(app.globalData.launchError).toBeNull();
+  expect(wx.showToast).not.toHaveBeenCalled();
+  expect(wx.showModal).not.toHaveBeenCalled();
+});
+
+test('a saved /me with an expired token: shown at once, renewed behind without a word', async () => {
+  wx.storage.set(TOKEN_KEY, 'expired');
+  wx.storage.set('offline_cache:me', { value: ME, savedAt: 1700000000000 });
+  serve(wx, {
+    'POST /api/v1/auth/login': { status: 200, body: { token: 'renewed', expires_at: '', user: ME.user } },
+    'GET /api/v1/me': (req) => (req.header.Authorization === 'Bearer renewed' ? { status: 200, body: ME } : apiError(401, 'token_expired')),
+  });
+  const app = launchApp();
+  const seen = [];
+  app.watchMe((change) => seen.push(change));
   await app.ready;
-  expect(wx.storage.get(TOKEN_KEY)).toBe('new');
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(wx.storage.get(TOKEN_KEY)).toBe('renewed');
+  expect(seen).toEqual([{ me: ME, savedAt: '' }]);
+});
+
+test('first start ever without signal: no /me, the network error kept for the home page', async () => {
+  wx.request.mockImplementation(({ fail }) => Promise.resolve().then(() => fail({ errMsg: 'request:fail' })));
+  jest.useFakeTimers();
+  const app = launchApp();
+  const ready = app.ready;
+  await jest.runAllTimersAsync();
+  await expect(ready).resolves.toBeNull();
+  jest.useRealTimers();
+  expect(app.globalData.launchError.code).toBe('network_error');
+  expect(app.globalData.me).toBeNull();
 });
 
 test('a failed launch login is kept for the pages, in Chinese, and getMe tries again', async () => {
@@ -150,7 +199,7 @@ describe('the hazard outbox', () => {
     const app = launchApp();
     await app.flushOutbox();
     expect(calls.some((c) => c.key === 'POST /api/v1/hazards')).toBe(false);
-    expect(wx.onNetworkStatusChange).toHaveBeenCalledTimes(1);
+    expect(wx.onNetworkStatusChange).toHaveBeenCalled();
 
     wx.setOnline(true);
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -178,7 +227,8 @@ describe('the unread count', () => {
     app.onLaunch();
     app.onShow();
     await app.refreshUnread();
-    expect(calls.map((c) => c.key)).toEqual(['POST /api/v1/auth/login', 'GET /api/v1/me', 'GET /api/v1/inbox/unread-count']);
+    expect(calls.map((c) => c.key).filter((k) => k !== 'GET /api/v1/todo'))
+      .toEqual(['POST /api/v1/auth/login', 'GET /api/v1/me', 'GET /api/v1/inbox/unread-count']);
     expect(unread.count()).toBe(3);
 
     app.onShow();
@@ -194,5 +244,62 @@ describe('the unread count', () => {
     const app = launchApp();
     await expect(app.refreshUnread()).resolves.toBeNull();
     expect(calls.some((c) => c.key === 'GET /api/v1/inbox/unread-count')).toBe(false);
+  });
+});
+
+describe('tab badges and the signal returning', () => {
+  const STAFF_ME = { ...ME, capabilities: [...ME.capabilities, 'inbox.view', 'hazard.report'] };
+  const TODO = { hazards: { plan: { count: 4, items: [] } }, notices: { count: 1, items: [] }, total: 5 };
+
+  function launchWithBadges() {
+    wx.setTabBarBadge = jest.fn();
+    wx.removeTabBarBadge = jest.fn();
+    return launchApp();
+  }
+
+  test('each show refreshes the 待办 badge (to-do total) and the 消息 badge (unread count)', async () => {
+    serve(wx, {
+      'POST /api/v1/auth/login': { status: 200, body: { token: 't', expires_at: '', user: ME.user } },
+      'GET /api/v1/me': { status: 200, body: STAFF_ME },
+      'GET /api/v1/campaigns/active': { status: 200, body: {} },
+      'GET /api/v1/hazards/schools': { status: 200, body: { schools: [] } },
+      'GET /api/v1/todo': [{ status: 200, body: TODO }, { status: 200, body: { ...TODO, total: 0 } }],
+      'GET /api/v1/inbox/unread-count': [{ status: 200, body: { unread_count: 7 } }, { status: 200, body: { unread_count: 0 } }],
+    });
+    const app = launchWithBadges();
+    await app.ready;
+    await Promise.all([app.refreshTodo(), app.refreshUnread()]);
+    const badge = () => wx.setTabBarBadge.mock.calls.map((c) => [c[0].index, c[0].text]);
+    expect(badge().sort()).toEqual([[1, '5'], [2, '7']]);
+    expect(wx.removeTabBarBadge).not.toHaveBeenCalled();
+
+    app.onShow(); // back to the app: both counts are now 0
+    await Promise.all([app.refreshTodo(), app.refreshUnread()]);
+    expect([...new Set(wx.removeTabBarBadge.mock.calls.map((c) => c[0].index))].sort()).toEqual([1, 2]);
+  });
+
+  test('the signal returning refreshes /me, the campaign, the schools and the to-do into the phone', async () => {
+    wx.storage.set(TOKEN_KEY, 'tok');
+    const calls = serve(wx, {
+      'GET /api/v1/me': { status: 200, body: STAFF_ME },
+      'GET /api/v1/campaigns/active': { status: 200, body: { code: 'c', areas: [] } },
+      'GET /api/v1/hazards/schools': { status: 200, body: { schools: [{ id: 3, name: '城东第一小学' }] } },
+      'GET /api/v1/todo': { status: 200, body: TODO },
+      'GET /api/v1/inbox/unread-count': { status: 200, body: { unread_count: 0 } },
+    });
+    const app = launchWithBadges();
+    await app.ready;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    calls.length = 0;
+    wx.setOnline(false);
+    wx.setOnline(true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls.map((c) => c.key).sort()).toEqual([
+      'GET /api/v1/campaigns/active', 'GET /api/v1/hazards/schools', 'GET /api/v1/inbox/unread-count', 'GET /api/v1/me',
+      'GET /api/v1/todo',
+    ]);
+    expect(wx.storage.get('offline_cache:schools').value.schools).toHaveLength(1);
+    expect(wx.storage.get('offline_cache:campaign').value.code).toBe('c');
+    expect(wx.storage.get('offline_cache:todo').value.total).toBe(5);
   });
 });

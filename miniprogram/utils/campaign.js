@@ -1,5 +1,18 @@
-/** The active campaign (GET /campaigns/active) as the campaign page shows it. */
+/**
+ * The active campaign (GET /campaigns/active): kept on the phone for the report page offline
+ * (fetchCampaign), and as the campaign page shows it (campaignView).
+ */
+const api = require('../api/client');
+const cache = require('./cache');
 const { formatDate } = require('./format');
+
+/** GET /campaigns/active, saved: `{value, savedAt}` (the saved copy when the network failed). */
+function fetchCampaign() {
+  return cache.fetch('campaign', () => api.call('campaignActive'));
+}
+
+/** The saved campaign `{value, savedAt}`, or null. */
+const cachedCampaign = () => cache.load('campaign');
 
 function campaignView(campaign) {
   const phases = campaign.phases.map((phase, index) => ({
@@ -25,4 +38,4 @@ function campaignView(campaign) {
   };
 }
 
-module.exports = { campaignView };
+module.exports = { campaignView, fetchCampaign, cachedCampaign };

@@ -1,13 +1,20 @@
-/** The hazard report form: its checks (mirroring the server's) and the request body. */
+/**
+ * The hazard report form: its checks (mirroring the server's), the request body, and the schools
+ * one may report at (kept on the phone so the form opens offline).
+ */
+const api = require('../api/client');
+const cache = require('./cache');
 const { SEVERITY_NAMES, STATUS_NAMES } = require('./hazards');
 
 const DESCRIPTION_MIN = 2;
 const DESCRIPTION_MAX = 1000;
+const PLACE_MAX = 60;
 
 const charCount = (text) => Array.from(text).length;
 
 /**
- * Check the form `{photos, position, focusProblem, description, severity, schools, schoolIndex}`.
+ * Check the form `{photos, position, choice, place, description, severity, schools, schoolIndex}`.
+ * `choice` is a row of utils/report-choices.js (its focus_problem null for "不确定": none is sent).
  * `schools` is the list offered when the reporter covers several (else empty: the server picks).
  * Returns `{ok, errors, body}`; `body` lacks client_uuid and photo_ids (added when sending).
  */
@@ -16,7 +23,9 @@ function validateReport(form) {
   const description = String(form.description || '').trim();
   if (!form.photos || !form.photos.length) errors.photos = '请至少拍一张隐患照片';
   if (!form.position) errors.position = '还没有获取到隐患的位置';
-  if (!form.focusProblem) errors.focus = '请选择隐患类别';
+  if (!form.choice) errors.focus = '请选择隐患属于哪一类（拿不准就选“不确定”）';
+  const place = String(form.place || '').trim();
+  if (charCount(place) > PLACE_MAX) errors.place = `地点最多 ${PLACE_MAX} 个字`;
   if (!description) errors.description = '请描述隐患的情况';
   else if (charCount(description) < DESCRIPTION_MIN || charCount(description) > DESCRIPTION_MAX) {
     errors.description = `隐患描述应为 ${DESCRIPTION_MIN}-${DESCRIPTION_MAX} 个字`;
@@ -29,7 +38,6 @@ function validateReport(form) {
   const ok = Object.keys(errors).length === 0;
   if (!ok) return { ok, errors, body: null };
   const body = {
-    focus_problem: form.focusProblem.code,
     description,
     severity: form.severity,
     lat: form.position.lat,
@@ -37,12 +45,18 @@ function validateReport(form) {
     accuracy: form.position.accuracy,
     coord_system: form.position.coord_system,
   };
+  if (form.choice.focus_problem) body.focus_problem = form.choice.focus_problem;
+  if (place) body.place = place;
   if (school) body.school_id = school.id;
   return { ok, errors, body };
 }
 
-/** The GET /hazards/nearby query for a report body: same kind of hazard, around its position. */
+/**
+ * The GET /hazards/nearby query for a report body: same kind of hazard, around its position; null
+ * for a report without a focus problem (the check is skipped then).
+ */
 function nearbyQuery(body) {
+  if (!body.focus_problem) return null;
   const query = {};
   ['focus_problem', 'lat', 'lng', 'accuracy', 'coord_system'].forEach((key) => { query[key] = body[key]; });
   return query;
@@ -51,7 +65,7 @@ function nearbyQuery(body) {
 /** The text of the "附近可能重复的隐患" dialog for GET /hazards/nearby results. */
 function nearbyDialogText(hazards) {
   const lines = hazards.slice(0, 3).map((h) => (
-    `· #${h.id} ${h.focus_problem.name}，约 ${Math.round(h.distance_m)} 米，${STATUS_NAMES[h.status] || h.status}`
+    `· #${h.id} ${h.focus_problem ? h.focus_problem.name : '未分类'}，约 ${Math.round(h.distance_m)} 米，${STATUS_NAMES[h.status] || h.status}`
   ));
   const more = hazards.length > 3 ? `\n……共 ${hazards.length} 条` : '';
   return `50 米内已有同类未整改的隐患，可能是同一处：\n${lines.join('\n')}${more}`;
@@ -61,7 +75,7 @@ function nearbyDialogText(hazards) {
 function nearbyRow(hazard) {
   return {
     id: hazard.id,
-    title: `#${hazard.id} ${hazard.focus_problem.name}`,
+    title: `#${hazard.id} ${hazard.focus_problem ? hazard.focus_problem.name : '未分类'}`,
     label: `${hazard.school.name} · 约 ${Math.round(hazard.distance_m)} 米 · ${STATUS_NAMES[hazard.status] || hazard.status}`,
     description: hazard.description,
   };
@@ -71,6 +85,7 @@ function nearbyRow(hazard) {
 const SERVER_FIELD_ERRORS = {
   description: ['description', `隐患描述应为 ${DESCRIPTION_MIN}-${DESCRIPTION_MAX} 个字`],
   focus_problem: ['focus', '隐患类别已失效，请重新选择'],
+  place: ['place', `地点最多 ${PLACE_MAX} 个字`],
   severity: ['severity', '请选择隐患等级'],
   photo_ids: ['photos', '照片已失效，请删除后重新拍摄'],
   school_id: ['school', '请选择隐患所在的学校'],
@@ -93,13 +108,18 @@ function reportErrorsFromApi(err) {
   return errors;
 }
 
-/** The area and focus-problem pickers' lists from GET /campaigns/active. */
-function taxonomyOf(campaign) {
-  return (campaign.areas || []).map((area) => ({
-    code: area.code,
-    name: area.name,
-    problems: (area.focus_problems || []).map((p) => ({ code: p.code, name: p.name })),
-  }));
+/** GET /hazards/schools, saved: `{value, savedAt}` (the saved copy when the network failed). */
+function fetchSchools() {
+  return cache.fetch('schools', () => api.call('hazardSchools'));
+}
+
+/** The saved schools answer `{value, savedAt}`, or null. */
+const cachedSchools = () => cache.load('schools');
+
+/** The schools to pick from: only when there is a choice (with one, the server takes it). */
+function schoolChoices(answer) {
+  const schools = (answer && answer.schools) || [];
+  return schools.length > 1 ? schools : [];
 }
 
 module.exports = {
@@ -109,6 +129,9 @@ module.exports = {
   nearbyQuery,
   nearbyDialogText,
   nearbyRow,
+  PLACE_MAX,
   reportErrorsFromApi,
-  taxonomyOf,
+  fetchSchools,
+  cachedSchools,
+  schoolChoices,
 };

@@ -7,6 +7,7 @@ const HOME = 'pages/index/index';
 // opened only when it is one of these.
 const PAGES = [
   HOME,
+  'pages/todo/index',
   'pages/join/index',
   'pages/mine/index',
   'pages/staff/index',

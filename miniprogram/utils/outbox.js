@@ -253,6 +253,23 @@ function retry(id) {
   return flush();
 }
 
+/** Mark every failed entry pending again and flush ("全部重试"). */
+function retryAll() {
+  const entries = read();
+  if (entries.some((e) => e.status === 'failed')) {
+    write(entries.map((e) => (e.status === 'failed' ? { ...e, status: 'pending', error: '' } : e)));
+  }
+  return flush();
+}
+
+/** How many wait, are being sent now, and failed: `{total, waiting, sending, failed}`. */
+function summary() {
+  const entries = list();
+  const sending = entries.filter((e) => e.sending).length;
+  const failed = entries.filter((e) => !e.sending && e.status === 'failed').length;
+  return { total: entries.length, waiting: entries.length - sending - failed, sending, failed };
+}
+
 const isFlushing = () => Boolean(running);
 
 /** Flush when the network comes back (installed once, at launch). */
@@ -276,6 +293,8 @@ module.exports = {
   add,
   remove,
   retry,
+  retryAll,
+  summary,
   flush,
   isFlushing,
   subscribe,

@@ -4,6 +4,7 @@
  */
 const api = require('../api/client');
 const { uploadPhotos } = require('./photos');
+const { nearbyQuery } = require('./hazard-report');
 
 /**
  * `{clientUuid, report, photos}`: `report` is the POST /hazards body without client_uuid and
@@ -32,4 +33,30 @@ function isRetryable(err) {
   return status === 0 || status >= 500 || [401, 408, 429].includes(status);
 }
 
-module.exports = { sendReport, isRetryable, isNetworkFailure };
+/**
+ * Open hazards of the same kind within 50 m of a report body: a list (possibly empty), 'offline'
+ * when the network failed, or null when there is nothing to check (a report without a focus
+ * problem). Any other failure answers [] — the hint is optional, the report goes on.
+ */
+async function nearbyHazards(body) {
+  const query = nearbyQuery(body);
+  if (!query) return null;
+  try {
+    const res = await api.call('hazardsNearby', { query });
+    return res.hazards || [];
+  } catch (err) {
+    return isNetworkFailure(err) ? 'offline' : [];
+  }
+}
+
+/** The toast after sending the outbox `{sent, failed, offline}`, or null when nothing to say. */
+function flushToast(result) {
+  if (result.offline) return { title: '网络不可用，联网后会自动发送', icon: 'none' };
+  if (result.failed) return { title: `${result.failed} 条发送失败，原因见“待发送”`, icon: 'none' };
+  if (result.sent) return { title: `已发送 ${result.sent} 条`, icon: 'success' };
+  return null;
+}
+
+module.exports = {
+  sendReport, isRetryable, isNetworkFailure, nearbyHazards, flushToast,
+};

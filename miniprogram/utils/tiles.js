@@ -1,15 +1,14 @@
 /**
- * Home-page tiles. A tile shows when the user's capabilities (from /me) include its `capability`;
- * a tile with `capability: null` always shows; a tile with `when` also needs that flag of the
- * context the home page passes in (e.g. `parent`: the user has children or received notices).
- * A new feature adds its tile by adding a row.
- * `icon` is a Vant icon name; `badge` names a count the home page passes in (the outbox, unread
- * messages).
+ * Home-page tiles: only what the person's roles use. A tile shows when the user's capabilities
+ * (from /me) include its `capability` (a list: any one of them); `capability: null` needs none. A
+ * tile with `when` also needs that flag of the context (contextOf): the home page passes /me and
+ * whether notices were received. A new feature adds its tile by adding a row. What is a tab
+ * (消息, 我的) has no tile; 加入单位 moves to 我的 once one has joined.
+ * `icon` is a Vant icon name; `badge` names a count the home page passes in (the outbox).
  */
 const TILES = [
   { capability: 'hazard.report', title: '上报隐患', icon: 'warning-o', url: '/pages/hazards/report', badge: 'outbox' },
   { capability: 'hazard.view', title: '隐患整改', icon: 'todo-list-o', url: '/pages/hazards/list' },
-  { capability: 'inbox.view', title: '消息', icon: 'envelop-o', url: '/pages/inbox/index', badge: 'unread' },
   { capability: 'notice.read', title: '家长通知', icon: 'bullhorn-o', url: '/pages/notices/index', when: 'parent' },
   { capability: 'notice.write', title: '发布通知', icon: 'edit', url: '/pages/notices/compose' },
   { capability: 'notice.class_pending', title: '班级通知确认', icon: 'passed', url: '/pages/notices/issued?mode=class' },
@@ -18,31 +17,57 @@ const TILES = [
   { capability: 'schedule.manage', title: '定时提醒', icon: 'clock-o', url: '/pages/schedules/index' },
   { capability: 'staff.manage', title: '人员管理', icon: 'manager-o', url: '/pages/staff/index' },
   { capability: 'content.review', title: '内容审核', icon: 'shield-o', url: '/pages/reviews/index' },
-  { capability: 'child.bind', title: '绑定孩子', icon: 'contact', url: '/pages/children/bind' },
-  { capability: 'campaign.view', title: '活动与隐患分类', icon: 'flag-o', url: '/pages/campaign/index' },
+  { capability: 'child.bind', title: '绑定孩子', icon: 'contact', url: '/pages/children/bind', when: 'mayBindChild' },
+  // Supervisors and the bureau follow the campaign across schools; reporters find its categories
+  // from the report page ("隐患分类说明").
+  { capability: ['hazard.escalation', 'notice.completion'], title: '活动与隐患分类', icon: 'flag-o', url: '/pages/campaign/index', when: 'aboveSchool' },
   { capability: 'unit.view', title: '单位与班级', icon: 'cluster-o', url: '/pages/units/index' },
-  { capability: null, title: '加入单位', icon: 'scan', url: '/pages/join/index' },
-  { capability: null, title: '我的', icon: 'user-o', url: '/pages/mine/index' },
+  { capability: null, title: '加入单位', icon: 'scan', url: '/pages/join/index', when: 'newUser' },
 ];
+
+const SCHOOL_KINDS = ['school', 'kindergarten'];
 
 const BADGE_TEXT = {
   outbox: (n) => `待发送 ${n} 条`,
-  unread: (n) => `${n} 条未读`,
 };
 
 /**
- * The tiles for these capabilities. `counts` ({outbox: 2, unread: 5}) fills each tile's `badge`
- * (a number, '' for none) and `badgeText`; `context` ({parent: true}) holds the `when` flags.
+ * The `when` flags for a /me answer:
+ *   parent        has children, or has received notices (`received`)
+ *   newUser       no role and no child yet: the ways in (加入单位, 绑定孩子) show on the home page
+ *   mayBindChild  a parent, or someone new; staff find 绑定孩子 under 我的
+ *   aboveSchool   holds a role at a unit above schools (a center school, a group, the bureau)
+ */
+function contextOf(me, { received = false } = {}) {
+  const grants = (me && me.grants) || [];
+  const children = (me && me.children) || [];
+  return {
+    parent: children.length > 0 || Boolean(received),
+    newUser: grants.length === 0 && children.length === 0,
+    mayBindChild: children.length > 0 || grants.length === 0,
+    aboveSchool: grants.some((g) => g.unit && g.unit.kind && !SCHOOL_KINDS.includes(g.unit.kind)),
+  };
+}
+
+/** Whether `capabilities` allow the tile (any of its list; none needed for null). */
+function allows(capabilities, tile) {
+  if (tile.capability === null) return true;
+  const needed = Array.isArray(tile.capability) ? tile.capability : [tile.capability];
+  return needed.some((cap) => capabilities.includes(cap));
+}
+
+/**
+ * The tiles for these capabilities. `counts` ({outbox: 2}) fills each tile's `badge` (a number,
+ * '' for none) and `badgeText`; `context` (contextOf) holds the `when` flags.
  */
 function tilesFor(capabilities, tiles = TILES, counts = {}, context = {}) {
   const allowed = capabilities || [];
   return tiles
-    .filter((tile) => tile.capability === null || allowed.includes(tile.capability))
+    .filter((tile) => allows(allowed, tile))
     .filter((tile) => !tile.when || Boolean(context[tile.when]))
     .map((tile) => {
       const n = tile.badge ? Number(counts[tile.badge]) || 0 : 0;
       return {
-        capability: tile.capability,
         title: tile.title,
         icon: tile.icon,
         url: tile.url,
@@ -52,4 +77,4 @@ function tilesFor(capabilities, tiles = TILES, counts = {}, context = {}) {
     });
 }
 
-module.exports = { TILES, tilesFor };
+module.exports = { TILES, contextOf, tilesFor };

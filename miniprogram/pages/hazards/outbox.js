@@ -1,39 +1,58 @@
 /**
- * The outbox: hazard reports kept on the phone until they are sent (utils/outbox.js), with their
- * state and error, "立即发送", and retry or delete for each.
+ * The outbox: hazard reports kept on the phone until they are sent (utils/outbox.js). Each entry
+ * shows its state (等待发送 / 发送中 / 发送失败) and, in plain words, why it is still here, with
+ * 重试 and 删除; 全部重试 at the bottom sends everything again.
  */
 const outbox = require('../../utils/outbox');
 const { formatDateTime } = require('../../utils/format');
+const { tagType } = require('../../utils/tone');
 const { modal } = require('../../utils/wxp');
 const { COLORS } = require('../../utils/colors');
+const { flushToast } = require('../../utils/report-send');
 
+const STATES = {
+  waiting: '等待发送',
+  sending: '发送中',
+  failed: '发送失败',
+};
+
+/** The state of an entry: 'sending', 'failed' or 'waiting'. */
+function stateOf(entry) {
+  if (entry.sending) return 'sending';
+  return entry.status === 'failed' ? 'failed' : 'waiting';
+}
+
+/** Why the entry is still on the phone, for people. */
+function reasonOf(entry, state) {
+  if (state === 'sending') return '正在上传照片和隐患信息…';
+  if (entry.error) return entry.error;
+  return entry.attempts ? '上次没有发送成功，会自动再试' : '等待联网后自动发送';
+}
+
+/** A row of the list for an outbox entry. */
 function entryRow(entry) {
-  let statusText = '等待发送';
-  let statusType = 'warning';
-  if (entry.sending) {
-    statusText = '发送中';
-    statusType = 'primary';
-  } else if (entry.status === 'failed') {
-    statusText = '发送失败';
-    statusType = 'danger';
-  }
+  const state = stateOf(entry);
+  const description = entry.report && entry.report.description ? entry.report.description : '';
+  const tried = entry.lastTriedAt ? ` · 最近尝试 ${formatDateTime(entry.lastTriedAt)}` : '';
   return {
     id: entry.id,
-    title: entry.title || '隐患',
-    label: `${entry.school ? `${entry.school} · ` : ''}${formatDateTime(entry.createdAt)} 保存 · ${entry.photos.length} 张照片`,
-    description: entry.report && entry.report.description ? entry.report.description : '',
+    title: description.split('\n')[0] || entry.title || '隐患',
+    label: [entry.title, entry.school, `${formatDateTime(entry.createdAt)} 保存`, `${entry.photos.length} 张照片`]
+      .filter(Boolean).join(' · ') + tried,
     thumb: entry.photos[0] || '',
-    statusText,
-    statusType,
-    error: entry.error || '',
-    failed: entry.status === 'failed',
-    sending: Boolean(entry.sending),
+    statusText: STATES[state],
+    statusType: tagType('outbox', state),
+    reason: reasonOf(entry, state),
+    failed: state === 'failed',
+    sending: state === 'sending',
   };
 }
 
 Page({
   data: {
+    state: '',
     entries: [],
+    failedCount: 0,
     flushing: false,
   },
 
@@ -45,28 +64,43 @@ Page({
   onHide() { this.stopWatching(); },
   onUnload() { this.stopWatching(); },
 
+  onPullDownRefresh() {
+    this.refresh();
+    wx.stopPullDownRefresh();
+  },
+
   stopWatching() {
     if (this.unsubscribe) this.unsubscribe();
     this.unsubscribe = null;
   },
 
   refresh() {
-    this.setData({ entries: outbox.list().map(entryRow), flushing: outbox.isFlushing() });
+    const entries = outbox.list().map(entryRow);
+    this.setData({
+      state: entries.length ? '' : 'empty',
+      entries,
+      failedCount: entries.filter((e) => e.failed).length,
+      flushing: outbox.isFlushing(),
+    });
   },
 
-  sendNow() {
+  /** 全部重试: failed ones again, and everything waiting. */
+  retryAll() {
     this.setData({ flushing: true });
-    return outbox.flush().then((result) => {
+    return outbox.retryAll().then((result) => {
       this.refresh();
-      if (result.offline) wx.showToast({ title: '网络不可用，请稍后再试', icon: 'none' });
-      else if (result.sent) wx.showToast({ title: `已发送 ${result.sent} 条`, icon: 'success' });
+      const toast = flushToast(result);
+      if (toast) wx.showToast(toast);
     });
   },
 
   retry(event) {
     const { id } = event.currentTarget.dataset;
     this.setData({ flushing: true });
-    return outbox.retry(id).then(() => this.refresh());
+    return outbox.retry(id).then((result) => {
+      this.refresh();
+      if (result.offline) wx.showToast({ title: '网络不可用，联网后会自动发送', icon: 'none' });
+    });
   },
 
   remove(event) {

@@ -1,24 +1,35 @@
 /**
  * Report a hazard on patrol: photos (camera or album), the position where it is (GCJ-02, with its
- * accuracy), area and focus problem from the campaign, description, severity, and the school when
- * the reporter covers several. Before sending, open hazards of the same kind within 50 m are shown
- * as possible duplicates. Without a network the report goes to the outbox (utils/outbox.js) with
- * its client_uuid, made once per draft, so sending it again never files it twice.
+ * accuracy), what kind of hazard in plain words (utils/report-choices.js, or "不确定" for the
+ * school's safety officer to classify), an optional place, description, severity, and the school
+ * when the reporter covers several. The page opens at once from what the phone keeps (campaign,
+ * schools: utils/cache.js), even without signal, and refreshes them behind; a saved copy shown
+ * because the network failed gets the stale banner. Before sending, open hazards of the same kind
+ * within 50 m are shown as possible duplicates (not for "不确定"). Without a network the report goes
+ * to the outbox (utils/outbox.js) with its client_uuid, made once per draft, so sending it again
+ * never files it twice.
  * The first submit tap of a draft also asks for the "hazard overdue" push (utils/subscribe.js);
  * whatever the answer, the report goes on.
  */
-const api = require('../../api/client');
 const outbox = require('../../utils/outbox');
 const { uuidV4 } = require('../../utils/uuid');
 const { MAX_PHOTOS, choosePhotos, addPhotos } = require('../../utils/photos');
 const { locateOrExplain, openSettingAndLocate } = require('../../utils/location');
-const { sendReport, isNetworkFailure } = require('../../utils/report-send');
+const {
+  sendReport, isNetworkFailure, nearbyHazards, flushToast,
+} = require('../../utils/report-send');
 const { modal, alert, isOffline } = require('../../utils/wxp');
 const subscribe = require('../../utils/subscribe');
 const { SEVERITIES, markChanged } = require('../../utils/hazards');
+const { choicesFor } = require('../../utils/report-choices');
+const { fetchCampaign, cachedCampaign } = require('../../utils/campaign');
 const {
-  DESCRIPTION_MAX, validateReport, nearbyQuery, nearbyDialogText, nearbyRow, reportErrorsFromApi, taxonomyOf,
+  DESCRIPTION_MAX, PLACE_MAX, validateReport, nearbyDialogText, nearbyRow, reportErrorsFromApi,
+  fetchSchools, cachedSchools, schoolChoices,
 } = require('../../utils/hazard-report');
+
+/** The older of two saved-at times ('' when neither copy was a saved one). */
+const staler = (a, b) => (a && b ? Math.min(a, b) : a || b || '');
 
 const EMPTY_DRAFT = {
   photos: [],
@@ -26,9 +37,8 @@ const EMPTY_DRAFT = {
   locationText: '',
   locationError: '',
   locationDenied: false,
-  areaIndex: -1,
-  problems: [],
-  problemIndex: -1,
+  choiceKey: '',
+  place: '',
   description: '',
   severity: 'general',
   errors: {},
@@ -38,13 +48,13 @@ const EMPTY_DRAFT = {
 
 Page({
   data: {
-    loading: true,
-    loadError: '',
-    areas: [],
+    choices: choicesFor(null),
+    savedAt: '',
     schools: [],
     schoolIndex: -1,
     maxPhotos: MAX_PHOTOS,
     descriptionMax: DESCRIPTION_MAX,
+    placeMax: PLACE_MAX,
     severities: SEVERITIES,
     locating: false,
     submitting: false,
@@ -58,9 +68,31 @@ Page({
   onLoad() {
     this.newDraft();
     subscribe.prepare();
-    return Promise.all([api.call('campaignActive'), this.loadSchools()])
-      .then(([campaign]) => this.setData({ loading: false, areas: taxonomyOf(campaign) }))
-      .catch((err) => this.setData({ loading: false, loadError: err.message }));
+    const campaign = cachedCampaign();
+    const schools = cachedSchools();
+    this.setData({
+      choices: choicesFor(campaign && campaign.value),
+      schools: schoolChoices(schools && schools.value),
+    });
+    return this.refreshChoices();
+  },
+
+  /** Fresh campaign and schools (saved for next time); a failure keeps what shows. */
+  refreshChoices() {
+    const settle = (promise) => promise.catch(() => null);
+    return Promise.all([settle(fetchCampaign()), settle(fetchSchools())]).then(([campaign, schools]) => {
+      const patch = { savedAt: staler(campaign && campaign.savedAt, schools && schools.savedAt) };
+      if (campaign) patch.choices = choicesFor(campaign.value);
+      if (schools) Object.assign(patch, this.schoolPatch(schools.value));
+      this.setData(patch);
+    });
+  },
+
+  /** The school picker for a /hazards/schools answer, keeping the school already chosen. */
+  schoolPatch(answer) {
+    const chosen = this.data.schools[this.data.schoolIndex];
+    const schools = schoolChoices(answer);
+    return { schools, schoolIndex: chosen ? schools.findIndex((school) => school.id === chosen.id) : -1 };
   },
 
   onShow() {
@@ -68,13 +100,12 @@ Page({
     this.showOutbox();
   },
 
-  onHide() { this.stopWatching(); },
-  onUnload() { this.stopWatching(); },
-
-  stopWatching() {
+  onHide() {
     if (this.unsubscribe) this.unsubscribe();
     this.unsubscribe = null;
   },
+
+  onUnload() { this.onHide(); },
 
   showOutbox() {
     this.setData({ outboxCount: outbox.count(), flushing: outbox.isFlushing() });
@@ -89,11 +120,7 @@ Page({
   },
 
   loadSchools() {
-    return api.call('hazardSchools').then((res) => {
-      const schools = res.schools || [];
-      // The picker shows only when there is a choice; with one school the server takes it.
-      this.setData({ schools: schools.length > 1 ? schools : [], schoolIndex: -1 });
-    });
+    return fetchSchools().then((res) => this.setData(this.schoolPatch(res.value)));
   },
 
   choosePhotos() {
@@ -137,15 +164,23 @@ Page({
     });
   },
 
-  onAreaChange(event) {
-    const areaIndex = Number(event.detail.value);
+  /** A tap on one of the plain choices. */
+  pickChoice(event) {
     this.nearbyConfirmed = false;
-    this.setData({ areaIndex, problems: this.data.areas[areaIndex].problems, problemIndex: -1, nearby: [] });
+    this.setData({ choiceKey: event.currentTarget.dataset.key, 'errors.focus': '', nearby: [] });
   },
 
-  onProblemChange(event) {
-    this.nearbyConfirmed = false;
-    this.setData({ problemIndex: Number(event.detail.value), 'errors.focus': '', nearby: [] });
+  onPlaceChange(event) {
+    this.setData({ place: event.detail, 'errors.place': '' });
+  },
+
+  /** "隐患分类说明": the campaign's areas and focus problems. */
+  openCampaign() {
+    wx.navigateTo({ url: '/pages/campaign/index' });
+  },
+
+  choice() {
+    return this.data.choices.find((c) => c.key === this.data.choiceKey) || null;
   },
 
   onDescriptionChange(event) {
@@ -165,7 +200,8 @@ Page({
     return {
       photos: d.photos,
       position: d.position,
-      focusProblem: d.problems[d.problemIndex] || null,
+      choice: this.choice(),
+      place: d.place,
       description: d.description,
       severity: d.severity,
       schools: d.schools,
@@ -209,15 +245,10 @@ Page({
   /** true to send; false when the user chose to look at the nearby hazards; 'offline'. */
   async checkNearby(body) {
     if (this.nearbyConfirmed) return true;
-    let hazards;
-    try {
-      const res = await api.call('hazardsNearby', { query: nearbyQuery(body) });
-      hazards = res.hazards || [];
-    } catch (err) {
-      return isNetworkFailure(err) ? 'offline' : true; // the hint is optional
-    }
+    const hazards = await nearbyHazards(body);
+    if (hazards === 'offline') return 'offline';
+    if (!hazards || !hazards.length) return true;
     this.setData({ nearby: hazards.map(nearbyRow) });
-    if (!hazards.length) return true;
     const answer = await modal({
       title: '附近可能重复的隐患',
       content: nearbyDialogText(hazards),
@@ -262,12 +293,13 @@ Page({
   async saveToOutbox(body, reason) {
     const d = this.data;
     const school = d.schools[d.schoolIndex];
+    const choice = this.choice();
     try {
       outbox.add({
         clientUuid: this.clientUuid,
         report: body,
         photos: d.photos,
-        title: (d.problems[d.problemIndex] || {}).name || '',
+        title: choice && choice.focus_problem ? choice.label : '未分类',
         school: school ? school.name : '',
       });
     } catch (err) {
@@ -284,9 +316,8 @@ Page({
     this.setData({ flushing: true });
     return outbox.flush().then((result) => {
       this.showOutbox();
-      if (result.offline) wx.showToast({ title: '网络不可用，请稍后再试', icon: 'none' });
-      else if (result.failed) wx.showToast({ title: `${result.failed} 条发送失败，请查看`, icon: 'none' });
-      else if (result.sent) wx.showToast({ title: `已发送 ${result.sent} 条`, icon: 'success' });
+      const toast = flushToast(result);
+      if (toast) wx.showToast(toast);
     });
   },
 

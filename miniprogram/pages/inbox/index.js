@@ -1,21 +1,25 @@
 /**
  * The inbox: messages newest first with unread dots, paged with `next_before_id` as the list
  * scrolls, pull-down refresh, 全部已读. Tapping a message marks it read and opens the page it
- * names when that is one of ours (a notice, a hazard); otherwise its text is shown.
+ * names when that is one of ours (a notice, a hazard; a tab page through wx.switchTab); otherwise
+ * its text is shown. The unread count feeds the 消息 tab badge (utils/unread.js, through the app).
  */
 const api = require('../../api/client');
 const unread = require('../../utils/unread');
 const { messageRow, appendRows } = require('../../utils/inbox');
 const { markReceived } = require('../../utils/notices');
 const { alert } = require('../../utils/wxp');
+const nav = require('../../utils/nav');
+const { loadingState, readyState, errorState } = require('../../utils/page-state');
 
 const PAGE_SIZE = 20;
 const NOTICE_KINDS = ['notice', 'notice_reminder'];
 
 Page({
   data: {
-    loading: true,
+    state: 'loading',
     error: '',
+    offline: false,
     rows: [],
     unreadCount: 0,
     nextBeforeId: null,
@@ -26,6 +30,17 @@ Page({
 
   onLoad() {
     this.seq = 0;
+    return this.reload();
+  },
+
+  /** A tab page stays loaded: coming back to it shows new messages. */
+  onShow() {
+    if (this.shown) return this.reload();
+    this.shown = true;
+    return Promise.resolve();
+  },
+
+  retry() {
     return this.reload();
   },
 
@@ -54,21 +69,23 @@ Page({
   reload() {
     this.seq += 1;
     const seq = this.seq;
-    this.setData({ loading: true, error: '', moreError: '' });
+    // Rows already shown stay while the new ones load (coming back to the tab).
+    this.setData(this.data.rows.length ? { moreError: '' } : { ...loadingState(), moreError: '' });
     return api.call('inbox', { query: { limit: PAGE_SIZE } })
       .then((res) => {
         if (seq !== this.seq) return;
-        this.setData({ loading: false });
-        this.take(res, (res.messages || []).map(messageRow));
+        const rows = (res.messages || []).map(messageRow);
+        this.setData(readyState(rows.length));
+        this.take(res, rows);
       })
       .catch((err) => {
-        if (seq === this.seq) this.setData({ loading: false, rows: [], error: err.message });
+        if (seq === this.seq) this.setData({ ...errorState(err), rows: [] });
       });
   },
 
   loadMore() {
-    const { nextBeforeId, loading, loadingMore } = this.data;
-    if (!nextBeforeId || loading || loadingMore) return Promise.resolve();
+    const { nextBeforeId, state, loadingMore } = this.data;
+    if (!nextBeforeId || state === 'loading' || loadingMore) return Promise.resolve();
     const seq = this.seq;
     this.setData({ loadingMore: true, moreError: '' });
     return api.call('inbox', { query: { before_id: nextBeforeId, limit: PAGE_SIZE } })
@@ -95,7 +112,7 @@ Page({
       marking = api.call('inboxRead', { params: { id } }).catch(() => null);
     }
     if (row.url) {
-      wx.navigateTo({ url: row.url });
+      nav.open(row.url);
       return marking;
     }
     return Promise.all([marking, alert(row.title, row.body || row.title)]);

@@ -1,67 +1,44 @@
 /**
- * Home: greets the user, lists their role grants and children, and shows the tiles their
- * capabilities allow (utils/tiles.js): the hazard tile with the number of reports waiting in the
- * outbox, the messages tile with the unread count (refreshed each time the page shows), the
- * parents' notices tile for users with children or notices received before.
+ * 首页: who the user is (roles as people say them, children), a 待办 card (counts from the saved
+ * or fresh to-do, tapping opens the 待办 tab), a 待发送 card when reports wait in the outbox, and
+ * the tiles their capabilities allow (utils/tiles.js). It opens at once from the /me kept on the
+ * phone; when that copy shows because the network failed, the stale banner says since when. The
+ * first start ever without signal says so in words, with 重试.
  */
-const { tilesFor, TILES } = require('../../utils/tiles');
-const { grantLabel } = require('../../utils/format');
 const outbox = require('../../utils/outbox');
-const unread = require('../../utils/unread');
+const todo = require('../../utils/todo');
+const nav = require('../../utils/nav');
 const { hasReceived } = require('../../utils/notices');
-
-const tilesOf = (me) => tilesFor(
-  me.capabilities,
-  TILES,
-  { outbox: outbox.count(), unread: unread.count() },
-  { parent: (me.children || []).length > 0 || hasReceived() },
-);
-const hasInbox = (me) => Boolean(me) && (me.capabilities || []).includes('inbox.view');
-
-/** Page data for a /me answer. */
-function viewOf(me) {
-  const grants = me.grants || [];
-  const children = me.children || [];
-  const name = me.user && me.user.display_name;
-  return {
-    greeting: name ? `你好，${name}` : '你好',
-    grants: grants.map((grant) => ({ id: grant.id, label: grantLabel(grant) })),
-    children: children.map((child) => ({
-      id: child.id,
-      name: child.name,
-      label: `${child.school.name} ${child.class.name} · ${child.relation_name}`,
-    })),
-    tiles: tilesOf(me),
-    empty: grants.length === 0 && children.length === 0,
-  };
-}
+const { meView, todoCard, outboxCard, launchErrorText } = require('../../utils/home');
 
 Page({
   data: {
-    loading: true,
+    state: 'loading',
     error: '',
+    offline: false,
+    savedAt: '',
     greeting: '',
-    grants: [],
+    roles: [],
     children: [],
     tiles: [],
-    empty: false,
+    newUser: false,
+    todo: null,
+    todoSavedAt: '',
+    outbox: null,
   },
 
   onShow() {
-    // The outbox may be sent, and the unread count change, while this page shows.
-    const retile = () => {
-      if (this.me) this.setData({ tiles: tilesOf(this.me) });
-    };
-    this.unsubscribe = this.unsubscribe || outbox.subscribe(retile);
-    this.unsubscribeUnread = this.unsubscribeUnread || unread.subscribe(retile);
-    return this.load().then(() => (hasInbox(this.me) ? unread.refresh() : null));
+    const app = getApp();
+    this.unsubscribe = this.unsubscribe || outbox.subscribe(() => this.showMe(this.me));
+    this.unwatch = this.unwatch || (app.watchMe ? app.watchMe(({ me, savedAt }) => this.showMe(me, savedAt)) : null);
+    return this.load();
   },
 
   onHide() {
     if (this.unsubscribe) this.unsubscribe();
-    if (this.unsubscribeUnread) this.unsubscribeUnread();
+    if (this.unwatch) this.unwatch();
     this.unsubscribe = null;
-    this.unsubscribeUnread = null;
+    this.unwatch = null;
   },
 
   onUnload() {
@@ -69,26 +46,64 @@ Page({
   },
 
   onPullDownRefresh() {
-    this.load({ refresh: true }).then(() => wx.stopPullDownRefresh());
+    return this.load({ refresh: true }).then(() => wx.stopPullDownRefresh());
   },
 
+  /** /me (saved or fresh), then the to-do. */
   load({ refresh = false } = {}) {
     const app = getApp();
     return Promise.resolve(app.ready)
       .then(() => app.getMe({ refresh }))
       .then((me) => {
-        this.me = me;
-        this.setData({ loading: false, error: '', ...viewOf(me) });
+        this.showMe(me, app.globalData ? app.globalData.meSavedAt : '');
+        return this.loadTodo();
       })
-      .catch((err) => this.setData({ loading: false, error: err.message }));
+      .catch((err) => {
+        const launch = app.globalData && app.globalData.launchError;
+        const failure = launch || err;
+        this.setData({ state: 'error', error: launchErrorText(failure), offline: failure.code === 'network_error' });
+      });
+  },
+
+  /** Show a /me answer (and the outbox); `savedAt` set when it is a copy kept on the phone. */
+  showMe(me, savedAt) {
+    if (!me) return;
+    this.me = me;
+    const patch = {
+      state: '',
+      error: '',
+      ...meView(me, { received: hasReceived(), outboxCount: outbox.count() }),
+      outbox: outboxCard(outbox.summary()),
+    };
+    if (savedAt !== undefined) patch.savedAt = savedAt || '';
+    this.setData(patch);
+  },
+
+  /** The saved to-do at once, then the fresh one; a failure keeps the saved one. */
+  loadTodo() {
+    const saved = todo.cached();
+    if (saved) this.setData({ todo: todoCard(saved.value) });
+    return todo.load()
+      .then(({ value, savedAt }) => this.setData({ todo: todoCard(value), todoSavedAt: savedAt }))
+      .catch(() => null);
   },
 
   retry() {
-    this.setData({ loading: true, error: '' });
-    this.load({ refresh: true });
+    const app = getApp();
+    this.setData({ state: 'loading', error: '' });
+    if (app.signIn && !app.globalData.me) app.ready = app.signIn();
+    return this.load({ refresh: true });
   },
 
   openTile(event) {
-    wx.navigateTo({ url: event.currentTarget.dataset.url });
+    nav.open(event.currentTarget.dataset.url);
+  },
+
+  openTodo() {
+    nav.open('/pages/todo/index');
+  },
+
+  openOutbox() {
+    nav.open('/pages/hazards/outbox');
   },
 });

@@ -1,9 +1,13 @@
 /**
- * 我的: one's name (editable), mobile number, roles with their units, which WeChat subscription
- * messages are on (one-time grants left, or long-term), and logging out.
+ * 我的: one's name (editable), mobile number, roles with their units, the ways to join a unit
+ * (邀请码) and, for staff, to bind a child, which WeChat subscription messages are on (one-time
+ * grants left, or long-term), and logging out (which forgets what the phone kept: utils/cache.js).
+ * Without signal it shows the /me kept on the phone, with the stale banner.
  */
 const api = require('../../api/client');
 const session = require('../../utils/session');
+const cache = require('../../utils/cache');
+const { loadingState, errorState } = require('../../utils/page-state');
 const { grantLabel } = require('../../utils/format');
 const profile = require('../../utils/profile');
 const { COLORS } = require('../../utils/colors');
@@ -23,13 +27,18 @@ function viewOf(me) {
     nameUnderReview: Boolean(user.name_under_review),
     phone: user.phone || '',
     grants: (me.grants || []).map((grant) => ({ id: grant.id, label: grantLabel(grant) })),
+    // Parents and people new to the app bind children from the home page; staff from here.
+    bindHere: (me.grants || []).length > 0,
   };
 }
 
 Page({
   data: {
-    loading: true,
+    state: 'loading',
     error: '',
+    offline: false,
+    savedAt: '',
+    bindHere: false,
     avatarUrl: '',
     name: '',
     nameUnderReview: false,
@@ -64,13 +73,18 @@ Page({
           title: template.title,
           ...subscriptionState(template),
         }));
-        this.setData({ loading: false, error: '', ...viewOf(me), subscriptions });
+        const savedAt = (app.globalData && app.globalData.meSavedAt) || '';
+        this.setData({ state: '', error: '', savedAt, ...viewOf(me), subscriptions });
       })
-      .catch((err) => this.setData({ loading: false, error: err.message }));
+      .catch((err) => this.setData(errorState(err)));
+  },
+
+  onPullDownRefresh() {
+    return this.load().then(() => wx.stopPullDownRefresh());
   },
 
   retry() {
-    this.setData({ loading: true, error: '' });
+    this.setData(loadingState());
     return this.load();
   },
 
@@ -142,6 +156,7 @@ Page({
           .catch(() => null) // An expired token is logged out already.
           .then(() => {
             session.clearToken();
+            cache.clearAll();
             const app = getApp();
             app.globalData.me = null;
             this.setData({ loggedOut: true });

@@ -132,6 +132,26 @@ describe('login and 401', () => {
     expect(wx.storage.get(TOKEN_KEY)).toBe('fresh');
   });
 
+  test('an expired token with two calls at once: one quiet login, both calls repeated and answered', async () => {
+    wx.storage.set(TOKEN_KEY, 'old');
+    const fresh = (body) => (req) => (req.header.Authorization === 'Bearer fresh'
+      ? { status: 200, body }
+      : apiError(401, 'token_expired'));
+    const calls = serve(wx, {
+      'POST /api/v1/auth/login': loginOk('fresh'),
+      'GET /api/v1/me': fresh(ME),
+      'GET /api/v1/todo': fresh({ total: 0 }),
+    });
+    const [me, todo] = await Promise.all([api.call('me'), api.call('todo')]);
+    expect(me).toEqual(ME);
+    expect(todo).toEqual({ total: 0 });
+    expect(wx.login).toHaveBeenCalledTimes(1);
+    expect(calls.filter((c) => c.key === 'POST /api/v1/auth/login')).toHaveLength(1);
+    expect(calls.filter((c) => c.key !== 'POST /api/v1/auth/login').map((c) => c.header.Authorization))
+      .toEqual(['Bearer old', 'Bearer old', 'Bearer fresh', 'Bearer fresh']);
+    expect(wx.storage.get(TOKEN_KEY)).toBe('fresh');
+  });
+
   test('a second 401 after logging in again is reported, not looped', async () => {
     wx.storage.set(TOKEN_KEY, 'old');
     serve(wx, {

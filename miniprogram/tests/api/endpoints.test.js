@@ -84,6 +84,7 @@ test('declares the API described for this release', () => {
     classBindingReject: 'POST /api/v1/classes/{class_id}/bindings/{id}/reject',
     childUnbind: 'DELETE /api/v1/children/{id}',
     campaignActive: 'GET /api/v1/campaigns/active',
+    todo: 'GET /api/v1/todo',
     photoUpload: 'POST /api/v1/photos',
     hazardCreate: 'POST /api/v1/hazards',
     hazards: 'GET /api/v1/hazards',
@@ -131,7 +132,7 @@ test('the hazard endpoints declare the fields of the OpenAPI document', () => {
   const sorted = (list) => [...list].sort();
   expect(sorted(table.hazardCreate.body)).toEqual(sorted([
     'client_uuid', 'school_id', 'focus_problem', 'description', 'severity', 'lat', 'lng', 'accuracy',
-    'coord_system', 'photo_ids',
+    'coord_system', 'photo_ids', 'place',
   ]));
   expect(sorted(table.hazards.query)).toEqual(sorted([
     'school_id', 'area', 'focus_problem', 'status', 'severity', 'overdue', 'reporter_id', 'reported_from',

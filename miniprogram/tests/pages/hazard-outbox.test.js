@@ -35,7 +35,7 @@ beforeEach(() => {
 
 afterEach(() => page && page.onUnload());
 
-test('lists the entries with state, time and error', () => {
+test('lists the entries with their state and, in plain words, why each is still here', () => {
   seed(UUID_A, 'a.jpg');
   seed(UUID_B, 'b.jpg');
   const stored = wx.storage.get('hazard_outbox');
@@ -43,15 +43,17 @@ test('lists the entries with state, time and error', () => {
   wx.storage.set('hazard_outbox', stored);
   open();
   page.onShow();
-  expect(page.data.entries.map((e) => [e.title, e.statusText, e.error, e.failed])).toEqual([
-    ['消防安全问题2', '等待发送', '', false],
-    ['消防安全问题2', '发送失败', '请选择隐患所在的学校', true],
+  expect(page.data.entries.map((e) => [e.title, e.statusText, e.statusType, e.reason, e.failed])).toEqual([
+    ['灭火器过期', '等待发送', 'warning', '等待联网后自动发送', false],
+    ['灭火器过期', '发送失败', 'danger', '请选择隐患所在的学校', true],
   ]);
-  expect(page.data.entries[0].label).toMatch(/^城东第一小学 · \d+月\d+日 \d{2}:\d{2} 保存 · 1 张照片$/);
+  expect(page.data.failedCount).toBe(1);
+  expect(page.data.state).toBe('');
+  expect(page.data.entries[0].label).toMatch(/^消防安全问题2 · 城东第一小学 · \d+月\d+日 \d{2}:\d{2} 保存 · 1 张照片$/);
   expect(page.data.entries[0].thumb).toMatch(/^wxfile:\/\/usr\/hazard_outbox\//);
 });
 
-test('立即发送 sends and empties the list', async () => {
+test('全部重试 sends and empties the list', async () => {
   seed(UUID_A, 'a.jpg');
   const calls = serve(wx, {
     'POST /api/v1/photos': { status: 201, body: { id: 1 } },
@@ -59,7 +61,8 @@ test('立即发送 sends and empties the list', async () => {
   });
   open();
   page.onShow();
-  await page.sendNow();
+  await page.retryAll();
+  expect(page.data.state).toBe('empty');
   expect(calls.find((c) => c.key === 'POST /api/v1/hazards').data.client_uuid).toBe(UUID_A);
   expect(page.data.entries).toEqual([]);
   expect(wx.showToast).toHaveBeenCalledWith({ title: '已发送 1 条', icon: 'success' });
@@ -73,8 +76,8 @@ test('a failed entry can be retried with the same client_uuid', async () => {
   });
   open();
   page.onShow();
-  await page.sendNow();
-  expect(page.data.entries[0]).toMatchObject({ failed: true, error: '你没有权限进行这个操作' });
+  await page.retryAll();
+  expect(page.data.entries[0]).toMatchObject({ failed: true, statusText: '发送失败', reason: '你没有权限进行这个操作' });
   await page.retry(tapEvent({ id: UUID_A }));
   const uuids = calls.filter((c) => c.key === 'POST /api/v1/hazards').map((c) => c.data.client_uuid);
   expect(uuids).toEqual([UUID_A, UUID_A]);
@@ -92,4 +95,42 @@ test('delete asks first, then removes the entry and its photos', async () => {
   expect(page.data.entries).toEqual([]);
   expect(wx.fs.files.has(entry.photos[0])).toBe(false);
   expect(outbox.count()).toBe(0);
+});
+
+test('全部重试 sends the failed entries again; offline it says they wait', async () => {
+  seed(UUID_A, 'a.jpg');
+  seed(UUID_B, 'b.jpg');
+  const stored = wx.storage.get('hazard_outbox').map((e) => ({ ...e, status: 'failed', error: '服务器出错了' }));
+  wx.storage.set('hazard_outbox', stored);
+  open();
+  page.onShow();
+  wx.setOnline(false);
+  await page.retryAll();
+  expect(page.data.entries.map((e) => e.statusText)).toEqual(['等待发送', '等待发送']);
+  expect(wx.showToast).toHaveBeenCalledWith({ title: '网络不可用，联网后会自动发送', icon: 'none' });
+
+  const calls = serve(wx, {
+    'POST /api/v1/photos': { status: 201, body: { id: 1 } },
+    'POST /api/v1/hazards': { status: 201, body: hazard(3) },
+  });
+  wx.setOnline(true);
+  await page.retryAll();
+  expect(calls.filter((c) => c.key === 'POST /api/v1/hazards').map((c) => c.data.client_uuid)).toEqual([UUID_A, UUID_B]);
+  expect(page.data.state).toBe('empty');
+});
+
+test('an entry being sent shows 发送中; an empty outbox is the empty state', async () => {
+  open();
+  page.onShow();
+  expect(page.data).toMatchObject({ state: 'empty', entries: [] });
+
+  seed(UUID_A, 'a.jpg');
+  wx.uploadFile.mockImplementation(() => ({})); // the photo upload never ends
+  page.onShow();
+  page.retryAll();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(page.data.entries[0]).toMatchObject({
+    statusText: '发送中', statusType: 'primary', sending: true, reason: '正在上传照片和隐患信息…',
+  });
+  expect(page.data.flushing).toBe(true);
 });

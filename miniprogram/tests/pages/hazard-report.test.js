@@ -3,8 +3,11 @@ const {
 } = require('../helpers/wx');
 const { loadPage, stubApp } = require('../helpers/page');
 const {
-  CAMPAIGN, SCHOOL_A, DIRECT_SCHOOL, hazard, TEMPLATES,
+  SCHOOL_A, DIRECT_SCHOOL, hazard, TEMPLATES,
 } = require('../helpers/fixtures');
+const { CHOICES } = require('../../utils/report-choices');
+// The real campaign: the plain choices are filed under its codes.
+const CAMPAIGN = require('../../../server/data/campaigns/2023-qiangjichu.json');
 const { TOKEN_KEY } = require('../../utils/session');
 const { UUID_PATTERN } = require('../../utils/uuid');
 
@@ -35,11 +38,12 @@ async function open(extra) {
   await page.uuidReady;
 }
 
-/** Photos, position, area, focus problem and description: a complete draft. */
+const pick = (key) => page.pickChoice({ currentTarget: { dataset: { key } } });
+
+/** Photos, position, a plain choice and description: a complete draft. */
 async function fillIn() {
   await page.choosePhotos();
-  page.onAreaChange({ detail: { value: '0' } });
-  page.onProblemChange({ detail: { value: '1' } });
+  pick('fire');
   page.onDescriptionChange({ detail: '教学楼二楼东侧灭火器过期' });
 }
 
@@ -56,7 +60,7 @@ afterEach(() => {
   jest.useRealTimers();
 });
 
-test('photos -> location -> pickers -> nearby dialog -> upload -> POST with client_uuid and gcj02', async () => {
+test('photos -> location -> plain choice and place -> nearby dialog -> upload -> POST with client_uuid and gcj02', async () => {
   await open({ 'GET /api/v1/hazards/nearby': { status: 200, body: { hazards: [hazard(12, { distance_m: 8.4 })] } } });
   await page.choosePhotos();
   expect(wx.chooseMedia).toHaveBeenCalledWith(expect.objectContaining({
@@ -67,9 +71,10 @@ test('photos -> location -> pickers -> nearby dialog -> upload -> POST with clie
   expect(page.data.position).toEqual({ lat: POSITION.latitude, lng: POSITION.longitude, accuracy: 12, coord_system: 'gcj02' });
   expect(page.data.locationText).toBe('已定位，精度约 12 米');
 
-  page.onAreaChange({ detail: { value: '0' } });
-  expect(page.data.problems.map((p) => p.code)).toEqual(['area1.p1', 'area1.p2', 'area1.p3', 'area1.p4', 'area1.p5']);
-  page.onProblemChange({ detail: { value: '1' } });
+  expect(page.data.choices.map((c) => c.label)).toEqual(CHOICES.map((c) => c.label));
+  pick('fire');
+  expect(page.data.choiceKey).toBe('fire');
+  page.onPlaceChange({ detail: ' 教学楼二楼东侧 ' });
   page.onDescriptionChange({ detail: '  教学楼二楼东侧灭火器过期 ' });
   page.onSeverityChange({ detail: 'major' });
   expect(page.data.schools).toEqual([]); // one school: no picker
@@ -83,7 +88,7 @@ test('photos -> location -> pickers -> nearby dialog -> upload -> POST with clie
     'GET /api/v1/hazards/nearby', 'POST /api/v1/photos', 'POST /api/v1/photos', 'POST /api/v1/hazards',
   ]);
   expect(calls.find((c) => c.key === 'GET /api/v1/hazards/nearby').query).toEqual({
-    focus_problem: 'area1.p2', lat: String(POSITION.latitude), lng: String(POSITION.longitude), accuracy: '12', coord_system: 'gcj02',
+    focus_problem: 'fire.patrol', lat: String(POSITION.latitude), lng: String(POSITION.longitude), accuracy: '12', coord_system: 'gcj02',
   });
   const uploads = calls.filter((c) => c.key === 'POST /api/v1/photos');
   expect(uploads.map((c) => [c.filePath, c.name])).toEqual([['http://tmp/photo-1.jpg', 'file'], ['http://tmp/photo-2.jpg', 'file']]);
@@ -92,7 +97,8 @@ test('photos -> location -> pickers -> nearby dialog -> upload -> POST with clie
   const body = posts()[0].data;
   expect(body).toEqual({
     client_uuid: expect.stringMatching(UUID_PATTERN),
-    focus_problem: 'area1.p2',
+    focus_problem: 'fire.patrol',
+    place: '教学楼二楼东侧',
     description: '教学楼二楼东侧灭火器过期',
     severity: 'major',
     lat: POSITION.latitude,
@@ -191,8 +197,7 @@ test('a refusal kept: the reason shows with a settings button, and nothing is se
   expect(page.data.locationDenied).toBe(true);
   expect(page.data.locationError).toContain('请在设置中允许“位置信息”');
 
-  page.onAreaChange({ detail: { value: '0' } });
-  page.onProblemChange({ detail: { value: '0' } });
+  pick('utilities');
   page.onDescriptionChange({ detail: '灭火器过期' });
   await page.submit();
   expect(page.data.errors.position).toBe('还没有获取到隐患的位置');
@@ -211,7 +216,7 @@ test('offline: the report goes to the outbox with its client_uuid and copied pho
 
   expect(keys()).not.toContain('POST /api/v1/photos');
   const [entry] = wx.storage.get('hazard_outbox');
-  expect(entry).toMatchObject({ clientUuid: uuid, title: '消防安全问题2', report: { focus_problem: 'area1.p2', coord_system: 'gcj02' } });
+  expect(entry).toMatchObject({ clientUuid: uuid, title: '消防器材、通道', report: { focus_problem: 'fire.patrol', coord_system: 'gcj02' } });
   entry.photos.forEach((p) => expect(p.startsWith(`${USER_DATA_PATH}/`)).toBe(true));
   expect(wx.showModal.mock.calls[0][0].title).toBe('已保存到待发送');
   expect(page.data.outboxCount).toBe(1);
@@ -263,9 +268,90 @@ test('photos: at most 9, deleted one by one, previewed', async () => {
   expect(wx.previewImage).toHaveBeenCalledWith({ current: 'http://tmp/x1.jpg', urls: page.data.photos });
 });
 
-test('no active campaign: the reason shows instead of the form', async () => {
+test('"不确定" sends no focus_problem and skips the nearby check', async () => {
+  await open();
+  await page.choosePhotos();
+  pick('unsure');
+  page.onDescriptionChange({ detail: '楼梯扶手松动' });
+  await page.submit();
+  expect(keys()).not.toContain('GET /api/v1/hazards/nearby');
+  expect(posts()[0].data).not.toHaveProperty('focus_problem');
+  expect(posts()[0].data).not.toHaveProperty('place');
+});
+
+test('a choice must be picked; "隐患分类说明" opens the campaign', async () => {
+  await open();
+  await page.choosePhotos();
+  page.onDescriptionChange({ detail: '楼梯扶手松动' });
+  await page.submit();
+  expect(page.data.errors.focus).toBe('请选择隐患属于哪一类（拿不准就选“不确定”）');
+  expect(posts()).toHaveLength(0);
+  page.openCampaign();
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/campaign/index' });
+});
+
+test('only choices the campaign has are offered (and "不确定" always)', async () => {
+  const narrow = { ...CAMPAIGN, areas: CAMPAIGN.areas.filter((a) => a.code === 'fire') };
+  await open({ 'GET /api/v1/campaigns/active': { status: 200, body: narrow } });
+  expect(page.data.choices.map((c) => c.key)).toEqual(['fire', 'utilities', 'unsure']);
+});
+
+test('no active campaign: the form still opens with every choice', async () => {
   await open({ 'GET /api/v1/campaigns/active': apiError(404, 'no_active_campaign') });
-  expect(page.data.loadError).toBe('当前没有进行中的专项行动');
+  expect(page.data.choices).toHaveLength(CHOICES.length);
+  expect(page.data.savedAt).toBe('');
+});
+
+describe('offline, from what the phone keeps', () => {
+  test('the form opens from the saved campaign and schools, with the stale banner', async () => {
+    const narrow = { ...CAMPAIGN, areas: CAMPAIGN.areas.filter((a) => a.code === 'fire') };
+    wx.storage.set('offline_cache:campaign', { value: narrow, savedAt: 1700000000000 });
+    wx.storage.set('offline_cache:schools', { value: TWO_SCHOOLS, savedAt: 1700000001000 });
+    calls = serve(wx, {}); // every call fails: no network
+    wx.request.mockImplementation(({ fail }) => Promise.resolve().then(() => fail({ errMsg: 'request:fail' })));
+    page = loadPage('pages/hazards/report', { app: stubApp({}) });
+    jest.useFakeTimers();
+    const loading = page.onLoad();
+    // At once, before any answer:
+    expect(page.data.choices.map((c) => c.key)).toEqual(['fire', 'utilities', 'unsure']);
+    expect(page.data.schools.map((s) => s.name)).toEqual([SCHOOL_A.name, DIRECT_SCHOOL.name]);
+    await jest.runAllTimersAsync();
+    await loading;
+    jest.useRealTimers();
+    expect(page.data.savedAt).toBe(1700000000000);
+    expect(page.data.choices.map((c) => c.key)).toEqual(['fire', 'utilities', 'unsure']);
+  });
+
+  test('a school picked from the saved list stays picked when the fresh list arrives', async () => {
+    wx.storage.set('offline_cache:schools', { value: TWO_SCHOOLS, savedAt: 1700000001000 });
+    calls = serve(wx, routes({ 'GET /api/v1/hazards/schools': { status: 200, body: { schools: [...TWO_SCHOOLS.schools].reverse() } } }));
+    page = loadPage('pages/hazards/report', { app: stubApp({}) });
+    const loading = page.onLoad();
+    page.onSchoolChange({ detail: { value: '1' } }); // 区直实验学校, before the answer
+    await loading;
+    expect(page.data.schools[page.data.schoolIndex].name).toBe(DIRECT_SCHOOL.name);
+    expect(page.data.schoolIndex).toBe(0);
+    expect(page.data.savedAt).toBe('');
+  });
+
+  test('nothing saved and no network: every choice, no school picker, and the report still queues', async () => {
+    wx.setOnline(false);
+    wx.request.mockImplementation(({ fail }) => Promise.resolve().then(() => fail({ errMsg: 'request:fail' })));
+    page = loadPage('pages/hazards/report', { app: stubApp({}) });
+    jest.useFakeTimers();
+    const loading = page.onLoad();
+    await jest.runAllTimersAsync();
+    await loading;
+    jest.useRealTimers();
+    await page.uuidReady;
+    expect(page.data.choices).toHaveLength(CHOICES.length);
+    expect(page.data.schools).toEqual([]);
+    await page.choosePhotos();
+    pick('water');
+    page.onDescriptionChange({ detail: '池塘边护栏倒了' });
+    await page.submit();
+    expect(wx.storage.get('hazard_outbox')[0].report).toMatchObject({ focus_problem: 'drowning.water_management' });
+  });
 });
 
 describe('asking for the reporter\'s pushes on submit', () => {

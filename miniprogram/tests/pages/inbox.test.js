@@ -110,9 +110,35 @@ test('全部已读 marks every row read and the count zero; with nothing unread 
   expect(keyed('POST /api/v1/inbox/read-all')).toHaveLength(1);
 });
 
-test('pull-down refresh starts over; errors show in Chinese', async () => {
-  await open({ 'GET /api/v1/inbox': [pageOf([9], null, 1), apiError(500, 'internal_error')] });
+test('pull-down refresh starts over; errors show in Chinese with a retry', async () => {
+  await open({ 'GET /api/v1/inbox': [pageOf([9], null, 1), apiError(500, 'internal_error'), pageOf([9], null, 0)] });
   await page.onPullDownRefresh();
-  expect(page.data.error).toBe('服务器出错了，请稍后再试');
+  expect(page.data).toMatchObject({ state: 'error', error: '服务器出错了，请稍后再试' });
   expect(wx.stopPullDownRefresh).toHaveBeenCalled();
+  await page.retry();
+  expect(page.data.state).toBe('');
+  expect(page.data.rows).toHaveLength(1);
+});
+
+test('loading first; no messages is the empty state', async () => {
+  calls = serve(wx, { 'GET /api/v1/inbox': pageOf([], null, 0) });
+  page = loadPage('pages/inbox/index', { app: stubApp({}) });
+  const loading = page.onLoad();
+  expect(page.data.state).toBe('loading');
+  await loading;
+  expect(page.data.state).toBe('empty');
+});
+
+test('a message naming a tab page opens it with switchTab; coming back to the tab reloads', async () => {
+  wx.switchTab = jest.fn();
+  await open({
+    'GET /api/v1/inbox': { status: 200, body: { messages: [message(5, { page: 'pages/todo/index', read: true })], unread_count: 0, next_before_id: null } },
+  });
+  await page.openMessage(tapEvent({ id: 5 }));
+  expect(wx.switchTab).toHaveBeenCalledWith({ url: '/pages/todo/index' });
+  expect(wx.navigateTo).not.toHaveBeenCalled();
+  page.onShow();
+  await page.onShow();
+  expect(keyed('GET /api/v1/inbox')).toHaveLength(2);
+  expect(page.data.state).toBe('');
 });

@@ -109,11 +109,16 @@ test('log out revokes the token on the server, then forgets it here', async () =
     'GET /api/v1/subscriptions/templates': { status: 200, body: TEMPLATES },
     'POST /api/v1/auth/logout': { status: 204, body: '' },
   });
+  wx.storage.set('offline_cache:me', { value: ME, savedAt: 1 });
+  wx.storage.set('offline_cache:todo', { value: { total: 1 }, savedAt: 1 });
   await page.onShow();
   page.logout();
   await flush();
   await flush();
   expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '退出登录' }));
+  // The next person on this phone must not see this one's saved data.
+  expect(wx.storage.has('offline_cache:me')).toBe(false);
+  expect(wx.storage.has('offline_cache:todo')).toBe(false);
   const logout = calls.find((c) => c.key === 'POST /api/v1/auth/logout');
   expect(logout.header.Authorization).toBe('Bearer tok');
   expect(wx.storage.has(TOKEN_KEY)).toBe(false);
@@ -129,4 +134,50 @@ test('cancelling the log-out confirmation changes nothing', async () => {
   await flush();
   expect(calls.some((c) => c.key === 'POST /api/v1/auth/logout')).toBe(false);
   expect(wx.storage.get(TOKEN_KEY)).toBe('tok');
+});
+
+test('staff find 加入单位 and 绑定孩子 here; someone without a role only 加入单位', async () => {
+  serve(wx, { 'GET /api/v1/subscriptions/templates': { status: 200, body: TEMPLATES } });
+  await page.onShow();
+  expect(page.data.bindHere).toBe(true);
+  const parent = loadPage('pages/mine/index', { app: stubApp({ ...ME, grants: [] }) });
+  await parent.onShow();
+  expect(parent.data.bindHere).toBe(false);
+});
+
+test('rendered: the join and bind cells, and the stale banner for a saved /me', async () => {
+  const simulate = require('miniprogram-simulate');
+  const { renderPage } = require('../helpers/render');
+  serve(wx, { 'GET /api/v1/subscriptions/templates': { network: true } });
+  const saved = stubApp(ME);
+  saved.globalData.meSavedAt = new Date(2026, 4, 6, 7, 8).getTime();
+  global.getApp = () => saved;
+  const comp = renderPage('pages/mine/index');
+  jest.useFakeTimers();
+  const showing = comp.instance.onShow();
+  await jest.runAllTimersAsync();
+  await showing;
+  jest.useRealTimers();
+  await simulate.sleep(0);
+  const titles = [...comp.dom.querySelectorAll('.van-cell__title')].map((n) => n.textContent.trim());
+  expect(titles).toEqual(expect.arrayContaining(['巡查教师 · 城东第一小学', '加入单位（使用邀请码）', '绑定孩子']));
+  expect(comp.dom.querySelector('.stale-banner__text').textContent).toMatch(/5月6日 07:08 保存的内容$/);
+  comp.detach();
+});
+
+test('an error (no saved /me, no network): the message and 重试 that loads again', async () => {
+  serve(wx, { 'GET /api/v1/subscriptions/templates': { status: 200, body: TEMPLATES } });
+  app.getMe.mockRejectedValueOnce(Object.assign(new Error('网络不可用，请检查网络后重试'), { code: 'network_error' }));
+  await page.onShow();
+  expect(page.data).toMatchObject({ state: 'error', error: '网络不可用，请检查网络后重试', offline: true });
+  await page.retry();
+  expect(page.data.state).toBe('');
+  expect(page.data.name).toBe('陈老师');
+});
+
+test('pull to refresh reloads and stops the spinner', async () => {
+  serve(wx, { 'GET /api/v1/subscriptions/templates': { status: 200, body: TEMPLATES } });
+  await page.onPullDownRefresh();
+  expect(app.getMe).toHaveBeenCalledWith({ refresh: true });
+  expect(wx.stopPullDownRefresh).toHaveBeenCalled();
 });

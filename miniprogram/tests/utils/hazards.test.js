@@ -5,7 +5,9 @@ const {
 } = require('../../utils/hazards');
 const { validatePlan, fundsProblem, planErrorsFromApi, todayString, planFormFrom } = require('../../utils/plan-form');
 const { validateFix, fixErrorMessage } = require('../../utils/fix-form');
-const { validateReport, reportErrorsFromApi, nearbyDialogText } = require('../../utils/hazard-report');
+const {
+  validateReport, reportErrorsFromApi, nearbyDialogText, nearbyQuery,
+} = require('../../utils/hazard-report');
 const location = require('../../utils/location');
 const { messageFor } = require('../../api/messages');
 
@@ -145,7 +147,7 @@ describe('report form', () => {
   const form = {
     photos: ['http://tmp/a.jpg'],
     position: { lat: 33.1, lng: 116.2, accuracy: 15, coord_system: 'gcj02' },
-    focusProblem: { code: 'fire.patrol', name: '日常防火巡查检查落实不到位' },
+    choice: { key: 'fire', label: '消防器材、通道', focus_problem: 'fire.patrol' },
     description: ' 灭火器过期 ',
     severity: 'major',
     schools: [],
@@ -161,13 +163,25 @@ describe('report form', () => {
     expect(validateReport({ ...form, schools, schoolIndex: 1 }).body.school_id).toBe(5);
   });
 
+  test('"不确定" sends no focus_problem; the place is trimmed, optional and at most 60 characters', () => {
+    const unsure = validateReport({ ...form, choice: { key: 'unsure', focus_problem: null }, place: ' 教学楼三楼东侧走廊 ' });
+    expect(unsure.ok).toBe(true);
+    expect(unsure.body).not.toHaveProperty('focus_problem');
+    expect(unsure.body.place).toBe('教学楼三楼东侧走廊');
+    expect(validateReport({ ...form, place: '   ' }).body).not.toHaveProperty('place');
+    expect(validateReport({ ...form, place: '走'.repeat(60) }).ok).toBe(true);
+    expect(validateReport({ ...form, place: '走'.repeat(61) }).errors.place).toBe('地点最多 60 个字');
+    expect(nearbyQuery(unsure.body)).toBeNull();
+    expect(nearbyQuery(validateReport(form).body)).toMatchObject({ focus_problem: 'fire.patrol', lat: 33.1 });
+  });
+
   test('each missing piece has its Chinese message', () => {
-    const { ok, errors } = validateReport({ photos: [], position: null, focusProblem: null, description: '灭', severity: 'x' });
+    const { ok, errors } = validateReport({ photos: [], position: null, choice: null, description: '灭', severity: 'x' });
     expect(ok).toBe(false);
     expect(errors).toEqual({
       photos: '请至少拍一张隐患照片',
       position: '还没有获取到隐患的位置',
-      focus: '请选择隐患类别',
+      focus: '请选择隐患属于哪一类（拿不准就选“不确定”）',
       description: '隐患描述应为 2-1000 个字',
       severity: '请选择隐患等级',
     });

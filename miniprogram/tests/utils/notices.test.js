@@ -235,17 +235,16 @@ describe('inbox', () => {
 });
 
 describe('tiles and messages', () => {
-  test('tiles follow capabilities; 家长通知 only for parents; the unread count is a badge', () => {
+  test('tiles follow capabilities; 家长通知 only for parents; no tile for a tab (消息, 我的)', () => {
     const caps = ['inbox.view', 'notice.read', 'notice.write', 'notice.completion', 'notice.class_pending'];
-    expect(tilesFor(caps, undefined, {}, {}).map((t) => t.title)).toEqual(['消息', '发布通知', '班级通知确认', '加入单位', '我的']);
-    const tiles = tilesFor(caps, undefined, { unread: 3 }, { parent: true });
-    expect(tiles.map((t) => t.title)).toEqual(['消息', '家长通知', '发布通知', '班级通知确认', '加入单位', '我的']);
-    expect(tiles[0]).toMatchObject({ url: '/pages/inbox/index', badge: 3, badgeText: '3 条未读' });
-    expect(tiles[2].url).toBe('/pages/notices/compose');
-    expect(tiles[3].url).toBe('/pages/notices/issued?mode=class');
-    expect(tilesFor(['notice.read'], undefined, {}, { parent: true }).map((t) => t.title)).toEqual(['家长通知', '加入单位', '我的']);
+    expect(tilesFor(caps, undefined, {}, {}).map((t) => t.title)).toEqual(['发布通知', '班级通知确认']);
+    const tiles = tilesFor(caps, undefined, {}, { parent: true });
+    expect(tiles.map((t) => t.title)).toEqual(['家长通知', '发布通知', '班级通知确认']);
+    expect(tiles[1].url).toBe('/pages/notices/compose');
+    expect(tiles[2].url).toBe('/pages/notices/issued?mode=class');
+    expect(tilesFor(['notice.read'], undefined, {}, { parent: true }).map((t) => t.title)).toEqual(['家长通知']);
     // Completion counts alone (a bureau writer) do not make a class teacher's tile.
-    expect(tilesFor(['notice.completion'], undefined, {}, {}).map((t) => t.title)).toEqual(['加入单位', '我的']);
+    expect(tilesFor(['notice.completion'], undefined, {}, {}).map((t) => t.title)).toEqual([]);
   });
 
   test('notice error codes have Chinese texts, clearer in context', () => {

@@ -310,3 +310,20 @@ test('subscribers hear about changes until they unsubscribe', () => {
   outbox.remove(UUID_A);
   expect(listener).toHaveBeenCalledTimes(1);
 });
+
+test('summary counts waiting, sending and failed; retryAll sends the failed ones again', async () => {
+  wx.storage.set(TOKEN_KEY, 'tok');
+  const outbox = loadOutbox();
+  expect(outbox.summary()).toEqual({ total: 0, waiting: 0, sending: 0, failed: 0 });
+  outbox.add({ clientUuid: UUID_A, report: REPORT, photos: tempPhotos('a.jpg') });
+  outbox.add({ clientUuid: UUID_B, report: REPORT, photos: tempPhotos('b.jpg') });
+  wx.storage.set('hazard_outbox', wx.storage.get('hazard_outbox').map((e) => (
+    e.id === UUID_B ? { ...e, status: 'failed', error: '服务器出错了' } : e)));
+  expect(outbox.summary()).toEqual({ total: 2, waiting: 1, sending: 0, failed: 1 });
+
+  serve(wx, routes());
+  const result = await outbox.retryAll();
+  expect(result).toMatchObject({ sent: 2, failed: 0 });
+  expect(server.posts.map((p) => p.client_uuid)).toEqual([UUID_A, UUID_B]);
+  expect(outbox.summary().total).toBe(0);
+});

@@ -129,15 +129,15 @@ describe('display helpers', () => {
     expect(grantLabel({ role_name: '保安', unit: { name: '城东第一小学' }, class: null })).toBe('保安 · 城东第一小学');
   });
 
-  test('every tile has a title, an icon and a page of the app; join is always there', () => {
+  test('every tile has a title, an icon and a page of the app; join only for someone new', () => {
     const pages = require('../../app.json').pages.map((p) => `/${p}`);
     TILES.forEach((tile) => {
       expect(pages).toContain(tile.url.split('?')[0]);
       expect(tile.title).toMatch(/[\u4e00-\u9fa5]/);
       expect(tile.icon).toBeTruthy();
     });
-    expect(tilesFor([]).map((t) => t.title)).toEqual(['加入单位', '我的']);
-    expect(tilesFor(undefined).map((t) => t.title)).toEqual(['加入单位', '我的']);
+    expect(tilesFor([], undefined, {}, { newUser: true }).map((t) => t.title)).toEqual(['加入单位']);
+    expect(tilesFor(undefined).map((t) => t.title)).toEqual([]);
   });
 
   test('messageFor falls back to the generic text with the status', () => {
