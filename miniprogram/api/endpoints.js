@@ -110,7 +110,7 @@ module.exports = {
     method: 'GET',
     path: '/api/v1/hazards',
     query: [
-      'school_id', 'area', 'focus_problem', 'status', 'severity', 'overdue', 'reporter_id',
+      'school_id', 'area', 'focus_problem', 'status', 'severity', 'overdue', 'todo', 'reporter_id',
       'reported_from', 'reported_to', 'cursor', 'limit',
     ],
   },

@@ -1,12 +1,18 @@
 /**
- * The hazard list's filters: read from the page's query options (the 待办 page links to
- * `/pages/hazards/list?status=fix_submitted`, `?overdue=1`, `?school_id=3`), described in words
+ * The hazard list's filters: read from the page's query options (the 待办 page's "查看全部" links to
+ * `/pages/hazards/list?todo=fix`: exactly the hazards of that group of the user's to-do; other
+ * links use `?status=fix_submitted`, `?overdue=1`, `?school_id=3`), described in words
  * above the list, and the empty text that says what was looked for.
  */
 const { STATUS_NAMES, SEVERITY_NAMES } = require('./hazards');
 
 const NO_FILTERS = {
-  status: '', overdue: false, severity: '', area: '', schoolId: null,
+  status: '', overdue: false, severity: '', area: '', schoolId: null, todo: '',
+};
+
+// The groups of GET /todo, as the list names them when it shows one.
+const TODO_NAMES = {
+  overdue: '已逾期', verify: '待验收', fix: '待整改', plan: '待制定方案', classify: '待分类',
 };
 
 /** The filters a page link asks for; unknown statuses and bad ids are ignored. */
@@ -19,12 +25,15 @@ function filtersFromOptions(options) {
     overdue: o.overdue === '1' || o.overdue === 'true',
     severity: Object.prototype.hasOwnProperty.call(SEVERITY_NAMES, o.severity) ? o.severity : '',
     schoolId: Number.isInteger(schoolId) && schoolId > 0 ? schoolId : null,
+    todo: Object.prototype.hasOwnProperty.call(TODO_NAMES, o.todo) ? o.todo : '',
   };
 }
 
 /** Whether any filter narrows the list. */
 function isFiltered(filters) {
-  return Boolean(filters.status || filters.overdue || filters.severity || filters.area || filters.schoolId);
+  return Boolean(
+    filters.status || filters.overdue || filters.severity || filters.area || filters.schoolId || filters.todo,
+  );
 }
 
 /**
@@ -33,6 +42,7 @@ function isFiltered(filters) {
  */
 function filterSummary(filters, { areaName = '', schoolName = '' } = {}) {
   const parts = [];
+  if (filters.todo) parts.push(`我的待办：${TODO_NAMES[filters.todo]}`);
   if (filters.status) parts.push(STATUS_NAMES[filters.status]);
   if (filters.overdue) parts.push('已逾期');
   if (filters.severity) parts.push(SEVERITY_NAMES[filters.severity]);
@@ -45,6 +55,7 @@ function filterSummary(filters, { areaName = '', schoolName = '' } = {}) {
 function emptyText(filters) {
   if (!isFiltered(filters)) return '还没有隐患';
   const only = (key) => Object.keys(NO_FILTERS).every((k) => k === key || !filters[k]);
+  if (filters.todo && only('todo')) return `没有${TODO_NAMES[filters.todo]}的隐患，待办已全部处理`;
   if (filters.status && only('status')) return `没有${STATUS_NAMES[filters.status]}的隐患`;
   if (filters.overdue && only('overdue')) return '没有逾期的隐患';
   if (filters.status && filters.overdue && !filters.severity && !filters.area && !filters.schoolId) {
@@ -54,5 +65,5 @@ function emptyText(filters) {
 }
 
 module.exports = {
-  NO_FILTERS, filtersFromOptions, isFiltered, filterSummary, emptyText,
+  TODO_NAMES, NO_FILTERS, filtersFromOptions, isFiltered, filterSummary, emptyText,
 };

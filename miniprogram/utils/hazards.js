@@ -214,6 +214,7 @@ function listQuery(filters, cursor, limit = 20) {
   if (filters.overdue) query.overdue = true;
   if (filters.area) query.area = filters.area;
   if (filters.schoolId) query.school_id = filters.schoolId;
+  if (filters.todo) query.todo = filters.todo;
   if (cursor) query.cursor = cursor;
   return query;
 }

@@ -17,11 +17,11 @@ const { STATUS_NAMES } = require('./hazards');
 const { tagType } = require('./tone');
 
 const GROUPS = [
-  { key: 'overdue', source: 'hazards', title: '已逾期', kind: 'hazard', openUrl: (id) => `/pages/hazards/detail?id=${id}`, listUrl: '/pages/hazards/list?overdue=1' },
-  { key: 'verify', source: 'hazards', title: '待验收', kind: 'hazard', openUrl: (id) => `/pages/hazards/detail?id=${id}`, listUrl: '/pages/hazards/list?status=fix_submitted' },
-  { key: 'fix', source: 'hazards', title: '待整改', kind: 'hazard', openUrl: (id) => `/pages/hazards/detail?id=${id}`, listUrl: '/pages/hazards/list?status=rectifying' },
-  { key: 'plan', source: 'hazards', title: '待制定方案', kind: 'hazard', openUrl: (id) => `/pages/hazards/plan?id=${id}`, listUrl: '/pages/hazards/list?status=reported' },
-  { key: 'classify', source: 'hazards', title: '待分类', kind: 'hazard', openUrl: (id) => `/pages/hazards/detail?id=${id}`, listUrl: '/pages/hazards/list?status=reported' },
+  { key: 'overdue', source: 'hazards', title: '已逾期', kind: 'hazard', openUrl: (id) => `/pages/hazards/detail?id=${id}`, listUrl: '/pages/hazards/list?todo=overdue' },
+  { key: 'verify', source: 'hazards', title: '待验收', kind: 'hazard', openUrl: (id) => `/pages/hazards/detail?id=${id}`, listUrl: '/pages/hazards/list?todo=verify' },
+  { key: 'fix', source: 'hazards', title: '待整改', kind: 'hazard', openUrl: (id) => `/pages/hazards/detail?id=${id}`, listUrl: '/pages/hazards/list?todo=fix' },
+  { key: 'plan', source: 'hazards', title: '待制定方案', kind: 'hazard', openUrl: (id) => `/pages/hazards/plan?id=${id}`, listUrl: '/pages/hazards/list?todo=plan' },
+  { key: 'classify', source: 'hazards', title: '待分类', kind: 'hazard', openUrl: (id) => `/pages/hazards/detail?id=${id}`, listUrl: '/pages/hazards/list?todo=classify' },
   { key: 'notices', source: null, title: '待确认的家长通知', kind: 'notice', openUrl: (id) => `/pages/notices/detail?id=${id}`, listUrl: '/pages/notices/index' },
 ];
 

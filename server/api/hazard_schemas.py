@@ -10,6 +10,7 @@ from server.api.schemas import RefSchema
 from server.geo import COORD_SYSTEMS
 from server.models.hazards import SEVERITIES, STATUSES
 from server.roles import ROLES
+from server.services.todo_groups import GROUPS as TODO_GROUPS
 
 _LAT = validate.Range(min=-90, max=90)
 _LNG = validate.Range(min=-180, max=180)
@@ -152,6 +153,10 @@ class HazardListQuery(ma.Schema):
     status = ma.fields.String(validate=validate.OneOf(STATUSES))
     severity = ma.fields.String(validate=validate.OneOf(SEVERITIES))
     overdue = ma.fields.Boolean()
+    todo = ma.fields.String(
+        validate=validate.OneOf(TODO_GROUPS),
+        metadata={"description": "Only the hazards of this group of the caller's to-do"},
+    )
     reporter_id = Id()
     reported_from = BoundedDate()
     reported_to = BoundedDate()

@@ -16,6 +16,7 @@ from server.extensions import db
 from server.models import Area, FocusProblem, Hazard, HazardEvent, HazardPhoto, User
 from server.services.escalation import OVERDUE_STATUSES
 from server.services.hazard_access import scope_filter
+from server.services.todo_groups import group_clause
 
 GEOJSON_LIMIT = 5000
 # What a list shows of each hazard, loaded for the whole page in one statement per relation
@@ -69,6 +70,9 @@ def filtered(user: User, filters: dict[str, Any]) -> Select:
             Hazard.duplicate_of_id.is_(None),
         )
         query = query.where(late if filters["overdue"] else ~late | Hazard.deadline.is_(None))
+    if "todo" in filters:
+        # "查看全部" of a to-do group: exactly the hazards the to-do counts in it.
+        query = query.where(group_clause(user, filters["todo"], local_today()))
     return query
 
 

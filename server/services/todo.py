@@ -11,64 +11,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import String, case, func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
-from server import access
 from server.extensions import db
 from server.models import Hazard, Notice, NoticeRecipient, User
-from server.models.hazards import OPEN_STATUSES, RECTIFYING, REPORTED
 from server.services import hazard_views
-from server.services.escalation import OVERDUE_STATUSES
-from server.services.hazard_access import scope_filter
-from server.services.hazard_lifecycle import takeable_where
 from server.services.hazard_queries import LIST_LOADS
+from server.services.todo_groups import GROUPS, base_clauses, group_clauses
 
 HAZARD_ITEMS = 5
 NOTICE_ITEMS = 20
-GROUPS = ("overdue", "verify", "fix", "plan", "classify")
-
-
-def _hazard_groups(user: User, today: date) -> dict[str, Any]:
-    """Each group's WHERE clause for this user."""
-    # Past the deadline and still being worked on, where the user answers for it: those who
-    # plan there and those told of escalations there (the same rule as ``is_overdue``).
-    answerable = or_(
-        Hazard.school_id.in_(access.unit_ids_where(user, "hazard.plan")),
-        Hazard.school_id.in_(access.unit_ids_where(user, "hazard.escalation")),
-    )
-    overdue = and_(
-        Hazard.deadline < today,
-        Hazard.status.in_(OVERDUE_STATUSES),
-        Hazard.duplicate_of_id.is_(None),
-        answerable,
-    )
-    # The plan names the user (start, then submit the fix), or a fix they submitted was
-    # rejected back to them (it is rectifying again, and they may submit it again).
-    rejected_back = and_(
-        takeable_where(user, "fix"),
-        Hazard.status == RECTIFYING,
-        Hazard.fix_submitted_by_id == user.id,
-    )
-    fix = or_(
-        takeable_where(user, "start", by_role=False),
-        takeable_where(user, "fix", by_role=False),
-        rejected_back,
-    )
-    return {
-        "overdue": overdue,
-        "verify": takeable_where(user, "verify"),
-        "fix": fix,
-        # Reported and filed under a focus problem: a plan is due (a planned hazard's plan may
-        # be revised, but nobody owes that).
-        "plan": and_(takeable_where(user, "plan"), Hazard.status == REPORTED),
-        # Reported without one (不确定): it must be classified before it can be planned.
-        "classify": and_(
-            takeable_where(user, "classify"),
-            Hazard.status == REPORTED,
-            Hazard.focus_problem_id.is_(None),
-        ),
-    }
 
 
 def _order(group: str):
@@ -89,15 +42,9 @@ def hazards(user: User, today: date) -> dict[str, dict[str, Any]]:
     """Each group's count and its first five hazards, as lists show them."""
     if not user.grants:  # parents: no hazard is ever theirs to handle, and no query is run
         return {name: {"count": 0, "items": []} for name in GROUPS}
-    # Every group lies within these: open, not folded, in the caller's scope (each group's
-    # capability or the plan naming the caller implies seeing the school's hazards). Said once
-    # more here so the counts read only the open hazards in scope, not the whole table.
-    base = (
-        scope_filter(user),
-        Hazard.status.in_(OPEN_STATUSES),
-        Hazard.duplicate_of_id.is_(None),
-    )
-    groups = {name: and_(*base, where) for name, where in _hazard_groups(user, today).items()}
+    # The counts read only the open hazards in scope, not the whole table.
+    base = base_clauses(user)
+    groups = group_clauses(user, today)
     counts = db.session.execute(
         select(
             *(

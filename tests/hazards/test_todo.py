@@ -210,3 +210,22 @@ def test_the_list_costs_a_fixed_number_of_statements(people, client, report, upl
     assert _counts(many) == {"overdue": 4, "verify": 4, "fix": 4, "plan": 4, "classify": 4}
     assert cost_many == cost_few, f"{cost_few} statements for one each but {cost_many} for four"
     assert cost_many <= 15, cost_many
+
+
+def test_the_list_filtered_by_a_group_holds_exactly_that_group(people, client, report, upload):
+    """'查看全部' of a group opens GET /hazards?todo=<group>: the same hazards the to-do counts."""
+    _one_in_each_group(people, client, report, upload)
+    for _ in range(6):  # more than the five items the to-do shows
+        report(people["teacher@own"])
+    school = people["school_admin@own"]
+    todo = _todo(client, school)
+    for group in GROUPS:
+        listed = client.get(f"/api/v1/hazards?todo={group}&limit=100", headers=school).get_json()
+        ids = [h["id"] for h in listed["hazards"]]
+        assert len(ids) == todo["hazards"][group]["count"], group
+        assert set(_ids(todo, group)) <= set(ids), group
+    # A sibling school's admin owes none of them; an unknown group is a clear 422.
+    sibling = people["school_admin@sibling"]
+    assert client.get("/api/v1/hazards?todo=plan", headers=sibling).get_json()["hazards"] == []
+    bad = client.get("/api/v1/hazards?todo=everything", headers=school)
+    assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "validation_error"

@@ -135,8 +135,8 @@ test('the hazard endpoints declare the fields of the OpenAPI document', () => {
     'coord_system', 'photo_ids', 'place',
   ]));
   expect(sorted(table.hazards.query)).toEqual(sorted([
-    'school_id', 'area', 'focus_problem', 'status', 'severity', 'overdue', 'reporter_id', 'reported_from',
-    'reported_to', 'cursor', 'limit',
+    'school_id', 'area', 'focus_problem', 'status', 'severity', 'overdue', 'todo', 'reporter_id',
+    'reported_from', 'reported_to', 'cursor', 'limit',
   ]));
   expect(sorted(table.hazardsNearby.query)).toEqual(sorted(['focus_problem', 'lat', 'lng', 'accuracy', 'coord_system']));
   expect(sorted(table.hazardPlan.body)).toEqual(sorted([

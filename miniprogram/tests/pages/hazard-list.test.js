@@ -143,6 +143,7 @@ describe('filters from the link that opened the list', () => {
     [{ status: 'fix_submitted' }, { status: 'fix_submitted', limit: '20' }, '筛选：待验收', '没有待验收的隐患'],
     [{ overdue: '1' }, { overdue: 'true', limit: '20' }, '筛选：已逾期', '没有逾期的隐患'],
     [{ school_id: '3' }, { school_id: '3', limit: '20' }, '筛选：所选学校', '没有符合条件的隐患'],
+    [{ todo: 'verify' }, { todo: 'verify', limit: '20' }, '筛选：我的待办：待验收', '没有待验收的隐患，待办已全部处理'],
     [{ status: 'nonsense', overdue: '0' }, { limit: '20' }, '', '还没有隐患'],
   ])('options %j -> query %j, summary %j, empty %j', async (options, query, summary, empty) => {
     calls = serve(wx, {

@@ -62,7 +62,7 @@ describe('utils/todo.js', () => {
       ['待分类', 1, 1, ''],
       ['待确认的家长通知', 2, 2, ''],
     ]);
-    expect(sections[2].listUrl).toBe('/pages/hazards/list?status=reported');
+    expect(sections[2].listUrl).toBe('/pages/hazards/list?todo=plan');
     expect(todo.sectionsOf(EMPTY)).toEqual([]);
     expect(todo.totalOf(fullAnswer())).toBe(12);
     expect(todo.totalOf({ hazards: { plan: group(2) }, notices: group(1) })).toBe(3);
@@ -96,8 +96,15 @@ describe('utils/todo.js', () => {
     const fix = todo.sectionsOf({ hazards: { fix: group(1, [h(3, { status: 'planned' })]) } })[0];
     expect(fix).toMatchObject({ title: '待整改', rows: [expect.objectContaining({ url: '/pages/hazards/detail?id=3' })] });
     const lists = Object.fromEntries(todo.GROUPS.map((g) => [g.key, g.listUrl]));
-    expect(lists.overdue).toBe('/pages/hazards/list?overdue=1');
-    expect(lists.verify).toBe('/pages/hazards/list?status=fix_submitted');
+    // "查看全部" opens exactly the group (GET /hazards?todo=<group>), not a status that only
+    // approximates it (待整改 holds planned and rectifying hazards).
+    expect(lists).toMatchObject({
+      overdue: '/pages/hazards/list?todo=overdue',
+      verify: '/pages/hazards/list?todo=verify',
+      fix: '/pages/hazards/list?todo=fix',
+      plan: '/pages/hazards/list?todo=plan',
+      classify: '/pages/hazards/list?todo=classify',
+    });
   });
 
   test('a notice row names how many children wait', () => {

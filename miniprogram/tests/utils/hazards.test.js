@@ -250,7 +250,12 @@ describe('rows, filters and the detail steps', () => {
 
   test('the list filters come from the link and are named', () => {
     expect(filtersFromOptions({ status: 'fix_submitted', overdue: '1', school_id: '3' }))
-      .toEqual({ status: 'fix_submitted', overdue: true, severity: '', area: '', schoolId: 3 });
+      .toEqual({ status: 'fix_submitted', overdue: true, severity: '', area: '', schoolId: 3, todo: '' });
+    // A to-do group ("查看全部" on 待办): named as the user's own, sent as todo=<group>.
+    const mine = filtersFromOptions({ todo: 'fix' });
+    expect([filterSummary(mine), emptyText(mine), listQuery(mine)])
+      .toEqual(['我的待办：待整改', '没有待整改的隐患，待办已全部处理', { todo: 'fix', limit: 20 }]);
+    expect(filtersFromOptions({ todo: 'everything' }).todo).toBe('');
     expect(filtersFromOptions({ status: 'drop table', school_id: 'x' })).toMatchObject({ status: '', schoolId: null });
     const filters = filtersFromOptions({ status: 'reported', overdue: 'true' });
     expect(filterSummary(filters)).toBe('待制定方案 · 已逾期');
