@@ -1,7 +1,8 @@
 /**
  * The states a page shows instead of its content: loading, an error with a retry button, or
  * empty. One look and one wording for every page; a page renders its content only when `state`
- * is '' (see utils/page-state.js for turning a failed request into these properties).
+ * is '' (see utils/page-state.js for turning a failed request into these properties). Its 重试
+ * is a plain button: the primary action of a screen stays the one in its action bar.
  *
  *   <page-state state="{{state}}" message="{{error}}" empty-text="还没有隐患" bind:retry="retry" />
  */
