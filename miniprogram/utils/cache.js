@@ -8,8 +8,11 @@
  *     -> {value, savedAt: ''} when fresh (and saved), or {value, savedAt} of the cached copy when
  *        the network failed; rejects when the call failed otherwise or nothing was cached.
  *
- * Logging out clears it all (clearAll): the next person on this phone must not see it.
+ * Logging out clears it all (clearAll), the parents' kept notices too (utils/notice-cache.js): the
+ * next person on this phone must not see it.
  */
+const noticeCache = require('./notice-cache');
+
 const PREFIX = 'offline_cache:';
 const KEYS = ['me', 'campaign', 'schools', 'todo'];
 
@@ -45,6 +48,7 @@ function clear(key) {
 /** Forget every cached answer (on logout). */
 function clearAll() {
   KEYS.forEach(clear);
+  noticeCache.clearAll(); // the parent's notices kept for offline reading
 }
 
 /**

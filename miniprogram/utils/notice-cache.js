@@ -56,6 +56,17 @@ function isOffline(err) {
   return Boolean(err && (err.isNetworkError || err.code === 'network_error'));
 }
 
+/** Forget the kept notices (logout: the next person on this phone must not see a child's name). */
+function clearAll() {
+  [LIST_KEY, DETAILS_KEY].forEach((key) => {
+    try {
+      wx.removeStorageSync(key);
+    } catch (err) {
+      // Nothing stored.
+    }
+  });
+}
+
 module.exports = {
-  LIST_KEY, DETAILS_KEY, MAX_DETAILS, saveList, loadList, saveNotice, loadNotice, isOffline,
+  LIST_KEY, DETAILS_KEY, MAX_DETAILS, saveList, loadList, saveNotice, loadNotice, isOffline, clearAll,
 };

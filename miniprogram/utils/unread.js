@@ -1,6 +1,6 @@
 /**
- * The inbox's unread count, shared by the app (refreshed each time the app shows), the home page
- * (its "消息" tile badge) and the inbox page (which sets it as messages are read).
+ * The inbox's unread count, shared by the app (refreshed each time the app shows; it is the 消息
+ * tab's badge, utils/badges.js) and the inbox page (which sets it as messages are read).
  * One refresh at a time; listeners hear every change. A failed refresh keeps the last count.
  */
 const api = require('../api/client');

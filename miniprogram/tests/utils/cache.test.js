@@ -34,9 +34,12 @@ test('fetch rejects when nothing is saved, or the failure is not the network', a
 });
 
 test('clearAll forgets everything (logout); a full storage only loses the copy', () => {
+  const noticeCache = require('../../utils/notice-cache');
   cache.KEYS.forEach((key) => cache.save(key, 1));
+  noticeCache.saveList({ notices: [{ id: 1, children: [{ child_name: '李小红' }] }] });
   cache.clearAll();
   cache.KEYS.forEach((key) => expect(cache.load(key)).toBeNull());
+  expect(noticeCache.loadList()).toBeNull(); // a child's name does not stay for the next person
   wx.setStorageSync.mockImplementation(() => { throw new Error('setStorageSync:fail exceed storage max size'); });
   expect(() => cache.save('me', {})).not.toThrow();
 });
