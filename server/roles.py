@@ -115,6 +115,11 @@ CAPABILITIES: dict[str, Capability] = {
             per_class=True,
         ),
         Capability("schedule.manage", "create and delete scheduled pushes"),
+        Capability("patrol.do", "scan checkpoints and submit patrol rounds"),
+        Capability("patrol.view", "see the patrol rounds, slots and compliance of units"),
+        Capability("patrol.plan", "plan patrols: checkpoints, templates, who, how often"),
+        Capability("checkpoint.manage", "create checkpoints, replace their codes, print them"),
+        Capability("checklist.manage", "add a unit's own items to checklist templates"),
         Capability(
             "content.review", "release or reject texts and photos held by the content check"
         ),
@@ -128,7 +133,7 @@ CAPABILITIES: dict[str, Capability] = {
 # Capabilities every signed-in person has: anyone may be a parent and read the campaign.
 BASE_CAPABILITIES = frozenset({"child.bind", "campaign.view", "inbox.view", "notice.read"})
 _STAFF = frozenset(
-    {"unit.view", "hazard.report", "hazard.view", "photo.upload", "hazard.fix_on_spot"}
+    {"unit.view", "hazard.report", "hazard.view", "photo.upload", "hazard.fix_on_spot", "patrol.do"}
 )
 _MANAGER = _STAFF | {
     "invitation.create",
@@ -144,6 +149,10 @@ _MANAGER = _STAFF | {
     "hazard.close",
     "unit.campus",
     "hazard.escalation",
+    "patrol.view",
+    "patrol.plan",
+    "checkpoint.manage",
+    "checklist.manage",
 }
 # Above a school: sign off its major hazards.
 _SUPERVISOR = _MANAGER | {"hazard.signoff_major"}
@@ -156,9 +165,9 @@ ROLES: dict[str, Role] = {
             "bureau_staff",
             "安全办工作人员",
             (BUREAU,),
-            _STAFF | {"notice.write", "notice.completion", "hazard.escalation"},
+            _STAFF | {"notice.write", "notice.completion", "hazard.escalation", "patrol.view"},
         ),
-        Role("inspector", "督查专家", (BUREAU,), _STAFF),
+        Role("inspector", "督查专家", (BUREAU,), _STAFF | {"patrol.view"}),
         Role("supervisor", "中心校/集团校督导", SUPERVISING_KINDS, _SUPERVISOR, is_admin=True),
         Role(
             "school_admin",

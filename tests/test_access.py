@@ -69,6 +69,13 @@ SPEC = {
     "staff.manage": (MANAGERS, "down"),
     # The unit's admins release or reject what WeChat's content check held.
     "content.review": (MANAGERS, "down"),
+    # Everyone on duty patrols; managers plan the rounds, keep the checkpoints and checklists,
+    # and read the records and compliance (bureau staff and inspectors read them too).
+    "patrol.do": (STAFF, "down"),
+    "patrol.view": (MANAGERS | {"bureau_staff", "inspector"}, "down"),
+    "patrol.plan": (MANAGERS, "down"),
+    "checkpoint.manage": (MANAGERS, "down"),
+    "checklist.manage": (MANAGERS, "down"),
 }
 PERSONAL = {"child.bind", "campaign.view", "inbox.view", "notice.read"}
 

@@ -13,6 +13,18 @@ from server.models.notices import (
     ScheduledPush,
 )
 from server.models.notifications import Delivery, Notification, SubscriptionGrant
+from server.models.patrols import (
+    ChecklistItem,
+    ChecklistTemplate,
+    Checkpoint,
+    Patrol,
+    PatrolAnswer,
+    PatrolPhoto,
+    PatrolPlan,
+    PatrolPlanCheckpoint,
+    PatrolSlot,
+    RetiredCheckpointToken,
+)
 from server.models.people import Child, FamilyCode, Invitation, InvitationRedemption, ParentLink
 from server.models.types import UTCDateTime, utcnow
 from server.models.units import SchoolClass, Unit
@@ -24,6 +36,9 @@ __all__ = [
     "AuthSession",
     "Campaign",
     "CampaignPhase",
+    "ChecklistItem",
+    "ChecklistTemplate",
+    "Checkpoint",
     "Child",
     "ClassReminder",
     "ContentCheck",
@@ -41,7 +56,14 @@ __all__ = [
     "NoticeTarget",
     "Notification",
     "ParentLink",
+    "Patrol",
+    "PatrolAnswer",
+    "PatrolPhoto",
+    "PatrolPlan",
+    "PatrolPlanCheckpoint",
+    "PatrolSlot",
     "Photo",
+    "RetiredCheckpointToken",
     "RoleGrant",
     "ScheduledPush",
     "SchoolCalendarRecord",

@@ -45,6 +45,10 @@ class Photo(db.Model):
     width: Mapped[int]
     height: Mapped[int]
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A perceptual hash of the picture (64-bit, hex), to find the same scene uploaded again as
+    # proof of another patrol (the same bytes have the same sha256; a re-shot or re-encoded copy
+    # has a near hash).
+    phash: Mapped[str | None] = mapped_column(String(16), index=True)
     exif_lat: Mapped[float | None]
     exif_lng: Mapped[float | None]
     display_key: Mapped[str] = mapped_column(String(200))
@@ -79,6 +83,8 @@ class Hazard(db.Model):
     coord_system: Mapped[str] = mapped_column(String(10))
     inside_campus: Mapped[bool | None]
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("hazards.id"))
+    # Where a patrol found it (a failed checklist item), or the checkpoint a report was made at.
+    checkpoint_id: Mapped[int | None] = mapped_column(ForeignKey("checkpoints.id"), index=True)
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     # The rectification plan: all five are required together.
     responsible_person: Mapped[str | None] = mapped_column(String(50))
