@@ -26,6 +26,8 @@ from server.services.content_decisions import retry_pending, submit_media_check
 from server.services.delivery import backoff_seconds, dispatch, recover_lost_claims
 from server.services.escalation import escalate_overdue
 from server.services.notify import enqueue_deliveries, requeue_stale
+from server.services.patrol_missed import run_rounds
+from server.services.patrol_slots import make_upcoming_slots
 from server.services.photos import sweep_orphans
 from server.services.schedules import run_due
 
@@ -135,3 +137,17 @@ def start_media_checks(check_ids: list[int]) -> int:
 def retry_content_checks() -> int | None:
     """Every 5 minutes: texts WeChat never answered and photos whose verdict never came."""
     return run_once_per_period("retry_content_checks", 5, retry_pending)
+
+
+@periodic_task(crontab(minute="*/15"), retries=2, retry_delay=60)
+def make_patrol_slots() -> int | None:
+    """Every quarter hour: today's and tomorrow's patrol slots of every active plan (made
+    once each: the unique (plan, checkpoint, day) key skips those already there)."""
+    return run_once_per_period("make_patrol_slots", 15, make_upcoming_slots)
+
+
+@periodic_task(crontab(minute="*"))
+def run_patrol_rounds() -> dict | None:
+    """Every minute: reminders before slots open, then slots closed undone marked missed (the
+    person told; runs of misses escalated)."""
+    return run_once_per_period("run_patrol_rounds", 1, run_rounds)

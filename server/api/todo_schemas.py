@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from server.api.hazard_schemas import HazardSummary
+from server.api.patrol_plan_schemas import PatrolSlotGroup
 from server.api.schemas import RefSchema
 
 
@@ -56,4 +57,5 @@ class NoticeGroup(ma.Schema):
 class TodoResponse(ma.Schema):
     hazards = ma.fields.Nested(HazardGroups)
     notices = ma.fields.Nested(NoticeGroup)
+    patrols = ma.fields.Nested(PatrolSlotGroup)
     total = ma.fields.Integer(metadata={"description": "The sum of every group's count"})

@@ -178,6 +178,9 @@ class PatrolSlot(db.Model):
     status: Mapped[str] = mapped_column(String(10), default=SLOT_OPEN)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     missed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The escalation a run of misses reached at this slot: 1 the school's safety officer was
+    # told, 2 the supervisor above the school (claimed by a conditional UPDATE: told once).
+    escalation_level: Mapped[int] = mapped_column(default=0, server_default="0")
 
     plan: Mapped[PatrolPlan] = relationship()
     checkpoint: Mapped[Checkpoint] = relationship()

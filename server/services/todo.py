@@ -1,5 +1,6 @@
 """What the caller must do now (the phone's 待办): hazards waiting for them, by the step they
-owe, and, for parents, notices a child of theirs has not yet acknowledged.
+owe; for parents, notices a child of theirs has not yet acknowledged; and the patrol rounds
+due now (open slots of today whose window has opened or opens within the hour).
 
 Who owes which step is not decided here: each group is the lifecycle's own rule as SQL
 (``hazard_lifecycle.takeable_where``), so the list never offers what ``allowed_actions`` would
@@ -8,15 +9,15 @@ refuse. The whole answer is a fixed number of statements, however many hazards w
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import String, case, func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
 from server.extensions import db
-from server.models import Hazard, Notice, NoticeRecipient, User
-from server.services import hazard_views
+from server.models import Hazard, Notice, NoticeRecipient, User, utcnow
+from server.services import hazard_views, patrol_today
 from server.services.hazard_queries import LIST_LOADS
 from server.services.todo_groups import GROUPS, base_clauses, group_clauses
 
@@ -116,9 +117,13 @@ def notices(user: User) -> dict[str, Any]:
     return {"count": count, "items": items}
 
 
-def todo(user: User, today: date) -> dict[str, Any]:
+def todo(user: User, today: date, now: datetime | None = None) -> dict[str, Any]:
     """Everything the caller must do now, with the total of all counts."""
-    found = {"hazards": hazards(user, today), "notices": notices(user)}
+    found = {
+        "hazards": hazards(user, today),
+        "notices": notices(user),
+        "patrols": patrol_today.todo_group(user, now or utcnow()),
+    }
     total = sum(group["count"] for group in found["hazards"].values())
-    found["total"] = total + found["notices"]["count"]
+    found["total"] = total + found["notices"]["count"] + found["patrols"]["count"]
     return found

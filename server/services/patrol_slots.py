@@ -1,0 +1,131 @@
+"""A plan's slots: one row per checkpoint and day the plan's recurrence names, with the window
+as UTC instants. The periodic job makes today's and tomorrow's for every active plan; a new or
+changed plan makes its own at once. Every slot is inserted with ``ON CONFLICT DO NOTHING`` on
+the unique (plan, checkpoint, day) key, so the job, a second worker and a plan's own making can
+all run over the same days and each slot exists once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from server.clock import CHINA_TZ
+from server.extensions import db
+from server.models import utcnow
+from server.models.patrols import (
+    SLOT_OPEN,
+    Checkpoint,
+    PatrolPlan,
+    PatrolPlanCheckpoint,
+    PatrolSlot,
+)
+from server.school_calendar import SchoolCalendar, is_school_day
+from server.services.calendars import loaded_calendars
+from server.services.schedules import _in_season as in_season
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# Rows per INSERT: ten values each stays far below SQLite's and PostgreSQL's parameter limits.
+BATCH = 500
+
+
+def runs_on(plan: Any, day: date, calendars: Iterable[SchoolCalendar]) -> bool:
+    """Whether the plan has a round on ``day`` (a local date): every day; the school's school
+    days (the loaded calendars, else Monday to Friday); or chosen ISO weekdays; and only
+    within its season when it has one."""
+    if not in_season(day, plan.season_start, plan.season_end):
+        return False
+    if plan.recurrence == "school_days":
+        return is_school_day(day, calendars)
+    if plan.recurrence == "weekdays":
+        return day.isoweekday() in (plan.weekdays or [])
+    return True
+
+
+def window(day: date, start: time, end: time) -> tuple[datetime, datetime]:
+    """The local window of ``day`` as UTC instants (China keeps no daylight saving, but the
+    zone does the arithmetic all the same)."""
+    opens = datetime.combine(day, start, tzinfo=CHINA_TZ).astimezone(UTC)
+    closes = datetime.combine(day, end, tzinfo=CHINA_TZ).astimezone(UTC)
+    return opens, closes
+
+
+def _plan_rows(plan_ids: list[int] | None) -> list[Any]:
+    """Each active plan with each of its active checkpoints, one row per pair."""
+    query = (
+        select(
+            PatrolPlan.id,
+            PatrolPlan.school_id,
+            PatrolPlan.recurrence,
+            PatrolPlan.weekdays,
+            PatrolPlan.season_start,
+            PatrolPlan.season_end,
+            PatrolPlan.window_start,
+            PatrolPlan.window_end,
+            PatrolPlanCheckpoint.checkpoint_id,
+        )
+        .join(PatrolPlanCheckpoint, PatrolPlanCheckpoint.plan_id == PatrolPlan.id)
+        .join(Checkpoint, Checkpoint.id == PatrolPlanCheckpoint.checkpoint_id)
+        .where(PatrolPlan.active.is_(True), Checkpoint.active.is_(True))
+        .order_by(PatrolPlan.id, PatrolPlanCheckpoint.checkpoint_id)
+    )
+    if plan_ids is not None:
+        query = query.where(PatrolPlan.id.in_(plan_ids))
+    return db.session.execute(query).all()
+
+
+def insert_slots(rows: list[dict[str, Any]]) -> int:
+    """Insert slots, skipping any (plan, checkpoint, day) that exists; returns how many were
+    new. On PostgreSQL a concurrent insert of the same key waits and then does nothing."""
+    made = 0
+    insert = _INSERTS[db.session.get_bind().dialect.name]
+    for start in range(0, len(rows), BATCH):
+        statement = insert(PatrolSlot).values(rows[start : start + BATCH])
+        statement = statement.on_conflict_do_nothing(
+            index_elements=["plan_id", "checkpoint_id", "day"]
+        )
+        made += max(db.session.execute(statement).rowcount, 0)
+    return made
+
+
+def make_slots(now: datetime, plan_ids: list[int] | None = None, days: int = 2) -> int:
+    """Make the slots of ``days`` local days from ``now``'s (today, and tomorrow by default) for
+    the given plans, or every active plan; the caller commits. Returns how many were new."""
+    pairs = _plan_rows(plan_ids)
+    if not pairs:
+        return 0
+    # Only "school days" read the calendars.
+    needs_calendar = any(row.recurrence == "school_days" for row in pairs)
+    calendars = loaded_calendars() if needs_calendar else []
+    today = now.astimezone(CHINA_TZ).date()
+    rows = []
+    for offset in range(days):
+        day = today + timedelta(days=offset)
+        for row in pairs:
+            if not runs_on(row, day, calendars):
+                continue
+            opens, closes = window(day, row.window_start, row.window_end)
+            rows.append(
+                {
+                    "plan_id": row.id,
+                    "checkpoint_id": row.checkpoint_id,
+                    "school_id": row.school_id,
+                    "day": day,
+                    "opens_at": opens,
+                    "closes_at": closes,
+                    "status": SLOT_OPEN,
+                    "escalation_level": 0,
+                }
+            )
+    return insert_slots(rows)
+
+
+def make_upcoming_slots(now: datetime | None = None) -> int:
+    """The job's body: today's and tomorrow's slots of every active plan, committed."""
+    made = make_slots(now or utcnow())
+    db.session.commit()
+    return made
