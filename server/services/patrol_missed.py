@@ -88,6 +88,23 @@ def _places(slots: list[PatrolSlot]) -> str:
     return f"{text}等{len(names)}处" if len(names) > 3 else text
 
 
+def _claim_reminders(due: list[int], now: datetime) -> list[int]:
+    """Mark these slots reminded unless another worker did; returns the ids this call got."""
+    return list(
+        db.session.scalars(
+            update(PatrolSlot)
+            .where(
+                PatrolSlot.id.in_(due),
+                PatrolSlot.reminded_at.is_(None),
+                PatrolSlot.status == SLOT_OPEN,
+            )
+            .values(reminded_at=now)
+            .returning(PatrolSlot.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+    )
+
+
 def remind_due(now: datetime) -> list[int]:
     """Claim and remind the open slots whose reminder time has come; returns the pending
     delivery ids (the caller commits, then enqueues)."""
@@ -105,18 +122,7 @@ def remind_due(now: datetime) -> list[int]:
     due = [i for i, opens, minutes in candidates if opens - timedelta(minutes=minutes) <= now]
     if not due:
         return []
-    claimed = db.session.scalars(
-        update(PatrolSlot)
-        .where(
-            PatrolSlot.id.in_(due),
-            PatrolSlot.reminded_at.is_(None),
-            PatrolSlot.status == SLOT_OPEN,
-        )
-        .values(reminded_at=now)
-        .returning(PatrolSlot.id)
-        .execution_options(synchronize_session=False)
-    ).all()
-    grouped = _slots_by_plan(list(claimed))
+    grouped = _slots_by_plan(_claim_reminders(due, now))
     people, names = _assignees(list(grouped)), _names(list(grouped))
     deliveries: list[int] = []
     for plan, slots in grouped.items():

@@ -88,7 +88,8 @@ def insert_slots(rows: list[dict[str, Any]]) -> int:
         statement = statement.on_conflict_do_nothing(
             index_elements=["plan_id", "checkpoint_id", "day"]
         )
-        made += max(db.session.execute(statement).rowcount, 0)
+        # RETURNING counts the new rows on both databases (rowcount may be -1 here).
+        made += len(db.session.execute(statement.returning(PatrolSlot.id)).all())
     return made
 
 
