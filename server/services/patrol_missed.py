@@ -105,9 +105,9 @@ def _claim_reminders(due: list[int], now: datetime) -> list[int]:
     )
 
 
-def remind_due(now: datetime) -> list[int]:
-    """Claim and remind the open slots whose reminder time has come; returns the pending
-    delivery ids (the caller commits, then enqueues)."""
+def remind_due(now: datetime) -> tuple[int, list[int]]:
+    """Claim and remind the open slots whose reminder time has come; returns how many slots
+    and the pending delivery ids (the caller commits, then enqueues)."""
     candidates = db.session.execute(
         select(PatrolSlot.id, PatrolSlot.opens_at, PatrolPlan.remind_minutes_before)
         .join(PatrolPlan, PatrolPlan.id == PatrolSlot.plan_id)
@@ -121,7 +121,7 @@ def remind_due(now: datetime) -> list[int]:
     ).all()
     due = [i for i, opens, minutes in candidates if opens - timedelta(minutes=minutes) <= now]
     if not due:
-        return []
+        return 0, []
     grouped = _slots_by_plan(_claim_reminders(due, now))
     people, names = _assignees(list(grouped)), _names(list(grouped))
     deliveries: list[int] = []
@@ -137,7 +137,7 @@ def remind_due(now: datetime) -> list[int]:
             values={"title": names[plan.id], "body": body, "sent_at": opens},
             data={"plan_id": plan.id, "slot_ids": [s.id for s in slots]},
         )
-    return deliveries
+    return sum(len(slots) for slots in grouped.values()), deliveries
 
 
 def _claim_missed(now: datetime) -> list[int]:
@@ -264,8 +264,8 @@ def mark_missed(now: datetime) -> tuple[int, list[int]]:
 def run_rounds(now: datetime | None = None) -> dict[str, int]:
     """The job's body: reminders, then missed rounds; committed, then pushed."""
     now = now or utcnow()
-    deliveries = remind_due(now)
+    reminded, deliveries = remind_due(now)
     missed, more = mark_missed(now)
     db.session.commit()
     enqueue_deliveries(deliveries + more)
-    return {"reminded_pushes": len(deliveries), "missed": missed}
+    return {"reminded": reminded, "missed": missed, "pushes": len(deliveries + more)}

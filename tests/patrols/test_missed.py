@@ -40,9 +40,9 @@ def test_a_reminder_before_the_window_once(canteen):
     make_plan([canteen, stairs], remind_minutes_before=30)  # 07:30-08:30, reminded at 07:00
     make_slots(local(DAY, 6))
     db.session.commit()
-    assert run_rounds(local(DAY, 6, 59)) == {"reminded_pushes": 0, "missed": 0}
+    assert run_rounds(local(DAY, 6, 59)) == {"reminded": 0, "missed": 0, "pushes": 0}
     assert _notes("patrol_due") == []
-    run_rounds(local(DAY, 7))
+    assert run_rounds(local(DAY, 7))["reminded"] == 2
     [note] = _notes("patrol_due")
     assert note.user_id == user_id("demo-teacher")
     assert "食堂" in note.body and "楼梯" in note.body and "07:30-08:30" in note.body
@@ -120,7 +120,7 @@ def test_a_job_back_after_days_tells_both_levels_once(canteen):
 
 
 def test_the_periodic_task_claims_its_minute(demo):
-    assert jobs.run_patrol_rounds.call_local() == {"reminded_pushes": 0, "missed": 0}
+    assert jobs.run_patrol_rounds.call_local() == {"reminded": 0, "missed": 0, "pushes": 0}
     assert jobs.run_patrol_rounds.call_local() is None
 
 
@@ -138,6 +138,7 @@ def test_two_workers_remind_miss_and_escalate_once(demo, canteen, monkeypatch):
     hold_first_claim(monkeypatch, patrol_missed, "_claim_reminders")
     results = two_workers(demo, lambda: run_rounds(local(DAY, 7, 10)))
     assert sum(r["missed"] for r in results) == 0
+    assert sorted(r["reminded"] for r in results) == [0, 6]  # DAY's slots, not the next day's
     assert Counter(n.data["plan_id"] for n in _notes("patrol_due")) == {p.id: 1 for p in plans}
     # Then both mark the same closed slots missed at once.
     hold_first_claim(monkeypatch, patrol_missed, "_claim_missed")
