@@ -41,6 +41,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from acks import (
@@ -180,8 +181,6 @@ def timed(fn):
 def jobs(app, day: date) -> dict:
     """The slot-making and minute jobs over the simulated morning of ``day``, with the count(*)
     baseline (best of five) over the same table."""
-    from zoneinfo import ZoneInfo
-
     from sqlalchemy import text
 
     from server.extensions import db
@@ -330,7 +329,10 @@ def main() -> None:
         from server.services.patrol_slots import make_slots
 
         with app.app_context():
-            make_slots(utcnow(), days=1)  # today's, for the phone's routes
+            # Today's, for the phone's routes, whatever the hour (made as at midnight).
+            zone = ZoneInfo(CHINA)
+            today = utcnow().astimezone(zone).date()
+            make_slots(datetime.combine(today, clock(0), tzinfo=zone).astimezone(UTC), days=1)
             db.session.commit()
             db.session.remove()
         port = free_port()

@@ -95,7 +95,8 @@ def insert_slots(rows: list[dict[str, Any]]) -> int:
 
 def make_slots(now: datetime, plan_ids: list[int] | None = None, days: int = 2) -> int:
     """Make the slots of ``days`` local days from ``now``'s (today, and tomorrow by default) for
-    the given plans, or every active plan; the caller commits. Returns how many were new."""
+    the given plans, or every active plan, except those whose window has closed already; the
+    caller commits. Returns how many were new."""
     pairs = _plan_rows(plan_ids)
     if not pairs:
         return 0
@@ -110,6 +111,10 @@ def make_slots(now: datetime, plan_ids: list[int] | None = None, days: int = 2) 
             if not runs_on(row, day, calendars):
                 continue
             opens, closes = window(day, row.window_start, row.window_end)
+            if closes <= now:
+                # Never a slot that is over before it exists: a plan written at 10:00 for an
+                # 08:30 round (or a job back after an outage) must not make an instant miss.
+                continue
             rows.append(
                 {
                     "plan_id": row.id,

@@ -8,13 +8,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from server.clock import local_today
 from server.extensions import db
-from server.models import utcnow
 from server.models.patrols import SLOT_MISSED, PatrolPlan, PatrolSlot
+from server.services import patrol_plans
 from server.services.patrol_plans import _drop_open_slots
 from tests.hazards.conftest import grant_role, unit_by_code
-from tests.patrols.support_plans import make_checkpoint, make_slot, plan_body, user_id
+from tests.patrols.support_plans import (
+    DAY,
+    local,
+    make_checkpoint,
+    make_slot,
+    plan_body,
+    user_id,
+)
 from tests.support.statements import counted
 
 URL = "/api/v1/patrol-plans"
@@ -23,6 +29,12 @@ URL = "/api/v1/patrol-plans"
 @pytest.fixture
 def admin(demo, login):
     return login("demo-school_admin")
+
+
+@pytest.fixture(autouse=True)
+def morning(monkeypatch):
+    """The plans are written at 06:00 of DAY (China time)."""
+    monkeypatch.setattr(patrol_plans, "utcnow", lambda: local(DAY, 6))
 
 
 @pytest.fixture
@@ -46,7 +58,7 @@ def test_a_plan_is_saved_and_makes_todays_slots(client, admin, checkpoints):
     assert [cp["id"] for cp in plan["checkpoints"]] == ids
     assert plan["school"]["name"] == "符离中心小学" and plan["active"] is True
     slots = _slots(plan["id"])
-    assert {(s.checkpoint_id, s.day) for s in slots} == {(i, local_today()) for i in ids}
+    assert {(s.checkpoint_id, s.day) for s in slots} == {(i, DAY) for i in ids}
     # 07:30 in China is 23:30 UTC the day before.
     assert {s.opens_at.strftime("%H:%M") for s in slots} == {"23:30"}
     assert {(s.closes_at - s.opens_at) for s in slots} == {timedelta(hours=1)}
@@ -166,10 +178,9 @@ def test_a_change_remakes_the_open_slots_not_yet_closed(client, admin, checkpoin
     response = client.patch(f"{URL}/{plan['id']}", json=change, headers=admin)
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["window_end"] == "23:59"
-    slots = [s for s in _slots(plan["id"]) if s.day == local_today()]
-    # Today's 07:30 slot of the first checkpoint stays only if it had closed already.
-    assert checkpoints[1].id in {s.checkpoint_id for s in slots}
-    assert all(s.checkpoint_id == checkpoints[1].id or s.closes_at <= utcnow() for s in slots)
+    # Today's and tomorrow's slots of the new checkpoint; the old one's open slot is gone.
+    slots = {(s.checkpoint_id, s.day) for s in _slots(plan["id"])}
+    assert slots == {(checkpoints[1].id, DAY), (checkpoints[1].id, DAY + timedelta(days=1))}
     bad = client.patch(f"{URL}/{plan['id']}", json={"window_end": "00:00"}, headers=admin)
     assert bad.status_code == 422
     to_role = client.patch(f"{URL}/{plan['id']}", json={"assignee_role": "guard"}, headers=admin)
@@ -181,8 +192,8 @@ def test_a_change_remakes_the_open_slots_not_yet_closed(client, admin, checkpoin
 def test_delete_deactivates_and_keeps_history(client, admin, checkpoints):
     plan = client.post(URL, json=plan_body([checkpoints[0].id]), headers=admin).get_json()
     row = db.session.get(PatrolPlan, plan["id"])
-    past = make_slot(row, checkpoints[0], local_today() - timedelta(days=1), SLOT_MISSED).id
-    future = make_slot(row, checkpoints[0], local_today() + timedelta(days=1)).id
+    past = make_slot(row, checkpoints[0], DAY - timedelta(days=1), SLOT_MISSED).id
+    future = make_slot(row, checkpoints[0], DAY + timedelta(days=1)).id
     assert client.delete(f"{URL}/{plan['id']}", headers=admin).status_code == 204
     assert client.delete(f"{URL}/{plan['id']}", headers=admin).status_code == 204  # harmless
     remaining = {s.id for s in _slots(plan["id"])}
@@ -199,9 +210,8 @@ def test_removing_open_slots_spares_a_slot_a_patrol_points_at(app, demo, checkpo
     from tests.patrols.support_plans import make_patrol, make_plan
 
     plan = make_plan([checkpoints[0]])
-    tomorrow = local_today() + timedelta(days=1)
-    slot = make_slot(plan, checkpoints[0], tomorrow)
-    make_patrol(slot, user_id("demo-teacher"), utcnow(), timedelta(0))
-    _drop_open_slots(plan.id, utcnow())
+    slot = make_slot(plan, checkpoints[0], DAY + timedelta(days=1))
+    make_patrol(slot, user_id("demo-teacher"), local(DAY, 6), timedelta(0))
+    _drop_open_slots(plan.id, local(DAY, 6))
     db.session.commit()
     assert [s.id for s in _slots(plan.id)] == [slot.id]

@@ -91,6 +91,12 @@ def test_slots_of_today_and_tomorrow_made_once(demo):
     assert days == [DAY, DAY + timedelta(days=1), DAY + timedelta(days=2)]
 
 
+def test_no_slot_is_made_after_its_window_closed(demo):
+    plan = make_plan([make_checkpoint()])  # 07:30-08:30
+    assert make_slots(local(DAY, 8, 30), plan_ids=[plan.id], days=1) == 0
+    assert make_slots(local(DAY, 8, 29), plan_ids=[plan.id], days=1) == 1
+
+
 def test_school_days_read_the_loaded_calendar(demo):
     load_calendar(read_calendar_file(CALENDAR_DIR / "2026-2027-1.json"))
     plan = make_plan([make_checkpoint()], recurrence="school_days")
