@@ -109,9 +109,13 @@ def test_periodic_tasks_are_scheduled():
     def due(hour: int, minute: int) -> set[str]:
         return {t.name for t in huey.read_periodic(datetime(2026, 5, 1, hour, minute))}
 
-    every_minute = {"run_due_schedules"}
+    every_minute = {"run_due_schedules", "run_patrol_rounds"}
     every_five = {"requeue_deliveries", "retry_content_checks"}
-    assert due(9, 30) == every_minute | every_five | {"escalate_overdue_hazards"}
+    assert due(9, 30) == every_minute | every_five | {
+        "escalate_overdue_hazards",
+        "make_patrol_slots",
+    }
+    assert due(9, 45) == every_minute | every_five | {"make_patrol_slots"}
     assert due(9, 17) == every_minute | {"sweep_orphan_photos"}
     assert due(9, 5) == every_minute | every_five
     assert due(9, 7) == every_minute
