@@ -107,16 +107,13 @@ def reuse_flags(photos: list[Photo], school_id: int, now: datetime) -> list[dict
     used = _used(photos, school_id, now)
     flags = []
     for photo in photos:
-        for other_id, sha256, phash, record in used:
-            same = other_id == photo.id or sha256 == photo.sha256
-            if same or _close(photo.phash, phash):
-                how = "same_photo" if same else "similar_picture"
-                flags.append(
-                    {
-                        "kind": "photo_reused",
-                        "photo_id": photo.id,
-                        "detail": {**record, "match": how, "other_photo_id": other_id},
-                    }
-                )
+        same = [u for u in used if u[0] == photo.id or u[1] == photo.sha256]
+        similar = [u for u in used if _close(photo.phash, u[2])]
+        # The strongest evidence first: the same bytes, then nearly the same picture.
+        for match, found in (("same_photo", same), ("similar_picture", similar)):
+            if found:
+                other_id, _sha, _phash, record = found[0]
+                detail = {**record, "match": match, "other_photo_id": other_id}
+                flags.append({"kind": "photo_reused", "photo_id": photo.id, "detail": detail})
                 break
     return flags

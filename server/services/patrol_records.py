@@ -63,10 +63,10 @@ def _late(scanned_at: datetime, received_at: datetime) -> bool:
     return received_at - scanned_at > LATE_SUBMISSION_AFTER
 
 
-def summary(patrol: Patrol) -> dict[str, Any]:
-    """A round without its answers (their counts instead)."""
+def summary(patrol: Patrol, answers: list[PatrolAnswer] | None = None) -> dict[str, Any]:
+    """A round without its answers (their counts instead; ``answers``: already loaded)."""
     counts = dict.fromkeys(ANSWERS, 0)
-    for answer in patrol.answers:
+    for answer in patrol.answers if answers is None else answers:
         counts[answer.answer] += 1
     checkpoint, template = patrol.checkpoint, patrol.template
     return {
@@ -126,7 +126,7 @@ def detail(patrol: Patrol, viewer: User) -> dict[str, Any]:
         }
         for a in answers
     ]
-    return {**summary(patrol), "answers": views}
+    return {**summary(patrol, answers), "answers": views}
 
 
 def _held_photo_ids(hazard_ids: list[int]) -> set[int]:
