@@ -3,6 +3,7 @@ pages by before_id, and statements per page that do not grow with the rows."""
 
 from __future__ import annotations
 
+from server.services.content import MASK
 from tests.hazards.conftest import make_jpeg, unit_by_code
 from tests.patrols import support_submit as support
 from tests.patrols.support_submit import round_body, upload_bytes
@@ -104,3 +105,25 @@ def test_statements_do_not_grow_with_rows(client, staff, canteen):
     detail(small), detail(large)  # warm: the caller's grants and units are loaded once
     # A failed item adds its photos, its hazard's photo links and their media holds.
     assert detail(large) <= detail(small) + 3
+
+
+def test_held_notes_are_masked_for_others_and_risky_ones_refused(
+    client, staff, canteen, fake_wechat
+):
+    fake_wechat.set_words({"代开发票": "review", "赌博": "risky"})
+    teacher = staff["teacher"]
+    photo = upload_bytes(client, teacher, make_jpeg(5))
+    body = round_body(canteen, {0: [photo]})
+    body["answers"][0]["note"] = "门口有人代开发票"
+    body["answers"][1]["note"] = "代开发票的广告"
+    made = client.post("/api/v1/patrols", json=body, headers=teacher).get_json()
+    assert made["answers"][0]["note"] == "门口有人代开发票"  # the writer sees it
+    seen = client.get(f"/api/v1/patrols/{made['id']}", headers=staff["school_admin"]).get_json()
+    assert [a["note"] for a in seen["answers"][:2]] == [MASK, MASK]
+    hazard_url = f"/api/v1/hazards/{made['answers'][0]['hazard_id']}"
+    hazard = client.get(hazard_url, headers=staff["school_admin"])
+    assert hazard.get_json()["description"] == MASK
+    risky = round_body(canteen)
+    risky["answers"][1]["note"] = "校门口有人赌博"
+    refused = client.post("/api/v1/patrols", json=risky, headers=teacher)
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (422, "content_risky")
