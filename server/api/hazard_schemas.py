@@ -81,6 +81,13 @@ class HazardCreate(PositionFields):
     )
     severity = ma.fields.String(required=True, validate=validate.OneOf(SEVERITIES))
     photo_ids = ma.fields.List(Id(), required=True, validate=_PHOTO_IDS)
+    checkpoint_token = Text(
+        load_default=None,
+        allow_none=True,
+        max_length=80,
+        metadata={"description": "A scanned checkpoint's token (SAFETY-CP: prefix optional): "
+                  "the report is made at that checkpoint of the same school"},
+    )  # fmt: skip
 
 
 class CodeRefSchema(ma.Schema):
@@ -134,6 +141,11 @@ class HazardSummary(ma.Schema):
     thumb_url = ma.fields.String(allow_none=True)
     old_photo = ma.fields.Boolean(
         metadata={"description": "A photo of the report was taken well before it was uploaded"}
+    )
+    checkpoint = ma.fields.Nested(
+        RefSchema,
+        allow_none=True,
+        metadata={"description": "The checkpoint it was found at (a patrol, or a scanned code)"},
     )
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO
 
+import imagehash
 from PIL import Image
 
 from server.photos.exif import read_metadata
@@ -121,6 +122,9 @@ class ProcessedPhoto:
     gps_alt: float | None
     display: bytes = field(repr=False)  # JPEG, long side <= display_long_side, no metadata
     thumb: bytes = field(repr=False)  # JPEG, long side <= thumb_long_side, no metadata
+    # The 64-bit perceptual hash (imagehash.phash) of the upright picture, as 16 hex digits:
+    # the same scene re-encoded or resized lands within a few bits (reused-photo checks).
+    phash: str | None = None
 
 
 class PhotoRejected(Exception):
@@ -274,6 +278,9 @@ def _process(
     if meta.orientation in (5, 6, 7, 8):
         width, height = height, width
     display = encode_jpeg(shown, limits.jpeg_quality)
+    # From the decoded, upright display copy: no second decode, and the same picture hashes
+    # alike whatever its original size or orientation tag.
+    phash = str(imagehash.phash(shown))
     shown.thumbnail((limits.thumb_long_side,) * 2, Image.Resampling.LANCZOS)
     thumb = encode_jpeg(shown, limits.jpeg_quality)
     shown.close()
@@ -289,4 +296,5 @@ def _process(
         gps_alt=meta.gps_alt,
         display=display,
         thumb=thumb,
+        phash=phash,
     )

@@ -27,6 +27,7 @@ from server.models.hazards import OPEN_STATUSES, REPORTED
 from server.roles import SCHOOL_KINDS
 from server.services import content, hazard_news
 from server.services.hazard_access import can_report_at, reportable_schools, scope_filter
+from server.services.patrol_checks import checkpoint_for_token
 from server.services.photos import own_photos
 
 DUPLICATE_RADIUS_M = 50.0
@@ -49,6 +50,8 @@ def _digest(report: dict[str, Any], school_id: int) -> str:
     # Only when given: reports made before places existed keep their fingerprints.
     if report.get("place") is not None:
         canonical["place"] = report["place"]
+    if report.get("checkpoint_token") is not None:
+        canonical["checkpoint_token"] = report["checkpoint_token"]
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
 
 
@@ -68,6 +71,22 @@ def _school_for(user: User, school_id: int | None) -> Unit:
     if school is None or school.kind not in SCHOOL_KINDS or not can_report_at(user, school):
         raise ApiError(404, "not_found", "No such school in your scope.")
     return school
+
+
+def _checkpoint_id(user: User, token: str | None, school: Unit) -> int | None:
+    """The checkpoint a report names by its scanned code (the same rules as a patrol's scan),
+    which must be one of the report's school."""
+    if token is None:
+        return None
+    checkpoint = checkpoint_for_token(user, token.removeprefix("SAFETY-CP:"))
+    if checkpoint.school_id != school.id:
+        raise ApiError(
+            422,
+            "validation_error",
+            "This checkpoint belongs to another school.",
+            {"checkpoint_token": ["A checkpoint of another school."]},
+        )
+    return checkpoint.id
 
 
 def focus_problem_by_code(code: str) -> FocusProblem:
@@ -118,6 +137,7 @@ def create_report(user: User, data: dict[str, Any], client_ip: str | None) -> tu
     existing = _existing_for_uuid(data["client_uuid"], digest)
     if existing is not None:
         return existing, False
+    checkpoint_id = _checkpoint_id(user, data.get("checkpoint_token"), school)
     code = data.get("focus_problem")
     focus = focus_problem_by_code(code) if code is not None else None
     photos = own_photos(user, data["photo_ids"])
@@ -140,6 +160,7 @@ def create_report(user: User, data: dict[str, Any], client_ip: str | None) -> tu
         accuracy_m=data["accuracy"],
         coord_system=position.system,
         inside_campus=campus_check(school, position),
+        checkpoint_id=checkpoint_id,
     )
     try:
         verdicts = {"description": verdict, "place": place_verdict}
@@ -170,9 +191,27 @@ def _save_report(
     client_ip: str | None,
     verdicts: dict[str, str],
 ) -> list[int]:
+    """Add the report (``add_report``) and commit; returns the news' pending deliveries."""
+    news, media = add_report(hazard, photos, user, focus, position, client_ip, verdicts)
+    db.session.commit()
+    content.start_media_checks(media)
+    return news
+
+
+def add_report(
+    hazard: Hazard,
+    photos: list[Photo],
+    user: User,
+    focus: FocusProblem | None,
+    position: Position,
+    client_ip: str | None,
+    verdicts: dict[str, str],
+) -> tuple[list[int], list[int]]:
     """Insert the hazard, its photos (held until WeChat's media verdict), its first event, the
     holds on its texts (those the text check did not pass: ``verdicts`` by field) and the news
-    of it, and commit; returns the news' pending deliveries."""
+    of it, without committing (a patrol adds its failed items' hazards in its own transaction).
+    Returns the news' pending deliveries (for ``hazard_news.send`` after the commit) and the
+    media checks to start after it (``content.start_media_checks``)."""
     db.session.add(hazard)
     db.session.flush()
     for field, verdict in verdicts.items():
@@ -204,9 +243,7 @@ def _save_report(
         )
     )
     news = hazard_news.tell(user, hazard, "reported")
-    db.session.commit()
-    content.start_media_checks([check.id for check in media])
-    return news
+    return news, [check.id for check in media]
 
 
 def nearby_open(user: User, focus_code: str, position: Position) -> list[tuple[Hazard, float]]:

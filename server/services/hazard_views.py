@@ -8,9 +8,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
+from server.extensions import db
 from server.geo import Position, to_geojson_point
 from server.models import Hazard, HazardEvent, Photo, User
+from server.models.patrols import Checkpoint
 from server.services import content
 from server.services.escalation import is_overdue
 from server.services.hazard_lifecycle import allowed_actions
@@ -56,12 +59,23 @@ def _position(hazard: Hazard) -> dict[str, Any]:
     }
 
 
+def checkpoint_refs(hazards: list[Hazard]) -> dict[int, dict[str, Any]]:
+    """The checkpoints the hazards were found at, ``{id: {id, name}}``: one statement for a
+    list, none when no hazard has one."""
+    ids = sorted({h.checkpoint_id for h in hazards if h.checkpoint_id is not None})
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Checkpoint.id, Checkpoint.name).where(Checkpoint.id.in_(ids)))
+    return {row.id: {"id": row.id, "name": row.name} for row in rows}
+
+
 def summary(
     hazard: Hazard,
     today: date,
     viewer: User,
     held: dict | None = None,
     hidden: set[int] | None = None,
+    checkpoints: dict[int, dict[str, Any]] | None = None,
     **extra: Any,
 ) -> View:
     """A hazard as lists show it: only the first before-photo's thumbnail is signed (unless the
@@ -79,6 +93,8 @@ def summary(
         for name in ("description", "place", "fix_note", "close_reason")
     }
     focus = hazard.focus_problem  # None until an unsure report is classified
+    if checkpoints is None:
+        checkpoints = checkpoint_refs([hazard])
     return View(
         hazard,
         **texts,
@@ -87,6 +103,7 @@ def summary(
         old_photo=any(is_old(photo) for photo in before),
         position=_position(hazard),
         thumb_url=thumb_url(first) if first else None,
+        checkpoint=checkpoints.get(hazard.checkpoint_id),
         **extra,
     )
 
@@ -118,8 +135,9 @@ def summaries(
     firsts = [links[0] for h in hazards if (links := [p for p in h.photos if p.stage == "before"])]
     hidden = _hidden_photos(firsts, viewer)
     rows = per_row if per_row is not None else [{} for _ in hazards]
+    checkpoints = checkpoint_refs(hazards)
     return [
-        summary(h, today, viewer, held, hidden, **extra, **own)
+        summary(h, today, viewer, held, hidden, checkpoints, **extra, **own)
         for h, own in zip(hazards, rows, strict=True)
     ]
 

@@ -107,6 +107,7 @@ def upload_photo(
         exif_lng=processed.gps_lng,
         display_key=display_key,
         thumb_key=thumb_key,
+        phash=processed.phash,
     )
     db.session.add(photo)
     try:
