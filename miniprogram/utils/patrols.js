@@ -246,6 +246,7 @@ function patrolView(patrol, { supervisor = false } = {}) {
   ];
   return {
     ...patrolRow(patrol),
+    meta: (patrol.school && patrol.school.name) || '',
     person: (patrol.user && patrol.user.display_name) || '',
     template: patrol.template ? `${patrol.template.name}（第 ${patrol.template.version} 版）` : '',
     times,
