@@ -159,7 +159,9 @@ Page({
     this.setData({ 'form.saving': true });
     try {
       if (form.id) {
-        const { school_id: ignored, ...body } = check.body;
+        // The school of a plan does not change: PATCH takes the rest.
+        const body = { ...check.body };
+        delete body.school_id;
         await api.call('patrolPlanUpdate', { params: { id: form.id }, body });
       } else {
         await api.call('patrolPlanCreate', { body: check.body });
