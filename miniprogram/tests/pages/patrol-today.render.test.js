@@ -31,7 +31,6 @@ const text = (selector) => {
   const node = comp.dom.querySelector(selector);
   return node ? node.textContent.trim().replace(/\s+/g, ' ') : null;
 };
-const tapButton = (cls) => comp.querySelector(cls).querySelector('.van-button').dispatchEvent('tap');
 const NETWORK_DOWN = [{ network: true }, { network: true }, { network: true }];
 
 const TODAY = {
