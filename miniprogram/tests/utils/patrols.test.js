@@ -221,3 +221,28 @@ describe('the officer pages', () => {
     expect(A.complianceRow({ key: { id: 6, name: 'x' }, due: 2, done_on_time: 2, done_late: 0, missed: 0, rate: 1 }).level).toBe('good');
   });
 });
+
+describe('the home page counts the rounds waiting', () => {
+  test('a 待发送 card of its own, opening 今日巡查', () => {
+    const { patrolOutboxCard, meView } = require('../../utils/home');
+    expect(patrolOutboxCard({ total: 0 })).toBeNull();
+    expect(patrolOutboxCard({ total: 3, waiting: 2, sending: 0, failed: 1 })).toEqual({
+      title: '3 轮巡查还没有发送', detail: '等待联网 2', failedText: '1 轮发送失败，点此查看原因',
+    });
+    const view = meView({ capabilities: ['patrol.do'], grants: [{ id: 1, role_name: '巡查教师', unit: { id: 3, name: '城东第一小学', kind: 'school' } }] }, { patrolOutboxCount: 2 });
+    expect(view.tiles[0]).toMatchObject({ title: '今日巡查', url: '/pages/patrol/today', badge: 2, badgeText: '待发送 2 轮' });
+  });
+
+  test('the home page shows it and opens 今日巡查', async () => {
+    const { installWx } = require('../helpers/wx');
+    const { loadPage, stubApp } = require('../helpers/page');
+    const wx = installWx();
+    wx.storage.set('patrol_outbox', [{ id: 'a', clientUuid: 'a', title: '食堂后厨', photos: [], status: 'pending', error: '' }]);
+    const page = loadPage('pages/index/index', { app: stubApp({ capabilities: ['patrol.do'], grants: [], children: [], user: { id: 1 } }) });
+    page.showMe({ capabilities: ['patrol.do'], grants: [], children: [], user: { id: 1 } });
+    expect(page.data.patrolOutbox).toMatchObject({ title: '1 轮巡查还没有发送' });
+    expect(page.data.outbox).toBeNull();
+    page.openPatrolOutbox();
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/patrol/today' });
+  });
+});
