@@ -21,6 +21,8 @@ const { loadingState, errorState } = require('../../utils/page-state');
 // Refusals after which this round cannot go on: the user goes back to scan again.
 const LEAVE_ON = ['checkpoint_unknown', 'checkpoint_replaced', 'checkpoint_inactive', 'slot_already_done', 'uuid_conflict'];
 
+const NEVER_SCANNED_OFFLINE = '网络不可用，这个巡查点还没有在这台手机上打开过。请到有信号的地方重新扫码';
+
 const TITLES = {
   too_far: '不在巡查点附近',
   checkpoint_unknown: '二维码无效',
@@ -79,7 +81,11 @@ Page({
         this.templates = templates;
         this.useTemplate(0);
       })
-      .catch((err) => this.setData(errorState({ ...err, message: refusalText(err) })));
+      .catch((err) => {
+        // Offline, a checkpoint never opened on this phone has no checklist to show yet.
+        const message = err.code === 'network_error' ? NEVER_SCANNED_OFFLINE : refusalText(err);
+        this.setData(errorState({ code: err.code, message }));
+      });
   },
 
   /** Show the checklist of the template at `index`, unanswered. */

@@ -194,7 +194,7 @@ test('offline: a checkpoint scanned before opens from the phone, marked stale; a
 
   page = loadPage('pages/patrol/round', { app: stubApp({}) });
   await page.onLoad({ token: 'another_token_BBBBBBBBBBBBBBBB', scanned_at: SCANNED_AT });
-  expect(page.data).toMatchObject({ state: 'error', offline: true, error: '网络不可用，请检查网络后重试' });
+  expect(page.data).toMatchObject({ state: 'error', offline: true, error: '网络不可用，这个巡查点还没有在这台手机上打开过。请到有信号的地方重新扫码' });
 }, 10000);
 
 test('several checklists: choose one; answers so far are cleared after asking', async () => {
