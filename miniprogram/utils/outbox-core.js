@@ -41,9 +41,10 @@ function extensionOf(path) {
  *   needsPhotos          an entry without photos is broken (hazard reports always have some)
  *   missingPhotoMessage  the failure when a saved photo has gone
  *   fullMessage          the failure when storage is full
+ *   beforeSend(entry)    optional: fields to fix on the entry before its first try ({} or null: none)
  */
 function createOutbox({
-  storageKey, dirName, send, needsPhotos = true, missingPhotoMessage, fullMessage,
+  storageKey, dirName, send, needsPhotos = true, missingPhotoMessage, fullMessage, beforeSend = null,
 }) {
   const STORAGE_KEY = storageKey;
   const DIR_NAME = dirName;
@@ -197,9 +198,11 @@ function createOutbox({
       return 'failed';
     }
     sendingId = entry.id;
-    update(entry.id, tried);
+    // Fields fixed at the first try (a round's sent_at) are kept, so every retry is the same.
+    const fixed = beforeSend ? beforeSend(entry) : null;
+    update(entry.id, { ...tried, ...(fixed || {}) });
     try {
-      await send(entry);
+      await send({ ...entry, ...(fixed || {}) });
       sendingId = '';
       write(read().filter((e) => e.id !== entry.id));
       deleteFiles(entry.photos);

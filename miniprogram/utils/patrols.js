@@ -181,8 +181,8 @@ function roundEntry({ clientUuid, token, templateId, position, scannedAt, items,
   };
 }
 
-/** The POST /patrols body of an entry, with the uploaded photo ids and sent_at now. */
-function patrolBody(entry, photoIds, sentAt = new Date().toISOString()) {
+/** The POST /patrols body of an entry, with the uploaded photo ids and sent_at (the first try's, else now). */
+function patrolBody(entry, photoIds, sentAt = entry.sentAt || new Date().toISOString()) {
   let next = 0;
   const answers = entry.round.answers.map((answer, index) => {
     const n = (entry.photoCounts && entry.photoCounts[index]) || 0;

@@ -203,8 +203,9 @@ Page({
     await this.send(entry);
   },
 
-  /** Send now; a network failure keeps the round on the phone, a refusal is explained. */
-  async send(entry) {
+  /** Send now; a network failure keeps the round on the phone (same sent_at), a refusal is explained. */
+  async send(round) {
+    const entry = { ...round, sentAt: new Date().toISOString() };
     this.setData({ sending: true, sendingText: '正在提交…' });
     try {
       const patrol = await patrolOutbox.sendRound(entry, ({ percent }) => this.setData({ sendingText: `正在上传照片 ${percent}%` }));

@@ -141,7 +141,14 @@ test('a network failure while sending keeps the round too (the server may have i
   await page.submit();
   expect(keyed('POST /api/v1/patrols')).toHaveLength(3);
   const [kept] = wx.storage.get('patrol_outbox');
-  expect(kept.clientUuid).toBe(keyed('POST /api/v1/patrols')[0].data.client_uuid);
+  const [first] = keyed('POST /api/v1/patrols');
+  expect(kept.clientUuid).toBe(first.data.client_uuid);
+  // Sent later with exactly the same content: the same sent_at too.
+  let outbox;
+  jest.isolateModules(() => { outbox = require('../../utils/patrol-outbox'); });
+  calls = serve(wx, { 'POST /api/v1/photos': { status: 201, body: { id: 41 } }, 'POST /api/v1/patrols': { status: 200, body: patrol(11) } });
+  expect(await outbox.flush()).toMatchObject({ sent: 1 });
+  expect(keyed('POST /api/v1/patrols')[0].data).toEqual(first.data);
   expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ content: expect.stringContaining('不会重复提交') }));
 }, 10000);
 
