@@ -124,6 +124,18 @@ Page({
     return this.located;
   },
 
+  /** Once something is filled in, leaving with the back button asks first (where WeChat can). */
+  guardLeaving(on) {
+    if (on && !this.guarded && typeof wx.enableAlertBeforeUnload === 'function') {
+      wx.enableAlertBeforeUnload({ message: '这一轮巡查还没有提交，离开后填写的内容不会保存' });
+      this.guarded = true;
+    }
+    if (!on && this.guarded && typeof wx.disableAlertBeforeUnload === 'function') {
+      wx.disableAlertBeforeUnload();
+      this.guarded = false;
+    }
+  },
+
   /** Change one item and recount the progress. */
   patchItem(index, patch) {
     const item = { ...this.data.items[index], ...patch };
@@ -131,6 +143,7 @@ Page({
     const items = this.data.items.slice();
     items[index] = item;
     this.setData({ items, progress: progressOf(items) });
+    this.guardLeaving(true);
   },
 
   /** 合格 / 不合格 / 不适用 tapped. */
@@ -210,6 +223,7 @@ Page({
     try {
       const patrol = await patrolOutbox.sendRound(entry, ({ percent }) => this.setData({ sendingText: `正在上传照片 ${percent}%` }));
       this.setData({ sending: false });
+      this.guardLeaving(false);
       wx.showToast({ title: '巡查已提交', icon: 'success' });
       wx.redirectTo({ url: `/pages/patrol/detail?id=${patrol.id}` });
     } catch (err) {
@@ -230,6 +244,7 @@ Page({
       await alert('无法保存', err.message);
       return;
     }
+    this.guardLeaving(false);
     await alert('已保存，待发送', message);
     wx.navigateBack({ fail: () => nav.open('/pages/patrol/today') });
   },
@@ -238,6 +253,7 @@ Page({
   async refused(err) {
     await alert(TITLES[err.code] || '提交没有成功', err.message);
     if (err.code === 'too_far') this.setData({ position: null });
+    if (LEAVE_ON.includes(err.code)) this.guardLeaving(false);
     if (LEAVE_ON.includes(err.code)) wx.navigateBack({ fail: () => nav.open('/pages/patrol/today') });
   },
 });

@@ -54,9 +54,11 @@ test('opens the checkpoint with its checklist, unanswered, and the position take
   expect(page.data.positionText).toBe('已记录扫码时的位置（精度约 12 米）');
 });
 
-test('the progress follows the answers', async () => {
+test('the progress follows the answers; leaving a started round asks first', async () => {
   await open();
+  wx.enableAlertBeforeUnload = jest.fn();
   answer(0, 'pass');
+  expect(wx.enableAlertBeforeUnload).toHaveBeenCalledWith({ message: '这一轮巡查还没有提交，离开后填写的内容不会保存' });
   answer(1, 'fail');
   expect(page.data.progress).toMatchObject({ text: '已检查 2/3', fails: 1 });
 });
