@@ -7,8 +7,8 @@
  * - The first start ever without signal leaves `launchError` (a network error) for the home page,
  *   which says so and offers 重试 (signIn).
  * - When the signal returns (wx.onNetworkStatusChange) the app refreshes /me, the campaign, the
- *   schools one may report at and the to-do, and the outbox (utils/outbox.js) sends what waits;
- *   it also sends each time the app shows.
+ *   schools one may report at and the to-do, and the outboxes (hazard reports, utils/outbox.js;
+ *   patrol rounds, utils/patrol-outbox.js) send what waits; they also send each time the app shows.
  * - The tab badges: 消息 follows the unread count (utils/unread.js), 待办 the to-do total
  *   (utils/todo.js); both are refreshed each time the app shows.
  *
@@ -21,6 +21,7 @@ const session = require('./utils/session');
 const cache = require('./utils/cache');
 const privacy = require('./utils/privacy');
 const outbox = require('./utils/outbox');
+const patrolOutbox = require('./utils/patrol-outbox');
 const unread = require('./utils/unread');
 const todo = require('./utils/todo');
 const badges = require('./utils/badges');
@@ -153,11 +154,12 @@ App({
       .catch(() => null);
   },
 
-  /** Send what waits in the outbox, after the launch; never rejects. */
+  /** Send what waits in the outboxes (reports, then patrol rounds), after the launch; never rejects. */
   flushOutbox() {
-    if (!outbox.count()) return Promise.resolve(null);
+    if (!outbox.count() && !patrolOutbox.count()) return Promise.resolve(null);
     return Promise.resolve(this.ready)
-      .then(() => outbox.flush())
+      .then(() => (outbox.count() ? outbox.flush() : null))
+      .then((result) => patrolOutbox.flush().then(() => result))
       .catch(() => null);
   },
 });

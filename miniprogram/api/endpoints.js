@@ -200,4 +200,68 @@ module.exports = {
   noticesForClass: { method: 'GET', path: '/api/v1/notices/for-class', query: ['class_id'] },
   noticeClassPending: { method: 'GET', path: '/api/v1/notices/{id}/classes/{class_id}/pending' },
   noticeClassRemind: { method: 'POST', path: '/api/v1/notices/{id}/classes/{class_id}/remind' },
+
+  // Patrol rounds (issue 10). A checkpoint's QR code holds `SAFETY-CP:<token>`; scanning answers the
+  // checkpoint and the checklist templates in effect at its school.
+  checkpointScan: { method: 'GET', path: '/api/v1/checkpoints/scan', query: ['token'] },
+  // A round: a retry with the same client_uuid and content answers 200 with the first one, so it
+  // is safe to send again from the patrol outbox.
+  patrolCreate: {
+    method: 'POST',
+    path: '/api/v1/patrols',
+    body: [
+      'client_uuid', 'token', 'template_id', 'lat', 'lng', 'accuracy', 'coord_system', 'scanned_at', 'sent_at',
+      'answers',
+    ],
+    idempotent: true,
+  },
+  // One's own rounds (`mine=1`), or a school's (patrol.view), newest first, paged with `before_id`.
+  patrols: { method: 'GET', path: '/api/v1/patrols', query: ['mine', 'school_id', 'before_id', 'limit'] },
+  patrol: { method: 'GET', path: '/api/v1/patrols/{id}' },
+  // The caller's slots today with their status (open, done, late, missed) and the counts.
+  patrolsToday: { method: 'GET', path: '/api/v1/patrols/today' },
+  patrolCompliance: {
+    method: 'GET',
+    path: '/api/v1/patrols/compliance',
+    query: ['unit_id', 'date_from', 'date_to', 'by'],
+  },
+  // Safety officers (checkpoint.manage): a school's checkpoints, a new one placed where the phone
+  // stands, changes, a new code for a lost sticker (the old one stops working), the A4 sheet.
+  checkpoints: { method: 'GET', path: '/api/v1/checkpoints', query: ['school_id'] },
+  checkpointCreate: {
+    method: 'POST',
+    path: '/api/v1/checkpoints',
+    body: ['school_id', 'name', 'lat', 'lng', 'coord_system', 'radius_m', 'template_codes'],
+  },
+  checkpointUpdate: {
+    method: 'PATCH',
+    path: '/api/v1/checkpoints/{id}',
+    body: ['name', 'radius_m', 'template_codes', 'active'],
+  },
+  checkpointToken: { method: 'POST', path: '/api/v1/checkpoints/{id}/token' },
+  checkpointSheet: { method: 'GET', path: '/api/v1/checkpoints/sheet', query: ['school_id'], download: true },
+  // Patrol plans (patrol.plan): which checkpoints, which template, who, how often, the window.
+  // Deleting one deactivates it.
+  patrolPlans: { method: 'GET', path: '/api/v1/patrol-plans', query: ['school_id'] },
+  patrolPlanCreate: {
+    method: 'POST',
+    path: '/api/v1/patrol-plans',
+    body: [
+      'school_id', 'name', 'template_code', 'checkpoint_ids', 'assignee_user_id', 'assignee_role', 'recurrence',
+      'weekdays', 'window_start', 'window_end', 'season_start', 'season_end', 'remind_minutes_before',
+      'escalate_after_misses',
+    ],
+  },
+  patrolPlanUpdate: {
+    method: 'PATCH',
+    path: '/api/v1/patrol-plans/{id}',
+    body: [
+      'name', 'template_code', 'checkpoint_ids', 'assignee_user_id', 'assignee_role', 'recurrence',
+      'weekdays', 'window_start', 'window_end', 'season_start', 'season_end', 'remind_minutes_before',
+      'escalate_after_misses',
+    ],
+  },
+  patrolPlanDelete: { method: 'DELETE', path: '/api/v1/patrol-plans/{id}' },
+  // The checklist templates in effect at a school (its own added items included).
+  checklists: { method: 'GET', path: '/api/v1/checklists', query: ['school_id'] },
 };

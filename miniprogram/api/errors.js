@@ -31,7 +31,7 @@ function fromResponse(statusCode, body) {
     : {};
   const code = typeof error.code === 'string' ? error.code : '';
   return new ApiError({
-    message: messageFor(code, statusCode),
+    message: messageFor(code, statusCode, error.details),
     status: statusCode,
     code,
     details: error.details === undefined ? null : error.details,

@@ -72,6 +72,14 @@ const MESSAGES = {
   already_sent: '这份通知已经发送过了',
   already_reminded_today: '今天已经提醒过这个班级的家长了，每个班级每天只能提醒一次',
 
+  // Patrol rounds
+  too_far: '你不在巡查点附近，请到巡查点后再提交',
+  checkpoint_unknown: '这个二维码不是本系统的巡查点，请确认后重新扫码',
+  checkpoint_replaced: '这个巡查点的二维码已更换，请扫描新贴的二维码',
+  checkpoint_inactive: '这个巡查点已停用，请联系学校安全负责人',
+  slot_already_done: '这一轮巡查你已经提交过了',
+  photo_too_old: '照片是扫码之前拍的，请现场重新拍照',
+
   // Generic
   validation_error: '填写的内容有误，请检查后重试',
   bad_request: '请求有误，请检查后重试',
@@ -91,8 +99,25 @@ const GENERIC_MESSAGE = '操作失败，请稍后再试';
 const NETWORK_MESSAGE = '网络不可用，请检查网络后重试';
 const LOGIN_FAILED_MESSAGE = '微信登录失败，请稍后再试';
 
-/** The Chinese text for an error code, or the generic text with the HTTP status. */
-function messageFor(code, status) {
+/** Texts that say more when the error's `details` carry figures (too_far: how far, how near). */
+const DETAIL_MESSAGES = {
+  too_far: (details) => {
+    const distance = Math.round(Number(details.distance_m));
+    const radius = Math.round(Number(details.radius_m));
+    if (!Number.isFinite(distance) || !Number.isFinite(radius)) return '';
+    return `你不在巡查点附近（距离约 ${distance} 米，需在 ${radius} 米内），请到巡查点后再提交`;
+  },
+};
+
+/**
+ * The Chinese text for an error code, or the generic text with the HTTP status; `details` (the
+ * API's) make some texts precise.
+ */
+function messageFor(code, status, details) {
+  if (code && details && typeof details === 'object' && DETAIL_MESSAGES[code]) {
+    const text = DETAIL_MESSAGES[code](details);
+    if (text) return text;
+  }
   if (code && Object.prototype.hasOwnProperty.call(MESSAGES, code)) return MESSAGES[code];
   return status ? `${GENERIC_MESSAGE}（${status}）` : GENERIC_MESSAGE;
 }
@@ -116,6 +141,11 @@ const CONTEXT_MESSAGES = {
   },
   message: {
     not_found: '这条消息不存在或已被删除',
+  },
+  patrol: {
+    uuid_conflict: '这一轮巡查已用不同的内容提交过，请重新扫码巡查',
+    not_found: '这条巡查记录不存在，或不在你的查看范围内',
+    forbidden: '你没有在这个学校巡查的权限',
   },
 };
 

@@ -207,6 +207,45 @@ describe('the hazard outbox', () => {
   });
 });
 
+describe('the patrol outbox', () => {
+  const ROUND = {
+    id: '6ec0bd7f-11c0-43da-975e-2a8ad9ebae0b',
+    clientUuid: '6ec0bd7f-11c0-43da-975e-2a8ad9ebae0b',
+    round: {
+      token: 'cp_token_AAAAAAAAAAAAAAAAAAAA', template_id: 7, lat: 33.1, lng: 116.2, accuracy: 10, coord_system: 'gcj02',
+      scanned_at: '2026-11-29T00:05:00Z', answers: [{ item_id: 1, answer: 'pass' }],
+    },
+    photos: [],
+    photoCounts: [0],
+    title: '食堂后厨',
+    school: '城东第一小学',
+    createdAt: '2026-11-29T00:06:00Z',
+    status: 'pending',
+    error: '',
+    attempts: 1,
+    lastTriedAt: '',
+  };
+
+  test('the network coming back sends the waiting rounds too, with their client_uuid', async () => {
+    wx.storage.set('patrol_outbox', [ROUND]);
+    const calls = serve(wx, {
+      'POST /api/v1/auth/login': { status: 200, body: { token: 't', expires_at: '', user: ME.user } },
+      'GET /api/v1/me': { status: 200, body: ME },
+      'POST /api/v1/patrols': { status: 201, body: { id: 11 } },
+    });
+    wx.setOnline(false);
+    const app = launchApp();
+    await app.flushOutbox();
+    expect(calls.some((c) => c.key === 'POST /api/v1/patrols')).toBe(false);
+
+    wx.setOnline(true);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const posts = calls.filter((c) => c.key === 'POST /api/v1/patrols');
+    expect(posts.map((c) => c.data.client_uuid)).toEqual([ROUND.clientUuid]);
+    expect(wx.storage.get('patrol_outbox')).toEqual([]);
+  });
+});
+
 describe('the unread count', () => {
   const INBOX_ME = { ...ME, capabilities: [...ME.capabilities, 'inbox.view'] };
 

@@ -14,7 +14,8 @@
 const noticeCache = require('./notice-cache');
 
 const PREFIX = 'offline_cache:';
-const KEYS = ['me', 'campaign', 'schools', 'todo'];
+// patrols_today: 今日巡查; checkpoints: the checkpoints scanned, by token (a round offline).
+const KEYS = ['me', 'campaign', 'schools', 'todo', 'patrols_today', 'checkpoints'];
 
 /** The stored copy `{value, savedAt}` of `key`, or null. */
 function load(key) {

@@ -9,7 +9,7 @@ const { summaryOf, totalOf } = require('./todo');
 const FIRST_START_OFFLINE = '手机没有网络。第一次使用需要联网登录，请连上网络后点“重试”。';
 
 /** Page data for a /me answer; `received`: notices came before; `outboxCount` for the tile. */
-function meView(me, { received = false, outboxCount = 0 } = {}) {
+function meView(me, { received = false, outboxCount = 0, patrolOutboxCount = 0 } = {}) {
   const grants = me.grants || [];
   const children = me.children || [];
   const name = me.user && me.user.display_name;
@@ -22,7 +22,7 @@ function meView(me, { received = false, outboxCount = 0 } = {}) {
       name: child.name,
       label: `${child.school.name} ${child.class.name} · ${child.relation_name}`,
     })),
-    tiles: tilesFor(me.capabilities, TILES, { outbox: outboxCount }, context),
+    tiles: tilesFor(me.capabilities, TILES, { outbox: outboxCount, patrolOutbox: patrolOutboxCount }, context),
     newUser: context.newUser,
   };
 }
@@ -52,10 +52,23 @@ function outboxCard(summary) {
   };
 }
 
+/** The 待发送 card of patrol rounds (opens 今日巡查, which lists them), or null when none wait. */
+function patrolOutboxCard(summary) {
+  const card = outboxCard(summary);
+  if (!card) return null;
+  return {
+    ...card,
+    title: `${summary.total} 轮巡查还没有发送`,
+    failedText: summary.failed ? `${summary.failed} 轮发送失败，点此查看原因` : '',
+  };
+}
+
 /** The words of a launch that failed: the first start without signal says so plainly. */
 function launchErrorText(err) {
   if (err && (err.code === 'network_error' || err.code === 'wechat_login_failed')) return FIRST_START_OFFLINE;
   return (err && err.message) || '登录失败，请稍后重试';
 }
 
-module.exports = { FIRST_START_OFFLINE, meView, todoCard, outboxCard, launchErrorText };
+module.exports = {
+  FIRST_START_OFFLINE, meView, todoCard, outboxCard, patrolOutboxCard, launchErrorText,
+};

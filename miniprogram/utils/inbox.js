@@ -33,6 +33,13 @@ const PAGES = [
   'pages/notices/issued',
   'pages/notices/completion',
   'pages/notices/class',
+  'pages/patrol/today',
+  'pages/patrol/round',
+  'pages/patrol/detail',
+  'pages/patrol/history',
+  'pages/patrol/checkpoints',
+  'pages/patrol/plans',
+  'pages/patrol/compliance',
 ];
 
 const KIND_NAMES = {

@@ -1,302 +1,35 @@
 /**
  * The outbox of hazard reports that could not be sent (no network, or the network failed midway).
  *
- * An entry keeps the report body with its client_uuid and copies of its photos under
- * wx.env.USER_DATA_PATH (temp files from the camera do not survive), and the list lives in
- * storage under "hazard_outbox", so it survives restarts. A flush uploads the photos again (the
- * server answers 200 with the same photo for the same file) and posts the report with the SAME
- * client_uuid, so a report the server already received is answered 200 with the first one and is
- * never filed twice. An entry leaves the outbox only after a 200/201; an answer that retrying
- * can't change (422, 409, 403...) marks it failed with the Chinese message, for the user to
- * delete it or try again. Only one flush runs at a time.
+ * An entry keeps the report body (`report`, the POST /hazards body without client_uuid and
+ * photo_ids) with its client_uuid, a title and school for display, and copies of its photos under
+ * wx.env.USER_DATA_PATH; the list lives in storage under "hazard_outbox". The machinery (same
+ * client_uuid on every retry, one flush at a time, failed entries kept with their reason) is
+ * utils/outbox-core.js, shared with the patrol rounds' outbox.
  *
  * Flushes start on app show, when the network comes back (installAutoFlush) and from the
  * "立即发送" buttons.
  */
-const { sendReport, isRetryable } = require('./report-send');
-const { isOffline } = require('./wxp');
+const { sendReport } = require('./report-send');
+const { createOutbox, WAITING_MESSAGE } = require('./outbox-core');
 
 const STORAGE_KEY = 'hazard_outbox';
 const DIR_NAME = 'hazard_outbox';
 const MISSING_PHOTO_MESSAGE = '照片文件已丢失，请删除这条记录后重新上报';
-const SAVE_FAILED_MESSAGE = '无法把照片保存到手机，请检查手机存储空间';
-const WAITING_MESSAGE = '网络不可用，联网后自动发送';
 
-let running = null; // the flush in progress (a promise), or null
-let rerun = false; // flush() was called during a flush: make another pass
-let sendingId = ''; // the entry being sent now (not persisted: a restart sends it again)
-const listeners = [];
-
-const fs = () => wx.getFileSystemManager();
-const dir = () => `${wx.env.USER_DATA_PATH}/${DIR_NAME}`;
-
-function read() {
-  let value;
-  try {
-    value = wx.getStorageSync(STORAGE_KEY);
-  } catch (err) {
-    value = null;
-  }
-  return Array.isArray(value) ? value : [];
-}
-
-function notify() {
-  listeners.slice().forEach((fn) => {
-    try {
-      fn();
-    } catch (err) {
-      console.error('outbox listener failed', err);
-    }
-  });
-}
-
-function write(entries) {
-  wx.setStorageSync(STORAGE_KEY, entries);
-  notify();
-}
-
-function update(id, patch) {
-  write(read().map((entry) => (entry.id === id ? { ...entry, ...patch } : entry)));
-}
-
-/** Entries for display: oldest first, with `sending` set on the one being sent. */
-function list() {
-  return read().map((entry) => ({ ...entry, sending: entry.id === sendingId }));
-}
-
-const count = () => read().length;
-
-/** Call `fn` whenever the outbox changes; returns the function that stops it. */
-function subscribe(fn) {
-  listeners.push(fn);
-  return () => {
-    const index = listeners.indexOf(fn);
-    if (index >= 0) listeners.splice(index, 1);
-  };
-}
-
-function deleteFiles(paths) {
-  (paths || []).forEach((path) => {
-    try {
-      fs().unlinkSync(path);
-    } catch (err) {
-      // Already gone.
-    }
-  });
-}
-
-function ensureDir() {
-  try {
-    fs().accessSync(dir());
-  } catch (err) {
-    fs().mkdirSync(dir(), true);
-  }
-}
-
-/** Copy a temp photo into USER_DATA_PATH, keeping its extension (the server checks it). */
-function savePhoto(src, dest) {
-  const manager = fs();
-  if (typeof manager.copyFileSync === 'function') manager.copyFileSync(src, dest);
-  else manager.saveFileSync(src, dest);
-}
-
-function extensionOf(path) {
-  const match = /\.([A-Za-z0-9]{2,5})$/.exec(String(path).split('?')[0]);
-  return match ? `.${match[1].toLowerCase()}` : '';
-}
-
-/**
- * Put a report in the outbox: `{clientUuid, report, photos, title, school}` where `report` is the
- * POST /hazards body without client_uuid and photo_ids, and `photos` are temp paths.
- * Throws an Error with a Chinese message when the photos can't be saved.
- */
-function add({ clientUuid, report, photos, title = '', school = '' }) {
-  const existing = read().find((entry) => entry.id === clientUuid);
-  if (existing) return existing;
-  const saved = [];
-  try {
-    ensureDir();
-    photos.forEach((src, index) => {
-      const dest = `${dir()}/${clientUuid}-${index + 1}${extensionOf(src)}`;
-      savePhoto(src, dest);
-      saved.push(dest);
-    });
-  } catch (err) {
-    deleteFiles(saved);
-    throw new Error(SAVE_FAILED_MESSAGE, { cause: err });
-  }
-  const entry = {
-    id: clientUuid,
-    clientUuid,
-    report,
-    photos: saved,
-    title,
-    school,
-    createdAt: new Date().toISOString(),
-    status: 'pending',
-    error: '',
-    attempts: 0,
-    lastTriedAt: '',
-  };
-  try {
-    write(read().concat([entry]));
-  } catch (err) {
-    deleteFiles(saved);
-    throw new Error('手机存储空间不足，无法保存待发送的隐患', { cause: err });
-  }
-  return entry;
-}
-
-/** Delete an entry and its photos; false while it is being sent. */
-function remove(id) {
-  if (id === sendingId) return false;
-  const entry = read().find((e) => e.id === id);
-  if (!entry) return true;
-  write(read().filter((e) => e.id !== id));
-  deleteFiles(entry.photos);
-  return true;
-}
-
-function photosPresent(entry) {
-  try {
-    entry.photos.forEach((path) => fs().accessSync(path));
-    return entry.photos.length > 0;
-  } catch (err) {
-    return false;
-  }
-}
-
-/** Send one entry: 'sent', 'failed' (kept, needs the user), or 'retry' / 'offline' (kept). */
-async function sendEntry(entry) {
-  const tried = { attempts: (entry.attempts || 0) + 1, lastTriedAt: new Date().toISOString() };
-  if (!photosPresent(entry)) {
-    update(entry.id, { ...tried, status: 'failed', error: MISSING_PHOTO_MESSAGE });
-    return 'failed';
-  }
-  sendingId = entry.id;
-  update(entry.id, tried);
-  try {
-    await sendReport(entry);
-    sendingId = '';
-    write(read().filter((e) => e.id !== entry.id));
-    deleteFiles(entry.photos);
-    return 'sent';
-  } catch (err) {
-    sendingId = '';
-    if (isRetryable(err)) {
-      const offline = err && err.code === 'network_error';
-      update(entry.id, { status: 'pending', error: offline ? WAITING_MESSAGE : err.message });
-      return offline ? 'offline' : 'retry';
-    }
-    update(entry.id, { status: 'failed', error: err.message, errorCode: err.code || '' });
-    return 'failed';
-  }
-}
-
-/** One pass over the pending entries (entries added meanwhile are included). */
-async function runPass(summary) {
-  if (await isOffline()) {
-    summary.offline = true;
-    return;
-  }
-  const tried = new Set();
-  for (;;) {
-    const entry = read().find((e) => e.status === 'pending' && !tried.has(e.id));
-    if (!entry) return;
-    tried.add(entry.id);
-    const result = await sendEntry(entry);
-    if (result === 'sent') summary.sent += 1;
-    if (result === 'failed') summary.failed += 1;
-    if (result === 'offline') {
-      summary.offline = true;
-      return; // no network: the rest would fail the same way
-    }
-  }
-}
-
-async function runFlush() {
-  const summary = { sent: 0, failed: 0, pending: 0, offline: false };
-  try {
-    do {
-      rerun = false;
-      await runPass(summary);
-    } while (rerun && !summary.offline);
-    summary.pending = read().filter((e) => e.status === 'pending').length;
-    return summary;
-  } finally {
-    // Synchronous with the last check above: a flush() from now on starts a new run.
-    running = null;
-    rerun = false;
-    notify();
-  }
-}
-
-/**
- * Send what is pending. Resolves `{sent, failed, pending, offline}`. A call during a flush joins
- * it (and asks for one more pass), so no entry is ever sent twice at the same time.
- */
-function flush() {
-  if (running) {
-    rerun = true;
-    return running;
-  }
-  if (!read().some((e) => e.status === 'pending')) {
-    return Promise.resolve({ sent: 0, failed: 0, pending: 0, offline: false });
-  }
-  running = runFlush();
-  return running;
-}
-
-/** Mark a failed entry pending again and flush. */
-function retry(id) {
-  if (read().some((e) => e.id === id)) update(id, { status: 'pending', error: '' });
-  return flush();
-}
-
-/** Mark every failed entry pending again and flush ("全部重试"). */
-function retryAll() {
-  const entries = read();
-  if (entries.some((e) => e.status === 'failed')) {
-    write(entries.map((e) => (e.status === 'failed' ? { ...e, status: 'pending', error: '' } : e)));
-  }
-  return flush();
-}
-
-/** How many wait, are being sent now, and failed: `{total, waiting, sending, failed}`. */
-function summary() {
-  const entries = list();
-  const sending = entries.filter((e) => e.sending).length;
-  const failed = entries.filter((e) => !e.sending && e.status === 'failed').length;
-  return { total: entries.length, waiting: entries.length - sending - failed, sending, failed };
-}
-
-const isFlushing = () => Boolean(running);
-
-/** Flush when the network comes back (installed once, at launch). */
-let autoFlushInstalled = false;
-function installAutoFlush() {
-  if (autoFlushInstalled || typeof wx.onNetworkStatusChange !== 'function') return false;
-  autoFlushInstalled = true;
-  wx.onNetworkStatusChange((res) => {
-    if (res && res.isConnected && count()) flush().catch(() => null);
-  });
-  return true;
-}
+const outbox = createOutbox({
+  storageKey: STORAGE_KEY,
+  dirName: DIR_NAME,
+  send: sendReport,
+  needsPhotos: true,
+  missingPhotoMessage: MISSING_PHOTO_MESSAGE,
+  fullMessage: '手机存储空间不足，无法保存待发送的隐患',
+});
 
 module.exports = {
   STORAGE_KEY,
   DIR_NAME,
   MISSING_PHOTO_MESSAGE,
   WAITING_MESSAGE,
-  list,
-  count,
-  add,
-  remove,
-  retry,
-  retryAll,
-  summary,
-  flush,
-  isFlushing,
-  subscribe,
-  installAutoFlush,
+  ...outbox,
 };

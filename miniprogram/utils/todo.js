@@ -6,7 +6,7 @@
  * GROUPS is the table of groups in the order they show: a new kind of to-do (patrols) is one row.
  *   key       where its {count, items} sits in the answer: `source`.`key` (or `source` alone)
  *   title     the group's heading
- *   kind      'hazard' or 'notice': how its rows are written
+ *   kind      'hazard', 'notice' or 'slot': how its rows are written
  *   openUrl   the page where the action is, for an item id
  *   listUrl   the full list ("查看全部 N 条"), or '' when the items are all there is
  */
@@ -15,8 +15,11 @@ const cache = require('./cache');
 const { formatDate, formatDateTime } = require('./format');
 const { STATUS_NAMES } = require('./hazards');
 const { tagType } = require('./tone');
+const { slotTodoRow } = require('./patrols');
 
 const GROUPS = [
+  // Patrol slots open now or within the hour: the action is scanning, on 今日巡查.
+  { key: 'patrols', source: null, title: '待巡查', kind: 'slot', openUrl: () => '/pages/patrol/today', listUrl: '/pages/patrol/today' },
   { key: 'overdue', source: 'hazards', title: '已逾期', kind: 'hazard', openUrl: (id) => `/pages/hazards/detail?id=${id}`, listUrl: '/pages/hazards/list?todo=overdue' },
   { key: 'verify', source: 'hazards', title: '待验收', kind: 'hazard', openUrl: (id) => `/pages/hazards/detail?id=${id}`, listUrl: '/pages/hazards/list?todo=verify' },
   { key: 'fix', source: 'hazards', title: '待整改', kind: 'hazard', openUrl: (id) => `/pages/hazards/detail?id=${id}`, listUrl: '/pages/hazards/list?todo=fix' },
@@ -78,7 +81,8 @@ function sectionsOf(answer, groups = GROUPS) {
     .map((group) => ({ group, ...groupOf(answer, group) }))
     .filter(({ count }) => count > 0)
     .map(({ group, count, items }) => {
-      const rows = items.map((item) => (group.kind === 'notice' ? noticeRow(item, group) : hazardRow(item, group)));
+      const rowOf = { notice: noticeRow, slot: slotTodoRow }[group.kind] || hazardRow;
+      const rows = items.map((item) => rowOf(item, group));
       return {
         key: group.key,
         title: group.title,

@@ -38,6 +38,15 @@ const MEANINGS = {
   schedule: { enabled: 'active', ended: 'off' },
   subscription: { on: 'done', off: 'off' },
   notice: { draft: 'waiting', held: 'active', sent: 'done' },
+  // A patrol slot: open waits for the round; done on time is done; late (done after its window)
+  // is orange like waiting — finished, but something for the supervisor to look at; missed is an
+  // alert.
+  slot: { open: 'waiting', done: 'done', late: 'waiting', missed: 'alert' },
+  // An answer of a round, and a round sent after the fact (补传: queued offline).
+  answer: { pass: 'done', fail: 'alert', na: 'off', unanswered: 'waiting' },
+  patrol: { late_submission: 'active', flagged: 'alert' },
+  checkpoint: { active: 'done', inactive: 'off' },
+  patrolPlan: { active: 'active', inactive: 'off' },
 };
 
 /** The Vant tag type for a meaning ('waiting' -> 'warning'); unknown meanings read as 'off'. */

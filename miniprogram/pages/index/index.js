@@ -1,15 +1,18 @@
 /**
  * 首页: who the user is (roles as people say them, children), a 待办 card (counts from the saved
- * or fresh to-do, tapping opens the 待办 tab), a 待发送 card when reports wait in the outbox, and
+ * or fresh to-do, tapping opens the 待办 tab), 待发送 cards when reports or patrol rounds wait, and
  * the tiles their capabilities allow (utils/tiles.js). It opens at once from the /me kept on the
  * phone; when that copy shows because the network failed, the stale banner says since when. The
  * first start ever without signal says so in words, with 重试.
  */
 const outbox = require('../../utils/outbox');
+const patrolOutbox = require('../../utils/patrol-outbox');
 const todo = require('../../utils/todo');
 const nav = require('../../utils/nav');
 const { hasReceived } = require('../../utils/notices');
-const { meView, todoCard, outboxCard, launchErrorText } = require('../../utils/home');
+const {
+  meView, todoCard, outboxCard, patrolOutboxCard, launchErrorText,
+} = require('../../utils/home');
 
 Page({
   data: {
@@ -25,19 +28,23 @@ Page({
     todo: null,
     todoSavedAt: '',
     outbox: null,
+    patrolOutbox: null,
   },
 
   onShow() {
     const app = getApp();
     this.unsubscribe = this.unsubscribe || outbox.subscribe(() => this.showMe(this.me));
+    this.unsubscribePatrols = this.unsubscribePatrols || patrolOutbox.subscribe(() => this.showMe(this.me));
     this.unwatch = this.unwatch || (app.watchMe ? app.watchMe(({ me, savedAt }) => this.showMe(me, savedAt)) : null);
     return this.load();
   },
 
   onHide() {
     if (this.unsubscribe) this.unsubscribe();
+    if (this.unsubscribePatrols) this.unsubscribePatrols();
     if (this.unwatch) this.unwatch();
     this.unsubscribe = null;
+    this.unsubscribePatrols = null;
     this.unwatch = null;
   },
 
@@ -72,8 +79,9 @@ Page({
     const patch = {
       state: '',
       error: '',
-      ...meView(me, { received: hasReceived(), outboxCount: outbox.count() }),
+      ...meView(me, { received: hasReceived(), outboxCount: outbox.count(), patrolOutboxCount: patrolOutbox.count() }),
       outbox: outboxCard(outbox.summary()),
+      patrolOutbox: patrolOutboxCard(patrolOutbox.summary()),
     };
     if (savedAt !== undefined) patch.savedAt = savedAt || '';
     this.setData(patch);
@@ -105,5 +113,10 @@ Page({
 
   openOutbox() {
     nav.open('/pages/hazards/outbox');
+  },
+
+  /** The patrol rounds waiting to be sent are listed on 今日巡查. */
+  openPatrolOutbox() {
+    nav.open('/pages/patrol/today');
   },
 });

@@ -121,6 +121,22 @@ test('declares the API described for this release', () => {
     noticesForClass: 'GET /api/v1/notices/for-class',
     noticeClassPending: 'GET /api/v1/notices/{id}/classes/{class_id}/pending',
     noticeClassRemind: 'POST /api/v1/notices/{id}/classes/{class_id}/remind',
+    checkpointScan: 'GET /api/v1/checkpoints/scan',
+    patrolCreate: 'POST /api/v1/patrols',
+    patrols: 'GET /api/v1/patrols',
+    patrol: 'GET /api/v1/patrols/{id}',
+    patrolsToday: 'GET /api/v1/patrols/today',
+    patrolCompliance: 'GET /api/v1/patrols/compliance',
+    checkpoints: 'GET /api/v1/checkpoints',
+    checkpointCreate: 'POST /api/v1/checkpoints',
+    checkpointUpdate: 'PATCH /api/v1/checkpoints/{id}',
+    checkpointToken: 'POST /api/v1/checkpoints/{id}/token',
+    checkpointSheet: 'GET /api/v1/checkpoints/sheet',
+    patrolPlans: 'GET /api/v1/patrol-plans',
+    patrolPlanCreate: 'POST /api/v1/patrol-plans',
+    patrolPlanUpdate: 'PATCH /api/v1/patrol-plans/{id}',
+    patrolPlanDelete: 'DELETE /api/v1/patrol-plans/{id}',
+    checklists: 'GET /api/v1/checklists',
   });
   expect(table.invitationCreate.body).toEqual(['unit_id', 'role', 'class_id', 'max_uses', 'expires_in_hours']);
   expect(table.childBind.body).toEqual(['class_code', 'child_name', 'relation', 'family_code']);
@@ -170,13 +186,39 @@ test('the inbox, subscription and notice endpoints declare the fields of the Ope
   });
 });
 
+test('the patrol endpoints declare the fields of the contract', () => {
+  const table = require('../../api/endpoints');
+  const sorted = (list) => [...list].sort();
+  expect(table.checkpointScan.query).toEqual(['token']);
+  expect(sorted(table.patrolCreate.body)).toEqual(sorted([
+    'client_uuid', 'token', 'template_id', 'lat', 'lng', 'accuracy', 'coord_system', 'scanned_at', 'sent_at', 'answers',
+  ]));
+  expect(table.patrolCreate.idempotent).toBe(true);
+  expect(sorted(table.patrols.query)).toEqual(['before_id', 'limit', 'mine', 'school_id']);
+  expect(sorted(table.patrolCompliance.query)).toEqual(['by', 'date_from', 'date_to', 'unit_id']);
+  expect(sorted(table.checkpointCreate.body)).toEqual(sorted([
+    'school_id', 'name', 'lat', 'lng', 'coord_system', 'radius_m', 'template_codes',
+  ]));
+  expect(sorted(table.checkpointUpdate.body)).toEqual(['active', 'name', 'radius_m', 'template_codes']);
+  expect(table.checkpointToken.body).toBeUndefined();
+  expect(table.checkpointSheet).toMatchObject({ query: ['school_id'], download: true });
+  expect(sorted(table.patrolPlanCreate.body)).toEqual(sorted([
+    'school_id', 'name', 'template_code', 'checkpoint_ids', 'assignee_user_id', 'assignee_role', 'recurrence',
+    'weekdays', 'window_start', 'window_end', 'season_start', 'season_end', 'remind_minutes_before',
+    'escalate_after_misses',
+  ]));
+  expect(sorted(table.patrolPlanUpdate.body)).toEqual(sorted(table.patrolPlanCreate.body.filter((f) => f !== 'school_id')));
+  expect(table.checklists.query).toEqual(['school_id']);
+});
+
 test('only POSTs that are harmless to repeat are retried: never a send, a reminder or a grant report', () => {
   const { isIdempotent } = require('../../api/client');
   const table = require('../../api/endpoints');
   const safePosts = Object.keys(table).filter((name) => table[name].method === 'POST' && isIdempotent(table[name]));
   // Disabling or enabling an account again changes nothing (the server answers the same).
   expect(safePosts.sort()).toEqual([
-    'hazardCreate', 'inboxRead', 'inboxReadAll', 'noticeAcknowledge', 'photoUpload', 'userDisable', 'userEnable',
+    'hazardCreate', 'inboxRead', 'inboxReadAll', 'noticeAcknowledge', 'patrolCreate', 'photoUpload', 'userDisable',
+    'userEnable',
   ]);
 });
 

@@ -116,12 +116,25 @@ describe('utils/todo.js', () => {
     expect(notices.rows[0].meta).toMatch(/^城东第一小学 · /);
   });
 
-  test('a new group (patrols, later) is one row of the table', () => {
-    const groups = [...todo.GROUPS, {
-      key: 'patrols', source: null, title: '待巡查', kind: 'notice', openUrl: (id) => `/pages/patrols/do?id=${id}`, listUrl: '',
-    }];
-    const sections = todo.sectionsOf({ patrols: group(1, [{ id: 1, title: '周一巡查', unit: { id: 3, name: '城东第一小学' }, sent_at: '' }]) }, groups);
+  test('the patrols group: open slots today, each opening 今日巡查, due now or soon', () => {
+    const now = new Date();
+    const at = (minutes) => new Date(now.getTime() + minutes * 60000).toISOString();
+    const slot = (id, opens, closes) => ({
+      id, plan: { id: 1, name: '每日防火巡查' }, checkpoint: { id: 5, name: '食堂后厨' },
+      school: { id: 3, name: '城东第一小学' }, opens_at: at(opens), closes_at: at(closes), status: 'open', patrol_id: null,
+    });
+    const sections = todo.sectionsOf({ patrols: group(2, [slot(1, -10, 20), slot(2, 30, 60)]) });
     expect(sections.map((s) => s.title)).toEqual(['待巡查']);
+    const [patrols] = sections;
+    expect(patrols.kind).toBe('slot');
+    expect(patrols.rows.map((r) => [r.title, r.url])).toEqual([
+      ['食堂后厨', '/pages/patrol/today'], ['食堂后厨', '/pages/patrol/today'],
+    ]);
+    expect(patrols.rows[0].pendingText).toBe('现在该巡查');
+    expect(patrols.rows[1].pendingText).toMatch(/^\d\d:\d\d 开始$/);
+    expect(patrols.rows[0].meta).toMatch(/^\d\d:\d\d–\d\d:\d\d · 每日防火巡查 · 城东第一小学$/);
+    expect(patrols.rows[0].statusType).toBe('warning');
+    expect(todo.summaryOf({ patrols: group(2, []) })).toEqual([{ key: 'patrols', title: '待巡查', count: 2 }]);
   });
 });
 

@@ -1,0 +1,63 @@
+/**
+ * Starting a round: scanning a checkpoint's code with the camera, and loading the checkpoint with
+ * its checklists. The checkpoints scanned are kept on the phone by token (utils/cache.js
+ * 'checkpoints'), so a checkpoint scanned once can be patrolled again without signal; the round
+ * then waits in the patrol outbox.
+ */
+const api = require('../api/client');
+const cache = require('./cache');
+const { parseScan } = require('./patrols');
+
+const KEPT = 30; // checkpoints kept on the phone, the most recently scanned
+
+/**
+ * wx.scanCode from the camera only (a photo from the album proves nothing) -> `{token}`,
+ * `{error}` (not one of our codes, or the camera failed) or `{cancelled: true}`.
+ */
+function scanCheckpoint() {
+  return new Promise((resolve) => {
+    wx.scanCode({
+      onlyFromCamera: true,
+      scanType: ['qrCode'],
+      success: (res) => resolve(parseScan(res)),
+      fail: (err) => {
+        if (/cancel/.test((err && err.errMsg) || '')) resolve({ cancelled: true });
+        else resolve({ error: '无法打开相机扫码，请检查微信的相机权限' });
+      },
+    });
+  });
+}
+
+/** The round page's URL for a scanned token, with the time of the scan. */
+function roundUrl(token, scannedAt = new Date().toISOString()) {
+  return `/pages/patrol/round?token=${encodeURIComponent(token)}&scanned_at=${encodeURIComponent(scannedAt)}`;
+}
+
+/** Keep a scan answer under its token, dropping the oldest beyond KEPT. */
+function keep(token, answer) {
+  const stored = cache.load('checkpoints');
+  const map = (stored && stored.value) || {};
+  const next = { ...map, [token]: { answer, savedAt: Date.now() } };
+  const tokens = Object.keys(next).sort((a, b) => next[b].savedAt - next[a].savedAt).slice(0, KEPT);
+  cache.save('checkpoints', Object.fromEntries(tokens.map((t) => [t, next[t]])));
+}
+
+/**
+ * GET /checkpoints/scan for a token -> `{value: {checkpoint, templates}, savedAt}` (savedAt ''
+ * when fresh, else when the copy shown was kept). Rejects with the ApiError when neither works.
+ */
+function loadCheckpoint(token) {
+  return api.call('checkpointScan', { query: { token } })
+    .then((answer) => {
+      keep(token, answer);
+      return { value: answer, savedAt: '' };
+    })
+    .catch((err) => {
+      const stored = cache.isNetworkFailure(err) ? cache.load('checkpoints') : null;
+      const kept = stored && stored.value && stored.value[token];
+      if (!kept) throw err;
+      return { value: kept.answer, savedAt: kept.savedAt };
+    });
+}
+
+module.exports = { scanCheckpoint, roundUrl, loadCheckpoint };
