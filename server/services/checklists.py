@@ -23,6 +23,7 @@ from server import access
 from server.errors import ApiError
 from server.extensions import db
 from server.models import FocusProblem, Unit, User
+from server.models.content import HELD, ContentCheck
 from server.models.patrols import TEMPLATE_KINDS, ChecklistItem, ChecklistTemplate
 from server.services import content
 from server.services.checklist_versions import (
@@ -241,7 +242,7 @@ def add_items(user: User, code: str, unit_id: int, new_items: list[dict[str, Any
         try:
             made = new_version(own, fields, items + added, user)
             if made is not None:
-                _hold_texts(user, unit, made, len(items), verdicts)
+                _hold_texts(user, unit, made, base, verdicts)
                 db.session.commit()
                 return made
         except IntegrityError:
@@ -258,10 +259,38 @@ def _free_code(unit: Unit, taken: set[str]) -> str:
     return f"u{unit.id}-{number}"
 
 
-def _hold_texts(user: User, unit: Unit, template: ChecklistTemplate, start: int, verdicts) -> None:
-    """Hold the new items' texts WeChat did not pass (masked for others until released)."""
-    db.session.refresh(template, ["items"])
-    for item, (text_verdict, hint_verdict) in zip(template.items[start:], verdicts, strict=True):
+def _hold_texts(
+    user: User, unit: Unit, made: ChecklistTemplate, base: ChecklistTemplate, verdicts
+) -> None:
+    """Hold the new items' texts WeChat did not pass, and keep holding the copies of items
+    still held in ``base`` (masked for others until released)."""
+    db.session.refresh(made, ["items"])
+    copies = dict(zip([i.id for i in base.items], made.items, strict=False))
+    held = db.session.scalars(
+        select(ContentCheck).where(
+            ContentCheck.subject == SUBJECT,
+            ContentCheck.subject_id.in_(list(copies)),
+            ContentCheck.status.in_(HELD),
+        )
+    )
+    for check in held:
+        db.session.add(
+            ContentCheck(
+                kind=check.kind,
+                subject=SUBJECT,
+                subject_id=copies[check.subject_id].id,
+                field=check.field,
+                content=check.content,
+                writer_id=check.writer_id,
+                unit_id=check.unit_id,
+                status=check.status,
+                suggest=check.suggest,
+                attempts=check.attempts,
+                checked_at=check.checked_at,
+            )
+        )
+    added = made.items[len(base.items) :]
+    for item, (text_verdict, hint_verdict) in zip(added, verdicts, strict=True):
         content.hold_text(user, unit, SUBJECT, item.id, "text", item.text, text_verdict)
         if item.hint:
             content.hold_text(user, unit, SUBJECT, item.id, "hint", item.hint, hint_verdict)

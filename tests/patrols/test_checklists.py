@@ -328,3 +328,22 @@ def test_item_text_goes_through_the_content_check(client, people, checklists, fa
     ).get_json()
     fire = next(t for t in seen["templates"] if t["code"] == "fire_daily")
     assert fire["items"][-1]["text"] == "内容审核中"
+
+
+def test_every_deploy_loads_the_shipped_checklists():
+    root = CHECKLIST_DIR.parents[2]
+    for path in ("deploy/systemd/safety-migrate.service", "deploy/compose.yaml"):
+        assert "flask checklists load" in (root / path).read_text(encoding="utf-8"), path
+
+
+def test_a_held_item_stays_held_in_the_next_version(client, people, checklists):
+    admin, teacher = people["school_admin@own"], people["teacher@own"]
+    assert (
+        _add(client, admin, "YQ101", [ITEM | {"text": "检查有无代开发票广告"}]).status_code == 201
+    )
+    r = _add(client, admin, "YQ101", [ITEM | {"text": "值班记录已填写"}])
+    assert r.get_json()["version"] == 2
+    query = {"school_id": unit_by_code("YQ101").id}
+    seen = client.get("/api/v1/checklists", query_string=query, headers=teacher).get_json()
+    fire = next(t for t in seen["templates"] if t["code"] == "fire_daily")
+    assert [i["text"] for i in fire["items"][-2:]] == ["内容审核中", "值班记录已填写"]
