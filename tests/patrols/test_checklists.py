@@ -347,3 +347,42 @@ def test_a_held_item_stays_held_in_the_next_version(client, people, checklists):
     seen = client.get("/api/v1/checklists", query_string=query, headers=teacher).get_json()
     fire = next(t for t in seen["templates"] if t["code"] == "fire_daily")
     assert [i["text"] for i in fire["items"][-2:]] == ["内容审核中", "值班记录已填写"]
+
+
+def test_a_patrol_keeps_the_version_it_was_filled_against(checkpoint, checklists, tmp_path):
+    from datetime import UTC, datetime
+
+    from server.models import User
+    from server.models.patrols import Patrol, PatrolAnswer
+
+    place = checkpoint()
+    old = checklists["fire_daily"]
+    teacher = db.session.scalars(select(User).where(User.openid == "demo-teacher")).one()
+    now = datetime.now(UTC)
+    patrol = Patrol(
+        client_uuid="00000000-0000-4000-8000-000000000001",
+        content_digest="x" * 64,
+        checkpoint_id=place.id,
+        school_id=place.school_id,
+        template_id=old.id,
+        user_id=teacher.id,
+        lat=place.lat,
+        lng=place.lng,
+        accuracy_m=5,
+        coord_system=place.coord_system,
+        distance_m=0,
+        scanned_at=now,
+        sent_at=now,
+    )
+    db.session.add(patrol)
+    db.session.flush()
+    db.session.add(PatrolAnswer(patrol_id=patrol.id, item_id=old.items[0].id, answer="pass"))
+    db.session.commit()
+    data = _shipped("fire_daily")
+    data["items"] = data["items"][1:]  # an item dropped from the next version
+    assert load_checklists([_write(tmp_path, data)]) == [("fire_daily", 2, True)]
+    db.session.expire_all()
+    kept = db.session.get(Patrol, patrol.id)
+    assert kept.template.version == 1 and not kept.template.is_current
+    assert kept.answers[0].item.code == "extinguishers"
+    assert template_in_effect("fire_daily", place.school).version == 2
