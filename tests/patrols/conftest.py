@@ -49,6 +49,7 @@ def checkpoint(demo, checklists):
     """A factory of checkpoints at the demo school (see the module's docstring)."""
 
     def _make(name: str = "配电室", school_code: str = "YQ101", **changes) -> Checkpoint:
+        """A committed checkpoint; ``changes`` override any column."""
         officer = db.session.scalars(select(User).where(User.openid == "demo-school_admin")).one()
         fields = {
             "school_id": unit_by_code(school_code).id,

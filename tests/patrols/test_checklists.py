@@ -277,6 +277,7 @@ def test_list_statements_are_bounded(client, people, checklists):
     headers = people["teacher@own"]
 
     def count() -> int:
+        """Statements of one list request."""
         with counted() as seen:
             query = {"school_id": school}
             r = client.get("/api/v1/checklists", query_string=query, headers=headers)
@@ -386,3 +387,24 @@ def test_a_patrol_keeps_the_version_it_was_filled_against(checkpoint, checklists
     assert kept.template.version == 1 and not kept.template.is_current
     assert kept.answers[0].item.code == "extinguishers"
     assert template_in_effect("fire_daily", place.school).version == 2
+
+
+def test_two_additions_at_once_both_count(app, client, people, checklists):
+    from tests.support.concurrency import answer
+
+    admin = people["school_admin@own"]
+    unit = unit_by_code("YQ101").id
+    texts = ["消控室有人值班", "值班记录已填写"]
+
+    def add(text):
+        """One addition in its own thread."""
+        body = {"unit_id": unit, "items": [ITEM | {"text": text}]}
+        return lambda c: answer(
+            c.post("/api/v1/checklists/fire_daily/items", json=body, headers=admin)
+        )
+
+    results = together(app, [add(text) for text in texts])
+    assert [status for status, _ in results] == [201, 201], results
+    assert _versions("fire_daily", unit) == [(1, False), (2, True)]
+    latest = template_in_effect("fire_daily", unit_by_code("YQ101"))
+    assert sorted(i.text for i in latest.items[-2:]) == sorted(texts)

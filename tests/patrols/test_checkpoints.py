@@ -34,10 +34,12 @@ def _body(**changes) -> dict:
 
 
 def _scan(client, headers, token):
+    """Scan a token as ``headers``."""
     return client.get(f"{BASE}/scan", query_string={"token": token}, headers=headers)
 
 
 def _error(response) -> str:
+    """The error code of an answer."""
     return response.get_json()["error"]["code"]
 
 
@@ -154,6 +156,7 @@ def test_list_statements_are_bounded(client, people, checkpoint):
     headers = people["school_admin@own"]
 
     def count() -> int:
+        """Statements of one list request."""
         with counted() as seen:
             r = client.get(BASE, query_string={"school_id": school}, headers=headers)
             assert r.status_code == 200
@@ -306,6 +309,7 @@ def test_resolve_token_for_the_patrol_service(people, checkpoint):
 
 
 def _pages(pdf: bytes) -> int:
+    """How many pages a PDF has (its page objects, not the /Pages tree)."""
     return len(re.findall(rb"/Type /Page\b(?!s)", pdf))
 
 
