@@ -168,8 +168,6 @@ def test_loading_without_the_campaign_says_so(app, tmp_path):
 
 @pytest.mark.parametrize("first", [True, False], ids=["first load", "new version"])
 def test_two_loads_at_once_make_one_current_version(app, checklists, tmp_path, first):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("concurrent writers: PostgreSQL only (SQLite serialises whole databases)")
     data = _shipped("fire_daily") | {"code": "fire_race"}
     if not first:
         load_checklists([_write(tmp_path, data)])
