@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server.cli import calendar, campaign, demo, jobs, setup, units, wechat
+from server.cli import calendar, campaign, checklists, demo, jobs, setup, units, wechat
 
 
 def register_cli(app: Flask) -> None:
     """Attach every command group to the app."""
-    for module in (campaign, calendar, units, demo, wechat, setup, jobs):
+    for module in (campaign, calendar, checklists, units, demo, wechat, setup, jobs):
         app.cli.add_command(module.group)

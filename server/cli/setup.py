@@ -9,6 +9,7 @@ from flask import current_app
 
 from server.cli.calendar import load as load_calendars
 from server.cli.campaign import load
+from server.cli.checklists import load as load_checklists
 from server.cli.demo import seed
 from server.extensions import db
 from server.services.invitations import create_first_admin_invitation, qr_png
@@ -29,11 +30,12 @@ def storage_command() -> None:
 @group.command("demo")
 @click.pass_context
 def demo_command(ctx: click.Context) -> None:
-    """Prepare the embedded demo: the store, the shipped campaigns and calendars, and the demo
-    district."""
+    """Prepare the embedded demo: the store, the shipped campaigns, calendars and checklists,
+    and the demo district."""
     ctx.invoke(storage_command)
     ctx.invoke(load)
     ctx.invoke(load_calendars)
+    ctx.invoke(load_checklists)
     ctx.invoke(seed)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
@@ -41,7 +41,27 @@ class ChecklistTemplate(db.Model):
     """One version of a checklist: the shipped one (``unit_id`` null) or a unit's own."""
 
     __tablename__ = "checklist_templates"
-    __table_args__ = (UniqueConstraint("code", "unit_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("code", "unit_id", "version"),
+        # One current version per (code, unit): two loads or two additions at once cannot both
+        # make theirs current. Two partial indexes, since NULLs never collide in a UNIQUE key
+        # (so the shipped templates, unit_id null, need their own).
+        Index(
+            "uq_checklist_templates_current_shipped",
+            "code",
+            unique=True,
+            sqlite_where=text("unit_id IS NULL AND is_current"),
+            postgresql_where=text("unit_id IS NULL AND is_current"),
+        ),
+        Index(
+            "uq_checklist_templates_current_unit",
+            "code",
+            "unit_id",
+            unique=True,
+            sqlite_where=text("unit_id IS NOT NULL AND is_current"),
+            postgresql_where=text("unit_id IS NOT NULL AND is_current"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), index=True)

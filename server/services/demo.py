@@ -6,8 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from server.extensions import db
-from server.models import Child, ParentLink, RoleGrant, Unit, User
+from server.models import Campaign, Child, ParentLink, RoleGrant, Unit, User
+from server.models.patrols import Checkpoint
 from server.models.people import APPROVED
+from server.services.checklists import load_checklists
+from server.services.checkpoints import new_token
 from server.services.units import add_class, add_unit, set_campus
 
 BUREAU_CODE = "YQ000"
@@ -46,6 +49,14 @@ DEMO_PEOPLE = [
     ("guard", "YQ101", "吴师傅(保安)"),
     ("bus_inspector", "YQ101", "郑师傅(校车检查)"),
     ("water_patrol", "YQ101", "冯老师(水域巡查)"),
+]
+# The demo school's checkpoints for the daily fire patrol (GCJ-02, on its campus): name,
+# lat, lng, radius in metres. Their stickers print from 巡查点 on the phone or
+# GET /api/v1/checkpoints/sheet?school_id=.
+DEMO_CHECKPOINT_SCHOOL = "YQ101"
+DEMO_CHECKPOINTS = [
+    ("食堂", 33.7716, 116.9598, 50),
+    ("教学楼", 33.7709, 116.9589, 60),
 ]
 PARENT_OPENID = "demo-parent"
 PERSONAS = [role for role, _, _ in DEMO_PEOPLE] + ["parent"]
@@ -92,5 +103,32 @@ def seed_demo() -> bool:
     db.session.add(
         ParentLink(parent_id=parent.id, child_id=child.id, relation="mother", status=APPROVED)
     )
+    _seed_checkpoints(units[DEMO_CHECKPOINT_SCHOOL])
     db.session.commit()
+    # The shipped checklists file their items under the campaign's focus problems: loaded here
+    # when the campaign is (``setup demo`` loads both first, so this finds them unchanged).
+    if db.session.scalars(select(Campaign.id).limit(1)).first() is not None:
+        load_checklists()
     return True
+
+
+def _seed_checkpoints(school: Unit) -> None:
+    """The demo school's checkpoints with the daily fire patrol, made by its safety officer."""
+    officer = db.session.scalars(
+        select(User).where(User.openid == demo_openid("school_admin"))
+    ).one()
+    db.session.add_all(
+        Checkpoint(
+            school_id=school.id,
+            name=name,
+            lat=lat,
+            lng=lng,
+            coord_system="gcj02",
+            radius_m=radius,
+            template_codes=["fire_daily"],
+            token=new_token(),
+            active=True,
+            created_by_id=officer.id,
+        )
+        for name, lat, lng, radius in DEMO_CHECKPOINTS
+    )

@@ -26,8 +26,8 @@ from server.models import (
 from server.models.hazards import OPEN_STATUSES, REPORTED
 from server.roles import SCHOOL_KINDS
 from server.services import content, hazard_news
+from server.services.checkpoints import resolve_token
 from server.services.hazard_access import can_report_at, reportable_schools, scope_filter
-from server.services.patrol_checks import checkpoint_for_token
 from server.services.photos import own_photos
 
 DUPLICATE_RADIUS_M = 50.0
@@ -78,7 +78,7 @@ def _checkpoint_id(user: User, token: str | None, school: Unit) -> int | None:
     which must be one of the report's school."""
     if token is None:
         return None
-    checkpoint = checkpoint_for_token(user, token.removeprefix("SAFETY-CP:"))
+    checkpoint = resolve_token(user, token)
     if checkpoint.school_id != school.id:
         raise ApiError(
             422,

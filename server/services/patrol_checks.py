@@ -7,19 +7,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
-from server import access
 from server.errors import ApiError
 from server.extensions import db
 from server.geo import Position, haversine_m
-from server.models import User
 from server.models.patrols import (
     FAIL,
     ChecklistItem,
     ChecklistTemplate,
     Checkpoint,
-    RetiredCheckpointToken,
 )
 
 # The phone's reported accuracy widens the checkpoint's radius by at most this much: a fix of
@@ -31,27 +26,6 @@ ACCURACY_CAP_M = 50.0
 CLOCK_SKEW = timedelta(minutes=5)
 # A round made offline may be sent this long after it was scanned, no later.
 MAX_AGE = timedelta(days=7)
-
-
-def checkpoint_for_token(user: User, token: str) -> Checkpoint:
-    """The checkpoint a scanned sticker names, where the user may patrol: unknown token 404
-    ``checkpoint_unknown``, a replaced sticker 410 ``checkpoint_replaced``, a checkpoint taken
-    out of use 410 ``checkpoint_inactive``; a school outside the user's scope 404, without
-    ``patrol.do`` there 403."""
-    checkpoint = db.session.scalars(select(Checkpoint).where(Checkpoint.token == token)).first()
-    if checkpoint is None:
-        retired = db.session.get(RetiredCheckpointToken, token)
-        if retired is not None:
-            raise ApiError(
-                410,
-                "checkpoint_replaced",
-                "This checkpoint's code was replaced; scan the new sticker.",
-            )
-        raise ApiError(404, "checkpoint_unknown", "This code is not a checkpoint.")
-    access.require(user, "patrol.do", checkpoint.school, what="checkpoint")
-    if not checkpoint.active:
-        raise ApiError(410, "checkpoint_inactive", "This checkpoint is no longer in use.")
-    return checkpoint
 
 
 def template_for(checkpoint: Checkpoint, template_id: int) -> ChecklistTemplate:

@@ -28,6 +28,9 @@ from server.models.patrols import (
     PatrolPhoto,
 )
 from server.services import content, hazard_news, patrol_proof
+
+# The checkpoint lookup by a scanned token (the same rules as GET /checkpoints/scan).
+from server.services.checkpoints import resolve_token
 from server.services.hazard_reports import add_report, campus_check
 from server.services.patrol_checks import (
     check_answers,
@@ -35,9 +38,6 @@ from server.services.patrol_checks import (
     distance_to,
     template_for,
 )
-
-# The checkpoint lookup by a scanned token (the same rules as GET /checkpoints/scan).
-from server.services.patrol_checks import checkpoint_for_token as _checkpoint_for_token
 from server.services.patrol_slot_link import find_slot, mark_slot
 from server.services.photos import own_photos
 
@@ -80,7 +80,7 @@ def submit(user: User, data: dict[str, Any], client_ip: str | None) -> tuple[Pat
     existing = _existing_for_uuid(user, data["client_uuid"], digest)
     if existing is not None:
         return existing, False
-    checkpoint = _checkpoint_for_token(user, data["token"])
+    checkpoint = resolve_token(user, data["token"])
     template = template_for(checkpoint, data["template_id"])
     items = check_answers(template, data["answers"])
     now = utcnow()

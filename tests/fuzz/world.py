@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Unit
+from server.models.patrols import Checkpoint
 from tests.hazards.conftest import CAMPUS, make_jpeg
 
 
@@ -61,6 +62,8 @@ def seed_world(app: Flask, base_url: str, tokens: dict[str, str]) -> dict[str, o
     """Create the objects; returns real values for the path parameters of the document."""
     with app.app_context():
         school_id = db.session.scalars(select(Unit.id).where(Unit.code == "YQ101")).one()
+        # The demo school's first checkpoint (食堂), seeded by ``setup demo``.
+        checkpoint_id = db.session.scalars(select(Checkpoint.id).order_by(Checkpoint.id)).first()
         db.session.remove()
     admin, parent = tokens["school_admin"], tokens["parent"]
     # Unsure of its focus problem (null in the answers) and placed in words.
@@ -124,4 +127,5 @@ def seed_world(app: Flask, base_url: str, tokens: dict[str, str]) -> dict[str, o
         "child_id": pupils[-1]["id"],
         "message_id": messages[0]["id"] if messages else 1,
         "code": campaign["code"],
+        "checkpoint_id": checkpoint_id,
     }
