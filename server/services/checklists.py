@@ -220,7 +220,9 @@ def add_items(user: User, code: str, unit_id: int, new_items: list[dict[str, Any
         base = template_in_effect(code, unit)
         if base is None:
             raise ApiError(404, "not_found", "No such checklist template.")
-        own = base if base.unit_id == unit.id else current(code, unit.id)
+        # From the same read as the items: a version of the unit's made since then collides
+        # with the unique indexes, and the next attempt builds on it.
+        own = base if base.unit_id == unit.id else None
         items = [
             {"code": i.code, "text": i.text, "hint": i.hint, "focus_problem_id": i.focus_problem_id}
             for i in base.items
