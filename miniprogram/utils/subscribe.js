@@ -34,6 +34,8 @@ const HAZARD_ACTION_KEYS = [
 ];
 // Parents, on the notices pages.
 const NOTICE_KEYS = ['notice', 'reminder'];
+// Patrol people, on 扫码巡查: a round due soon, a round missed.
+const PATROL_KEYS = ['patrol_due', 'patrol_missed'];
 
 let templates = null; // key -> template, once loaded
 let loadedAt = 0;
@@ -143,7 +145,7 @@ function summary(keys) {
 }
 
 /**
- * Ask for the templates of `keys` (HAZARD_KEYS, HAZARD_ACTION_KEYS, NOTICE_KEYS). Call it
+ * Ask for the templates of `keys` (HAZARD_KEYS, HAZARD_ACTION_KEYS, NOTICE_KEYS, PATROL_KEYS). Call it
  * synchronously from a tap.
  * Resolves (never rejects) once the user has answered, with
  *   {supported, ready, asked: [ids], results: {id: answer}, accepted: n, reported: Promise<boolean>}
@@ -200,6 +202,7 @@ module.exports = {
   HAZARD_KEYS,
   HAZARD_ACTION_KEYS,
   NOTICE_KEYS,
+  PATROL_KEYS,
   supported,
   prepare,
   request,

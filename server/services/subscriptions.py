@@ -33,6 +33,9 @@ AUDIENCES: dict[str, frozenset[str]] = {
     "notice": frozenset({PARENT}),
     "reminder": frozenset({PARENT}),
     "task_reminder": frozenset({"unit.view"}),
+    # A round due soon, and a round missed (the person, then the safety officer above them).
+    "patrol_due": frozenset({"patrol.do"}),
+    "patrol_missed": frozenset({"patrol.do"}),
 }
 
 

@@ -20,6 +20,8 @@ HAZARD_ADMIN = {
     "hazard_verified",
     "task_reminder",
 }
+# Everyone on duty patrols (patrol.do): a round due, a round missed.
+PATROL = {"patrol_due", "patrol_missed"}
 
 
 def _applying(client, headers) -> dict[str, dict]:
@@ -29,14 +31,25 @@ def _applying(client, headers) -> dict[str, dict]:
 
 
 def test_each_person_gets_the_templates_they_will_receive(demo, client, login):
-    assert set(_applying(client, login("demo-school_admin"))) == HAZARD_ADMIN
-    assert set(_applying(client, login("demo-supervisor"))) == HAZARD_ADMIN
-    assert set(_applying(client, login("demo-bureau_staff"))) == {
-        "hazard_overdue",
-        "hazard_verified",
-        "task_reminder",
-    }
-    assert set(_applying(client, login("demo-teacher"))) == {"hazard_verified", "task_reminder"}
+    assert set(_applying(client, login("demo-school_admin"))) == HAZARD_ADMIN | PATROL
+    assert set(_applying(client, login("demo-supervisor"))) == HAZARD_ADMIN | PATROL
+    assert (
+        set(_applying(client, login("demo-bureau_staff")))
+        == {
+            "hazard_overdue",
+            "hazard_verified",
+            "task_reminder",
+        }
+        | PATROL
+    )
+    assert (
+        set(_applying(client, login("demo-teacher")))
+        == {
+            "hazard_verified",
+            "task_reminder",
+        }
+        | PATROL
+    )
     assert set(_applying(client, login("demo-parent"))) == {"notice", "reminder"}
     assert set(_applying(client, login("someone-new"))) == set()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from server.clock import CHINA_TZ
 from server.extensions import db
@@ -52,7 +52,19 @@ def user_of(openid: str) -> User:
 
 
 def make_template(code: str = "fire_daily", unit_id: int | None = None, version: int = 1):
-    """A fire checklist version with the five items."""
+    """A fire checklist version with the five items, made the current one of its code and unit
+    (the demo seed loads the shipped checklists: the one before stops being current, as a
+    newly loaded version makes it)."""
+    same_unit = (
+        ChecklistTemplate.unit_id.is_(None)
+        if unit_id is None
+        else ChecklistTemplate.unit_id == unit_id
+    )
+    db.session.execute(
+        update(ChecklistTemplate)
+        .where(ChecklistTemplate.code == code, same_unit, ChecklistTemplate.is_current)
+        .values(is_current=False)
+    )
     template = ChecklistTemplate(
         code=code, kind="fire", name="日常防火巡查", version=version, unit_id=unit_id
     )

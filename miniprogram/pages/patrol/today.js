@@ -10,6 +10,7 @@ const patrolOutbox = require('../../utils/patrol-outbox');
 const { flushToast } = require('../../utils/report-send');
 const { slotSections, countsText } = require('../../utils/patrols');
 const { scanCheckpoint, roundUrl } = require('../../utils/patrol-scan');
+const subscribe = require('../../utils/subscribe');
 const { tagType } = require('../../utils/tone');
 const { alert, modal } = require('../../utils/wxp');
 const { COLORS } = require('../../utils/colors');
@@ -43,6 +44,7 @@ Page({
 
   /** Each time it shows (back from a round): the slots and the outbox as they are now. */
   onShow() {
+    subscribe.prepare(); // so that the scan tap can ask for the patrol pushes at once
     this.unsubscribe = this.unsubscribe || patrolOutbox.subscribe(() => this.setData({ queued: queuedRows() }));
     return this.load();
   },
@@ -88,8 +90,14 @@ Page({
       .catch((err) => this.setData({ ...errorState(err), queued: queuedRows() }));
   },
 
-  /** 扫码巡查: the camera, then the checklist of the checkpoint scanned. */
+  /**
+   * 扫码巡查: the camera, then the checklist of the checkpoint scanned. The first tap also asks
+   * (still inside the tap, as WeChat requires) for the pushes of rounds due and missed.
+   */
   async scan() {
+    const asking = this.pushAsked ? null : subscribe.request(subscribe.PATROL_KEYS);
+    this.pushAsked = true;
+    await asking;
     const result = await scanCheckpoint();
     if (result.cancelled) return;
     if (result.error) {

@@ -160,6 +160,8 @@ const TEMPLATES = {
     template('hazard_fix_submitted', 'tpl-fix', '隐患整改待验收', false),
     template('hazard_rejected', 'tpl-rejected', '隐患整改被退回', false),
     template('hazard_verified', 'tpl-verified', '隐患已验收销号'),
+    template('patrol_due', 'tpl-patrol-due', '巡查任务提醒'),
+    template('patrol_missed', 'tpl-patrol-missed', '漏巡提醒'),
   ],
 };
 

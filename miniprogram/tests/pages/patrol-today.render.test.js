@@ -5,7 +5,10 @@
  * refresh.
  */
 const simulate = require('miniprogram-simulate');
-const { installWx, serve, apiError } = require('../helpers/wx');
+const {
+  installWx, serve, apiError, allowSubscribe, flush,
+} = require('../helpers/wx');
+const { TEMPLATES } = require('../helpers/fixtures');
 const { renderPage } = require('../helpers/render');
 const { slot } = require('../helpers/patrols');
 const { TOKEN_KEY } = require('../../utils/session');
@@ -147,4 +150,23 @@ test('pull to refresh reloads and stops the spinner', async () => {
   await comp.instance.onPullDownRefresh();
   expect(calls).toHaveLength(2);
   expect(wx.stopPullDownRefresh).toHaveBeenCalled();
+});
+
+test('the first 扫码巡查 asks for the pushes of rounds due and missed, once', async () => {
+  allowSubscribe(wx, 'accept');
+  serve(wx, {
+    'GET /api/v1/patrols/today': { status: 200, body: TODAY },
+    'GET /api/v1/subscriptions/templates': { status: 200, body: TEMPLATES },
+    'POST /api/v1/subscriptions': { status: 200, body: TEMPLATES },
+  });
+  await open();
+  comp.instance.onShow();
+  await flush();
+  wx.scanCode.mockImplementation(({ fail }) => fail({ errMsg: 'scanCode:fail cancel' }));
+  await comp.instance.scan();
+  expect(wx.requestSubscribeMessage).toHaveBeenCalledTimes(1);
+  expect(wx.requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(['tpl-patrol-due', 'tpl-patrol-missed']);
+  await comp.instance.scan();
+  expect(wx.requestSubscribeMessage).toHaveBeenCalledTimes(1);
+  expect(wx.scanCode).toHaveBeenCalledTimes(2);
 });
