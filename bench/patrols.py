@@ -18,7 +18,7 @@ What it does, in a throw-away database that is dropped afterwards (also on Ctrl-
 3. the requests: gunicorn on the same database, today's slots made, then the teachers'
    ``GET /api/v1/patrols/today`` and ``GET /api/v1/todo`` at C concurrent connections for D
    seconds each, and ``GET /healthz`` the same way: errors, req/s, p50 and p99 as ratios to
-   ``/healthz`` (POST /patrols is another part's and is not driven here).
+   ``/healthz`` (the submissions, ``POST /patrols``, are ``bench/patrol_peak.py``'s).
 
 Figures only, as ratios to baselines measured in the same run: no assertions, no thresholds. The
 load generator is the Python one of ``bench/acks.py`` (threads with keep-alive connections) for
@@ -91,9 +91,15 @@ def postgres_missing() -> str | None:
     return None
 
 
-def seed(app, schools: int, checkpoints: int) -> list[str]:
-    """Units, teachers with grants and login sessions, checkpoints and plans; returns the
-    teachers' bearer tokens."""
+def morning_window(i: int) -> tuple[clock, clock]:
+    """School i's window: 07:00 + (i mod 60) minutes for half an hour (every school's rounds
+    fall within the same hour)."""
+    return clock(7, i % 60), clock(7 + (i % 60 + 30) // 60, (i % 60 + 30) % 60)
+
+
+def seed(app, schools: int, checkpoints: int, windows=morning_window) -> list[str]:
+    """Units, teachers with grants and login sessions, checkpoints and plans (school i's window
+    from ``windows(i)``); returns the teachers' bearer tokens in the schools' order."""
     from itsdangerous import URLSafeSerializer
     from sqlalchemy import insert
 
@@ -142,8 +148,8 @@ def seed(app, schools: int, checkpoints: int) -> list[str]:
             [
                 {"school_id": unit.id, "name": "日常防火巡查", "template_code": "fire_daily",
                  "assignee_user_id": uid, "recurrence": "daily", "weekdays": [],
-                 "window_start": clock(7, i % 60), "window_end": clock(7 + (i % 60 + 30) // 60,
-                 (i % 60 + 30) % 60), "remind_minutes_before": 15, "escalate_after_misses": 2,
+                 "window_start": windows(i)[0], "window_end": windows(i)[1],
+                 "remind_minutes_before": 15, "escalate_after_misses": 2,
                  "active": True, "created_by_id": uid, "created_at": now}
                 for i, (uid, unit) in enumerate(zip(teachers, units, strict=True))
             ],
