@@ -158,13 +158,20 @@ def _save(
     db.session.flush()
     news: list[int] = []
     media: list[int] = []
-    for index, given in enumerate(data["answers"]):
-        item = items[given["item_id"]]
-        answer = PatrolAnswer(
-            patrol_id=patrol.id, item_id=item.id, answer=given["answer"], note=given.get("note")
+    answers = [
+        PatrolAnswer(
+            patrol_id=patrol.id,
+            item_id=given["item_id"],
+            answer=given["answer"],
+            note=given.get("note"),
         )
-        db.session.add(answer)
-        db.session.flush()
+        for given in data["answers"]
+    ]
+    db.session.add_all(answers)
+    # One batched INSERT for every answer (their ids come back with it), not one per item.
+    db.session.flush()
+    for index, (given, answer) in enumerate(zip(data["answers"], answers, strict=True)):
+        item = items[given["item_id"]]
         if answer.note:
             content.hold_text(
                 user, checkpoint.school, "patrol_answer", answer.id, "note", answer.note,
