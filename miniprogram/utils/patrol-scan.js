@@ -44,7 +44,7 @@ function roundUrl(token, scannedAt = new Date().toISOString()) {
  */
 async function scanAndOpen(owner) {
   const asking = owner.pushAsked ? null : subscribe.request(subscribe.PATROL_KEYS);
-  owner.pushAsked = true; // eslint-disable-line no-param-reassign
+  owner.pushAsked = true;
   await asking;
   const result = await scanCheckpoint();
   if (result.cancelled) return '';
