@@ -39,10 +39,9 @@ function meView(me, { received = false, outboxCount = 0, patrolOutboxCount = 0 }
  * A safety officer (hazard.plan) keeps the 待办 card first, after what waits to be sent.
  */
 function homeRoles(me) {
-  const capabilities = (me && me.capabilities) || [];
   const grants = (me && me.grants) || [];
   const children = (me && me.children) || [];
-  const patrolHome = capabilities.includes('patrol.do') && !capabilities.includes('hazard.plan');
+  const patrolHome = contextOf(me).patrolPerson;
   const parentHome = children.length > 0 && grants.length === 0;
   let cards = ['outbox', 'patrolOutbox', 'todo'];
   if (parentHome) cards = ['notices', 'outbox', 'patrolOutbox'];

@@ -106,6 +106,7 @@ describe('a patrol person', () => {
     expect(comp.querySelector('.patrol-report').data.type).toBe('primary'); // plain: the secondary one
     expect(text('.patrol-report')).toBe('上报隐患');
     expect(text('.stale-banner__text')).toBeNull();
+    expect(texts('.tile-title')).toEqual(['上报隐患']); // the card is the way to 今日巡查
     expect(calls.filter((c) => c.key === 'GET /api/v1/patrols/today')).toHaveLength(1);
   });
 
