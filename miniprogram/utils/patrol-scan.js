@@ -6,6 +6,9 @@
  */
 const api = require('../api/client');
 const cache = require('./cache');
+const nav = require('./nav');
+const subscribe = require('./subscribe');
+const { alert } = require('./wxp');
 const { parseScan } = require('./patrols');
 
 const KEPT = 30; // checkpoints kept on the phone, the most recently scanned
@@ -31,6 +34,27 @@ function scanCheckpoint() {
 /** The round page's URL for a scanned token, with the time of the scan. */
 function roundUrl(token, scannedAt = new Date().toISOString()) {
   return `/pages/patrol/round?token=${encodeURIComponent(token)}&scanned_at=${encodeURIComponent(scannedAt)}`;
+}
+
+/**
+ * 扫码巡查 from any page (今日巡查, the home page's card): the camera, then the round page of the
+ * checkpoint scanned; another code is explained in a dialog, a cancelled scan says nothing. The
+ * first tap on `owner` (the page) also asks, still inside the tap as WeChat requires, for the
+ * pushes of rounds due and missed. Resolves the round URL opened, or '' when none was.
+ */
+async function scanAndOpen(owner) {
+  const asking = owner.pushAsked ? null : subscribe.request(subscribe.PATROL_KEYS);
+  owner.pushAsked = true;
+  await asking;
+  const result = await scanCheckpoint();
+  if (result.cancelled) return '';
+  if (result.error) {
+    await alert('没有识别到巡查点', result.error);
+    return '';
+  }
+  const url = roundUrl(result.token);
+  nav.open(url);
+  return url;
 }
 
 /** Keep a scan answer under its token, dropping the oldest beyond KEPT. */
@@ -60,4 +84,6 @@ function loadCheckpoint(token) {
     });
 }
 
-module.exports = { scanCheckpoint, roundUrl, loadCheckpoint };
+module.exports = {
+  scanCheckpoint, roundUrl, scanAndOpen, loadCheckpoint,
+};

@@ -7,12 +7,11 @@
  * `icon` is a Vant icon name; `badge` names a count the home page passes in (the outbox).
  */
 const TILES = [
-  // A patrol person (patrol.do without patrol.plan: teachers, guards) starts the day here; the
-  // planners find it after the hazard tiles.
-  { capability: 'patrol.do', title: '今日巡查', icon: 'scan', url: '/pages/patrol/today', when: 'patrolPerson', badge: 'patrolOutbox' },
   { capability: 'hazard.report', title: '上报隐患', icon: 'warning-o', url: '/pages/hazards/report', badge: 'outbox' },
   { capability: 'hazard.view', title: '隐患整改', icon: 'todo-list-o', url: '/pages/hazards/list' },
-  { capability: 'patrol.do', title: '今日巡查', icon: 'scan', url: '/pages/patrol/today', when: 'patrolPlanner', badge: 'patrolOutbox' },
+  // A patrol person starts the day on the home page's 今日巡查 card (utils/home.js); a safety
+  // officer who also patrols finds 今日巡查 here, after the hazard tiles.
+  { capability: 'patrol.do', title: '今日巡查', icon: 'scan', url: '/pages/patrol/today', when: 'patrolTile', badge: 'patrolOutbox' },
   { capability: 'checkpoint.manage', title: '巡查点与二维码', icon: 'qr', url: '/pages/patrol/checkpoints' },
   { capability: 'patrol.plan', title: '巡查计划', icon: 'calendar-o', url: '/pages/patrol/plans' },
   { capability: 'patrol.view', title: '巡查统计', icon: 'chart-trending-o', url: '/pages/patrol/compliance' },
@@ -45,17 +44,19 @@ const BADGE_TEXT = {
  *   newUser       no role and no child yet: the ways in (加入单位, 绑定孩子) show on the home page
  *   mayBindChild  a parent, or someone new; staff find 绑定孩子 under 我的
  *   aboveSchool   holds a role at a unit above schools (a center school, a group, the bureau)
- *   patrolPerson  patrols but plans no patrols (今日巡查 is their first tile)
- *   patrolPlanner patrols and plans them (今日巡查 comes after the hazard tiles)
+ *   patrolPerson  patrols (patrol.do) and plans no rectifications (no hazard.plan: teachers,
+ *                 guards): the home page opens on the 今日巡查 card, so no tile
+ *   patrolTile    patrols and plans rectifications (a safety officer): the 今日巡查 tile
  */
 function contextOf(me, { received = false } = {}) {
   const grants = (me && me.grants) || [];
   const children = (me && me.children) || [];
   const capabilities = (me && me.capabilities) || [];
-  const plans = capabilities.includes('patrol.plan');
+  const patrols = capabilities.includes('patrol.do');
+  const officer = capabilities.includes('hazard.plan');
   return {
-    patrolPerson: !plans,
-    patrolPlanner: plans,
+    patrolPerson: patrols && !officer,
+    patrolTile: patrols && officer,
     parent: children.length > 0 || Boolean(received),
     newUser: grants.length === 0 && children.length === 0,
     mayBindChild: children.length > 0 || grants.length === 0,

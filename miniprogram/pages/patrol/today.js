@@ -9,10 +9,10 @@ const nav = require('../../utils/nav');
 const patrolOutbox = require('../../utils/patrol-outbox');
 const { flushToast } = require('../../utils/report-send');
 const { slotSections, countsText } = require('../../utils/patrols');
-const { scanCheckpoint, roundUrl } = require('../../utils/patrol-scan');
+const { scanAndOpen } = require('../../utils/patrol-scan');
 const subscribe = require('../../utils/subscribe');
 const { tagType } = require('../../utils/tone');
-const { alert, modal } = require('../../utils/wxp');
+const { modal } = require('../../utils/wxp');
 const { COLORS } = require('../../utils/colors');
 const { loadingState, errorState } = require('../../utils/page-state');
 
@@ -94,17 +94,8 @@ Page({
    * 扫码巡查: the camera, then the checklist of the checkpoint scanned. The first tap also asks
    * (still inside the tap, as WeChat requires) for the pushes of rounds due and missed.
    */
-  async scan() {
-    const asking = this.pushAsked ? null : subscribe.request(subscribe.PATROL_KEYS);
-    this.pushAsked = true;
-    await asking;
-    const result = await scanCheckpoint();
-    if (result.cancelled) return;
-    if (result.error) {
-      await alert('没有识别到巡查点', result.error);
-      return;
-    }
-    nav.open(roundUrl(result.token));
+  scan() {
+    return scanAndOpen(this);
   },
 
   /** 上报隐患, for what is found outside a round. */

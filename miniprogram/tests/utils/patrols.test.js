@@ -169,11 +169,12 @@ describe('a round summary', () => {
 describe('tiles', () => {
   const titles = (capabilities) => tilesFor(capabilities, TILES, {}, contextOf({ capabilities, grants: [{}] })).map((t) => t.title);
 
-  test('a patrol person opens on 今日巡查 first; a planner finds it after the hazard tiles, with the officer tiles', () => {
-    expect(titles(['patrol.do', 'hazard.report'])).toEqual(['今日巡查', '上报隐患']);
-    expect(titles(['patrol.do', 'patrol.plan', 'patrol.view', 'checkpoint.manage', 'hazard.report', 'hazard.view'])).toEqual([
+  test('a patrol person has the home page 今日巡查 card, no tile; a safety officer finds it after the hazard tiles', () => {
+    expect(titles(['patrol.do', 'hazard.report'])).toEqual(['上报隐患']);
+    expect(titles(['patrol.do', 'patrol.plan', 'patrol.view', 'checkpoint.manage', 'hazard.report', 'hazard.view', 'hazard.plan'])).toEqual([
       '上报隐患', '隐患整改', '今日巡查', '巡查点与二维码', '巡查计划', '巡查统计',
     ]);
+    expect(titles(['patrol.do', 'patrol.plan', 'hazard.report'])).toEqual(['上报隐患', '巡查计划']);
     expect(titles(['patrol.view'])).toEqual(['巡查统计']);
   });
 });
@@ -229,7 +230,7 @@ describe('the home page counts the rounds waiting', () => {
     expect(patrolOutboxCard({ total: 3, waiting: 2, sending: 0, failed: 1 })).toEqual({
       title: '3 轮巡查还没有发送', detail: '等待联网 2', failedText: '1 轮发送失败，点此查看原因',
     });
-    const view = meView({ capabilities: ['patrol.do'], grants: [{ id: 1, role_name: '巡查教师', unit: { id: 3, name: '城东第一小学', kind: 'school' } }] }, { patrolOutboxCount: 2 });
+    const view = meView({ capabilities: ['patrol.do', 'hazard.plan'], grants: [{ id: 1, role_name: '学校安全负责人', unit: { id: 3, name: '城东第一小学', kind: 'school' } }] }, { patrolOutboxCount: 2 });
     expect(view.tiles[0]).toMatchObject({ title: '今日巡查', url: '/pages/patrol/today', badge: 2, badgeText: '待发送 2 轮' });
   });
 
