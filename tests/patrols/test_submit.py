@@ -332,3 +332,58 @@ def test_a_report_may_name_the_checkpoint_it_was_made_at(client, staff, canteen)
     grant = {**body, "client_uuid": str(uuid.uuid4()), "checkpoint_token": elsewhere.token}
     # 栏杆中心小学 is outside the teacher's scope.
     assert client.post("/api/v1/hazards", json=grant, headers=teacher).status_code == 404
+
+
+def _long_checkpoint() -> dict:
+    """A checkpoint whose checklist has twice the canteen's items (ten), as round_body needs."""
+    from server.models.patrols import ChecklistItem, ChecklistTemplate
+
+    base = make_template()
+    template = ChecklistTemplate(code="fire_long", kind="fire", name="加长清单", version=1)
+    db.session.add(template)
+    db.session.flush()
+    for position in range(10):
+        item = base.items[position % len(base.items)]
+        db.session.add(
+            ChecklistItem(
+                template_id=template.id,
+                position=position,
+                code=f"long{position}",
+                text=item.text,
+                focus_problem_id=item.focus_problem_id,
+            )
+        )
+    db.session.commit()
+    checkpoint = make_checkpoint(name="长走廊", codes=["fire_long"])
+    return {
+        "checkpoint_id": checkpoint.id,
+        "token": checkpoint.token,
+        "template_id": template.id,
+        "item_ids": [item.id for item in template.items],
+    }
+
+
+def test_a_round_costs_the_same_statements_however_many_items(client, staff, canteen):
+    """The answers go in one batched INSERT: on PostgreSQL ten items cost what five do. (On
+    SQLite, SQLAlchemy cannot get the new ids of a batched INSERT back in order, so it inserts
+    row by row there: one statement per item, never more.)"""
+    from tests.support.statements import counted
+
+    teacher = staff["teacher"]
+    longer = _long_checkpoint()
+    assert _post(client, teacher, round_body(canteen)).status_code == 201  # warm caches
+
+    def cost(where: dict) -> int:
+        body = round_body(where)
+        db.session.remove()  # a cold session, as a new request has
+        with counted() as seen:
+            assert _post(client, teacher, body).status_code == 201
+        return len(seen)
+
+    five, ten = cost(canteen), cost(longer)
+    assert len(longer["item_ids"]) == 2 * len(canteen["item_ids"])
+    extra = len(longer["item_ids"]) - len(canteen["item_ids"])
+    if db.engine.dialect.name == "postgresql":
+        assert ten == five, f"{five} statements for five items but {ten} for ten"
+    else:
+        assert ten - five <= extra, f"{five} statements for five items but {ten} for ten"
