@@ -97,12 +97,15 @@ module.exports = {
 
   // A retry with the same client_uuid and content answers 200 with the first report. Without a
   // focus_problem (不确定) the school's safety officer classifies it; `place` is free text (<= 60).
+  // `checkpoint_token` (optional) links a checkpoint of the report's school (its QR sticker's
+  // token): 404 checkpoint_unknown, 410 checkpoint_replaced / checkpoint_inactive, 422 when of
+  // another school.
   hazardCreate: {
     method: 'POST',
     path: '/api/v1/hazards',
     body: [
       'client_uuid', 'school_id', 'focus_problem', 'description', 'severity',
-      'lat', 'lng', 'accuracy', 'coord_system', 'photo_ids', 'place',
+      'lat', 'lng', 'accuracy', 'coord_system', 'photo_ids', 'place', 'checkpoint_token',
     ],
     idempotent: true,
   },

@@ -13,7 +13,8 @@ const PLACE_MAX = 60;
 const charCount = (text) => Array.from(text).length;
 
 /**
- * Check the form `{photos, position, choice, place, description, severity, schools, schoolIndex}`.
+ * Check the form `{photos, position, choice, place, description, severity, schools, schoolIndex,
+ * checkpointToken}` (checkpointToken: the token of a checkpoint scanned nearby, optional).
  * `choice` is a row of utils/report-choices.js (its focus_problem null for "不确定": none is sent).
  * `schools` is the list offered when the reporter covers several (else empty: the server picks).
  * Returns `{ok, errors, body}`; `body` lacks client_uuid and photo_ids (added when sending).
@@ -48,6 +49,7 @@ function validateReport(form) {
   if (form.choice.focus_problem) body.focus_problem = form.choice.focus_problem;
   if (place) body.place = place;
   if (school) body.school_id = school.id;
+  if (form.checkpointToken) body.checkpoint_token = form.checkpointToken;
   return { ok, errors, body };
 }
 
@@ -92,13 +94,18 @@ const SERVER_FIELD_ERRORS = {
   lat: ['position', '位置信息有误，请重新定位'],
   lng: ['position', '位置信息有误，请重新定位'],
   accuracy: ['position', '位置信息有误，请重新定位'],
+  checkpoint_token: ['checkpoint', '这个巡查点不属于隐患所在的学校，请清除后重新扫码'],
 };
 
-/** Form errors for an ApiError of POST /hazards (validation_error or school_required). */
+// The checkpoint linked is unknown, replaced or inactive: api/messages.js words these.
+const CHECKPOINT_CODES = ['checkpoint_unknown', 'checkpoint_replaced', 'checkpoint_inactive'];
+
+/** Form errors for an ApiError of POST /hazards (validation_error, school_required, checkpoint_*). */
 function reportErrorsFromApi(err) {
   const errors = {};
   if (!err) return errors;
   if (err.code === 'school_required') errors.school = '请选择隐患所在的学校';
+  if (CHECKPOINT_CODES.includes(err.code)) errors.checkpoint = err.message;
   if (err.code === 'validation_error' && err.details && typeof err.details === 'object') {
     Object.keys(err.details).forEach((field) => {
       const known = SERVER_FIELD_ERRORS[field];

@@ -4,7 +4,7 @@
  * (utils/outbox.js) and the patrol rounds (utils/patrol-outbox.js) each make one.
  *
  * An entry keeps its fields with its client_uuid and copies of its photos under
- * wx.env.USER_DATA_PATH (temp files from the camera do not survive); the list lives in storage
+ * wx.env.USER_DATA_PATH (temp files from the camera do not survive: utils/outbox-files.js); the list lives in storage
  * under `storageKey`, so it survives restarts. `send(entry)` uploads the photos again (the server
  * answers 200 with the same photo for the same file) and posts the record with the SAME
  * client_uuid, so a record the server already received is answered 200 with the first one and is
@@ -14,24 +14,10 @@
  */
 const { isRetryable } = require('./report-send');
 const { isOffline } = require('./wxp');
+const { copyPhotos, deleteFiles, filesPresent } = require('./outbox-files');
 
 const WAITING_MESSAGE = '网络不可用，联网后自动发送';
 const SAVE_FAILED_MESSAGE = '无法把照片保存到手机，请检查手机存储空间';
-
-const fs = () => wx.getFileSystemManager();
-
-/** Copy a temp photo into USER_DATA_PATH, keeping its extension (the server checks it). */
-function savePhoto(src, dest) {
-  const manager = fs();
-  if (typeof manager.copyFileSync === 'function') manager.copyFileSync(src, dest);
-  else manager.saveFileSync(src, dest);
-}
-
-/** A path's file extension ('.jpg'), or '' when it has none. */
-function extensionOf(path) {
-  const match = /\.([A-Za-z0-9]{2,5})$/.exec(String(path).split('?')[0]);
-  return match ? `.${match[1].toLowerCase()}` : '';
-}
 
 /**
  * A new outbox. Options:
@@ -109,27 +95,6 @@ function createOutbox({
     };
   }
 
-  /** Delete saved photo files (missing ones are fine). */
-  function deleteFiles(paths) {
-    (paths || []).forEach((path) => {
-      try {
-        fs().unlinkSync(path);
-      } catch (err) {
-        // Already gone.
-      }
-    });
-  }
-
-  /** Create the outbox's folder under USER_DATA_PATH when missing. */
-  function ensureDir() {
-    try {
-      fs().accessSync(dir());
-    } catch (err) {
-      fs().mkdirSync(dir(), true);
-    }
-  }
-
-
   /**
    * Put a record in the outbox: `{clientUuid, photos, ...fields}` where `photos` are temp paths
    * and the other fields are kept as they are on the entry, for `send` and for display.
@@ -138,16 +103,10 @@ function createOutbox({
   function add({ clientUuid, photos, ...fields }) {
     const existing = read().find((entry) => entry.id === clientUuid);
     if (existing) return existing;
-    const saved = [];
+    let saved;
     try {
-      ensureDir();
-      photos.forEach((src, index) => {
-        const dest = `${dir()}/${clientUuid}-${index + 1}${extensionOf(src)}`;
-        savePhoto(src, dest);
-        saved.push(dest);
-      });
+      saved = copyPhotos(photos, dir(), clientUuid);
     } catch (err) {
-      deleteFiles(saved);
       throw new Error(SAVE_FAILED_MESSAGE, { cause: err });
     }
     const entry = {
@@ -182,12 +141,7 @@ function createOutbox({
 
   /** Whether the entry's saved photos are all still there. */
   function photosPresent(entry) {
-    try {
-      entry.photos.forEach((path) => fs().accessSync(path));
-      return entry.photos.length > 0 || !NEEDS_PHOTOS;
-    } catch (err) {
-      return false;
-    }
+    return filesPresent(entry.photos) && (entry.photos.length > 0 || !NEEDS_PHOTOS);
   }
 
   /** Send one entry: 'sent', 'failed' (kept, needs the user), or 'retry' / 'offline' (kept). */

@@ -1,15 +1,12 @@
 /**
- * Report a hazard on patrol: photos (camera or album), the position where it is (GCJ-02, with its
- * accuracy), what kind of hazard in plain words (utils/report-choices.js, or "不确定" for the
- * school's safety officer to classify), an optional place, description, severity, and the school
- * when the reporter covers several. The page opens at once from what the phone keeps (campaign,
- * schools: utils/cache.js), even without signal, and refreshes them behind; a saved copy shown
- * because the network failed gets the stale banner. Before sending, open hazards of the same kind
- * within 50 m are shown as possible duplicates (not for "不确定"). Without a network the report goes
- * to the outbox (utils/outbox.js) with its client_uuid, made once per draft, so sending it again
- * never files it twice.
- * The first submit tap of a draft also asks for the "hazard overdue" push (utils/subscribe.js);
- * whatever the answer, the report goes on.
+ * Report a hazard on patrol: photos, the position (GCJ-02, with its accuracy), what kind in plain
+ * words (utils/report-choices.js; "不确定" leaves it to the safety officer), an optional place and
+ * checkpoint (scanned, or `?checkpoint_token=` from the round page), description, severity, and the
+ * school when the reporter covers several. Opens from what the phone keeps, refreshing behind (stale
+ * banner for a saved copy). Open hazards of the same kind within 50 m are shown first as possible
+ * duplicates. Without a network the report goes to the outbox with its client_uuid (one per draft,
+ * so it is never filed twice). The first submit tap asks for the overdue push (utils/subscribe.js).
+ * The steps that need no page are in utils/report-flow.js.
  */
 const outbox = require('../../utils/outbox');
 const { uuidV4 } = require('../../utils/uuid');
@@ -18,33 +15,18 @@ const { locateOrExplain, openSettingAndLocate } = require('../../utils/location'
 const {
   sendReport, isNetworkFailure, nearbyHazards, flushToast,
 } = require('../../utils/report-send');
-const { modal, alert, isOffline } = require('../../utils/wxp');
+const { alert, isOffline } = require('../../utils/wxp');
 const subscribe = require('../../utils/subscribe');
 const { SEVERITIES, markChanged } = require('../../utils/hazards');
-const { choicesFor } = require('../../utils/report-choices');
-const { fetchCampaign, cachedCampaign } = require('../../utils/campaign');
 const {
-  DESCRIPTION_MAX, PLACE_MAX, validateReport, nearbyDialogText, nearbyRow, reportErrorsFromApi,
-  fetchSchools, cachedSchools, schoolChoices,
+  DESCRIPTION_MAX, PLACE_MAX, validateReport, reportErrorsFromApi, fetchSchools,
 } = require('../../utils/hazard-report');
-
-/** The older of two saved-at times ('' when neither copy was a saved one). */
-const staler = (a, b) => (a && b ? Math.min(a, b) : a || b || '');
-
-const EMPTY_DRAFT = {
-  photos: [],
-  position: null,
-  locationText: '',
-  locationError: '',
-  locationDenied: false,
-  choiceKey: '',
-  place: '',
-  description: '',
-  severity: 'general',
-  errors: {},
-  formError: '',
-  nearby: [],
-};
+const { scanCheckpoint } = require('../../utils/patrol-scan');
+const { choicesFor } = require('../../utils/report-choices');
+const {
+  EMPTY_DRAFT, reportForm, locationPatch, confirmNearby, queueReport, initialCheckpoint, cachedChoices, freshChoices,
+  schoolPatch, progressPatch,
+} = require('../../utils/report-flow');
 
 Page({
   data: {
@@ -65,48 +47,40 @@ Page({
     ...EMPTY_DRAFT,
   },
 
-  onLoad() {
+  /** Open from what the phone keeps (and a checkpoint from the URL), then refresh behind. */
+  onLoad(options) {
     this.newDraft();
     subscribe.prepare();
-    const campaign = cachedCampaign();
-    const schools = cachedSchools();
-    this.setData({
-      choices: choicesFor(campaign && campaign.value),
-      schools: schoolChoices(schools && schools.value),
-    });
+    this.setData({ ...cachedChoices(), checkpointToken: initialCheckpoint(options) });
     return this.refreshChoices();
   },
 
   /** Fresh campaign and schools (saved for next time); a failure keeps what shows. */
   refreshChoices() {
-    const settle = (promise) => promise.catch(() => null);
-    return Promise.all([settle(fetchCampaign()), settle(fetchSchools())]).then(([campaign, schools]) => {
-      const patch = { savedAt: staler(campaign && campaign.savedAt, schools && schools.savedAt) };
-      if (campaign) patch.choices = choicesFor(campaign.value);
-      if (schools) Object.assign(patch, this.schoolPatch(schools.value));
-      this.setData(patch);
-    });
+    return freshChoices(() => this.chosenSchool()).then((patch) => this.setData(patch));
   },
 
-  /** The school picker for a /hazards/schools answer, keeping the school already chosen. */
-  schoolPatch(answer) {
-    const chosen = this.data.schools[this.data.schoolIndex];
-    const schools = schoolChoices(answer);
-    return { schools, schoolIndex: chosen ? schools.findIndex((school) => school.id === chosen.id) : -1 };
+  /** The school picked, or undefined. */
+  chosenSchool() {
+    return this.data.schools[this.data.schoolIndex];
   },
 
+  /** Follow the outbox while the page shows. */
   onShow() {
     this.unsubscribe = this.unsubscribe || outbox.subscribe(() => this.showOutbox());
     this.showOutbox();
   },
 
+  /** Stop following the outbox. */
   onHide() {
     if (this.unsubscribe) this.unsubscribe();
     this.unsubscribe = null;
   },
 
+  /** Leaving the page: as when hidden. */
   onUnload() { this.onHide(); },
 
+  /** The "待发送" bar: how many wait, and whether they are being sent. */
   showOutbox() {
     this.setData({ outboxCount: outbox.count(), flushing: outbox.isFlushing() });
   },
@@ -119,10 +93,12 @@ Page({
     return this.uuidReady;
   },
 
+  /** Reload the schools (the server asked for one). */
   loadSchools() {
-    return fetchSchools().then((res) => this.setData(this.schoolPatch(res.value)));
+    return fetchSchools().then((res) => this.setData(schoolPatch(res.value, this.chosenSchool())));
   },
 
+  /** Add photos (camera or album); the first ones also locate the hazard. */
   choosePhotos() {
     return choosePhotos({ count: MAX_PHOTOS - this.data.photos.length })
       .then((paths) => {
@@ -133,35 +109,48 @@ Page({
       .catch((err) => this.setData({ 'errors.photos': err.message }));
   },
 
+  /** The cross on a photo. */
   removePhoto(event) {
     const photos = this.data.photos.filter((p, i) => i !== Number(event.currentTarget.dataset.index));
     this.setData({ photos });
   },
 
+  /** A tap on a photo shows it full screen. */
   previewPhoto(event) {
     wx.previewImage({ current: event.currentTarget.dataset.url, urls: this.data.photos });
   },
 
+  /** Locate the hazard (explaining a refusal). */
   locate() {
     this.setData({ locating: true });
     return locateOrExplain().then((result) => this.showLocation(result));
   },
 
+  /** "去设置": the settings, then locate again once allowed. */
   openSetting() {
     return openSettingAndLocate().then((result) => this.showLocation(result));
   },
 
-  showLocation({ position, error }) {
+  /** Show a location answer `{position, error}`; a new position asks about nearby hazards again. */
+  showLocation(result) {
     this.nearbyConfirmed = false;
-    this.setData({
-      locating: false,
-      position: position || this.data.position,
-      locationText: position ? `已定位，精度约 ${Math.round(position.accuracy)} 米` : this.data.locationText,
-      locationError: error ? error.message : '',
-      locationDenied: Boolean(error && error.kind === 'denied'),
-      'errors.position': '',
-      nearby: position ? [] : this.data.nearby,
-    });
+    this.setData(locationPatch(result, this.data));
+  },
+
+  /** "扫码关联": link the checkpoint whose sticker is scanned; another code is explained. */
+  async scanCheckpoint() {
+    const result = await scanCheckpoint();
+    if (result.cancelled) return;
+    if (result.error) {
+      await alert('没有识别到巡查点', result.error);
+      return;
+    }
+    this.setData({ checkpointToken: result.token, 'errors.checkpoint': '' });
+  },
+
+  /** "清除": the report links no checkpoint. */
+  clearCheckpoint() {
+    this.setData({ checkpointToken: '', 'errors.checkpoint': '' });
   },
 
   /** A tap on one of the plain choices. */
@@ -170,6 +159,7 @@ Page({
     this.setData({ choiceKey: event.currentTarget.dataset.key, 'errors.focus': '', nearby: [] });
   },
 
+  /** The place typed. */
   onPlaceChange(event) {
     this.setData({ place: event.detail, 'errors.place': '' });
   },
@@ -179,34 +169,24 @@ Page({
     wx.navigateTo({ url: '/pages/campaign/index' });
   },
 
+  /** The plain choice picked, or null. */
   choice() {
     return this.data.choices.find((c) => c.key === this.data.choiceKey) || null;
   },
 
+  /** The description typed. */
   onDescriptionChange(event) {
     this.setData({ description: event.detail, 'errors.description': '' });
   },
 
+  /** The severity picked. */
   onSeverityChange(event) {
     this.setData({ severity: event.detail });
   },
 
+  /** The school picked. */
   onSchoolChange(event) {
     this.setData({ schoolIndex: Number(event.detail.value), 'errors.school': '' });
-  },
-
-  form() {
-    const d = this.data;
-    return {
-      photos: d.photos,
-      position: d.position,
-      choice: this.choice(),
-      place: d.place,
-      description: d.description,
-      severity: d.severity,
-      schools: d.schools,
-      schoolIndex: d.schoolIndex,
-    };
   },
 
   /** Check, then send — or keep in the outbox when there is no network. One at a time. */
@@ -226,9 +206,10 @@ Page({
     }
   },
 
+  /** Locate if needed, check the form, then queue offline or check nearby and send. */
   async checkAndSend() {
     if (!this.data.position && this.data.photos.length) await this.locate();
-    const { ok, errors, body } = validateReport(this.form());
+    const { ok, errors, body } = validateReport(reportForm(this.data, this.choice()));
     this.setData({ errors, formError: '' });
     if (!ok) return;
     await this.uuidReady;
@@ -248,16 +229,8 @@ Page({
     const hazards = await nearbyHazards(body);
     if (hazards === 'offline') return 'offline';
     if (!hazards || !hazards.length) return true;
-    this.setData({ nearby: hazards.map(nearbyRow) });
-    const answer = await modal({
-      title: '附近可能重复的隐患',
-      content: nearbyDialogText(hazards),
-      confirmText: '仍然提交',
-      cancelText: '查看',
-    });
-    this.nearbyConfirmed = answer.confirm;
-    if (!answer.confirm && wx.pageScrollTo) wx.pageScrollTo({ selector: '#nearby', duration: 300 });
-    return answer.confirm;
+    this.nearbyConfirmed = await confirmNearby(hazards, (nearby) => this.setData({ nearby }));
+    return this.nearbyConfirmed;
   },
 
   /** "仍然提交" under the nearby list. */
@@ -266,12 +239,10 @@ Page({
     return this.submit();
   },
 
+  /** Upload the photos and POST the report; a network failure queues it. */
   async send(body) {
     const photos = this.data.photos;
-    const onProgress = ({ index, total, percent }) => this.setData({
-      progress: percent,
-      progressText: `正在上传照片 ${index + 1}/${total}`,
-    });
+    const onProgress = (step) => this.setData(progressPatch(step));
     try {
       const hazard = await sendReport({ clientUuid: this.clientUuid, report: body, photos }, onProgress);
       markChanged();
@@ -291,16 +262,9 @@ Page({
 
   /** Keep the report (same client_uuid) and its photos in the outbox, then start a new draft. */
   async saveToOutbox(body, reason) {
-    const d = this.data;
-    const school = d.schools[d.schoolIndex];
-    const choice = this.choice();
     try {
-      outbox.add({
-        clientUuid: this.clientUuid,
-        report: body,
-        photos: d.photos,
-        title: choice && choice.focus_problem ? choice.label : '未分类',
-        school: school ? school.name : '',
+      queueReport({
+        clientUuid: this.clientUuid, body, photos: this.data.photos, choice: this.choice(), school: this.chosenSchool(),
       });
     } catch (err) {
       this.setData({ formError: err.message });
@@ -312,6 +276,7 @@ Page({
     await alert('已保存到待发送', `${reason}隐患已保存在手机上，联网后会自动发送，也可以在“待发送”中立即发送。`);
   },
 
+  /** "立即发送": send the outbox now. */
   flushOutbox() {
     this.setData({ flushing: true });
     return outbox.flush().then((result) => {
@@ -321,10 +286,12 @@ Page({
     });
   },
 
+  /** "待发送 n 条": the outbox page. */
   openOutbox() {
     wx.navigateTo({ url: '/pages/hazards/outbox' });
   },
 
+  /** A nearby hazard's row: its page. */
   openHazard(event) {
     wx.navigateTo({ url: `/pages/hazards/detail?id=${event.currentTarget.dataset.id}` });
   },

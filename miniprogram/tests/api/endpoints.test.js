@@ -148,7 +148,7 @@ test('the hazard endpoints declare the fields of the OpenAPI document', () => {
   const sorted = (list) => [...list].sort();
   expect(sorted(table.hazardCreate.body)).toEqual(sorted([
     'client_uuid', 'school_id', 'focus_problem', 'description', 'severity', 'lat', 'lng', 'accuracy',
-    'coord_system', 'photo_ids', 'place',
+    'coord_system', 'photo_ids', 'place', 'checkpoint_token',
   ]));
   expect(sorted(table.hazards.query)).toEqual(sorted([
     'school_id', 'area', 'focus_problem', 'status', 'severity', 'overdue', 'todo', 'reporter_id',

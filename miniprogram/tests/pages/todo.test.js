@@ -245,7 +245,7 @@ describe('rendered', () => {
 
   test('empty: says there is nothing to do', async () => {
     await render({ 'GET /api/v1/todo': { status: 200, body: EMPTY } });
-    expect(comp.dom.querySelector('.page-state--empty').textContent).toContain('暂无待办事项');
+    expect(comp.dom.querySelector('.page-state--empty').textContent).toBe('暂无待办事项：隐患、巡查和通知都已处理');
   });
 
   test('error: the message and 重试', async () => {
