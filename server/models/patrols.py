@@ -166,7 +166,10 @@ class PatrolPlan(db.Model):
 
     school: Mapped[Unit] = relationship()
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_user_id])
-    checkpoints: Mapped[list[Checkpoint]] = relationship(secondary="patrol_plan_checkpoints")
+    # In the order they were made (a stable order for the phone and the tests).
+    checkpoints: Mapped[list[Checkpoint]] = relationship(
+        secondary="patrol_plan_checkpoints", order_by="Checkpoint.id"
+    )
 
 
 class PatrolPlanCheckpoint(db.Model):

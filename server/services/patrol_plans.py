@@ -88,7 +88,8 @@ def _check_checkpoints(school: Unit, ids: list[int], template_code: str) -> list
             raise _invalid(
                 "template_code", f"Checkpoint {cp_id} is not checked with {template_code!r}."
             )
-    return [found[i] for i in dict.fromkeys(ids)]
+    # In the order the plan reads them back (by id), whatever order the phone sent.
+    return sorted((found[i] for i in dict.fromkeys(ids)), key=lambda cp: cp.id)
 
 
 def _check_assignee(school: Unit, data: dict[str, Any]) -> None:
