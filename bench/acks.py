@@ -556,18 +556,10 @@ def run_wrk(wrk: str, port: int, connections: int, duration: int, script_args: l
     return parse_wrk(out.stdout)
 
 
-def run_python_load(
-    port: int,
-    connections: int,
-    duration: int,
-    method: str,
-    path: str,
-    pairs: list[tuple[str, int]] | None,
-) -> dict:
-    """The fallback load generator: one thread per connection, keep-alive, closed loop.
-
-    Thread i sends pairs i, i+C, i+2C... like the Lua script. Returns the same figures as wrk.
-    """
+def closed_loop(port: int, connections: int, duration: int, request_for) -> dict:
+    """One thread per connection, keep-alive, closed loop for ``duration`` seconds: thread i's
+    n-th request is ``request_for(i, n)`` = (method, path, body, headers). Returns the figures wrk
+    gives (req/s, p50, p99 in ms, non-2xx, socket errors, statuses)."""
     deadline = time.monotonic() + duration
     latencies: list[list[float]] = [[] for _ in range(connections)]
     statuses: collections.Counter = collections.Counter()
@@ -575,21 +567,12 @@ def run_python_load(
     lock = threading.Lock()
 
     def worker(i: int) -> None:
-        mine = pairs[i::connections] if pairs else [None]
-        mine = mine or [None]
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         local: collections.Counter = collections.Counter()
         n = 0
         while time.monotonic() < deadline:
-            pair = mine[n % len(mine)]
+            method, path, body, headers = request_for(i, n)
             n += 1
-            headers, body = {}, None
-            if pair is not None:
-                headers = {
-                    "Authorization": f"Bearer {pair[0]}",
-                    "Content-Type": "application/json",
-                }
-                body = json.dumps({"child_id": pair[1]})
             started = time.perf_counter()
             try:
                 conn.request(method, path, body, headers)
@@ -630,6 +613,28 @@ def run_python_load(
         "socket_errors": errors[0],
         "statuses": dict(statuses),
     }
+
+
+def run_python_load(
+    port: int,
+    connections: int,
+    duration: int,
+    method: str,
+    path: str,
+    pairs: list[tuple[str, int]] | None,
+) -> dict:
+    """The fallback load generator (``closed_loop``): thread i sends pairs i, i+C, i+2C... like
+    the Lua script, or a bare request when there are no pairs. Returns the same figures as wrk."""
+
+    def request_for(i: int, n: int):
+        mine = (pairs[i::connections] if pairs else None) or [None]
+        pair = mine[n % len(mine)]
+        if pair is None:
+            return method, path, None, {}
+        headers = {"Authorization": f"Bearer {pair[0]}", "Content-Type": "application/json"}
+        return method, path, json.dumps({"child_id": pair[1]}), headers
+
+    return closed_loop(port, connections, duration, request_for)
 
 
 def load(

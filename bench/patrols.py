@@ -28,15 +28,12 @@ both the measured routes and the baseline, so the ratios compare like with like.
 from __future__ import annotations
 
 import argparse
-import collections
-import http.client
 import os
 import secrets
 import shutil
 import signal
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
@@ -49,6 +46,7 @@ from acks import (
     SECRET_KEY,
     TOKEN_SALT,
     _insert_ids,
+    closed_loop,
     create_database,
     drop_database,
     free_port,
@@ -233,58 +231,15 @@ def jobs(app, day: date) -> dict:
 
 
 def load_gets(port: int, connections: int, duration: int, paths: list[str], tokens: list[str]):
-    """GETs of ``paths`` by the teachers in turn (thread i takes tokens i, i+C, ...), keep-alive,
-    closed loop; the same figures as ``run_python_load``."""
-    deadline = time.monotonic() + duration
-    latencies: list[list[float]] = [[] for _ in range(connections)]
-    statuses: collections.Counter = collections.Counter()
-    errors = [0]
-    lock = threading.Lock()
+    """GETs of ``paths`` by the teachers in turn (thread i takes tokens i, i+C, ...), through the
+    same closed loop as ``run_python_load``, so the figures compare with /healthz's."""
 
-    def worker(i: int) -> None:
+    def request_for(i: int, n: int):
         mine = tokens[i::connections] or tokens
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        seen: collections.Counter = collections.Counter()
-        n = 0
-        while time.monotonic() < deadline:
-            path, token = paths[n % len(paths)], mine[(n // len(paths)) % len(mine)]
-            n += 1
-            started = time.perf_counter()
-            try:
-                conn.request("GET", path, None, {"Authorization": f"Bearer {token}"})
-                response = conn.getresponse()
-                response.read()
-            except (OSError, http.client.HTTPException):
-                with lock:
-                    errors[0] += 1
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                continue
-            latencies[i].append((time.perf_counter() - started) * 1000)
-            seen[response.status] += 1
-        conn.close()
-        with lock:
-            statuses.update(seen)
+        path, token = paths[n % len(paths)], mine[(n // len(paths)) % len(mine)]
+        return "GET", path, None, {"Authorization": f"Bearer {token}"}
 
-    started = time.monotonic()
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
-    every = sorted(x for per in latencies for x in per)
-    if not every:
-        raise RuntimeError("no request completed")
-    return {
-        "rps": len(every) / elapsed,
-        "p50": every[len(every) // 2],
-        "p99": every[min(len(every) - 1, int(len(every) * 0.99))],
-        "requests": len(every),
-        "non2xx": sum(v for k, v in statuses.items() if k >= 400),
-        "socket_errors": errors[0],
-        "statuses": dict(statuses),
-    }
+    return closed_loop(port, connections, duration, request_for)
 
 
 def show_jobs(figures: dict, schools: int, checkpoints: int) -> None:
