@@ -120,6 +120,9 @@ CAPABILITIES: dict[str, Capability] = {
         Capability("patrol.plan", "plan patrols: checkpoints, templates, who, how often"),
         Capability("checkpoint.manage", "create checkpoints, replace their codes, print them"),
         Capability("checklist.manage", "add a unit's own items to checklist templates"),
+        Capability("water.manage", "register, edit, import and retire the dangerous water points"),
+        Capability("bus.manage", "register and edit school buses, their drivers and trips"),
+        Capability("guard.duty", "stand a guard's shift: start, log the perimeter, hand over"),
         Capability(
             "content.review", "release or reject texts and photos held by the content check"
         ),
@@ -153,6 +156,8 @@ _MANAGER = _STAFF | {
     "patrol.plan",
     "checkpoint.manage",
     "checklist.manage",
+    "water.manage",
+    "bus.manage",
 }
 # Above a school: sign off its major hazards.
 _SUPERVISOR = _MANAGER | {"hazard.signoff_major"}
@@ -173,7 +178,14 @@ ROLES: dict[str, Role] = {
             "school_admin",
             "学校安全负责人",
             SCHOOL_KINDS,
-            _MANAGER | {"notice.class_pending", "class.codes", "class.roster", "class.bindings"},
+            _MANAGER
+            | {
+                "notice.class_pending",
+                "class.codes",
+                "class.roster",
+                "class.bindings",
+                "guard.duty",
+            },
             is_admin=True,
         ),
         Role("teacher", "巡查教师", SCHOOL_KINDS, _STAFF),
@@ -191,9 +203,10 @@ ROLES: dict[str, Role] = {
             },
             needs_class=True,
         ),
-        Role("guard", "保安", SCHOOL_KINDS, _STAFF),
+        Role("guard", "保安", SCHOOL_KINDS, _STAFF | {"guard.duty"}),
         Role("bus_inspector", "校车检查员", SCHOOL_KINDS, _STAFF),
-        Role("water_patrol", "水域巡查员", SCHOOL_KINDS, _STAFF),
+        # Water patrols enter the points they find, at the place, on the phone.
+        Role("water_patrol", "水域巡查员", SCHOOL_KINDS, _STAFF | {"water.manage"}),
     )
 }
 

@@ -76,6 +76,11 @@ SPEC = {
     "patrol.plan": (MANAGERS, "down"),
     "checkpoint.manage": (MANAGERS, "down"),
     "checklist.manage": (MANAGERS, "down"),
+    # Water patrols enter the points they find; managers keep the water and bus registries;
+    # guards (and the school's safety officer, who stands in) stand the gate's shifts.
+    "water.manage": (MANAGERS | {"water_patrol"}, "down"),
+    "bus.manage": (MANAGERS, "down"),
+    "guard.duty": ({"guard", "school_admin"}, "down"),
 }
 PERSONAL = {"child.bind", "campaign.view", "inbox.view", "notice.read"}
 

@@ -36,6 +36,13 @@ class CheckpointSchema(ma.Schema):
     radius_m = ma.fields.Integer()
     template_codes = ma.fields.List(ma.fields.String())
     active = ma.fields.Boolean()
+    kind = ma.fields.String(metadata={"description": "place, water (no sticker) or bus"})
+    shape = ma.fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "A water point's line or polygon: {type, coordinates: [[lat, lng]]}"
+        },
+    )
     token = ma.fields.String(
         metadata={"description": "What the QR code carries after SAFETY-CP: (managers only)"}
     )
@@ -73,12 +80,20 @@ class CheckpointPatch(ma.Schema):
 
 
 class ScanQuery(ma.Schema):
+    """A scanned code, or (water points only, which carry no sticker) the checkpoint's id."""
+
     token = Text(
-        required=True,
         min_length=1,
         max_length=100,
         metadata={"description": "The scanned token, or the whole QR content SAFETY-CP:<token>"},
     )
+    checkpoint_id = Id(metadata={"description": "A water point's checkpoint (no sticker)"})
+
+    @ma.validates_schema
+    def _one_target(self, data: dict, **kwargs) -> None:
+        """Exactly one of token and checkpoint_id."""
+        if ("token" in data) == ("checkpoint_id" in data):
+            raise ma.ValidationError("Give either token or checkpoint_id.", "token")
 
 
 class ScanResponse(ma.Schema):

@@ -66,10 +66,12 @@ def replace_token(checkpoint_id: int):
 @blp.response(200, schemas.ScanResponse)
 @blp.alt_response(404, description="checkpoint_unknown: no such code in the caller's scope")
 @blp.alt_response(410, description="checkpoint_replaced or checkpoint_inactive")
+@blp.alt_response(422, description="scan_required: only a water point is opened by its id")
 def scan(query):
-    """A scanned code: the checkpoint and the templates in effect there (patrol.do)."""
+    """A scanned code (or a water point's checkpoint id): the checkpoint and the templates in
+    effect there (patrol.do)."""
     user = current_user()
-    checkpoint, templates = checkpoints.scan(user, query["token"])
+    checkpoint, templates = checkpoints.scan(user, query.get("token"), query.get("checkpoint_id"))
     return {
         "checkpoint": checkpoints.view(checkpoint, user),
         "templates": template_views(templates, user),

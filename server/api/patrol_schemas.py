@@ -55,11 +55,13 @@ class AnswerIn(ma.Schema):
 class PatrolCreate(PositionFields):
     client_uuid = ma.fields.UUID(required=True)
     token = Text(
-        required=True,
         max_length=80,
         metadata={"description": "The checkpoint's token (the QR content, with or without "
                   "its SAFETY-CP: prefix)"},
     )  # fmt: skip
+    checkpoint_id = Id(
+        metadata={"description": "Instead of token, for a water point (it carries no sticker)"}
+    )
     template_id = Id(required=True)
     scanned_at = PhoneTime(required=True, metadata={"description": "When the code was scanned"})
     sent_at = PhoneTime(required=True, metadata={"description": "When the phone sent the round"})
@@ -69,10 +71,18 @@ class PatrolCreate(PositionFields):
         validate=validate.Length(min=1, max=MAX_ANSWERS),
     )
 
+    @ma.validates_schema
+    def _one_target(self, data: dict, **kwargs: Any) -> None:
+        """Exactly one of token and checkpoint_id."""
+        if ("token" in data) == ("checkpoint_id" in data):
+            raise ma.ValidationError("Give either token or checkpoint_id.", "token")
+
     @ma.post_load
     def _normalise(self, data: dict, **kwargs: Any) -> dict:
-        """The token without the QR prefix; the UUID as its string."""
-        data["token"] = data["token"].removeprefix(QR_PREFIX)
+        """The token without the QR prefix (None when the round names a checkpoint_id); the
+        UUID as its string."""
+        data["token"] = data["token"].removeprefix(QR_PREFIX) if "token" in data else None
+        data.setdefault("checkpoint_id", None)
         data["client_uuid"] = str(data["client_uuid"])
         return data
 

@@ -29,6 +29,7 @@ from server.models.people import Child, FamilyCode, Invitation, InvitationRedemp
 from server.models.types import UTCDateTime, utcnow
 from server.models.units import SchoolClass, Unit
 from server.models.users import AuditRecord, AuthSession, RoleGrant, User
+from server.models.water import WaterPoint, WaterPointSchool
 
 __all__ = [
     "Area",
@@ -72,5 +73,7 @@ __all__ = [
     "UTCDateTime",
     "Unit",
     "User",
+    "WaterPoint",
+    "WaterPointSchool",
     "utcnow",
 ]

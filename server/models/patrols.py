@@ -33,8 +33,16 @@ ANSWERS = (PASS, FAIL, NOT_APPLICABLE)
 SLOT_OPEN, SLOT_DONE, SLOT_LATE, SLOT_MISSED = "open", "done", "late", "missed"
 SLOT_STATUSES = (SLOT_OPEN, SLOT_DONE, SLOT_LATE, SLOT_MISSED)
 # How often a plan's slots come: every day, the school's school days (its calendar, when one is
-# loaded; else Monday to Friday), or chosen weekdays.
-RECURRENCES = ("daily", "school_days", "weekdays")
+# loaded; else Monday to Friday), chosen weekdays, or the water-point windows of the year's
+# water schedule (several days each, tighter in the flood season and the summer holiday).
+RECURRENCES = ("daily", "school_days", "weekdays", "water_season")
+# What a checkpoint is: a place of a school (proved by its sticker and position), a dangerous
+# water point near schools (no sticker: proved by the position near its point, line or polygon),
+# or a school bus (proved by the sticker inside the bus; a bus moves, so no position check).
+PLACE, WATER, BUS = "place", "water", "bus"
+CHECKPOINT_KINDS = (PLACE, WATER, BUS)
+# Plans kept by a registry rather than made by hand: a school's water-point visits, a bus's trip.
+MANAGED_BY = ("water", "bus")
 
 
 class ChecklistTemplate(db.Model):
@@ -109,10 +117,15 @@ class Checkpoint(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     name: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(10), default=PLACE, server_default=PLACE)
     lat: Mapped[float]
     lng: Mapped[float]
     coord_system: Mapped[str] = mapped_column(String(10))
     radius_m: Mapped[int] = mapped_column(default=50)
+    # A river bank or a pond's edge: {"type": "LineString" | "Polygon", "coordinates":
+    # [[lat, lng], ...]} in ``coord_system``; presence is then within radius_m of the line, or
+    # inside the polygon or within radius_m of its edge. Null: the circle around lat/lng.
+    shape: Mapped[dict | None] = mapped_column(JSON)
     # The template codes checked here (``["fire_daily"]``).
     template_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
     # What the QR code carries: unguessable, never a database id; replaced when a sticker is
@@ -161,6 +174,9 @@ class PatrolPlan(db.Model):
     # many the supervisor above the school.
     escalate_after_misses: Mapped[int] = mapped_column(default=2)
     active: Mapped[bool] = mapped_column(default=True)
+    # Null: made by hand on the plans page. "water" or "bus": kept by that registry (a school's
+    # water-point visits, a bus's trip); the plans API neither lists nor edits it.
+    managed_by: Mapped[str | None] = mapped_column(String(10))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -237,6 +253,7 @@ class Patrol(db.Model):
     flags: Mapped[list[dict]] = mapped_column(JSON, default=list)
 
     checkpoint: Mapped[Checkpoint] = relationship()
+    school: Mapped[Unit] = relationship()
     template: Mapped[ChecklistTemplate] = relationship()
     user: Mapped[User] = relationship()
     answers: Mapped[list[PatrolAnswer]] = relationship(

@@ -19,7 +19,14 @@ from server.errors import ApiError
 from server.extensions import db
 from server.geo import Position
 from server.models import Unit, User
-from server.models.patrols import ChecklistTemplate, Checkpoint, RetiredCheckpointToken
+from server.models.patrols import (
+    PLACE,
+    WATER,
+    ChecklistTemplate,
+    Checkpoint,
+    RetiredCheckpointToken,
+)
+from server.models.water import WaterPoint, WaterPointSchool
 from server.roles import SCHOOL_KINDS
 from server.services import content
 from server.services.checklists import known_codes, require_patrol_reader, templates_in_effect
@@ -108,9 +115,19 @@ def load_managed(user: User, checkpoint_id: int) -> Checkpoint:
     return access.load(user, Checkpoint, checkpoint_id, MANAGE, lambda c: c.school, "checkpoint")
 
 
+def _kept_by_registry() -> ApiError:
+    """The answer for changing a water point's or a bus's checkpoint through this API."""
+    return ApiError(
+        409, "kept_by_registry", "This checkpoint belongs to a water point or a bus; edit that."
+    )
+
+
 def change(user: User, checkpoint_id: int, data: dict[str, Any]) -> Checkpoint:
-    """Rename, change the radius or the templates, deactivate or reactivate a checkpoint."""
+    """Rename, change the radius or the templates, deactivate or reactivate a checkpoint (a
+    place's: a water point's or a bus's is changed through its registry)."""
     checkpoint = load_managed(user, checkpoint_id)
+    if checkpoint.kind != PLACE:
+        raise _kept_by_registry()
     if "template_codes" in data:
         _check_codes(data["template_codes"])
         checkpoint.template_codes = list(dict.fromkeys(data["template_codes"]))
@@ -128,9 +145,11 @@ def change(user: User, checkpoint_id: int, data: dict[str, Any]) -> Checkpoint:
 
 
 def replace_token(user: User, checkpoint_id: int) -> Checkpoint:
-    """A new token for a lost sticker; the old one is retired in the same transaction. Of two
-    replacements at once one wins, the other gets 409."""
+    """A new token for a lost sticker (a place's or a bus's); the old one is retired in the same
+    transaction. Of two replacements at once one wins, the other gets 409."""
     checkpoint = load_managed(user, checkpoint_id)
+    if checkpoint.kind == WATER:
+        raise _kept_by_registry()
     old, fresh = checkpoint.token, new_token()
     moved = db.session.execute(
         update(Checkpoint)
@@ -152,7 +171,7 @@ def of_school(user: User, school_id: int) -> tuple[Unit, list[Checkpoint]]:
     school = _school(user, school_id, None)
     rows = db.session.scalars(
         select(Checkpoint)
-        .where(Checkpoint.school_id == school.id)
+        .where(Checkpoint.school_id == school.id, Checkpoint.kind == PLACE)
         .order_by(Checkpoint.active.desc(), Checkpoint.name, Checkpoint.id)
     )
     return school, list(rows)
@@ -163,7 +182,7 @@ def active_of_school(user: User, school_id: int) -> tuple[Unit, list[Checkpoint]
     school = _school(user, school_id, MANAGE)
     rows = db.session.scalars(
         select(Checkpoint)
-        .where(Checkpoint.school_id == school.id, Checkpoint.active)
+        .where(Checkpoint.school_id == school.id, Checkpoint.active, Checkpoint.kind == PLACE)
         .order_by(Checkpoint.name, Checkpoint.id)
     )
     return school, list(rows)
@@ -172,6 +191,35 @@ def active_of_school(user: User, school_id: int) -> tuple[Unit, list[Checkpoint]
 def _unknown() -> ApiError:
     """The answer for a token nobody issued, or one of a school beyond the caller's scope."""
     return ApiError(404, "checkpoint_unknown", "This code is not a checkpoint of your school.")
+
+
+def schools_of(checkpoint: Checkpoint) -> list[Unit]:
+    """The schools a round at this checkpoint may count for: a water point's concerned schools
+    (by id), else the checkpoint's own school."""
+    if checkpoint.kind != WATER:
+        return [checkpoint.school]
+    return list(
+        db.session.scalars(
+            select(Unit)
+            .join(WaterPointSchool, WaterPointSchool.school_id == Unit.id)
+            .join(WaterPoint, WaterPoint.id == WaterPointSchool.water_point_id)
+            .where(WaterPoint.checkpoint_id == checkpoint.id)
+            .order_by(Unit.id)
+        )
+    )
+
+
+def round_school(user: User, checkpoint: Checkpoint) -> Unit:
+    """The school a round by ``user`` at the checkpoint counts for: the first of
+    :func:`schools_of` where they hold patrol.do. Unknown when they see none of them (404),
+    forbidden when they see one but may patrol at none (403)."""
+    schools = schools_of(checkpoint)
+    for school in schools:
+        if access.may(user, "patrol.do", school):
+            return school
+    if not any(access.sees(user, school) for school in schools):
+        raise _unknown()
+    raise access.forbidden("patrol.do")
 
 
 def resolve_token(user: User, token: str) -> Checkpoint:
@@ -190,10 +238,7 @@ def resolve_token(user: User, token: str) -> Checkpoint:
         if old is None:
             raise _unknown()
         checkpoint, retired = db.session.get(Checkpoint, old.checkpoint_id), True
-    if not access.sees(user, checkpoint.school):
-        raise _unknown()
-    if not access.may(user, "patrol.do", checkpoint.school):
-        raise access.forbidden("patrol.do")
+    round_school(user, checkpoint)
     if retired:
         raise ApiError(410, "checkpoint_replaced", "This sticker was replaced; scan the new one.")
     if not checkpoint.active:
@@ -201,10 +246,35 @@ def resolve_token(user: User, token: str) -> Checkpoint:
     return checkpoint
 
 
-def scan(user: User, token: str) -> tuple[Checkpoint, list[ChecklistTemplate]]:
-    """``GET /checkpoints/scan``: the checkpoint and the templates in effect there."""
-    checkpoint = resolve_token(user, token)
-    return checkpoint, templates_in_effect(checkpoint.school, list(checkpoint.template_codes))
+def resolve_id(user: User, checkpoint_id: int) -> Checkpoint:
+    """A water point's checkpoint named by its id (it has no sticker to scan), with the same
+    answers as :func:`resolve_token`; a place or a bus named by id: 422 ``scan_required``."""
+    checkpoint = db.session.get(Checkpoint, checkpoint_id)
+    if checkpoint is None:
+        raise _unknown()
+    round_school(user, checkpoint)
+    if checkpoint.kind != WATER:
+        raise ApiError(422, "scan_required", "Scan the code at this checkpoint to start a round.")
+    if not checkpoint.active:
+        raise ApiError(410, "checkpoint_inactive", "This checkpoint is no longer in use.")
+    return checkpoint
+
+
+def resolve(user: User, token: str | None, checkpoint_id: int | None) -> Checkpoint:
+    """The checkpoint of a round: by its scanned token, or a water point by its id."""
+    if token is not None:
+        return resolve_token(user, token)
+    return resolve_id(user, checkpoint_id)
+
+
+def scan(
+    user: User, token: str | None, checkpoint_id: int | None = None
+) -> tuple[Checkpoint, list[ChecklistTemplate]]:
+    """``GET /checkpoints/scan``: the checkpoint and the templates in effect there (at the
+    school the round would count for)."""
+    checkpoint = resolve(user, token, checkpoint_id)
+    school = round_school(user, checkpoint)
+    return checkpoint, templates_in_effect(school, list(checkpoint.template_codes))
 
 
 def views(checkpoints: list[Checkpoint], viewer: User) -> list[dict[str, Any]]:
@@ -229,6 +299,8 @@ def views(checkpoints: list[Checkpoint], viewer: User) -> list[dict[str, Any]]:
             "radius_m": checkpoint.radius_m,
             "template_codes": list(checkpoint.template_codes),
             "active": checkpoint.active,
+            "kind": checkpoint.kind,
+            "shape": checkpoint.shape,
         }
         if manages[school.id]:
             view["token"] = checkpoint.token

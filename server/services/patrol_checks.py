@@ -10,7 +10,9 @@ from typing import Any
 from server.errors import ApiError
 from server.extensions import db
 from server.geo import Position, haversine_m
+from server.geo_shapes import distance_to_shape
 from server.models.patrols import (
+    BUS,
     FAIL,
     ChecklistItem,
     ChecklistTemplate,
@@ -44,7 +46,10 @@ def template_for(checkpoint: Checkpoint, template_id: int) -> ChecklistTemplate:
 
 def check_answers(template: ChecklistTemplate, answers: list[dict[str, Any]]) -> dict:
     """Every item of the template answered exactly once, nothing else; a fail with a note and
-    at least one photo, a pass or n/a without photos. Returns the items by id."""
+    at least one photo, a pass or n/a without photos. A water-point visit is photographed
+    whatever is found (the sign, the fence, the rescue gear as they are): photos may go with any
+    answer, and the visit needs at least one. Returns the items by id."""
+    photos_anywhere = template.kind == "water"
     items: dict[int, ChecklistItem] = {item.id: item for item in template.items}
     problems: dict[str, list[str]] = {}
     seen: set[int] = set()
@@ -57,7 +62,7 @@ def check_answers(template: ChecklistTemplate, answers: list[dict[str, Any]]) ->
             problems[key] = [f"item {item_id} is answered twice"]
         elif answer["answer"] == FAIL and (not answer.get("note") or not answer["photo_ids"]):
             problems[key] = ["a failed item needs a note and at least one photo"]
-        elif answer["answer"] != FAIL and answer["photo_ids"]:
+        elif answer["answer"] != FAIL and answer["photo_ids"] and not photos_anywhere:
             problems[key] = ["photos go with failed items only"]
         seen.add(item_id)
     missing = [item.code for item in template.items if item.id not in seen]
@@ -66,6 +71,8 @@ def check_answers(template: ChecklistTemplate, answers: list[dict[str, Any]]) ->
     photo_ids = [pid for answer in answers for pid in answer["photo_ids"]]
     if len(set(photo_ids)) != len(photo_ids):
         problems.setdefault("answers", []).append("a photo is attached to two items")
+    if photos_anywhere and not photo_ids:
+        problems.setdefault("answers", []).append("a water-point visit needs at least one photo")
     if problems:
         raise ApiError(422, "validation_error", "The answers do not fit the checklist.", problems)
     return items
@@ -88,10 +95,17 @@ def check_times(scanned_at: datetime, sent_at: datetime, now: datetime) -> None:
 
 
 def distance_to(checkpoint: Checkpoint, position: Position, accuracy: float) -> float:
-    """The distance in metres from the checkpoint; 422 ``too_far`` when even the reported
-    accuracy (capped at ACCURACY_CAP_M) cannot bring the phone inside its radius."""
-    center = Position(checkpoint.lat, checkpoint.lng, checkpoint.coord_system)
-    distance = haversine_m(center, position)
+    """The distance in metres from the checkpoint (from a water point's line or polygon when it
+    has one); 422 ``too_far`` when even the reported accuracy (capped at ACCURACY_CAP_M) cannot
+    bring the phone inside its radius. A bus moves: its sticker inside the bus is the proof, and
+    the distance from where it was registered is only recorded."""
+    if checkpoint.shape:
+        distance = distance_to_shape(position, checkpoint.shape, checkpoint.coord_system)
+    else:
+        center = Position(checkpoint.lat, checkpoint.lng, checkpoint.coord_system)
+        distance = haversine_m(center, position)
+    if checkpoint.kind == BUS:
+        return distance
     if distance - min(accuracy, ACCURACY_CAP_M) > checkpoint.radius_m:
         raise ApiError(
             422,

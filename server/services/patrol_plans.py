@@ -21,6 +21,7 @@ from server.errors import ApiError
 from server.extensions import db
 from server.models import RoleGrant, Unit, User, utcnow
 from server.models.patrols import (
+    PLACE,
     SLOT_OPEN,
     Checkpoint,
     Patrol,
@@ -82,7 +83,7 @@ def _check_checkpoints(school: Unit, ids: list[int], template_code: str) -> list
     }
     for cp_id in ids:
         checkpoint = found.get(cp_id)
-        if checkpoint is None or checkpoint.school_id != school.id:
+        if checkpoint is None or checkpoint.school_id != school.id or checkpoint.kind != PLACE:
             raise _invalid("checkpoint_ids", f"Checkpoint {cp_id} is not one of this school's.")
         if template_code not in (checkpoint.template_codes or []):
             raise _invalid(
@@ -127,6 +128,10 @@ def _validate(school: Unit, data: dict[str, Any]) -> list[Checkpoint]:
         raise _invalid("window_end", "The window must end after it starts (same day).")
     if data["recurrence"] == "weekdays" and not data.get("weekdays"):
         raise _invalid("weekdays", "Choose the weekdays (1 = Monday .. 7 = Sunday).")
+    if data["recurrence"] == "water_season":
+        raise _invalid(
+            "recurrence", "Water-point visits are scheduled by the water-point registry."
+        )
     _check_season(data)
     _check_assignee(school, data)
     return _check_checkpoints(school, data["checkpoint_ids"], data["template_code"])
@@ -171,10 +176,19 @@ def create_plan(user: User, data: dict[str, Any]) -> PatrolPlan:
     return plan
 
 
+def _hand_made(user: User, plan_id: int) -> PatrolPlan:
+    """A plan made by hand that the caller plans (404 out of scope or kept by a registry: the
+    water-point and bus registries keep theirs; 403 without patrol.plan)."""
+    plan = access.load(user, PatrolPlan, plan_id, PLAN, _school_of, "patrol plan")
+    if plan.managed_by is not None:
+        raise access.not_found("patrol plan")
+    return plan
+
+
 def update_plan(user: User, plan_id: int, changes: dict[str, Any]) -> PatrolPlan:
     """Change a plan: the whole is checked again; its open slots not yet closed are made again
     from the new rules (a round already under way keeps its slot)."""
-    plan = access.load(user, PatrolPlan, plan_id, PLAN, _school_of, "patrol plan")
+    plan = _hand_made(user, plan_id)
     if not plan.active:
         raise ApiError(409, "plan_inactive", "This plan was deleted.")
     data = {field: getattr(plan, field) for field in CHANGEABLE if field != "checkpoint_ids"}
@@ -200,7 +214,7 @@ def update_plan(user: User, plan_id: int, changes: dict[str, Any]) -> PatrolPlan
 def deactivate_plan(user: User, plan_id: int) -> None:
     """Delete = deactivate: no new slots, its open ones not yet closed go; history stays.
     Deleting a deleted plan again is harmless."""
-    plan = access.load(user, PatrolPlan, plan_id, PLAN, _school_of, "patrol plan")
+    plan = _hand_made(user, plan_id)
     plan.active = False
     _drop_open_slots(plan.id, utcnow())
     db.session.commit()
@@ -215,7 +229,11 @@ def plans_at(user: User, school_id: int) -> list[PatrolPlan]:
         raise access.forbidden(PLAN)
     query = (
         select(PatrolPlan)
-        .where(PatrolPlan.school_id == school.id, PatrolPlan.active.is_(True))
+        .where(
+            PatrolPlan.school_id == school.id,
+            PatrolPlan.active.is_(True),
+            PatrolPlan.managed_by.is_(None),
+        )
         .options(
             selectinload(PatrolPlan.checkpoints),
             selectinload(PatrolPlan.assignee),

@@ -20,6 +20,7 @@ from server.geo import Position
 from server.models import Hazard, User, utcnow
 from server.models.hazards import REPORTED
 from server.models.patrols import (
+    BUS,
     FAIL,
     ChecklistItem,
     Checkpoint,
@@ -29,8 +30,9 @@ from server.models.patrols import (
 )
 from server.services import content, hazard_news, patrol_proof
 
-# The checkpoint lookup by a scanned token (the same rules as GET /checkpoints/scan).
-from server.services.checkpoints import resolve_token
+# The checkpoint lookup by a scanned token or a water point's id (the same rules as
+# GET /checkpoints/scan).
+from server.services.checkpoints import resolve, round_school
 from server.services.hazard_reports import add_report, campus_check
 from server.services.patrol_checks import (
     check_answers,
@@ -51,6 +53,7 @@ def _digest(data: dict[str, Any]) -> str:
     out: the phone's offline queue stamps each attempt anew."""
     canonical = {
         "token": data["token"],
+        "checkpoint_id": data.get("checkpoint_id"),
         "template_id": data["template_id"],
         "position": [round(data[k], 7) for k in ("lat", "lng", "accuracy")],
         "coord_system": data["coord_system"],
@@ -80,7 +83,7 @@ def submit(user: User, data: dict[str, Any], client_ip: str | None) -> tuple[Pat
     existing = _existing_for_uuid(user, data["client_uuid"], digest)
     if existing is not None:
         return existing, False
-    checkpoint = resolve_token(user, data["token"])
+    checkpoint = resolve(user, data["token"], data["checkpoint_id"])
     template = template_for(checkpoint, data["template_id"])
     items = check_answers(template, data["answers"])
     now = utcnow()
@@ -96,11 +99,20 @@ def submit(user: User, data: dict[str, Any], client_ip: str | None) -> tuple[Pat
         if answer.get("note")
     }
     slot = find_slot(user, checkpoint, data["scanned_at"])
+    if slot is None and checkpoint.kind == BUS:
+        # A bus is cleared for a trip by the inspection of that trip, not by one at any time.
+        raise ApiError(
+            409,
+            "no_trip_due",
+            "No trip of this bus is due for inspection now (inspect within the time before "
+            "its departure).",
+        )
+    school_id = slot[2] if slot else round_school(user, checkpoint).id
     patrol = Patrol(
         client_uuid=data["client_uuid"],
         content_digest=digest,
         checkpoint_id=checkpoint.id,
-        school_id=checkpoint.school_id,
+        school_id=school_id,
         template_id=template.id,
         user_id=user.id,
         slot_id=slot[0] if slot else None,
@@ -112,12 +124,12 @@ def submit(user: User, data: dict[str, Any], client_ip: str | None) -> tuple[Pat
         scanned_at=data["scanned_at"],
         sent_at=data["sent_at"],
         received_at=now,
-        flags=patrol_proof.reuse_flags(list(photos.values()), checkpoint.school_id, now),
+        flags=patrol_proof.reuse_flags(list(photos.values()), school_id, now),
     )
     try:
         news, media = _save(user, patrol, checkpoint, items, photos, data, verdicts, client_ip)
         if slot is not None:
-            mark_slot(*slot)
+            mark_slot(slot[0], slot[1])
         db.session.commit()
     except IntegrityError:
         # The same UUID raced in from a retry (answer with the winner, as a sequential retry
@@ -174,7 +186,7 @@ def _save(
         item = items[given["item_id"]]
         if answer.note:
             content.hold_text(
-                user, checkpoint.school, "patrol_answer", answer.id, "note", answer.note,
+                user, patrol.school, "patrol_answer", answer.id, "note", answer.note,
                 verdicts[index],
             )  # fmt: skip
         shots = [photos[pid] for pid in given["photo_ids"]]
@@ -209,7 +221,7 @@ def _hazard_for(
     return Hazard(
         client_uuid=client_uuid,
         content_digest=hashlib.sha256(f"{client_uuid}\n{description}".encode()).hexdigest(),
-        school_id=checkpoint.school_id,
+        school_id=patrol.school_id,
         reporter_id=user.id,
         focus_problem_id=item.focus_problem_id,
         description=description,
@@ -220,6 +232,6 @@ def _hazard_for(
         lng=patrol.lng,
         accuracy_m=patrol.accuracy_m,
         coord_system=patrol.coord_system,
-        inside_campus=campus_check(checkpoint.school, position),
+        inside_campus=campus_check(patrol.school, position),
         checkpoint_id=checkpoint.id,
     )
