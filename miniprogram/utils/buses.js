@@ -70,19 +70,22 @@ function tripMeta(trip, now) {
   }
   if (trip.state === 'missed') return `${trip.departs_at} 发车前没有检查`;
   if (trip.state === 'none') return '今天不是上学日，没有班次';
-  const who = trip.inspector ? trip.inspector.name : '';
-  const when = trip.inspected_at ? formatDateTime(trip.inspected_at, now) : '';
-  const parts = [who && `检查人 ${who}`, when].filter(Boolean);
-  if (trip.state === 'late') parts.push('发车后才检查');
-  return parts.join(' · ');
+  const who = trip.inspector ? `检查人 ${trip.inspector.name}` : '';
+  // The board is one day's: the time of the inspection says enough (the date if another day).
+  const sameDay = trip.inspected_at && trip.opens_at
+    && new Date(trip.inspected_at).toDateString() === new Date(trip.opens_at).toDateString();
+  let when = '';
+  if (trip.inspected_at) when = `${sameDay ? timeOf(trip.inspected_at) : formatDateTime(trip.inspected_at, now)} 检查`;
+  if (when && trip.state === 'late') when += '（发车后）';
+  return [who, when].filter(Boolean).join(' · ');
 }
 
 /** A trip's row on the board: name and departure, state tag, the line below, the failed items. */
 function tripRow(trip, now = new Date()) {
   return {
     code: trip.code,
-    title: `${trip.name || ''} ${trip.departs_at || ''}`.trim(),
-    departs: trip.departs_at ? `${trip.departs_at} 发车` : '',
+    title: trip.name || '',
+    departs: trip.departs_at && trip.state !== 'none' ? `${trip.departs_at} 发车` : '',
     state: trip.state,
     stateText: TRIP_STATES[trip.state] || trip.state,
     stateType: tagType('busTrip', trip.state),

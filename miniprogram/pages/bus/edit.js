@@ -69,7 +69,8 @@ Page({
           schools,
           schoolName: (bus.school && bus.school.name) || '',
           serveChoices: serveChoices(schools, bus),
-          form: this.original,
+          // A copy: the form changes, what was loaded stays (to know what an edit emptied).
+          form: JSON.parse(JSON.stringify(this.original)),
           driverErrors: this.original.drivers.map(() => ({})),
         });
         return;
