@@ -282,11 +282,12 @@ module.exports = {
     ],
   },
   bus: { method: 'GET', path: '/api/v1/buses/{id}' },
+  // A bus stays with the school that registered it: a change names any field but the school.
   busUpdate: {
     method: 'PATCH',
     path: '/api/v1/buses/{id}',
     body: [
-      'school_id', 'plate', 'seats', 'operator', 'agreement_number', 'agreement_expires_on', 'video_alarm_device',
+      'plate', 'seats', 'operator', 'agreement_number', 'agreement_expires_on', 'video_alarm_device',
       'route', 'school_ids', 'trips', 'drivers', 'active',
     ],
   },

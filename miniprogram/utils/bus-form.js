@@ -121,7 +121,7 @@ function fieldErrors(form) {
   const operator = trim(form.operator);
   if (!operator) errors.operator = '请填写运营单位，例如“宿州平安校车公司”';
   else if (operator.length > 60) errors.operator = '运营单位最多 60 个字';
-  if (trim(form.agreementNumber).length > 60) errors.agreementNumber = '协议编号最多 60 个字';
+  if (trim(form.agreementNumber).length > 40) errors.agreementNumber = '协议编号最多 40 个字';
   if (trim(form.agreementNumber) && !form.agreementExpiresOn) {
     errors.agreementExpiresOn = '请选择安全协议的到期日期';
   }
@@ -147,6 +147,16 @@ const OPTIONAL = {
   route: 'route',
 };
 
+/** Two drivers of one bus with the same name: the later one's error (the server tells them apart by name). */
+function sameNames(drivers, errors) {
+  const seen = new Set();
+  drivers.forEach((driver, i) => {
+    const name = trim(driver.name);
+    if (name && seen.has(name) && !errors[i].name) errors[i].name = '已有同名驾驶员，请在姓名后加以区分';
+    seen.add(name);
+  });
+}
+
 /**
  * Check the form -> `{ok, errors, driverErrors, body}`. Without `original` the body is a POST's;
  * with it (the form as loaded) a PATCH's: no school_id, and an optional field emptied since is
@@ -155,6 +165,7 @@ const OPTIONAL = {
 function validateBus(form, original = null) {
   const errors = fieldErrors(form);
   const drivers = (form.drivers || []).map(driverErrors);
+  sameNames(form.drivers || [], drivers);
   const trips = checkTrips(form.trips);
   if (trips.error) errors.trips = trips.error;
   const ok = !Object.keys(errors).length && drivers.every((d) => !Object.keys(d).length);
@@ -182,7 +193,7 @@ const SERVER_FIELDS = {
   plate: ['plate', '车牌号应为 2-12 个字符'],
   seats: ['seats', '核定座位数须在 1 到 80 之间'],
   operator: ['operator', '运营单位应为 1-60 个字'],
-  agreement_number: ['agreementNumber', '协议编号有误，请检查'],
+  agreement_number: ['agreementNumber', '协议编号最多 40 个字'],
   agreement_expires_on: ['agreementExpiresOn', '到期日期有误，请重新选择'],
   video_alarm_device: ['videoAlarmDevice', '设备型号有误，请检查'],
   route: ['route', '行驶路线最多 200 个字'],

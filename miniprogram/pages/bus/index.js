@@ -18,6 +18,7 @@ Page({
     schools: [],
     schoolIndex: 0,
     rows: [],
+    printable: false,
     printing: false,
   },
 
@@ -64,7 +65,9 @@ Page({
       const res = await api.call('buses', { query: { unit_id: school.id } });
       const managed = this.data.schools.map((s) => s.id);
       const rows = (res.buses || []).map((bus) => busRow(bus, managed));
-      this.setData({ ...readyState(rows.length), rows });
+      // The sheet holds the stickers of the buses the school runs (not those it is served by).
+      const printable = (res.buses || []).some((bus) => bus.school && bus.school.id === school.id && bus.active !== false);
+      this.setData({ ...readyState(rows.length), rows, printable });
     } catch (err) {
       this.setData(errorState(err));
     }
@@ -118,7 +121,8 @@ Page({
       openPdf(filePath);
     } catch (err) {
       this.setData({ printing: false });
-      await alert('没有下载成功', err.message);
+      const message = err.code === 'no_buses' ? '这所学校还没有在用的校车，没有二维码可以打印' : err.message;
+      await alert('没有下载成功', message);
     }
   },
 });

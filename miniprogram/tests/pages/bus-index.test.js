@@ -90,6 +90,15 @@ test('rendered: the rows, the tags, 更换二维码 only on the buses the school
   expect(dom.querySelector('.print').textContent.trim()).toBe('打印二维码');
   expect(dom.querySelector('.create').textContent.trim()).toBe('新增校车');
   comp.detach();
+  // Only served by others' buses: nothing of its own to print.
+  calls = serve(wx, { 'GET /api/v1/buses': { status: 200, body: { buses: [OTHERS] } } });
+  const served = renderPage('pages/bus/index');
+  served.instance.onLoad({});
+  await served.instance.onShow();
+  await simulate.sleep(0);
+  expect(served.dom.querySelector('.print')).toBeNull();
+  expect(served.dom.querySelector('.create').textContent.trim()).toBe('新增校车');
+  served.detach();
 });
 
 test('loading, empty and error states', async () => {
@@ -123,6 +132,15 @@ test('打印二维码 downloads the sheet of the school and opens it as a PDF', 
   expect(keyed('GET /api/v1/buses/sheet')[0]).toMatchObject({ kind: 'download', query: { school_id: '3' } });
   expect(wx.openDocument).toHaveBeenCalledWith(expect.objectContaining({ fileType: 'pdf', showMenu: true, filePath: expect.stringMatching(/^wxfile:\/\/tmp\//) }));
   expect(page.data.printing).toBe(false);
+});
+
+test('打印二维码 only for a school that runs a bus; a sheet with no bus is explained', async () => {
+  await open({ 'GET /api/v1/buses': { status: 200, body: { buses: [OTHERS] } }, 'GET /api/v1/buses/sheet': apiError(409, 'no_buses') });
+  expect(page.data.printable).toBe(false);
+  await open({ 'GET /api/v1/buses/sheet': apiError(409, 'no_buses') });
+  expect(page.data.printable).toBe(true);
+  await page.print();
+  expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ content: '这所学校还没有在用的校车，没有二维码可以打印' }));
 });
 
 test('打印二维码 that fails to download says why', async () => {

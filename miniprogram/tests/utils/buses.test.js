@@ -82,6 +82,16 @@ describe('the form', () => {
     expect(F.validateBus(form).errors).toEqual({ drivers: '驾驶员最多登记 5 人' });
   });
 
+  test('two drivers of one name are told apart; the agreement number is at most 40 characters', () => {
+    const form = {
+      ...F.newForm(3), plate: '皖L1', seats: '9', operator: '公司', agreementNumber: 'X'.repeat(41), agreementExpiresOn: '2030-01-01',
+    };
+    form.drivers = [0, 1].map(() => ({ ...F.emptyDriver(), name: '张三', licenceExpiresOn: '2030-01-01' }));
+    const check = F.validateBus(form);
+    expect(check.errors).toEqual({ agreementNumber: '协议编号最多 40 个字' });
+    expect(check.driverErrors).toEqual([{}, { name: '已有同名驾驶员，请在姓名后加以区分' }]);
+  });
+
   test('a 422 on the drivers as a whole, and any refusal it cannot place', () => {
     const form = { ...F.newForm(3), drivers: [F.emptyDriver()] };
     expect(F.busErrorsFromApi({ code: 'validation_error', details: { drivers: ['Longer than maximum length 5.'] } }, form))
