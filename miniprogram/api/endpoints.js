@@ -267,4 +267,32 @@ module.exports = {
   patrolPlanDelete: { method: 'DELETE', path: '/api/v1/patrol-plans/{id}' },
   // The checklist templates in effect at a school (its own added items included).
   checklists: { method: 'GET', path: '/api/v1/checklists', query: ['school_id'] },
+
+  // School buses (issue 11). The registry (bus.manage): a school's buses with their agreement,
+  // video alarm, trips and drivers (`drivers` and `trips` replace the lists), 409 plate_taken for
+  // an active plate already registered; deleting retires a bus; a new sticker (the old one then
+  // answers 410 checkpoint_replaced); the A4 sheet of stickers. 今日校车: each bus and trip today.
+  buses: { method: 'GET', path: '/api/v1/buses', query: ['unit_id', 'include_inactive'] },
+  busCreate: {
+    method: 'POST',
+    path: '/api/v1/buses',
+    body: [
+      'school_id', 'plate', 'seats', 'operator', 'agreement_number', 'agreement_expires_on', 'video_alarm_device',
+      'route', 'school_ids', 'trips', 'drivers',
+    ],
+  },
+  bus: { method: 'GET', path: '/api/v1/buses/{id}' },
+  // A bus stays with the school that registered it: a change names any field but the school.
+  busUpdate: {
+    method: 'PATCH',
+    path: '/api/v1/buses/{id}',
+    body: [
+      'plate', 'seats', 'operator', 'agreement_number', 'agreement_expires_on', 'video_alarm_device',
+      'route', 'school_ids', 'trips', 'drivers', 'active',
+    ],
+  },
+  busDelete: { method: 'DELETE', path: '/api/v1/buses/{id}' },
+  busToken: { method: 'POST', path: '/api/v1/buses/{id}/token' },
+  busSheet: { method: 'GET', path: '/api/v1/buses/sheet', query: ['school_id'], download: true },
+  busBoard: { method: 'GET', path: '/api/v1/buses/board', query: ['school_id', 'day'] },
 };

@@ -40,6 +40,10 @@ const PAGES = [
   'pages/patrol/checkpoints',
   'pages/patrol/plans',
   'pages/patrol/compliance',
+  // School buses (a failed inspection opens the board: bus_failed).
+  'pages/bus/board',
+  'pages/bus/index',
+  'pages/bus/edit',
 ];
 
 const KIND_NAMES = {
@@ -47,6 +51,7 @@ const KIND_NAMES = {
   notice_reminder: '确认提醒',
   hazard_overdue: '隐患逾期',
   scheduled: '提醒',
+  bus_failed: '校车检查不合格',
 };
 
 /**

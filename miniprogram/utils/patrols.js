@@ -193,8 +193,15 @@ function patrolBody(entry, photoIds, sentAt = entry.sentAt || new Date().toISOSt
   return { ...entry.round, answers, client_uuid: entry.clientUuid, sent_at: sentAt };
 }
 
+// School buses (issue 11): refusals only a round at a bus's sticker gets.
+const BUS_REFUSALS = {
+  no_trip_due: '现在不是这辆车的检查时间：请在发车前90分钟内检查',
+};
+
 /** A refusal of a round in words, with what to do (the texts of api/messages.js, in a patrol's context). */
 function refusalText(err) {
+  const code = err && err.code;
+  if (code && Object.prototype.hasOwnProperty.call(BUS_REFUSALS, code)) return BUS_REFUSALS[code];
   return messageIn('patrol', err);
 }
 

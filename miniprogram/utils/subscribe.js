@@ -36,6 +36,10 @@ const HAZARD_ACTION_KEYS = [
 const NOTICE_KEYS = ['notice', 'reminder'];
 // Patrol people, on 扫码巡查: a round due soon, a round missed.
 const PATROL_KEYS = ['patrol_due', 'patrol_missed'];
+// School buses, on 今日校车 (扫码检查, 订阅不合格提醒) and on saving a bus: the safety officer's
+// failed inspections first, then the inspectors' trips due and missed (each asked only of whom
+// it reaches).
+const BUS_KEYS = ['bus_failed', 'patrol_missed', 'patrol_due'];
 
 let templates = null; // key -> template, once loaded
 let loadedAt = 0;
@@ -145,7 +149,7 @@ function summary(keys) {
 }
 
 /**
- * Ask for the templates of `keys` (HAZARD_KEYS, HAZARD_ACTION_KEYS, NOTICE_KEYS, PATROL_KEYS). Call it
+ * Ask for the templates of `keys` (HAZARD_KEYS, HAZARD_ACTION_KEYS, NOTICE_KEYS, PATROL_KEYS, BUS_KEYS). Call it
  * synchronously from a tap.
  * Resolves (never rejects) once the user has answered, with
  *   {supported, ready, asked: [ids], results: {id: answer}, accepted: n, reported: Promise<boolean>}
@@ -203,6 +207,7 @@ module.exports = {
   HAZARD_ACTION_KEYS,
   NOTICE_KEYS,
   PATROL_KEYS,
+  BUS_KEYS,
   supported,
   prepare,
   request,

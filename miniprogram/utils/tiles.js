@@ -29,6 +29,10 @@ const TILES = [
   { capability: ['hazard.escalation', 'notice.completion'], title: '活动与隐患分类', icon: 'flag-o', url: '/pages/campaign/index', when: 'aboveSchool' },
   { capability: 'unit.view', title: '单位与班级', icon: 'cluster-o', url: '/pages/units/index' },
   { capability: null, title: '加入单位', icon: 'scan', url: '/pages/join/index', when: 'newUser' },
+  // School buses: today's board for the bus inspectors and the school's safety officer (not for
+  // every teacher who patrols), and the registry for those who keep it.
+  { capability: 'patrol.do', title: '今日校车', icon: 'logistics', url: '/pages/bus/board', when: 'busPerson' },
+  { capability: 'bus.manage', title: '校车登记', icon: 'records', url: '/pages/bus/index' },
 ];
 
 const SCHOOL_KINDS = ['school', 'kindergarten'];
@@ -37,6 +41,16 @@ const BADGE_TEXT = {
   outbox: (n) => `待发送 ${n} 条`,
   patrolOutbox: (n) => `待发送 ${n} 轮`,
 };
+
+// The roles whose holders inspect buses before each trip.
+const BUS_ROLES = ['bus_inspector'];
+
+/** Whether 今日校车 concerns this person: a bus inspector, or a school's safety officer. */
+function busPerson(grants, capabilities) {
+  if (grants.some((g) => BUS_ROLES.includes(g.role))) return true;
+  const keeps = capabilities.includes('bus.manage') || capabilities.includes('hazard.plan');
+  return keeps && grants.some((g) => g.unit && SCHOOL_KINDS.includes(g.unit.kind));
+}
 
 /**
  * The `when` flags for a /me answer:
@@ -47,6 +61,8 @@ const BADGE_TEXT = {
  *   patrolPerson  patrols (patrol.do) and plans no rectifications (no hazard.plan: teachers,
  *                 guards): the home page opens on the 今日巡查 card, so no tile
  *   patrolTile    patrols and plans rectifications (a safety officer): the 今日巡查 tile
+ *   busPerson     holds the bus inspector role, or keeps buses or plans rectifications at a
+ *                 school (bus.manage / hazard.plan with a role at a school): 今日校车
  */
 function contextOf(me, { received = false } = {}) {
   const grants = (me && me.grants) || [];
@@ -61,6 +77,7 @@ function contextOf(me, { received = false } = {}) {
     newUser: grants.length === 0 && children.length === 0,
     mayBindChild: children.length > 0 || grants.length === 0,
     aboveSchool: grants.some((g) => g.unit && g.unit.kind && !SCHOOL_KINDS.includes(g.unit.kind)),
+    busPerson: busPerson(grants, capabilities),
   };
 }
 

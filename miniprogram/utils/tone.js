@@ -47,6 +47,16 @@ const MEANINGS = {
   patrol: { late_submission: 'active', flagged: 'alert' },
   checkpoint: { active: 'done', inactive: 'off' },
   patrolPlan: { active: 'active', inactive: 'off' },
+  // School buses: a trip on today's board (cleared green, failed and missed red, pending blue:
+  // not yet due, nobody failed; late, inspected after departure, orange), a document alert
+  // (expired or missing red, expiring orange), a bus in the registry.
+  busTrip: {
+    cleared: 'done', failed: 'alert', pending: 'active', missed: 'alert', late: 'waiting', none: 'off',
+  },
+  busAlert: {
+    valid: 'done', expiring: 'waiting', expired: 'alert', missing: 'alert',
+  },
+  bus: { active: 'done', inactive: 'off' },
 };
 
 /** The Vant tag type for a meaning ('waiting' -> 'warning'); unknown meanings read as 'off'. */

@@ -137,6 +137,14 @@ test('declares the API described for this release', () => {
     patrolPlanUpdate: 'PATCH /api/v1/patrol-plans/{id}',
     patrolPlanDelete: 'DELETE /api/v1/patrol-plans/{id}',
     checklists: 'GET /api/v1/checklists',
+    buses: 'GET /api/v1/buses',
+    busCreate: 'POST /api/v1/buses',
+    bus: 'GET /api/v1/buses/{id}',
+    busUpdate: 'PATCH /api/v1/buses/{id}',
+    busDelete: 'DELETE /api/v1/buses/{id}',
+    busToken: 'POST /api/v1/buses/{id}/token',
+    busSheet: 'GET /api/v1/buses/sheet',
+    busBoard: 'GET /api/v1/buses/board',
   });
   expect(table.invitationCreate.body).toEqual(['unit_id', 'role', 'class_id', 'max_uses', 'expires_in_hours']);
   expect(table.childBind.body).toEqual(['class_code', 'child_name', 'relation', 'family_code']);
@@ -209,6 +217,21 @@ test('the patrol endpoints declare the fields of the contract', () => {
   ]));
   expect(sorted(table.patrolPlanUpdate.body)).toEqual(sorted(table.patrolPlanCreate.body.filter((f) => f !== 'school_id')));
   expect(table.checklists.query).toEqual(['school_id']);
+});
+
+test('the bus endpoints declare the fields of the contract', () => {
+  const table = require('../../api/endpoints');
+  const sorted = (list) => [...list].sort();
+  const createFields = [
+    'school_id', 'plate', 'seats', 'operator', 'agreement_number', 'agreement_expires_on', 'video_alarm_device',
+    'route', 'school_ids', 'trips', 'drivers',
+  ];
+  expect(sorted(table.buses.query)).toEqual(['include_inactive', 'unit_id']);
+  expect(sorted(table.busCreate.body)).toEqual(sorted(createFields));
+  expect(sorted(table.busUpdate.body)).toEqual(sorted([...createFields.filter((f) => f !== 'school_id'), 'active']));
+  expect(table.busToken.body).toBeUndefined();
+  expect(table.busSheet).toMatchObject({ query: ['school_id'], download: true });
+  expect(sorted(table.busBoard.query)).toEqual(['day', 'school_id']);
 });
 
 test('only POSTs that are harmless to repeat are retried: never a send, a reminder or a grant report', () => {
