@@ -15,7 +15,8 @@ const noticeCache = require('./notice-cache');
 
 const PREFIX = 'offline_cache:';
 // patrols_today: 今日巡查; checkpoints: the checkpoints scanned, by token (a round offline).
-const KEYS = ['me', 'campaign', 'schools', 'todo', 'patrols_today', 'checkpoints'];
+// water: 水域巡查's due visits and points, by unit (utils/water.js).
+const KEYS = ['me', 'campaign', 'schools', 'todo', 'patrols_today', 'checkpoints', 'water'];
 
 /** The stored copy `{value, savedAt}` of `key`, or null. */
 function load(key) {

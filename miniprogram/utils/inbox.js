@@ -40,6 +40,9 @@ const PAGES = [
   'pages/patrol/checkpoints',
   'pages/patrol/plans',
   'pages/patrol/compliance',
+  'pages/water/index',
+  'pages/water/edit',
+  'pages/water/coverage',
 ];
 
 const KIND_NAMES = {
