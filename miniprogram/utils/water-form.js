@@ -133,7 +133,7 @@ function validateWater(form) {
   if (!PHONE_PATTERN.test(phone)) errors.caretakerPhone = '电话只能填数字、+、- 和空格，最多 20 位';
   const note = String(form.note || '').trim();
   if (note.length > NOTE_MAX) errors.note = `备注最多 ${NOTE_MAX} 个字`;
-  const schoolIds = (form.schoolIds || []).map(Number);
+  const schoolIds = (form.schoolIds || []).map(Number).sort((a, b) => a - b);
   if (!schoolIds.length) errors.schools = '请至少选择一所相关学校';
   else if (schoolIds.length > MAX_SCHOOLS) errors.schools = `最多选择 ${MAX_SCHOOLS} 所学校`;
   const ok = Object.keys(errors).length === 0;

@@ -76,11 +76,14 @@ function agoText(value, now = new Date()) {
 function dueRow(visit, now = new Date()) {
   const point = visit.water_point || {};
   const opensLater = new Date(visit.opens_at).getTime() > now.getTime();
+  const kindName = point.kind_name || KIND_NAMES[point.kind] || '';
+  const school = (visit.school && visit.school.name) || '';
   return {
     id: visit.slot_id,
     name: point.name || '水域',
-    kindName: point.kind_name || KIND_NAMES[point.kind] || '',
-    school: (visit.school && visit.school.name) || '',
+    kindName,
+    school,
+    meta: [school, kindName].filter(Boolean).join(' · '),
     period: periodTag(visit.period_name),
     deadline: opensLater ? `${formatDate(visit.opens_at, now)}起，${deadlineText(visit.closes_at, now)}` : deadlineText(visit.closes_at, now),
     url: roundUrl(visit.checkpoint_id),

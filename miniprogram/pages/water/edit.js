@@ -37,7 +37,7 @@ function positionText(position) {
 Page({
   data: {
     ...loadingState(),
-    id: null,
+    pointId: null,
     kinds: KINDS,
     shapes: SHAPES,
     measureList: MEASURES,
@@ -55,10 +55,10 @@ Page({
 
   /** A new point (`?unit_id=` ticks that school), or the point `?id=` to change. */
   onLoad(query = {}) {
-    this.id = query.id ? Number(query.id) : null;
+    this.pointId = query.id ? Number(query.id) : null;
     this.unitId = query.unit_id ? Number(query.unit_id) : null;
-    if (this.id) wx.setNavigationBarTitle({ title: '编辑水域' });
-    this.setData({ id: this.id });
+    if (this.pointId) wx.setNavigationBarTitle({ title: '编辑水域' });
+    this.setData({ pointId: this.pointId });
     return this.load();
   },
 
@@ -72,7 +72,7 @@ Page({
   async load() {
     try {
       const me = await getApp().getMe();
-      const point = this.id ? await api.call('waterPoint', { params: { id: this.id } }) : null;
+      const point = this.pointId ? await api.call('waterPoint', { params: { id: this.pointId } }) : null;
       const schools = await schoolChoices(me, point ? point.schools : []);
       let form;
       if (point) form = formFrom(point);
@@ -80,8 +80,9 @@ Page({
         const start = schools.length === 1 ? [schools[0].id] : schools.filter((s) => s.id === this.unitId).map((s) => s.id);
         form = emptyForm(start);
       }
-      // Vant's checkboxes compare names strictly: the ids as strings, as the form keeps them.
-      this.setData({ ...readyState(1), schools: schools.map((s) => ({ ...s, key: String(s.id) })) });
+      // The ids as strings, as the form keeps them.
+      this.schools = schools.map((s) => ({ ...s, key: String(s.id) }));
+      this.setData(readyState(1));
       this.apply(form);
     } catch (err) {
       this.setData(errorState(err));
@@ -92,6 +93,7 @@ Page({
   apply(form, errors = this.data.errors) {
     this.setData({
       form,
+      schools: (this.schools || []).map((s) => ({ ...s, on: form.schoolIds.includes(s.key) })),
       errors,
       positionText: positionText(form.position),
       verticesText: verticesText(form.shapeType, form.vertices.length),
@@ -181,9 +183,11 @@ Page({
     this.patch({ measures: { ...this.data.form.measures, [key]: Boolean(event.detail) } }, ['measures']);
   },
 
-  /** The schools ticked. */
-  pickSchools(event) {
-    this.patch({ schoolIds: event.detail.map(String) }, ['schools']);
+  /** A school tapped: ticked, or no longer. */
+  toggleSchool(event) {
+    const { key } = event.currentTarget.dataset;
+    const ids = this.data.form.schoolIds;
+    this.patch({ schoolIds: ids.includes(key) ? ids.filter((id) => id !== key) : [...ids, key] }, ['schools']);
   },
 
   /** 保存: checked here, then POST (new) or PATCH (editing); back to the list. */
@@ -197,10 +201,10 @@ Page({
     }
     this.setData({ saving: true });
     try {
-      if (this.id) await api.call('waterPointUpdate', { params: { id: this.id }, body: check.body });
+      if (this.pointId) await api.call('waterPointUpdate', { params: { id: this.pointId }, body: check.body });
       else await api.call('waterPointCreate', { body: check.body });
       this.setData({ saving: false });
-      wx.showToast({ title: this.id ? '已保存' : '水域已登记', icon: 'success' });
+      wx.showToast({ title: this.pointId ? '已保存' : '水域已登记', icon: 'success' });
       wx.navigateBack();
     } catch (err) {
       this.setData({ saving: false });
@@ -220,7 +224,7 @@ Page({
     });
     if (!answer.confirm) return;
     try {
-      await api.call('waterPointDelete', { params: { id: this.id } });
+      await api.call('waterPointDelete', { params: { id: this.pointId } });
       wx.showToast({ title: '已停用', icon: 'success' });
       wx.navigateBack();
     } catch (err) {
