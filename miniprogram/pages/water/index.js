@@ -126,9 +126,10 @@ Page({
     nav.open(this.data.selected.editUrl);
   },
 
-  /** 登记水域, for the chosen unit's schools. */
+  /** 登记水域, with the chosen unit's school ticked when it is one. */
   create() {
-    nav.open('/pages/water/edit');
+    const unit = this.data.units[this.data.unitIndex];
+    nav.open(unit ? `/pages/water/edit?unit_id=${unit.id}` : '/pages/water/edit');
   },
 
   /** 导航 to the selected point in WeChat's map. */

@@ -68,6 +68,12 @@ test('a new point: nothing sent until the form is right; each field says what it
   expect(page.data.errors.kind).toBe('请选择水域类型');
 });
 
+test('several schools: the one the list was showing is ticked to start with', async () => {
+  await open({ unit_id: '5' }, {}, TWO_SCHOOLS);
+  expect(page.data.form.schoolIds).toEqual(['5']);
+  expect(page.data.schools.map((s) => [s.name, s.on])).toEqual([['城东第一小学', false], ['区直实验学校', true]]);
+});
+
 test('the position where the phone stands, or picked on the map', async () => {
   await open();
   await page.useCurrent();

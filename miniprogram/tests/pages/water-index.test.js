@@ -133,7 +133,7 @@ test('several units: a picker; another unit loads its points; back from a round 
   await page.onShow();
   expect(keyed('GET /api/v1/water-points')).toHaveLength(3);
   page.create();
-  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/water/edit' });
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/water/edit?unit_id=3' });
 });
 
 describe('as rendered', () => {
@@ -196,6 +196,12 @@ describe('as rendered', () => {
     await simulate.sleep(0);
     expect(comp.dom.querySelector('.map')).not.toBeNull();
     expect(comp.dom.querySelectorAll('.row')).toHaveLength(0);
+  });
+
+  test('an error: 重试, and no 登记水域 under it', async () => {
+    await render(PATROL, { 'GET /api/v1/water-points': apiError(500, 'internal_error') });
+    expect(text('.van-empty')).toContain('服务器出错了，请稍后再试');
+    expect(comp.dom.querySelector('.create')).toBeNull();
   });
 
   test('without water.manage: no 登记水域', async () => {
