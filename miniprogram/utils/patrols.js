@@ -42,6 +42,12 @@ function slotGroup(slot, now = new Date()) {
   return new Date(slot.opens_at).getTime() > now.getTime() ? 'upcoming' : 'due';
 }
 
+/** A window's end: its time, with the date for a window of days (a water point's). */
+function windowEnd(slot, now = new Date()) {
+  const days = new Date(slot.closes_at).getTime() - new Date(slot.opens_at).getTime() > 86400000;
+  return days ? formatDateTime(slot.closes_at, now) : timeOf(slot.closes_at);
+}
+
 /** A slot's row: where, which plan, its window, its status tag, what tapping opens. */
 function slotRow(slot, now = new Date()) {
   const closed = slot.status === 'open' && new Date(slot.closes_at).getTime() < now.getTime();
@@ -50,7 +56,7 @@ function slotRow(slot, now = new Date()) {
     id: slot.id,
     title: (slot.checkpoint && slot.checkpoint.name) || '巡查点',
     meta: [slot.plan && slot.plan.name, slot.school && slot.school.name].filter(Boolean).join(' · '),
-    window: `${formatDateTime(slot.opens_at, now)} – ${timeOf(slot.closes_at)}`,
+    window: `${formatDateTime(slot.opens_at, now)} – ${windowEnd(slot, now)}`,
     statusText: closed ? '已过时限' : SLOT_NAMES[slot.status] || slot.status,
     statusType: tagType('slot', closed ? 'late' : slot.status),
     url: slot.patrol_id ? `/pages/patrol/detail?id=${slot.patrol_id}` : visit,
