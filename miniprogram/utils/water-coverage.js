@@ -1,6 +1,7 @@
 /**
  * 水域巡查统计 (patrol.view): the periods offered (近30天 / 近90天 / 今年), and GET
- * /water-points/coverage's counts as rows with the completion rate as a bar, and the visits missed.
+ * /water-points/coverage's counts (in total, per school, per point, per period of the schedule)
+ * as rows with the completion rate as a bar, and the visits missed.
  */
 const { formatDate } = require('./format');
 const { isoDay } = require('./patrol-admin');
@@ -63,6 +64,8 @@ function coverageView(answer, now = new Date()) {
     total: countsRow('total', '合计', a.totals),
     schools: (a.schools || []).map((row) => countsRow(row.school.id, row.school.name, row)),
     points: (a.points || []).map((row) => countsRow(row.water_point.id, row.water_point.name, row)),
+    // Per period of the schedule (平时, 汛期, 暑假), when the server gives them.
+    periods: (a.periods || []).map((row) => ({ ...countsRow(row.code || row.name, row.name, row), period: periodTag(row.name) })),
     missed: (a.missed || []).map((miss) => missedRow(miss, now)),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * 水域巡查统计 (patrol.view): for a unit and a period (近30天 / 近90天 / 今年; 近90天 to start, as the
  * server's default), the visits due, done on time, late and missed with the completion rate, in
- * total, per school and per water point, and the visits missed (未按期巡查) with their windows.
+ * total, per period of the schedule, per school and per water point, and the visits missed
+ * (未按期巡查) with their windows.
  */
 const api = require('../../api/client');
 const { unitsFor } = require('../../utils/patrol-admin');

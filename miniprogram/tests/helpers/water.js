@@ -121,6 +121,14 @@ const COVERAGE = {
       water_point: { id: 8, name: '张庄大塘' }, due: 4, done: 1, late: 1, missed: 2, open: 0, rate: 0.5,
     },
   ],
+  periods: [
+    {
+      code: 'flood', name: '汛期', due: 6, done: 4, late: 0, missed: 1, open: 1, rate: 0.8,
+    },
+    {
+      code: 'summer', name: '暑假', due: 4, done: 2, late: 1, missed: 1, open: 0, rate: 0.75,
+    },
+  ],
   missed: [
     {
       slot_id: 40, water_point: { id: 8, name: '张庄大塘' }, school: SCHOOL, opens_at: '2026-07-01T04:00:00+00:00', closes_at: '2026-07-08T04:00:00+00:00', period_name: '汛期',

@@ -83,7 +83,8 @@ test('as rendered: the period chips, the total, the missed visits in red with th
   expect(texts('.tab')).toEqual(['近30天', '近90天', '今年']);
   expect(comp.dom.querySelector('.tab--on').textContent).toBe('近90天');
   expect(texts('.card--total .rate')).toEqual(['完成率 78%']);
-  expect(texts('.section-title')).toEqual(['未按期巡查 2 次', '按学校', '按水域']);
+  expect(texts('.section-title')).toEqual(['未按期巡查 2 次', '按时期', '按学校', '按水域']);
+  expect(texts('.section--periods .van-tag')).toEqual(['汛期', '暑假']);
   expect(texts('.missed .van-tag')).toEqual(['汛期', '暑假']);
   expect([...comp.dom.querySelectorAll('.missed .van-tag')].map((n) => n.dataset.type)).toEqual(['danger', 'warning']);
   expect(texts('.missed .figures')).toEqual(['城东第一小学 · 7月1日 至 7月8日', '城东第一小学 · 8月1日 至 8月4日']);

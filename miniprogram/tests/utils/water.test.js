@@ -275,6 +275,8 @@ describe('utils/water-coverage.js', () => {
     });
     expect(view.schools.map((r) => [r.name, r.rateText])).toEqual([[SCHOOL.name, '78%']]);
     expect(view.points.map((r) => [r.name, r.rateText, r.level])).toEqual([['沱河符离段', '100%', 'good'], ['张庄大塘', '50%', 'bad']]);
+    expect(view.periods.map((r) => [r.name, r.rateText, r.period.type])).toEqual([['汛期', '80%', 'danger'], ['暑假', '75%', 'warning']]);
+    expect(C.coverageView({ ...COVERAGE, periods: undefined }, NOW).periods).toEqual([]);
     expect(view.missed).toEqual([
       { id: 40, name: '张庄大塘', school: '城东第一小学', window: '7月1日 至 7月8日', period: { text: '汛期', type: 'danger' } },
       { id: 41, name: '张庄大塘', school: '城东第一小学', window: '8月1日 至 8月4日', period: { text: '暑假', type: 'warning' } },
