@@ -7,6 +7,7 @@
  * under the stale banner.
  */
 const nav = require('../../utils/nav');
+const subscribe = require('../../utils/subscribe');
 const { unitsFor } = require('../../utils/patrol-admin');
 const {
   loadWater, dueRow, pointRow, pointDetail, mapView,
@@ -48,6 +49,7 @@ Page({
 
   /** Back from a round or the form: the lists as they are now. */
   onShow() {
+    subscribe.prepare(); // so that the first 去巡查 can ask for the visit reminders at once
     if (!this.shown) {
       this.shown = true;
       return Promise.resolve();
@@ -116,8 +118,13 @@ Page({
     this.setData({ selected: null, map: mapView(this.points || []) });
   },
 
-  /** 去巡查 (a due visit's or the selected point's): the round page by checkpoint id. */
+  /**
+   * 去巡查 (a due visit's or the selected point's): the round page by checkpoint id. The first tap
+   * also asks, still inside the tap as WeChat requires, for the pushes of visits due and missed.
+   */
   visit(event) {
+    if (!this.pushAsked) subscribe.request(subscribe.PATROL_KEYS);
+    this.pushAsked = true;
     nav.open(event.currentTarget.dataset.url);
   },
 

@@ -5,7 +5,9 @@
  * an error with 重试; 登记水域 only with water.manage.
  */
 const simulate = require('miniprogram-simulate');
-const { installWx, serve, apiError } = require('../helpers/wx');
+const {
+  installWx, serve, apiError, allowSubscribe, flush,
+} = require('../helpers/wx');
 const { loadPage, stubApp, tapEvent } = require('../helpers/page');
 const { renderPage } = require('../helpers/render');
 const { SCHOOL_A, DIRECT_SCHOOL, grant } = require('../helpers/fixtures');
@@ -66,6 +68,26 @@ test("the due visits first, then the school's points in rows", async () => {
   ]);
   page.visit(tapEvent({ url: page.data.visits[0].url }));
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/patrol/round?checkpoint_id=37' });
+});
+
+test('the first 去巡查 also asks for the visit reminders, inside the tap; the next does not', async () => {
+  await open(PATROL, {
+    'GET /api/v1/subscriptions/templates': {
+      status: 200,
+      body: { templates: [{ key: 'patrol_due', template_id: 'T-DUE', remaining: 0 }, { key: 'patrol_missed', template_id: 'T-MISS', remaining: 0 }] },
+    },
+    'POST /api/v1/subscriptions': { status: 200, body: { templates: [] } },
+  });
+  const ask = allowSubscribe(wx);
+  await page.onShow();
+  await page.onShow();
+  await flush();
+  page.visit(tapEvent({ url: '/pages/patrol/round?checkpoint_id=37' }));
+  expect(ask).toHaveBeenCalledTimes(1);
+  expect(ask.mock.calls[0][0].tmplIds).toEqual(['T-DUE', 'T-MISS']);
+  page.visit(tapEvent({ url: '/pages/patrol/round?checkpoint_id=37' }));
+  expect(ask).toHaveBeenCalledTimes(1);
+  expect(wx.navigateTo).toHaveBeenCalledTimes(2);
 });
 
 test('a point tapped: its detail; 去巡查 by checkpoint id, 编辑 and 导航', async () => {
