@@ -206,7 +206,9 @@ module.exports = {
 
   // Patrol rounds (issue 10). A checkpoint's QR code holds `SAFETY-CP:<token>`; scanning answers the
   // checkpoint and the checklist templates in effect at its school.
-  checkpointScan: { method: 'GET', path: '/api/v1/checkpoints/scan', query: ['token'] },
+  // A water point has no sticker: its round opens by `checkpoint_id` (a place or bus so named: 422
+  // scan_required).
+  checkpointScan: { method: 'GET', path: '/api/v1/checkpoints/scan', query: ['token', 'checkpoint_id'] },
   // A round: a retry with the same client_uuid and content answers 200 with the first one, so it
   // is safe to send again from the patrol outbox.
   patrolCreate: {
@@ -214,7 +216,7 @@ module.exports = {
     path: '/api/v1/patrols',
     body: [
       'client_uuid', 'token', 'template_id', 'lat', 'lng', 'accuracy', 'coord_system', 'scanned_at', 'sent_at',
-      'answers',
+      'answers', 'checkpoint_id',
     ],
     idempotent: true,
   },
@@ -295,4 +297,28 @@ module.exports = {
   busToken: { method: 'POST', path: '/api/v1/buses/{id}/token' },
   busSheet: { method: 'GET', path: '/api/v1/buses/sheet', query: ['school_id'], download: true },
   busBoard: { method: 'GET', path: '/api/v1/buses/board', query: ['school_id', 'day'] },
+  // Dangerous water points (防溺水, issue 11): the points concerning a unit's schools, one made at
+  // the place (water.manage at every school listed), changed, retired; the caller's visits due;
+  // coverage for a unit and period (patrol.view). A visit is a round by `checkpoint_id`.
+  waterPoints: { method: 'GET', path: '/api/v1/water-points', query: ['unit_id', 'include_inactive'] },
+  waterPointCreate: {
+    method: 'POST',
+    path: '/api/v1/water-points',
+    body: [
+      'name', 'kind', 'lat', 'lng', 'accuracy', 'coord_system', 'radius_m', 'shape', 'measures', 'caretaker_name',
+      'caretaker_phone', 'note', 'school_ids',
+    ],
+  },
+  waterPoint: { method: 'GET', path: '/api/v1/water-points/{id}' },
+  waterPointUpdate: {
+    method: 'PATCH',
+    path: '/api/v1/water-points/{id}',
+    body: [
+      'name', 'kind', 'lat', 'lng', 'accuracy', 'coord_system', 'radius_m', 'shape', 'measures', 'caretaker_name',
+      'caretaker_phone', 'note', 'school_ids', 'active',
+    ],
+  },
+  waterPointDelete: { method: 'DELETE', path: '/api/v1/water-points/{id}' },
+  waterPointsDue: { method: 'GET', path: '/api/v1/water-points/due' },
+  waterCoverage: { method: 'GET', path: '/api/v1/water-points/coverage', query: ['unit_id', 'from', 'to'] },
 };

@@ -15,9 +15,9 @@ const noticeCache = require('./notice-cache');
 
 const PREFIX = 'offline_cache:';
 // patrols_today: 今日巡查; checkpoints: the checkpoints scanned, by token (a round offline).
-const KEYS = ['me', 'campaign', 'schools', 'todo', 'patrols_today', 'checkpoints'];
-// bus_board: the last 今日校车 board seen (one school's).
-KEYS.push('bus_board');
+// water: 水域巡查's due visits and points, by unit (utils/water.js); bus_board: the last 今日校车
+// board seen (one school's).
+const KEYS = ['me', 'campaign', 'schools', 'todo', 'patrols_today', 'checkpoints', 'water', 'bus_board'];
 
 /** The stored copy `{value, savedAt}` of `key`, or null. */
 function load(key) {

@@ -44,6 +44,9 @@ const PAGES = [
   'pages/bus/board',
   'pages/bus/index',
   'pages/bus/edit',
+  'pages/water/index',
+  'pages/water/edit',
+  'pages/water/coverage',
 ];
 
 const KIND_NAMES = {

@@ -5,9 +5,11 @@
  * files it once and marks it 补传 (late_submission). The machinery is utils/outbox-core.js, the
  * hazard outbox's.
  *
- * An entry: `{clientUuid, round, photos, photoCounts, title, school, sentAt}` (utils/patrols.js
+ * An entry: `{clientUuid, round, photos, photoCounts, title, school, kind, sentAt}` (utils/patrols.js
  * roundEntry; sentAt set at the first try and kept). A round of passes only has no photos, and that
- * is fine.
+ * is fine. `round` names the checkpoint by `token` (a scanned sticker) or by `checkpoint_id` (a
+ * water point); `kind` (the checkpoint's) words the refusals, and an entry kept before it existed
+ * still sends as it was made.
  */
 const api = require('../api/client');
 const { uploadPhotos } = require('./photos');
@@ -31,7 +33,7 @@ async function sendRound(entry, onProgress) {
     }
     return patrol;
   } catch (err) {
-    if (err && err.code) err.message = refusalText(err);
+    if (err && err.code) err.message = refusalText(err, entry.kind);
     throw err;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Starting a round: scanning a checkpoint's code with the camera, and loading the checkpoint with
- * its checklists. The checkpoints scanned are kept on the phone by token (utils/cache.js
- * 'checkpoints'), so a checkpoint scanned once can be patrolled again without signal; the round
+ * its checklists (by the token scanned, or a water point, which has no sticker, by its checkpoint
+ * id). The checkpoints opened are kept on the phone by token, or `id:<checkpoint_id>` (utils/cache.js
+ * 'checkpoints'), so a checkpoint opened once can be patrolled again without signal; the round
  * then waits in the patrol outbox.
  */
 const api = require('../api/client');
@@ -57,7 +58,7 @@ async function scanAndOpen(owner) {
   return url;
 }
 
-/** Keep a scan answer under its token, dropping the oldest beyond KEPT. */
+/** Keep a scan answer under its key (token or id:<n>), dropping the oldest beyond KEPT. */
 function keep(token, answer) {
   const stored = cache.load('checkpoints');
   const map = (stored && stored.value) || {};
@@ -67,18 +68,23 @@ function keep(token, answer) {
 }
 
 /**
- * GET /checkpoints/scan for a token -> `{value: {checkpoint, templates}, savedAt}` (savedAt ''
- * when fresh, else when the copy shown was kept). Rejects with the ApiError when neither works.
+ * GET /checkpoints/scan for a token, or `{token}` / `{checkpointId}` (a water point) ->
+ * `{value: {checkpoint, templates}, savedAt}` (savedAt '' when fresh, else when the copy shown
+ * was kept). Rejects with the ApiError when neither works.
  */
-function loadCheckpoint(token) {
-  return api.call('checkpointScan', { query: { token } })
+function loadCheckpoint(target) {
+  const { token, checkpointId } = typeof target === 'string' ? { token: target } : target || {};
+  // A token is [A-Za-z0-9_-]: "id:" keys cannot meet one.
+  const key = token || `id:${checkpointId}`;
+  const query = token ? { token } : { checkpoint_id: checkpointId };
+  return api.call('checkpointScan', { query })
     .then((answer) => {
-      keep(token, answer);
+      keep(key, answer);
       return { value: answer, savedAt: '' };
     })
     .catch((err) => {
       const stored = cache.isNetworkFailure(err) ? cache.load('checkpoints') : null;
-      const kept = stored && stored.value && stored.value[token];
+      const kept = stored && stored.value && stored.value[key];
       if (!kept) throw err;
       return { value: kept.answer, savedAt: kept.savedAt };
     });

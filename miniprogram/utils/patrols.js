@@ -6,6 +6,9 @@
 const { formatDateTime } = require('./format');
 const { tagType } = require('./tone');
 const { messageIn } = require('../api/messages');
+const {
+  isWater, waterRoundUrl, photoCount, kindRefusal, WATER_PHOTO_NEEDED,
+} = require('./patrol-kinds');
 
 const SCAN_PREFIX = 'SAFETY-CP:';
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
@@ -39,17 +42,25 @@ function slotGroup(slot, now = new Date()) {
   return new Date(slot.opens_at).getTime() > now.getTime() ? 'upcoming' : 'due';
 }
 
+/** A window's end: its time, with the date for a window of days (a water point's). */
+function windowEnd(slot, now = new Date()) {
+  const days = new Date(slot.closes_at).getTime() - new Date(slot.opens_at).getTime() > 86400000;
+  return days ? formatDateTime(slot.closes_at, now) : timeOf(slot.closes_at);
+}
+
 /** A slot's row: where, which plan, its window, its status tag, what tapping opens. */
 function slotRow(slot, now = new Date()) {
   const closed = slot.status === 'open' && new Date(slot.closes_at).getTime() < now.getTime();
+  const visit = closed ? '' : waterRoundUrl(slot);
   return {
     id: slot.id,
     title: (slot.checkpoint && slot.checkpoint.name) || '巡查点',
     meta: [slot.plan && slot.plan.name, slot.school && slot.school.name].filter(Boolean).join(' · '),
-    window: `${formatDateTime(slot.opens_at, now)} – ${timeOf(slot.closes_at)}`,
+    window: `${formatDateTime(slot.opens_at, now)} – ${windowEnd(slot, now)}`,
     statusText: closed ? '已过时限' : SLOT_NAMES[slot.status] || slot.status,
     statusType: tagType('slot', closed ? 'late' : slot.status),
-    url: slot.patrol_id ? `/pages/patrol/detail?id=${slot.patrol_id}` : '',
+    url: slot.patrol_id ? `/pages/patrol/detail?id=${slot.patrol_id}` : visit,
+    linkText: slot.patrol_id ? '查看巡查结果 ›' : '去巡查 ›',
   };
 }
 
@@ -77,7 +88,7 @@ function slotTodoRow(slot, group, now = new Date()) {
   const soon = new Date(slot.opens_at).getTime() > now.getTime();
   return {
     id: slot.id,
-    url: group.openUrl(slot.id),
+    url: waterRoundUrl(slot) || group.openUrl(slot.id),
     title: (slot.checkpoint && slot.checkpoint.name) || '巡查点',
     meta: [`${timeOf(slot.opens_at)}–${timeOf(slot.closes_at)}`, slot.plan && slot.plan.name, slot.school && slot.school.name]
       .filter(Boolean).join(' · '),
@@ -144,20 +155,30 @@ function itemError(item) {
   return '';
 }
 
-/** The round's check before sending: `{ok, errors: [message per item], first: index|-1}`. */
-function validateRound(items) {
+/**
+ * The round's check before sending: `{ok, errors: [message per item], first: index|-1,
+ * photoError}`; a water visit (`water`) also needs at least one photo (photoError says so).
+ */
+function validateRound(items, { water = false } = {}) {
   const errors = items.map(itemError);
   const first = errors.findIndex(Boolean);
-  return { ok: first < 0, errors, first };
+  const photoError = water && !photoCount(items, { water }) ? WATER_PHOTO_NEEDED : '';
+  return {
+    ok: first < 0 && !photoError, errors, first, photoError,
+  };
 }
 
 /**
  * A round as the patrol outbox keeps it: the POST /patrols body without sent_at and photo ids
  * (`round`), its photos flat (`photos`) with how many belong to each answer (`photoCounts`).
  */
-function roundEntry({ clientUuid, token, templateId, position, scannedAt, items, checkpoint }) {
+function roundEntry({
+  clientUuid, token, checkpointId, templateId, position, scannedAt, items, checkpoint,
+}) {
+  // A water point has no sticker: its round names the checkpoint by id instead of the token.
+  const water = isWater(checkpoint);
   const round = {
-    token,
+    ...(token ? { token } : { checkpoint_id: checkpointId }),
     template_id: templateId,
     lat: position.lat,
     lng: position.lng,
@@ -170,9 +191,10 @@ function roundEntry({ clientUuid, token, templateId, position, scannedAt, items,
       return answer;
     }),
   };
-  const withPhotos = items.map((item) => (item.answer === 'fail' ? item.photos : []));
+  const withPhotos = items.map((item) => (water || item.answer === 'fail' ? item.photos : []));
   return {
     clientUuid,
+    kind: (checkpoint && checkpoint.kind) || '',
     round,
     photos: withPhotos.flat(),
     photoCounts: withPhotos.map((list) => list.length),
@@ -198,11 +220,14 @@ const BUS_REFUSALS = {
   no_trip_due: '现在不是这辆车的检查时间：请在发车前90分钟内检查',
 };
 
-/** A refusal of a round in words, with what to do (the texts of api/messages.js, in a patrol's context). */
-function refusalText(err) {
+/**
+ * A refusal of a round in words, with what to do (the texts of api/messages.js, in a patrol's
+ * context); `kind` is the checkpoint's ('water' words a too_far for the water's edge).
+ */
+function refusalText(err, kind = '') {
   const code = err && err.code;
   if (code && Object.prototype.hasOwnProperty.call(BUS_REFUSALS, code)) return BUS_REFUSALS[code];
-  return messageIn('patrol', err);
+  return kindRefusal(err, kind) || messageIn('patrol', err);
 }
 
 const FLAG_NAMES = {

@@ -57,6 +57,10 @@ const MEANINGS = {
     valid: 'done', expiring: 'waiting', expired: 'alert', missing: 'alert',
   },
   bus: { active: 'done', inactive: 'off' },
+  // A water visit's period: the flood season is the tightest schedule (red), the summer holiday
+  // next (orange), the rest of the year informational; a water point's kind is informational.
+  waterPeriod: { flood: 'alert', summer: 'waiting', normal: 'active' },
+  waterPoint: { kind: 'active', inactive: 'off' },
 };
 
 /** The Vant tag type for a meaning ('waiting' -> 'warning'); unknown meanings read as 'off'. */

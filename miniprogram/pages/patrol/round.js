@@ -1,9 +1,10 @@
 /**
- * A round (opened by a scan, `?token=&scanned_at=`): the checkpoint and its checklist, each item
- * 合格 / 不合格 / 不适用 (a 不合格 needs a note and a photo taken now), the progress, the position
- * taken at the scan, and 提交. Without signal, or when sending fails on the way, the round waits
- * in the patrol outbox (same client_uuid) and is sent when the signal returns; the server's
- * refusals are told in words with what to do.
+ * A round (opened by a scan, `?token=&scanned_at=`, or at a water point, which has no sticker, by
+ * `?checkpoint_id=`): the checkpoint and its checklist, each item 合格 / 不合格 / 不适用 (a 不合格
+ * needs a note and a photo taken now), the progress, the position taken at the scan, and 提交. A
+ * water visit may photograph any item and needs at least one photo. Without signal, or when
+ * sending fails on the way, the round waits in the patrol outbox (same client_uuid) and is sent
+ * when the signal returns; the server's refusals are told in words with what to do.
  */
 const nav = require('../../utils/nav');
 const patrolOutbox = require('../../utils/patrol-outbox');
@@ -12,6 +13,7 @@ const { loadCheckpoint } = require('../../utils/patrol-scan');
 const {
   ANSWERS, roundItems, progressOf, itemError, validateRound, roundEntry, refusalText,
 } = require('../../utils/patrols');
+const { isWater, photoCount } = require('../../utils/patrol-kinds');
 const { choosePhotos, MAX_PHOTOS } = require('../../utils/photos');
 const { locateOrExplain } = require('../../utils/location');
 const { uuidV4 } = require('../../utils/uuid');
@@ -19,9 +21,12 @@ const { alert, modal, isOffline } = require('../../utils/wxp');
 const { loadingState, errorState } = require('../../utils/page-state');
 
 // Refusals after which this round cannot go on: the user goes back to scan again.
-const LEAVE_ON = ['checkpoint_unknown', 'checkpoint_replaced', 'checkpoint_inactive', 'slot_already_done', 'uuid_conflict'];
+const LEAVE_ON = [
+  'checkpoint_unknown', 'checkpoint_replaced', 'checkpoint_inactive', 'slot_already_done', 'uuid_conflict', 'scan_required',
+];
 
 const NEVER_SCANNED_OFFLINE = '网络不可用，这个巡查点还没有在这台手机上打开过。请到有信号的地方重新扫码';
+const NEVER_OPENED_OFFLINE = '网络不可用，这个水域还没有在这台手机上打开过。请到有信号的地方先打开一次';
 
 const TITLES = {
   too_far: '不在巡查点附近',
@@ -31,7 +36,10 @@ const TITLES = {
   slot_already_done: '已经提交过了',
   photo_too_old: '照片不是现场拍的',
   validation_error: '检查内容不完整',
+  scan_required: '需要现场扫码',
 };
+// A water visit's titles where they differ.
+const WATER_TITLES = { too_far: '离水域太远' };
 
 Page({
   data: {
@@ -48,11 +56,18 @@ Page({
     positionError: '',
     sending: false,
     sendingText: '',
+    water: false,
+    photoCount: 0,
+    photoError: '',
   },
 
-  /** The scan's token and time, then the checkpoint, the position and a client_uuid for the round. */
+  /**
+   * The scan's token and time (or a water point's checkpoint id, opened now), then the
+   * checkpoint, the position and a client_uuid for the round.
+   */
   onLoad(query = {}) {
     this.token = decodeURIComponent(query.token || '');
+    this.checkpointId = this.token ? null : Number(query.checkpoint_id) || null;
     this.scannedAt = decodeURIComponent(query.scanned_at || '') || new Date().toISOString();
     this.uuid = uuidV4();
     this.locate();
@@ -67,10 +82,13 @@ Page({
 
   /** GET /checkpoints/scan (or the copy kept from an earlier scan, without signal). */
   load() {
-    return loadCheckpoint(this.token)
+    const target = this.token ? { token: this.token } : { checkpointId: this.checkpointId };
+    return loadCheckpoint(target)
       .then(({ value, savedAt }) => {
         const templates = value.templates || [];
+        if (isWater(value.checkpoint)) wx.setNavigationBarTitle({ title: '水域巡查' });
         this.setData({
+          water: isWater(value.checkpoint),
           state: templates.length ? '' : 'empty',
           error: '',
           offline: false,
@@ -83,7 +101,8 @@ Page({
       })
       .catch((err) => {
         // Offline, a checkpoint never opened on this phone has no checklist to show yet.
-        const message = err.code === 'network_error' ? NEVER_SCANNED_OFFLINE : refusalText(err);
+        const never = this.checkpointId ? NEVER_OPENED_OFFLINE : NEVER_SCANNED_OFFLINE;
+        const message = err.code === 'network_error' ? never : refusalText(err);
         this.setData(errorState({ code: err.code, message }));
       });
   },
@@ -112,7 +131,7 @@ Page({
       if (result.position) {
         this.setData({
           position: result.position,
-          positionText: `已记录扫码时的位置（精度约 ${Math.round(result.position.accuracy)} 米）`,
+          positionText: `已记录${this.checkpointId ? '到达' : '扫码'}时的位置（精度约 ${Math.round(result.position.accuracy)} 米）`,
           positionError: '',
         });
       } else {
@@ -142,7 +161,10 @@ Page({
     if (item.error) item.error = itemError(item);
     const items = this.data.items.slice();
     items[index] = item;
-    this.setData({ items, progress: progressOf(items) });
+    const photos = photoCount(items, { water: this.data.water });
+    this.setData({
+      items, progress: progressOf(items), photoCount: photos, photoError: photos ? '' : this.data.photoError,
+    });
     this.guardLeaving(true);
   },
 
@@ -187,12 +209,13 @@ Page({
   /** 提交: check the round, then send it, or keep it on the phone without signal. */
   async submit() {
     if (this.data.sending) return;
-    const check = validateRound(this.data.items);
+    const check = validateRound(this.data.items, { water: this.data.water });
     if (!check.ok) {
       const items = this.data.items.map((item, i) => ({ ...item, error: check.errors[i] }));
-      this.setData({ items });
+      this.setData({ items, photoError: check.photoError });
       const missing = check.errors.filter(Boolean).length;
-      wx.showToast({ title: `还有 ${missing} 项没有填好`, icon: 'none' });
+      if (missing) wx.showToast({ title: `还有 ${missing} 项没有填好`, icon: 'none' });
+      else await alert('还没有拍照', check.photoError);
       return;
     }
     const position = this.data.position || (await this.locate());
@@ -203,6 +226,7 @@ Page({
     const entry = roundEntry({
       clientUuid: await this.uuid,
       token: this.token,
+      checkpointId: this.checkpointId,
       templateId: this.templates[this.data.templateIndex].id,
       position,
       scannedAt: this.scannedAt,
@@ -251,7 +275,8 @@ Page({
 
   /** A refusal in words; after some the round cannot go on and the page closes. */
   async refused(err) {
-    await alert(TITLES[err.code] || '提交没有成功', err.message);
+    const title = (this.data.water && WATER_TITLES[err.code]) || TITLES[err.code] || '提交没有成功';
+    await alert(title, err.message);
     if (err.code === 'too_far') this.setData({ position: null });
     if (LEAVE_ON.includes(err.code)) this.guardLeaving(false);
     if (LEAVE_ON.includes(err.code)) wx.navigateBack({ fail: () => nav.open('/pages/patrol/today') });

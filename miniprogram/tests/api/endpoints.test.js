@@ -145,6 +145,13 @@ test('declares the API described for this release', () => {
     busToken: 'POST /api/v1/buses/{id}/token',
     busSheet: 'GET /api/v1/buses/sheet',
     busBoard: 'GET /api/v1/buses/board',
+    waterPoints: 'GET /api/v1/water-points',
+    waterPointCreate: 'POST /api/v1/water-points',
+    waterPoint: 'GET /api/v1/water-points/{id}',
+    waterPointUpdate: 'PATCH /api/v1/water-points/{id}',
+    waterPointDelete: 'DELETE /api/v1/water-points/{id}',
+    waterPointsDue: 'GET /api/v1/water-points/due',
+    waterCoverage: 'GET /api/v1/water-points/coverage',
   });
   expect(table.invitationCreate.body).toEqual(['unit_id', 'role', 'class_id', 'max_uses', 'expires_in_hours']);
   expect(table.childBind.body).toEqual(['class_code', 'child_name', 'relation', 'family_code']);
@@ -197,9 +204,10 @@ test('the inbox, subscription and notice endpoints declare the fields of the Ope
 test('the patrol endpoints declare the fields of the contract', () => {
   const table = require('../../api/endpoints');
   const sorted = (list) => [...list].sort();
-  expect(table.checkpointScan.query).toEqual(['token']);
+  expect(table.checkpointScan.query).toEqual(['token', 'checkpoint_id']);
   expect(sorted(table.patrolCreate.body)).toEqual(sorted([
-    'client_uuid', 'token', 'template_id', 'lat', 'lng', 'accuracy', 'coord_system', 'scanned_at', 'sent_at', 'answers',
+    'client_uuid', 'token', 'checkpoint_id', 'template_id', 'lat', 'lng', 'accuracy', 'coord_system', 'scanned_at',
+    'sent_at', 'answers',
   ]));
   expect(table.patrolCreate.idempotent).toBe(true);
   expect(sorted(table.patrols.query)).toEqual(['before_id', 'limit', 'mine', 'school_id']);
@@ -232,6 +240,21 @@ test('the bus endpoints declare the fields of the contract', () => {
   expect(table.busToken.body).toBeUndefined();
   expect(table.busSheet).toMatchObject({ query: ['school_id'], download: true });
   expect(sorted(table.busBoard.query)).toEqual(['day', 'school_id']);
+});
+
+test('the water-point endpoints declare the fields of the contract', () => {
+  const table = require('../../api/endpoints');
+  const sorted = (list) => [...list].sort();
+  const fields = [
+    'name', 'kind', 'lat', 'lng', 'accuracy', 'coord_system', 'radius_m', 'shape', 'measures', 'caretaker_name',
+    'caretaker_phone', 'note', 'school_ids',
+  ];
+  expect(sorted(table.waterPoints.query)).toEqual(['include_inactive', 'unit_id']);
+  expect(sorted(table.waterPointCreate.body)).toEqual(sorted(fields));
+  expect(sorted(table.waterPointUpdate.body)).toEqual(sorted([...fields, 'active']));
+  expect(table.waterPointCreate.idempotent).toBeUndefined();
+  expect(sorted(table.waterCoverage.query)).toEqual(['from', 'to', 'unit_id']);
+  expect(table.waterPointsDue.query).toBeUndefined();
 });
 
 test('only POSTs that are harmless to repeat are retried: never a send, a reminder or a grant report', () => {

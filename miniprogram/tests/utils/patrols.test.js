@@ -83,7 +83,9 @@ describe('the checklist of a round', () => {
       { answer: 'fail', note: '通道堆物' },
       {},
     ]));
-    expect(check).toEqual({ ok: false, first: 0, errors: ['不合格须写明情况并拍照', '不合格须至少拍一张照片', '请选择检查结果'] });
+    expect(check).toEqual({
+      ok: false, first: 0, errors: ['不合格须写明情况并拍照', '不合格须至少拍一张照片', '请选择检查结果'], photoError: '',
+    });
     expect(P.itemError({ answer: 'fail', note: '  ', photos: ['a.jpg'] })).toBe('不合格须写明情况');
     expect(P.itemError({ answer: 'fail', note: '堆物', photos: ['a.jpg'] })).toBe('');
     expect(P.itemError({ answer: 'na', note: '', photos: [] })).toBe('');
@@ -172,10 +174,12 @@ describe('tiles', () => {
   test('a patrol person has the home page 今日巡查 card, no tile; a safety officer finds it after the hazard tiles', () => {
     expect(titles(['patrol.do', 'hazard.report'])).toEqual(['上报隐患']);
     expect(titles(['patrol.do', 'patrol.plan', 'patrol.view', 'checkpoint.manage', 'hazard.report', 'hazard.view', 'hazard.plan'])).toEqual([
-      '上报隐患', '隐患整改', '今日巡查', '巡查点与二维码', '巡查计划', '巡查统计',
+      '上报隐患', '隐患整改', '今日巡查', '巡查点与二维码', '巡查计划', '巡查统计', '水域巡查', '水域巡查统计',
     ]);
     expect(titles(['patrol.do', 'patrol.plan', 'hazard.report'])).toEqual(['上报隐患', '巡查计划']);
-    expect(titles(['patrol.view'])).toEqual(['巡查统计']);
+    expect(titles(['patrol.view'])).toEqual(['巡查统计', '水域巡查', '水域巡查统计']);
+    // A water patrol (water.manage, patrol.do) finds 水域巡查, not the statistics.
+    expect(titles(['patrol.do', 'water.manage', 'hazard.report'])).toEqual(['上报隐患', '水域巡查']);
   });
 });
 
