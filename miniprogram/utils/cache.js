@@ -14,8 +14,9 @@
 const noticeCache = require('./notice-cache');
 
 const PREFIX = 'offline_cache:';
-// patrols_today: 今日巡查; checkpoints: the checkpoints scanned, by token (a round offline).
-const KEYS = ['me', 'campaign', 'schools', 'todo', 'patrols_today', 'checkpoints'];
+// patrols_today: 今日巡查; checkpoints: the checkpoints scanned, by token (a round offline);
+// guard_shift: 门卫值班, the guard's current shift, hand-over note and log.
+const KEYS = ['me', 'campaign', 'schools', 'todo', 'patrols_today', 'checkpoints', 'guard_shift'];
 
 /** The stored copy `{value, savedAt}` of `key`, or null. */
 function load(key) {

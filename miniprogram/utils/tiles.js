@@ -15,6 +15,7 @@ const TILES = [
   { capability: 'checkpoint.manage', title: '巡查点与二维码', icon: 'qr', url: '/pages/patrol/checkpoints' },
   { capability: 'patrol.plan', title: '巡查计划', icon: 'calendar-o', url: '/pages/patrol/plans' },
   { capability: 'patrol.view', title: '巡查统计', icon: 'chart-trending-o', url: '/pages/patrol/compliance' },
+  { capability: 'guard.duty', title: '门卫值班', icon: 'shield-o', url: '/pages/guard/shift' },
   { capability: 'notice.read', title: '家长通知', icon: 'bullhorn-o', url: '/pages/notices/index', when: 'parent' },
   { capability: 'notice.write', title: '发布通知', icon: 'edit', url: '/pages/notices/compose' },
   { capability: 'notice.class_pending', title: '班级通知确认', icon: 'passed', url: '/pages/notices/issued?mode=class' },
