@@ -40,6 +40,8 @@ const PAGES = [
   'pages/patrol/checkpoints',
   'pages/patrol/plans',
   'pages/patrol/compliance',
+  'pages/guard/shift',
+  'pages/guard/log',
 ];
 
 const KIND_NAMES = {
