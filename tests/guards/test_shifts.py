@@ -205,3 +205,22 @@ def test_managers_list_the_shifts_in_pages(client, guards, start):
     assert len(above.get_json()["shifts"]) == 2
     assert client.get(url, headers=guards["a"]).status_code == 403
     assert client.get(url, headers=guards["sibling_admin"]).status_code == 404
+
+
+def test_a_note_left_after_a_start_is_not_that_shifts_handover(client, guards, start):
+    """The hand-over is the note before the shift started: two guards on shift at once, the
+    first one's later note is not shown as what the second was handed."""
+    first = start(guards["a"])[0].get_json()["shift"]
+    second = start(guards["b"])[0].get_json()
+    assert second["handover"] is None
+    client.post(
+        f"/api/v1/guard/shifts/{first['id']}/end",
+        json={"handover_note": "后来的交接"},
+        headers=guards["a"],
+    )
+    current = client.get("/api/v1/guard/shifts/current", headers=guards["b"]).get_json()
+    assert current["shift"]["id"] == second["shift"]["id"]
+    assert current["handover"] is None
+    # Guard A, off shift now, reads the school's latest note before starting again.
+    idle = client.get("/api/v1/guard/shifts/current", headers=guards["a"]).get_json()
+    assert idle["handover"]["note"] == "后来的交接"
