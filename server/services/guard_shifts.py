@@ -93,6 +93,9 @@ def start(user: User, data: dict[str, Any]) -> tuple[GuardShift, bool]:
     distance = distance_to(checkpoint, position, data["accuracy"])
     current = open_shift_of(user)
     if current is not None:
+        # The same start sent twice at once: the other request's shift is this one's.
+        if current.client_uuid == data["client_uuid"]:
+            return current, False
         raise _shift_open(current.id)
     shift = GuardShift(
         client_uuid=data["client_uuid"],
