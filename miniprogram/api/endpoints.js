@@ -321,4 +321,26 @@ module.exports = {
   waterPointDelete: { method: 'DELETE', path: '/api/v1/water-points/{id}' },
   waterPointsDue: { method: 'GET', path: '/api/v1/water-points/due' },
   waterCoverage: { method: 'GET', path: '/api/v1/water-points/coverage', query: ['unit_id', 'from', 'to'] },
+  // The guards' post (门卫值班, issue 11): a shift starts by scanning the gate's code inside its
+  // radius (a retry with the same client_uuid answers 200 with the same shift) and carries the last
+  // hand-over note; it ends with the note for the next guard. A log entry needs an open shift; a
+  // retry answers 200 with the same entry, a second raise the same hazard.
+  guardShiftStart: {
+    method: 'POST',
+    path: '/api/v1/guard/shifts',
+    body: ['client_uuid', 'token', 'lat', 'lng', 'accuracy', 'coord_system', 'started_at'],
+    idempotent: true,
+  },
+  guardShiftCurrent: { method: 'GET', path: '/api/v1/guard/shifts/current' },
+  guardShiftEnd: { method: 'POST', path: '/api/v1/guard/shifts/{id}/end', body: ['handover_note'] },
+  guardLogCreate: {
+    method: 'POST',
+    path: '/api/v1/guard/logs',
+    body: [
+      'client_uuid', 'kind', 'photo_ids', 'lat', 'lng', 'accuracy', 'coord_system', 'note', 'occurred_at',
+      'raise_hazard',
+    ],
+    idempotent: true,
+  },
+  guardLogRaise: { method: 'POST', path: '/api/v1/guard/logs/{id}/raise', idempotent: true },
 };

@@ -47,6 +47,8 @@ const PAGES = [
   'pages/water/index',
   'pages/water/edit',
   'pages/water/coverage',
+  'pages/guard/shift',
+  'pages/guard/log',
 ];
 
 const KIND_NAMES = {

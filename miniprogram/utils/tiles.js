@@ -19,6 +19,7 @@ const TILES = [
   // supervisors (patrol.view) see them, and the coverage.
   { capability: ['water.manage', 'patrol.view'], title: '水域巡查', icon: 'location-o', url: '/pages/water/index' },
   { capability: 'patrol.view', title: '水域巡查统计', icon: 'bar-chart-o', url: '/pages/water/coverage' },
+  { capability: 'guard.duty', title: '门卫值班', icon: 'shield-o', url: '/pages/guard/shift' },
   { capability: 'notice.read', title: '家长通知', icon: 'bullhorn-o', url: '/pages/notices/index', when: 'parent' },
   { capability: 'notice.write', title: '发布通知', icon: 'edit', url: '/pages/notices/compose' },
   { capability: 'notice.class_pending', title: '班级通知确认', icon: 'passed', url: '/pages/notices/issued?mode=class' },

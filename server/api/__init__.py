@@ -11,6 +11,7 @@ from server.api import (
     checklists,
     checkpoints,
     children,
+    guard,
     hazards,
     health,
     inbox,
@@ -57,5 +58,6 @@ def register_blueprints(api: Api) -> None:
         todo,
         health,
         media,
+        guard,
     ):
         api.register_blueprint(module.blp)

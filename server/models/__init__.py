@@ -3,6 +3,7 @@
 from server.models.calendars import SchoolCalendarRecord
 from server.models.campaigns import Area, Campaign, CampaignPhase, FocusProblem
 from server.models.content import ContentCheck
+from server.models.guards import GuardShift, PerimeterLog, PerimeterLogPhoto
 from server.models.hazards import Hazard, HazardEvent, HazardPhoto, Photo
 from server.models.jobs import JobRun
 from server.models.notices import (
@@ -46,6 +47,7 @@ __all__ = [
     "Delivery",
     "FamilyCode",
     "FocusProblem",
+    "GuardShift",
     "Hazard",
     "HazardEvent",
     "HazardPhoto",
@@ -63,6 +65,8 @@ __all__ = [
     "PatrolPlan",
     "PatrolPlanCheckpoint",
     "PatrolSlot",
+    "PerimeterLog",
+    "PerimeterLogPhoto",
     "Photo",
     "RetiredCheckpointToken",
     "RoleGrant",

@@ -98,7 +98,7 @@ def test_create_access(client, people, checklists):
 def test_create_refuses_bad_input(client, people, checklists, changes):
     r = client.post(BASE, json=_body(**changes), headers=people["school_admin@own"])
     assert r.status_code in (400, 422), r.get_json()
-    assert len(db.session.scalars(select(Checkpoint.id)).all()) == 2  # the demo's only
+    assert len(db.session.scalars(select(Checkpoint.id)).all()) == 3  # the demo's only
 
 
 def test_unknown_template_code_is_named(client, people, checklists):
@@ -127,8 +127,9 @@ def test_list_shows_the_token_to_managers_only(client, people, checkpoint):
         assert r.status_code == 200, (persona, r.get_json())
         seen[persona] = r.get_json()["checkpoints"]
     names = [c["name"] for c in seen["teacher@own"]]
-    # The demo's two, the new one, the inactive one last.
-    assert names[-1] == "旧仓库" and sorted(names[:-1]) == sorted(["教学楼", "配电室", "食堂"])
+    # The demo's three (two fire checkpoints and the gate), the new one, the inactive one last.
+    assert names[-1] == "旧仓库"
+    assert sorted(names[:-1]) == sorted(["教学楼", "配电室", "食堂", "东大门"])
     mine = next(c for c in seen["school_admin@own"] if c["id"] == made.id)
     assert mine["token"] == made.token
     assert all("token" not in c for c in seen["teacher@own"] + seen["inspector@above"])
@@ -314,7 +315,7 @@ def _pages(pdf: bytes) -> int:
 
 
 def test_sheet_is_an_a4_pdf_with_every_active_checkpoint(client, people, checkpoint, monkeypatch):
-    made = [checkpoint(f"巡查点{n}") for n in range(5)]  # + the demo's 2 = 7: two pages
+    made = [checkpoint(f"巡查点{n}") for n in range(5)]  # + the demo's 3 = 8: two pages
     off = checkpoint("旧仓库", active=False)
     drawn = []
     render = checkpoint_sheet.render
@@ -336,7 +337,7 @@ def test_sheet_is_an_a4_pdf_with_every_active_checkpoint(client, people, checkpo
     assert b"STSong-Light" in pdf and b"/FontFile" not in pdf  # named, not embedded
     tokens = {s.qr for s in drawn}
     assert {f"SAFETY-CP:{c.token}" for c in made} <= tokens
-    assert f"SAFETY-CP:{off.token}" not in tokens and len(drawn) == 7
+    assert f"SAFETY-CP:{off.token}" not in tokens and len(drawn) == 8
     assert {s.school for s in drawn} == {"符离中心小学"}
     assert {s.instructions for s in drawn} == {"巡查时用微信小程序扫码"}
     assert {"巡查点0", "食堂", "教学楼"} <= {s.name for s in drawn}
@@ -378,6 +379,7 @@ def test_demo_school_has_its_checkpoints_and_checklists(demo, client, people):
     assert [(c.name, c.school.code, c.template_codes) for c in rows] == [
         ("食堂", "YQ101", ["fire_daily"]),
         ("教学楼", "YQ101", ["fire_daily"]),
+        ("东大门", "YQ101", ["perimeter_shift"]),
     ]
     r = _scan(client, people["teacher@own"], rows[0].token)
     assert r.status_code == 200

@@ -152,6 +152,11 @@ test('declares the API described for this release', () => {
     waterPointDelete: 'DELETE /api/v1/water-points/{id}',
     waterPointsDue: 'GET /api/v1/water-points/due',
     waterCoverage: 'GET /api/v1/water-points/coverage',
+    guardShiftStart: 'POST /api/v1/guard/shifts',
+    guardShiftCurrent: 'GET /api/v1/guard/shifts/current',
+    guardShiftEnd: 'POST /api/v1/guard/shifts/{id}/end',
+    guardLogCreate: 'POST /api/v1/guard/logs',
+    guardLogRaise: 'POST /api/v1/guard/logs/{id}/raise',
   });
   expect(table.invitationCreate.body).toEqual(['unit_id', 'role', 'class_id', 'max_uses', 'expires_in_hours']);
   expect(table.childBind.body).toEqual(['class_code', 'child_name', 'relation', 'family_code']);
@@ -257,14 +262,28 @@ test('the water-point endpoints declare the fields of the contract', () => {
   expect(table.waterPointsDue.query).toBeUndefined();
 });
 
+test('the guard endpoints declare the fields of the contract', () => {
+  const table = require('../../api/endpoints');
+  const sorted = (list) => [...list].sort();
+  expect(sorted(table.guardShiftStart.body)).toEqual(sorted([
+    'client_uuid', 'token', 'lat', 'lng', 'accuracy', 'coord_system', 'started_at',
+  ]));
+  expect(table.guardShiftEnd.body).toEqual(['handover_note']);
+  expect(sorted(table.guardLogCreate.body)).toEqual(sorted([
+    'client_uuid', 'kind', 'photo_ids', 'lat', 'lng', 'accuracy', 'coord_system', 'note', 'occurred_at', 'raise_hazard',
+  ]));
+  expect(table.guardLogRaise.body).toBeUndefined();
+  expect(table.guardShiftCurrent.query).toBeUndefined();
+});
+
 test('only POSTs that are harmless to repeat are retried: never a send, a reminder or a grant report', () => {
   const { isIdempotent } = require('../../api/client');
   const table = require('../../api/endpoints');
   const safePosts = Object.keys(table).filter((name) => table[name].method === 'POST' && isIdempotent(table[name]));
   // Disabling or enabling an account again changes nothing (the server answers the same).
   expect(safePosts.sort()).toEqual([
-    'hazardCreate', 'inboxRead', 'inboxReadAll', 'noticeAcknowledge', 'patrolCreate', 'photoUpload', 'userDisable',
-    'userEnable',
+    'guardLogCreate', 'guardLogRaise', 'guardShiftStart', 'hazardCreate', 'inboxRead', 'inboxReadAll',
+    'noticeAcknowledge', 'patrolCreate', 'photoUpload', 'userDisable', 'userEnable',
   ]);
 });
 
