@@ -6,6 +6,7 @@ from flask_smorest import Api
 
 from server.api import (
     auth,
+    buses,
     campaigns,
     campus,
     checklists,
@@ -57,5 +58,6 @@ def register_blueprints(api: Api) -> None:
         todo,
         health,
         media,
+        buses,
     ):
         api.register_blueprint(module.blp)
