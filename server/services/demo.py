@@ -11,6 +11,7 @@ from server.models.patrols import Checkpoint
 from server.models.people import APPROVED
 from server.services.checklists import load_checklists
 from server.services.checkpoints import new_token
+from server.services.demo_buses import seed_buses
 from server.services.units import add_class, add_unit, set_campus
 
 BUREAU_CODE = "YQ000"
@@ -104,6 +105,7 @@ def seed_demo() -> bool:
         ParentLink(parent_id=parent.id, child_id=child.id, relation="mother", status=APPROVED)
     )
     _seed_checkpoints(units[DEMO_CHECKPOINT_SCHOOL])
+    seed_buses(db.session.scalars(select(User).where(User.openid == "demo-school_admin")).one())
     db.session.commit()
     # The shipped checklists file their items under the campaign's focus problems: loaded here
     # when the campaign is (``setup demo`` loads both first, so this finds them unchanged).
