@@ -206,24 +206,30 @@ def get(user: User, bus_id: int) -> SchoolBus:
 
 def patch(user: User, bus_id: int, changes: dict[str, Any]) -> SchoolBus:
     """Change any field; ``drivers``, ``trips`` and ``school_ids`` replace their lists;
-    ``active`` retires or brings back the bus (and its trips' plans)."""
+    ``active`` retires or brings back the bus (and its trips' plans). Everything is checked
+    before anything changes."""
     bus = load_managed(user, bus_id)
     now = utcnow()
+    served = _served(user, bus.school, changes["school_ids"]) if "school_ids" in changes else None
+    if "trips" in changes:
+        bus_trips.check_trips(changes["trips"])
+    plate = normal_plate(changes["plate"]) if "plate" in changes else bus.plate
+    if changes.get("active", bus.active) and (plate != bus.plate or not bus.active):
+        _check_plate(plate, bus.id)
     verdicts = _check_texts(user, {f: v for f, v in changes.items() if v != getattr(bus, f, v)})
-    if "school_ids" in changes:
-        _set_schools(bus, _served(user, bus.school, changes["school_ids"]))
-    if "plate" in changes:
-        bus.plate = normal_plate(changes["plate"])
-        bus.checkpoint.name = f"校车{bus.plate}"
-        bus_trips.rename_plans(bus)
-    if changes.get("active", bus.active) and ("plate" in changes or not bus.active):
-        _check_plate(bus.plate, bus.id)
-    for field in (*PLAIN, *CHECKED):
-        if field in changes:
-            setattr(bus, field, changes[field])
-    if "drivers" in changes:
-        _set_drivers(bus, changes["drivers"])
     try:
+        with db.session.no_autoflush:
+            if served is not None:
+                _set_schools(bus, served)
+            if plate != bus.plate:
+                bus.plate = plate
+                bus.checkpoint.name = f"校车{plate}"
+                bus_trips.rename_plans(bus)
+            for field in (*PLAIN, *CHECKED):
+                if field in changes:
+                    setattr(bus, field, changes[field])
+            if "drivers" in changes:
+                _set_drivers(bus, changes["drivers"])
         db.session.flush()
         _hold_texts(user, bus, verdicts, replace=True)
         if "active" in changes and changes["active"] != bus.active:
