@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from server.api import bus_schemas as schemas
 from server.auth import current_user, login_required
-from server.services import bus_board, buses
+from server.services import bus_board, bus_views, buses
 from server.services.bus_sheet import sheet_pdf
 
 blp = Blueprint("buses", __name__, url_prefix="/api/v1/buses", description="School buses")
@@ -54,8 +54,8 @@ def list_buses(query):
     """Buses run by or serving the schools at ``unit_id`` and below, by plate (staff who patrol
     or watch patrols there; retired ones too with ``include_inactive`` for bus.manage)."""
     user = current_user()
-    rows = buses.buses_under(user, query["unit_id"], query["include_inactive"])
-    return {"buses": buses.views(rows, user)}
+    rows = bus_views.buses_under(user, query["unit_id"], query["include_inactive"])
+    return {"buses": bus_views.views(rows, user)}
 
 
 @blp.route("", methods=["POST"])
@@ -67,7 +67,7 @@ def create(body):
     """Register a bus with its schools, drivers and trips; each trip's inspection is scheduled
     at once (bus.manage at the running school)."""
     user = current_user()
-    return buses.view(buses.create(user, body), user), 201
+    return bus_views.view(buses.create(user, body), user), 201
 
 
 @blp.route("/<int:bus_id>", methods=["GET"])
@@ -76,7 +76,7 @@ def create(body):
 def get(bus_id: int):
     """One bus (patrol.do or patrol.view at one of its schools)."""
     user = current_user()
-    return buses.view(buses.get(user, bus_id), user)
+    return bus_views.view(bus_views.get(user, bus_id), user)
 
 
 @blp.route("/<int:bus_id>", methods=["PATCH"])
@@ -88,7 +88,7 @@ def patch(body, bus_id: int):
     """Change a bus; ``drivers``, ``trips`` and ``school_ids`` replace their lists; a changed
     departure reschedules the trip's open inspections (bus.manage)."""
     user = current_user()
-    return buses.view(buses.patch(user, bus_id, body), user)
+    return bus_views.view(buses.patch(user, bus_id, body), user)
 
 
 @blp.route("/<int:bus_id>", methods=["DELETE"])
@@ -109,4 +109,4 @@ def replace_token(bus_id: int):
     """A new sticker for the bus; the old code then answers 410 ``checkpoint_replaced``
     (bus.manage)."""
     user = current_user()
-    return buses.view(buses.replace_token(user, bus_id), user)
+    return bus_views.view(buses.replace_token(user, bus_id), user)

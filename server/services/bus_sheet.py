@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from server.errors import ApiError
 from server.models import User
-from server.services.buses import active_of_school
+from server.services.bus_views import active_of_school
 from server.services.checkpoint_sheet import Sticker, render
 from server.services.checkpoints import qr_content
 

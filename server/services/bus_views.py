@@ -1,16 +1,23 @@
-"""How a school bus reads in the API: its documents' states (valid, expiring within 30 days,
-expired, missing), the alerts the board shows, and the Bus object of the contract. Pure
-functions of rows already loaded (the callers load them in a bounded number of statements)."""
+"""Reading school buses: one bus, the buses under a unit, a school's for its sticker sheet, and
+how a bus reads in the API: its documents' states (valid, expiring within 30 days, expired,
+missing), the alerts the board shows, and the Bus object of the contract (lists load every
+relation in one statement each, whatever the number of buses)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import exists, select
+from sqlalchemy.orm import selectinload
+
 from server import access
-from server.models import User
-from server.models.buses import TRIP_NAMES, SchoolBus
+from server.clock import local_today
+from server.extensions import db
+from server.models import Unit, User
+from server.models.buses import TRIP_NAMES, BusSchool, SchoolBus
 from server.services import content
+from server.services.checklists import require_patrol_reader
 
 # A document ending within this many days is "expiring" (the issue: within 30 days).
 EXPIRING_WITHIN = timedelta(days=30)
@@ -122,3 +129,69 @@ def bus_views(buses: list[SchoolBus], viewer: User, today: date) -> list[dict[st
             view["token"] = bus.checkpoint.token
         out.append(view)
     return out
+
+
+def get(user: User, bus_id: int) -> SchoolBus:
+    """A bus of a school where the caller patrols or watches patrols (404 when they see none of
+    its schools, 403 when they see one without either capability)."""
+    bus = db.session.get(SchoolBus, bus_id)
+    if bus is None or not any(access.sees(user, s) for s in bus.schools):
+        raise access.not_found("bus")
+    for school in bus.schools:
+        if access.may(user, "patrol.do", school) or access.may(user, "patrol.view", school):
+            return bus
+    raise access.forbidden("patrol.view")
+
+
+def _with_relations():
+    """The loads a bus view needs, one statement each for a whole list."""
+    return (
+        selectinload(SchoolBus.school),
+        selectinload(SchoolBus.schools),
+        selectinload(SchoolBus.drivers),
+        selectinload(SchoolBus.trips),
+        selectinload(SchoolBus.checkpoint),
+    )
+
+
+def buses_under(user: User, unit_id: int, include_inactive: bool) -> list[SchoolBus]:
+    """Buses run by or serving schools at ``unit_id`` or below, by plate (active ones; retired
+    ones too for bus.manage holders who ask)."""
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        raise access.not_found()
+    require_patrol_reader(user, unit)
+    if include_inactive:
+        access.require(user, MANAGE, unit)
+    below = access.unit_ids_below([unit.path])
+    query = (
+        select(SchoolBus)
+        .where(exists().where(BusSchool.bus_id == SchoolBus.id, BusSchool.school_id.in_(below)))
+        .options(*_with_relations())
+        .order_by(SchoolBus.plate, SchoolBus.id)
+    )
+    if not include_inactive:
+        query = query.where(SchoolBus.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def active_of_school(user: User, school_id: int) -> tuple[Unit, list[SchoolBus]]:
+    """The active buses a school runs, for its sticker sheet (bus.manage)."""
+    school = access.load_unit(user, school_id, MANAGE)
+    rows = db.session.scalars(
+        select(SchoolBus)
+        .where(SchoolBus.school_id == school.id, SchoolBus.active.is_(True))
+        .options(selectinload(SchoolBus.checkpoint))
+        .order_by(SchoolBus.plate, SchoolBus.id)
+    )
+    return school, list(rows)
+
+
+def views(buses: list[SchoolBus], viewer: User) -> list[dict[str, Any]]:
+    """Buses as the contract's Bus objects, as ``viewer`` sees them."""
+    return bus_views(buses, viewer, local_today())
+
+
+def view(bus: SchoolBus, viewer: User) -> dict[str, Any]:
+    """One bus as ``viewer`` sees it."""
+    return views([bus], viewer)[0]

@@ -9,19 +9,17 @@ hazards the documents job raises (``bus_documents``) on the school's map.
 
 Only the running school's ``bus.manage`` holders change a bus; anyone who patrols or watches
 patrols at one of its schools reads it. A plate is one active bus (a partial unique index: two
-registrations at once get one bus and one 409 ``plate_taken``).
+registrations at once get one bus and one 409 ``plate_taken``). Reading buses: ``bus_views``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from server import access
-from server.clock import local_today
 from server.errors import ApiError
 from server.extensions import db
 from server.models import Unit, User, utcnow
@@ -29,8 +27,7 @@ from server.models.buses import BusDriver, BusSchool, SchoolBus
 from server.models.patrols import BUS, Checkpoint, RetiredCheckpointToken
 from server.roles import SCHOOL_KINDS
 from server.services import bus_trips, content
-from server.services.bus_views import MANAGE, SUBJECT, bus_views
-from server.services.checklists import require_patrol_reader
+from server.services.bus_views import MANAGE, SUBJECT
 from server.services.checkpoints import new_token
 
 # The columns a create or a PATCH copies as given.
@@ -192,18 +189,6 @@ def load_managed(user: User, bus_id: int) -> SchoolBus:
     return access.load(user, SchoolBus, bus_id, MANAGE, lambda b: b.school, "bus")
 
 
-def get(user: User, bus_id: int) -> SchoolBus:
-    """A bus of a school where the caller patrols or watches patrols (404 when they see none of
-    its schools, 403 when they see one without either capability)."""
-    bus = db.session.get(SchoolBus, bus_id)
-    if bus is None or not any(access.sees(user, s) for s in bus.schools):
-        raise access.not_found("bus")
-    for school in bus.schools:
-        if access.may(user, "patrol.do", school) or access.may(user, "patrol.view", school):
-            return bus
-    raise access.forbidden("patrol.view")
-
-
 def patch(user: User, bus_id: int, changes: dict[str, Any]) -> SchoolBus:
     """Change any field; ``drivers``, ``trips`` and ``school_ids`` replace their lists;
     ``active`` retires or brings back the bus (and its trips' plans). Everything is checked
@@ -216,7 +201,9 @@ def patch(user: User, bus_id: int, changes: dict[str, Any]) -> SchoolBus:
     plate = normal_plate(changes["plate"]) if "plate" in changes else bus.plate
     if changes.get("active", bus.active) and (plate != bus.plate or not bus.active):
         _check_plate(plate, bus.id)
-    verdicts = _check_texts(user, {f: v for f, v in changes.items() if v != getattr(bus, f, v)})
+    verdicts = _check_texts(
+        user, {f: changes[f] for f in CHECKED if f in changes and changes[f] != getattr(bus, f)}
+    )
     try:
         with db.session.no_autoflush:
             if served is not None:
@@ -278,57 +265,3 @@ def replace_token(user: User, bus_id: int) -> SchoolBus:
     db.session.commit()
     db.session.refresh(bus.checkpoint)
     return bus
-
-
-def _with_relations():
-    """The loads a bus view needs, one statement each for a whole list."""
-    return (
-        selectinload(SchoolBus.school),
-        selectinload(SchoolBus.schools),
-        selectinload(SchoolBus.drivers),
-        selectinload(SchoolBus.trips),
-        selectinload(SchoolBus.checkpoint),
-    )
-
-
-def buses_under(user: User, unit_id: int, include_inactive: bool) -> list[SchoolBus]:
-    """Buses run by or serving schools at ``unit_id`` or below, by plate (active ones; retired
-    ones too for bus.manage holders who ask)."""
-    unit = db.session.get(Unit, unit_id)
-    if unit is None:
-        raise access.not_found()
-    require_patrol_reader(user, unit)
-    if include_inactive:
-        access.require(user, MANAGE, unit)
-    below = access.unit_ids_below([unit.path])
-    query = (
-        select(SchoolBus)
-        .where(exists().where(BusSchool.bus_id == SchoolBus.id, BusSchool.school_id.in_(below)))
-        .options(*_with_relations())
-        .order_by(SchoolBus.plate, SchoolBus.id)
-    )
-    if not include_inactive:
-        query = query.where(SchoolBus.active.is_(True))
-    return list(db.session.scalars(query))
-
-
-def active_of_school(user: User, school_id: int) -> tuple[Unit, list[SchoolBus]]:
-    """The active buses a school runs, for its sticker sheet (bus.manage)."""
-    school = access.load_unit(user, school_id, MANAGE)
-    rows = db.session.scalars(
-        select(SchoolBus)
-        .where(SchoolBus.school_id == school.id, SchoolBus.active.is_(True))
-        .options(selectinload(SchoolBus.checkpoint))
-        .order_by(SchoolBus.plate, SchoolBus.id)
-    )
-    return school, list(rows)
-
-
-def views(buses: list[SchoolBus], viewer: User) -> list[dict[str, Any]]:
-    """Buses as the contract's Bus objects, as ``viewer`` sees them."""
-    return bus_views(buses, viewer, local_today())
-
-
-def view(bus: SchoolBus, viewer: User) -> dict[str, Any]:
-    """One bus as ``viewer`` sees it."""
-    return views([bus], viewer)[0]
