@@ -118,6 +118,14 @@ def test_a_trip_is_inspected_once(client, staff, make_bus, inspect):
     assert inspect(bus, local(day, 6, 40)).status_code == 201
     again = inspect(bus, local(day, 6, 55), fails={"tyres": "左后轮胎压低"})
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "slot_already_done"
+    # The refused round told nobody and raised nothing.
+    assert (
+        db.session.scalars(select(Notification).where(Notification.kind == "bus_failed")).all()
+        == []
+    )
+    assert (
+        db.session.scalars(select(Hazard.id).where(Hazard.description.contains("胎压"))).all() == []
+    )
     assert _trips(_board(client, staff["officer"], day), bus)["morning"]["state"] == "cleared"
 
 
