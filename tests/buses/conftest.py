@@ -7,7 +7,8 @@ bus (its sticker scanned, the shipped ``bus_pretrip`` checklist answered).
   ``inspector`` (its bus inspector), ``teacher``, ``sibling`` (school_admin of the kindergarten
   beside it), ``supervisor`` (符离中心校), ``parent``.
 - ``make_bus(**changes)``: POST /buses as the officer with a valid body; returns the Bus JSON.
-- ``inspect(bus, scanned_at, fails={"brakes": "刹车偏软"})``: POST /patrols as the inspector.
+- ``inspect(bus, scanned_at, fails={"brakes": "刹车偏软"})``: POST /patrols as the inspector
+  (``inspection_body`` the same body, unsent).
 """
 
 from __future__ import annotations
@@ -139,11 +140,11 @@ def make_bus(client, staff):
 
 
 @pytest.fixture
-def inspect(client, staff, upload):
-    """An inspection round at the bus scanned at ``scanned_at``; the response. ``fails`` maps
-    item codes to notes (each failed item gets a photo)."""
+def inspection_body(client, staff, upload):
+    """The body of an inspection round at the bus scanned at ``scanned_at`` by ``who``;
+    ``fails`` maps item codes to notes (each failed item gets a photo)."""
 
-    def _inspect(bus, scanned_at: datetime, fails: dict[str, str] | None = None, who="inspector"):
+    def _body(bus, scanned_at: datetime, fails: dict[str, str] | None = None, who="inspector"):
         headers = staff[who]
         scan = client.get(
             "/api/v1/checkpoints/scan", query_string={"token": bus["token"]}, headers=headers
@@ -165,7 +166,7 @@ def inspect(client, staff, upload):
                 )
             else:
                 answers.append({"item_id": item["id"], "answer": "pass"})
-        body = {
+        return {
             "client_uuid": str(uuid.uuid4()),
             "token": "SAFETY-CP:" + bus["token"],
             "template_id": template["id"],
@@ -177,6 +178,16 @@ def inspect(client, staff, upload):
             "sent_at": max(scanned_at, datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
             "answers": answers,
         }
-        return client.post("/api/v1/patrols", json=body, headers=headers)
+
+    return _body
+
+
+@pytest.fixture
+def inspect(client, staff, inspection_body):
+    """An inspection round at the bus (see ``inspection_body``) posted; the response."""
+
+    def _inspect(bus, scanned_at: datetime, fails: dict[str, str] | None = None, who="inspector"):
+        body = inspection_body(bus, scanned_at, fails, who)
+        return client.post("/api/v1/patrols", json=body, headers=staff[who])
 
     return _inspect

@@ -24,6 +24,7 @@ from tests.buses.conftest import (
     user_id,
 )
 from tests.notices.conftest import give_grant
+from tests.support.concurrency import answer, together
 
 
 def _board(client, headers, day) -> dict:
@@ -184,3 +185,31 @@ def test_the_board_alerts_and_who_reads_it(client, staff, make_bus):
     for who, status in (("teacher", 200), ("officer", 200), ("sibling", 404), ("parent", 404)):
         response = client.get(f"{BASE}/board", query_string=query, headers=staff[who])
         assert response.status_code == status, who
+
+
+def test_two_inspections_of_one_trip_at_once(app, staff, make_bus, inspection_body):
+    bus = make_bus()
+    day = past_school_day()
+    slots_on(bus["id"], day)
+    bodies = [
+        inspection_body(bus, local(day, 6, 45), fails={"brakes": "刹车偏软"}),
+        inspection_body(bus, local(day, 6, 46), fails={"lights": "左转向灯不亮"}),
+    ]
+    calls = [
+        lambda c, body=body: answer(
+            c.post("/api/v1/patrols", json=body, headers=staff["inspector"])
+        )
+        for body in bodies
+    ]
+    results = together(app, calls)
+    assert sorted(status for status, _ in results) == [201, 409]
+    [(_, refused)] = [r for r in results if r[0] == 409]
+    assert refused["error"]["code"] == "slot_already_done"
+    # One round, one hazard, one push: the loser's went with its rolled-back transaction.
+    assert len(db.session.scalars(select(Patrol.id)).all()) == 1
+    notes = db.session.scalars(select(Notification).where(Notification.kind == "bus_failed")).all()
+    assert len(notes) == 1
+    hazards = db.session.scalars(
+        select(Hazard.id).where(Hazard.checkpoint_id == bus["checkpoint_id"])
+    ).all()
+    assert len(hazards) == 1
