@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from server.extensions import db
 from server.models import Delivery, JobRun, utcnow
 from server.queue import periodic_task, task
+from server.services.bus_documents import raise_document_hazards
 from server.services.content_decisions import retry_pending, submit_media_check
 from server.services.delivery import backoff_seconds, dispatch, recover_lost_claims
 from server.services.escalation import escalate_overdue
@@ -151,3 +152,10 @@ def run_patrol_rounds() -> dict | None:
     """Every minute: reminders before slots open, then slots closed undone marked missed (the
     person told; runs of misses escalated)."""
     return run_once_per_period("run_patrol_rounds", 1, run_rounds)
+
+
+@periodic_task(crontab(minute="5", hour="22"), retries=2, retry_delay=300)
+def raise_bus_document_hazards() -> int | None:
+    """Daily at 06:05 China time: bus agreements and drivers' licences expired or expiring
+    within 30 days become hazards (each document and expiry date once: its claim's key)."""
+    return run_once_per_period("raise_bus_document_hazards", 24 * 60, raise_document_hazards)

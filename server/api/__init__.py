@@ -6,6 +6,7 @@ from flask_smorest import Api
 
 from server.api import (
     auth,
+    buses,
     campaigns,
     campus,
     checklists,
@@ -59,5 +60,6 @@ def register_blueprints(api: Api) -> None:
         health,
         media,
         guard,
+        buses,
     ):
         api.register_blueprint(module.blp)

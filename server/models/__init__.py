@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see every table."""
 
+from server.models.buses import BusDocumentHazard, BusDriver, BusSchool, BusTrip, SchoolBus
 from server.models.calendars import SchoolCalendarRecord
 from server.models.campaigns import Area, Campaign, CampaignPhase, FocusProblem
 from server.models.content import ContentCheck
@@ -36,6 +37,10 @@ __all__ = [
     "Area",
     "AuditRecord",
     "AuthSession",
+    "BusDocumentHazard",
+    "BusDriver",
+    "BusSchool",
+    "BusTrip",
     "Campaign",
     "CampaignPhase",
     "ChecklistItem",
@@ -71,6 +76,7 @@ __all__ = [
     "RetiredCheckpointToken",
     "RoleGrant",
     "ScheduledPush",
+    "SchoolBus",
     "SchoolCalendarRecord",
     "SchoolClass",
     "SubscriptionGrant",

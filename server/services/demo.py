@@ -11,6 +11,7 @@ from server.models.patrols import Checkpoint
 from server.models.people import APPROVED
 from server.services.checklists import load_checklists
 from server.services.checkpoints import new_token
+from server.services.demo_buses import seed_buses
 from server.services.demo_guard import seed_gate
 from server.services.units import add_class, add_unit, set_campus
 
@@ -106,6 +107,7 @@ def seed_demo() -> bool:
     )
     _seed_checkpoints(units[DEMO_CHECKPOINT_SCHOOL])
     seed_gate(units[DEMO_CHECKPOINT_SCHOOL], demo_openid("school_admin"))
+    seed_buses(db.session.scalars(select(User).where(User.openid == "demo-school_admin")).one())
     db.session.commit()
     # The shipped checklists file their items under the campaign's focus problems: loaded here
     # when the campaign is (``setup demo`` loads both first, so this finds them unchanged).

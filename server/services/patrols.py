@@ -28,7 +28,7 @@ from server.models.patrols import (
     PatrolAnswer,
     PatrolPhoto,
 )
-from server.services import content, hazard_news, patrol_proof
+from server.services import bus_inspections, content, hazard_news, patrol_proof
 
 # The checkpoint lookup by a scanned token or a water point's id (the same rules as
 # GET /checkpoints/scan).
@@ -206,6 +206,9 @@ def _save(
             news += told
             media += checks
     db.session.flush()
+    # A failed bus inspection tells the safety officer at once, with the round (issue 11).
+    failed = [items[g["item_id"]] for g in data["answers"] if g["answer"] == FAIL]
+    news += bus_inspections.after_round(patrol, failed)
     return news, media
 
 

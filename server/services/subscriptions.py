@@ -36,6 +36,8 @@ AUDIENCES: dict[str, frozenset[str]] = {
     # A round due soon, and a round missed (the person, then the safety officer above them).
     "patrol_due": frozenset({"patrol.do"}),
     "patrol_missed": frozenset({"patrol.do"}),
+    # A bus that failed its pre-trip inspection: the school's safety officer, at once.
+    "bus_failed": frozenset({"hazard.plan"}),
 }
 
 
