@@ -2,7 +2,7 @@
 log kept during it, and the log's photos
 
 Revision ID: 0019_guards
-Revises: 0016_duty_kinds
+Revises: 0018_buses
 Create Date: 2026-11-29 15:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019_guards'
-down_revision = '0016_duty_kinds'
+down_revision = '0018_buses'
 branch_labels = None
 depends_on = None
 

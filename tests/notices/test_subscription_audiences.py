@@ -22,6 +22,8 @@ HAZARD_ADMIN = {
 }
 # Everyone on duty patrols (patrol.do): a round due, a round missed.
 PATROL = {"patrol_due", "patrol_missed"}
+# The safety officers and those above them (hazard.plan): a bus failed its inspection.
+BUS = {"bus_failed"}
 
 
 def _applying(client, headers) -> dict[str, dict]:
@@ -31,8 +33,8 @@ def _applying(client, headers) -> dict[str, dict]:
 
 
 def test_each_person_gets_the_templates_they_will_receive(demo, client, login):
-    assert set(_applying(client, login("demo-school_admin"))) == HAZARD_ADMIN | PATROL
-    assert set(_applying(client, login("demo-supervisor"))) == HAZARD_ADMIN | PATROL
+    assert set(_applying(client, login("demo-school_admin"))) == HAZARD_ADMIN | PATROL | BUS
+    assert set(_applying(client, login("demo-supervisor"))) == HAZARD_ADMIN | PATROL | BUS
     assert (
         set(_applying(client, login("demo-bureau_staff")))
         == {

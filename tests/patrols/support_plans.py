@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from server.clock import CHINA_TZ
 from server.extensions import db
@@ -155,3 +155,13 @@ def make_patrol(slot: PatrolSlot, user: int, scanned_at: datetime, delay: timede
     db.session.add(patrol)
     db.session.commit()
     return patrol
+
+
+def only_hand_made() -> None:
+    """End the demo's registry-kept plans (its buses' trips) and drop every slot, for tests
+    that make slots for all plans and count them."""
+    db.session.execute(
+        update(PatrolPlan).where(PatrolPlan.managed_by.is_not(None)).values(active=False)
+    )
+    db.session.execute(delete(PatrolSlot))
+    db.session.commit()

@@ -98,7 +98,8 @@ def test_create_access(client, people, checklists):
 def test_create_refuses_bad_input(client, people, checklists, changes):
     r = client.post(BASE, json=_body(**changes), headers=people["school_admin@own"])
     assert r.status_code in (400, 422), r.get_json()
-    assert len(db.session.scalars(select(Checkpoint.id)).all()) == 3  # the demo's only
+    places = select(Checkpoint.id).where(Checkpoint.kind == "place")
+    assert len(db.session.scalars(places).all()) == 3  # the demo's only (two places, the gate)
 
 
 def test_unknown_template_code_is_named(client, people, checklists):
@@ -375,7 +376,8 @@ def test_render_lays_out_six_a_page():
 
 
 def test_demo_school_has_its_checkpoints_and_checklists(demo, client, people):
-    rows = db.session.scalars(select(Checkpoint).order_by(Checkpoint.id)).all()
+    places = select(Checkpoint).where(Checkpoint.kind == "place").order_by(Checkpoint.id)
+    rows = db.session.scalars(places).all()
     assert [(c.name, c.school.code, c.template_codes) for c in rows] == [
         ("食堂", "YQ101", ["fire_daily"]),
         ("教学楼", "YQ101", ["fire_daily"]),

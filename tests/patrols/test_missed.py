@@ -37,8 +37,8 @@ def _slot(slot_id: int) -> PatrolSlot:
 
 def test_a_reminder_before_the_window_once(canteen):
     stairs = make_checkpoint(name="楼梯")
-    make_plan([canteen, stairs], remind_minutes_before=30)  # 07:30-08:30, reminded at 07:00
-    make_slots(local(DAY, 6))
+    plan = make_plan([canteen, stairs], remind_minutes_before=30)  # 07:30-08:30, at 07:00
+    make_slots(local(DAY, 6), plan_ids=[plan.id])
     db.session.commit()
     assert run_rounds(local(DAY, 6, 59)) == {"reminded": 0, "missed": 0, "pushes": 0}
     assert _notes("patrol_due") == []

@@ -15,7 +15,7 @@ from server.school_calendar import SchoolCalendar, Span
 from server.services.calendars import CALENDAR_DIR, load_calendar, read_calendar_file
 from server.services.patrol_slots import make_slots, runs_on, window
 from tests.jobs.conftest import require_postgresql, two_workers
-from tests.patrols.support_plans import DAY, local, make_checkpoint, make_plan
+from tests.patrols.support_plans import DAY, local, make_checkpoint, make_plan, only_hand_made
 
 
 def _plan(**changes):
@@ -70,6 +70,7 @@ def _count() -> int:
 
 
 def test_slots_of_today_and_tomorrow_made_once(demo):
+    only_hand_made()
     canteen, stairs = make_checkpoint(name="食堂"), make_checkpoint(name="楼梯")
     retired = make_checkpoint(name="旧仓库")
     retired.active = False
@@ -98,6 +99,7 @@ def test_no_slot_is_made_after_its_window_closed(demo):
 
 
 def test_school_days_read_the_loaded_calendar(demo):
+    only_hand_made()
     load_calendar(read_calendar_file(CALENDAR_DIR / "2026-2027-1.json"))
     plan = make_plan([make_checkpoint()], recurrence="school_days")
     national_day = date(2026, 10, 1)  # a Thursday, a day off
@@ -109,6 +111,7 @@ def test_school_days_read_the_loaded_calendar(demo):
 
 
 def test_the_job_claims_its_period(demo):
+    only_hand_made()
     make_plan([make_checkpoint()])
     made = jobs.make_patrol_slots.call_local()
     assert made in (1, 2)  # today's, and tomorrow's unless the plan's season says otherwise
@@ -116,6 +119,7 @@ def test_the_job_claims_its_period(demo):
 
 
 def test_two_workers_make_each_slot_once(demo):
+    only_hand_made()
     require_postgresql()
     checkpoints = [make_checkpoint(name=f"点位{i}") for i in range(6)]
     for i in range(5):
