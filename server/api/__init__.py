@@ -28,6 +28,7 @@ from server.api import (
     staff,
     todo,
     units,
+    water_points,
 )
 
 
@@ -57,5 +58,6 @@ def register_blueprints(api: Api) -> None:
         todo,
         health,
         media,
+        water_points,
     ):
         api.register_blueprint(module.blp)
