@@ -53,15 +53,17 @@ PLAN_FIELDS: dict[str, Any] = {
 }
 
 
-def plan_of(school_id: int) -> PatrolPlan | None:
-    """The school's active water-visit plan, if it has one."""
-    return db.session.scalars(
-        select(PatrolPlan).where(
-            PatrolPlan.school_id == school_id,
-            PatrolPlan.managed_by == MANAGED,
-            PatrolPlan.active.is_(True),
-        )
-    ).first()
+def plan_of(school_id: int, lock: bool = False) -> PatrolPlan | None:
+    """The school's active water-visit plan, if it has one; ``lock``: its row locked until the
+    commit (PostgreSQL), so two changes of the school's points keep its checkpoints in turn."""
+    query = select(PatrolPlan).where(
+        PatrolPlan.school_id == school_id,
+        PatrolPlan.managed_by == MANAGED,
+        PatrolPlan.active.is_(True),
+    )
+    if lock:
+        query = query.with_for_update()
+    return db.session.scalars(query).first()
 
 
 def _checkpoint_ids(school_id: int) -> list[int]:
@@ -97,7 +99,7 @@ def _make_plan(school_id: int, created_by_id: int) -> PatrolPlan:
         .on_conflict_do_nothing(index_elements=["school_id"], index_where=text(ONE_PER_SCHOOL))
     )
     db.session.execute(statement)
-    plan = plan_of(school_id)
+    plan = plan_of(school_id, lock=True)
     if plan is None:  # made and retired by another transaction in between: a rare retry
         raise ApiError(409, "conflict", "The school's water points changed meanwhile; retry.")
     return plan
@@ -154,15 +156,17 @@ def sync(school_ids: set[int], created_by_id: int, now: datetime) -> None:
     db.session.flush()
     touched = []
     for school_id in sorted(school_ids):
-        wanted = _checkpoint_ids(school_id)
-        plan = plan_of(school_id)
-        if not wanted:
-            if plan is not None:
-                plan.active = False
-                drop_open_slots(plan.id, now)
-            continue
-        if plan is None:
+        plan = plan_of(school_id, lock=True)
+        if plan is None and _checkpoint_ids(school_id):
             plan = _make_plan(school_id, created_by_id)
+        # Read after the plan's lock: a change committed meanwhile is seen, never undone.
+        wanted = _checkpoint_ids(school_id)
+        if plan is None:
+            continue
+        if not wanted:
+            plan.active = False
+            drop_open_slots(plan.id, now)
+            continue
         _set_checkpoints(plan, wanted)
         drop_open_slots(plan.id, now, keep=wanted)
         touched.append(plan.id)
