@@ -167,7 +167,7 @@ def load_managed(user: User, point_id: int) -> WaterPoint:
     return point
 
 
-def _set_schools(point: WaterPoint, schools: list[Unit]) -> None:
+def set_schools(point: WaterPoint, schools: list[Unit]) -> None:
     """Replace the point's schools (the first becomes its checkpoint's school)."""
     db.session.execute(
         delete(WaterPointSchool)
@@ -206,7 +206,7 @@ def change(user: User, point_id: int, changes: dict[str, Any]) -> WaterPoint:
     if "school_ids" in changes:
         schools = schools_for(user, changes["school_ids"])
         after = {s.id for s in schools}
-        _set_schools(point, schools)
+        set_schools(point, schools)
     if "shape" in changes:
         checkpoint.shape = shape_of(changes["shape"])
     for field in CHECKPOINT_FIELDS:
