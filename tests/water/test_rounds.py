@@ -19,6 +19,7 @@ from server.services import todo
 from server.services.patrol_missed import run_rounds
 from server.services.patrol_slots import make_slots
 from tests.patrols.support_plans import local
+from tests.support.statements import counted
 from tests.water.conftest import user_id, water_plans
 
 
@@ -135,3 +136,22 @@ def test_a_window_opened_earlier_is_due_today(client, water, river, june_third):
     other = client.get("/api/v1/water-points/due", headers=water["teacher"]).get_json()
     assert other == {"visits": [], "count": 0}
     assert client.get("/api/v1/water-points/due", headers=water["parent"]).get_json()["count"] == 0
+
+
+def test_the_due_list_is_a_fixed_number_of_statements(client, water, make_point, june_third):
+    headers = water["water_patrol"]
+    make_point(name="甲塘", kind="pond")
+    make_slots(june_third, plan_ids=[water_plans()[0].id])
+    db.session.commit()
+    client.get("/api/v1/water-points/due", headers=headers)  # warm up
+    db.session.expunge_all()
+    with counted() as few:
+        assert client.get("/api/v1/water-points/due", headers=headers).get_json()["count"] == 1
+    for n in range(4):
+        make_point(name=f"塘{n}", kind="pond")
+    make_slots(june_third, plan_ids=[water_plans()[0].id])
+    db.session.commit()
+    db.session.expunge_all()
+    with counted() as many:
+        assert client.get("/api/v1/water-points/due", headers=headers).get_json()["count"] == 5
+    assert len(many) == len(few)
