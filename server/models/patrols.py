@@ -154,8 +154,8 @@ class PatrolPlan(db.Model):
     __tablename__ = "patrol_plans"
     __table_args__ = (
         # One active water-visit plan per school: two water points registered at once for the
-        # same school cannot both make one (the second gets an IntegrityError and joins the
-        # first's, see ``services/water_plans.py``).
+        # same school cannot both make one (the second's INSERT .. ON CONFLICT DO NOTHING finds
+        # the first's and joins it, see ``services/water_plans.py``).
         Index(
             "uq_patrol_plans_water_school",
             "school_id",
