@@ -17,6 +17,7 @@ from server.models.patrols import Checkpoint
 from server.models.water import MEASURE_NAMES, MEASURES, WATER_KIND_NAMES, WaterPoint
 from server.services.unit_import import ImportFileError
 from server.services.water_import import import_points
+from server.water_schedule import SCHEDULE_DIR, ScheduleError, read_schedule, year_windows
 
 
 @click.group("water-points")
@@ -122,3 +123,22 @@ def demo_command() -> None:
     seed_water_points(school)
     db.session.commit()
     click.echo(f"demo water points added at {school.name}: " + "、".join(names))
+
+
+@group.command("check-schedule")
+def check_schedule_command() -> None:
+    """Check every water schedule file (server/data/water_schedules/<year>.json) and print each
+    year's windows per period; fails naming the first problem of a bad file."""
+    paths = sorted(SCHEDULE_DIR.glob("*.json"))
+    for path in paths:
+        try:
+            schedule = read_schedule(path)
+        except ScheduleError as exc:
+            raise click.ClickException(str(exc)) from exc
+        windows = year_windows(schedule)
+        names = dict.fromkeys(w.period_name for w in windows)
+        counts = "、".join(
+            f"{name} {sum(w.period_name == name for w in windows)}" for name in names
+        )
+        click.echo(f"{path.name}: {len(windows)} windows ({counts})")
+    click.echo(f"{len(paths)} schedule file(s) ok; years without a file use 14-day windows")

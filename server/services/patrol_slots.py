@@ -11,6 +11,7 @@ the window's last day ends, so the unique key holds for it too.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -31,8 +32,9 @@ from server.models.patrols import (
 from server.school_calendar import SchoolCalendar, is_school_day
 from server.services.calendars import loaded_calendars
 from server.services.schedules import _in_season as in_season
-from server.water_schedule import window_containing
+from server.water_schedule import ScheduleError, window_containing
 
+log = logging.getLogger(__name__)
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 # Rows per INSERT: ten values each stays far below SQLite's and PostgreSQL's parameter limits.
 BATCH = 500
@@ -154,11 +156,17 @@ def water_season_rows(pairs: list[Any], now: datetime, days: int) -> list[dict[s
     if not pairs:
         return []
     today = now.astimezone(CHINA_TZ).date()
-    windows = [window_containing(today)]
-    if days > 1:
-        following = window_containing(today + timedelta(days=1))
-        if following.first > today:
-            windows.append(following)
+    try:
+        windows = [window_containing(today)]
+        if days > 1:
+            following = window_containing(today + timedelta(days=1))
+            if following.first > today:
+                windows.append(following)
+    except ScheduleError:
+        # A broken schedule file stops the water visits only, never every school's rounds;
+        # ``flask water-points check-schedule`` names the problem.
+        log.exception("the water schedule cannot be read; no water-visit slots made")
+        return []
     rows = []
     for found in windows:
         opens, closes = water_window(found.first, found.last)

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from server.cli import water_points as cli
 from server.extensions import db
 from server.models.patrols import Checkpoint, PatrolSlot
 from server.models.water import WaterPoint
@@ -210,3 +211,14 @@ def test_demo_water_points(runner, water):
     assert [s.code for s in river.schools] == ["YQ101"]
     [plan] = water_plans("YQ101")
     assert sorted(cp.name for cp in plan.checkpoints) == sorted(points)
+
+
+def test_check_schedule(runner, tmp_path, monkeypatch):
+    result = runner.invoke(args=["water-points", "check-schedule"])
+    assert result.exit_code == 0, result.output
+    assert "2026.json: 47 windows (平时 18、汛期 11、暑假 18)" in result.output
+    (tmp_path / "2028.json").write_text('{"format": 1, "year": 2027}', encoding="utf-8")
+    monkeypatch.setattr(cli, "SCHEDULE_DIR", tmp_path)
+    result = runner.invoke(args=["water-points", "check-schedule"])
+    assert result.exit_code != 0
+    assert "2028.json: year 2027 does not match the file's name (2028)" in result.output

@@ -15,10 +15,11 @@ from server.api import water_points as water_api
 from server.extensions import db
 from server.models import Notification
 from server.models.patrols import SLOT_MISSED, SLOT_OPEN, PatrolSlot
-from server.services import todo
+from server.services import patrol_slots, todo
 from server.services.patrol_missed import run_rounds
 from server.services.patrol_slots import make_slots
-from tests.patrols.support_plans import local
+from server.water_schedule import ScheduleError
+from tests.patrols.support_plans import local, make_checkpoint, make_plan
 from tests.support.statements import counted
 from tests.water.conftest import user_id, water_plans
 
@@ -155,3 +156,17 @@ def test_the_due_list_is_a_fixed_number_of_statements(client, water, make_point,
     with counted() as many:
         assert client.get("/api/v1/water-points/due", headers=headers).get_json()["count"] == 5
     assert len(many) == len(few)
+
+
+def test_a_broken_schedule_stops_only_the_water_visits(river, monkeypatch):
+    _point, water_plan = river
+    fire = make_plan([make_checkpoint(name="食堂")])
+
+    def broken(day):
+        raise ScheduleError("2026.json: format must be 1")
+
+    monkeypatch.setattr(patrol_slots, "window_containing", broken)
+    assert make_slots(local(date(2026, 6, 3), 6)) == 2  # the fire plan's today and tomorrow
+    db.session.commit()
+    assert _slots(water_plan.id, date(2026, 1, 1)) == []
+    assert len(_slots(fire.id, date(2026, 6, 3))) == 2
