@@ -157,3 +157,22 @@ def test_two_points_registered_at_once_make_one_plan(app, water):
     db.session.expire_all()
     slots = db.session.scalars(select(PatrolSlot).where(PatrolSlot.plan_id == plans[0].id)).all()
     assert len(slots) == 2
+
+
+def test_the_last_two_points_retired_at_once_stop_the_plan(app, water, make_point):
+    points = [make_point(), make_point(name="后李村大塘", kind="pond")]
+    headers = water["water_patrol"]
+    results = together(
+        app,
+        [
+            lambda c, p=p: c.delete(f"/api/v1/water-points/{p['id']}", headers=headers).status_code
+            for p in points
+        ],
+    )
+    assert results == [204, 204]
+    [plan] = water_plans()
+    assert plan.active is False
+    open_slots = db.session.scalars(
+        select(PatrolSlot).where(PatrolSlot.plan_id == plan.id, PatrolSlot.status == "open")
+    ).all()
+    assert open_slots == []

@@ -248,6 +248,19 @@ def test_bad_input_is_4xx_and_nothing_is_saved(client, water):
         for call in (client.patch, client.delete):
             status = call(url, json={"name": "x"}, headers=water["water_patrol"]).status_code
             assert 400 <= status < 500, (url, status)
+    point = client.post(BASE, json=point_body(), headers=water["water_patrol"]).get_json()
+    for changes in (
+        {"name": "沱河\x07段"},
+        {"note": "a\x00b"},
+        {"school_ids": [2**31]},
+        {"radius_m": 501},
+        {"active": "maybe"},
+        {"shape": {"type": "LineString"}},
+    ):
+        r = client.patch(f"{BASE}/{point['id']}", json=changes, headers=water["water_patrol"])
+        assert r.status_code == 422, (changes, r.get_json())
+    unchanged = client.get(f"{BASE}/{point['id']}", headers=water["water_patrol"]).get_json()
+    assert unchanged["name"] == "沱河符离段" and unchanged["radius_m"] == 100
     r = client.get(BASE, query_string={"unit_id": 2**31}, headers=water["water_patrol"])
     assert r.status_code == 422
 
