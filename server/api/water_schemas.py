@@ -63,7 +63,7 @@ class _WaterPointFields(ma.Schema):
     accuracy = ma.fields.Float(
         validate=validate.Range(min=0, max=10_000),
         allow_nan=False,
-        metadata={"description": "The phone's accuracy in metres when the point was taken"},
+        metadata={"description": "The phone's accuracy (m) when taken; checked, not stored"},
     )
     coord_system = ma.fields.String(validate=validate.OneOf(COORD_SYSTEMS))
     radius_m = BoundedInt(**RADIUS, metadata={"description": "Allowed distance, m"})
