@@ -2,7 +2,7 @@
 their documents raised
 
 Revision ID: 0018_buses
-Revises: 0016_duty_kinds
+Revises: 0017_water_plans
 Create Date: 2026-11-29 15:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0018_buses'
-down_revision = '0016_duty_kinds'
+down_revision = '0017_water_plans'
 branch_labels = None
 depends_on = None
 

@@ -30,6 +30,7 @@ from server.api import (
     staff,
     todo,
     units,
+    water_points,
 )
 
 
@@ -61,5 +62,6 @@ def register_blueprints(api: Api) -> None:
         media,
         guard,
         buses,
+        water_points,
     ):
         api.register_blueprint(module.blp)

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server.cli import calendar, campaign, checklists, demo, jobs, setup, units, wechat
+from server.cli import (
+    calendar,
+    campaign,
+    checklists,
+    demo,
+    jobs,
+    setup,
+    units,
+    water_points,
+    wechat,
+)
 
 
 def register_cli(app: Flask) -> None:
     """Attach every command group to the app."""
-    for module in (campaign, calendar, checklists, units, demo, wechat, setup, jobs):
+    for module in (campaign, calendar, checklists, units, demo, wechat, setup, jobs, water_points):
         app.cli.add_command(module.group)

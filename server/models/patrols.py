@@ -152,6 +152,18 @@ class PatrolPlan(db.Model):
     """Who patrols which checkpoints of a school with which template, how often, by when."""
 
     __tablename__ = "patrol_plans"
+    __table_args__ = (
+        # One active water-visit plan per school: two water points registered at once for the
+        # same school cannot both make one (the second's INSERT .. ON CONFLICT DO NOTHING finds
+        # the first's and joins it, see ``services/water_plans.py``).
+        Index(
+            "uq_patrol_plans_water_school",
+            "school_id",
+            unique=True,
+            sqlite_where=text("managed_by = 'water' AND active"),
+            postgresql_where=text("managed_by = 'water' AND active"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)

@@ -88,6 +88,18 @@ def _places(slots: list[PatrolSlot]) -> str:
     return f"{text}等{len(names)}处" if len(names) > 3 else text
 
 
+def _span(slot: PatrolSlot) -> str:
+    """A slot's window as the push says it: ``07:30-08:30`` within a day; a water point's
+    window of several days by its dates, ``06-01至06-07``."""
+    opens, closes = local_time(slot.opens_at), local_time(slot.closes_at)
+    if slot.closes_at - slot.opens_at < timedelta(days=1):
+        return f"{opens[-5:]}-{closes[-5:]}"
+    last = local_time(slot.closes_at - timedelta(minutes=1))
+    if last[:10] == opens[:10]:
+        return f"{opens[5:10]}全天"
+    return f"{opens[5:10]}至{last[5:10]}"
+
+
 def _claim_reminders(due: list[int], now: datetime) -> list[int]:
     """Mark these slots reminded unless another worker did; returns the ids this call got."""
     return list(
@@ -126,8 +138,8 @@ def remind_due(now: datetime) -> tuple[int, list[int]]:
     people, names = _assignees(list(grouped)), _names(list(grouped))
     deliveries: list[int] = []
     for plan, slots in grouped.items():
-        opens, closes = local_time(slots[0].opens_at), local_time(slots[0].closes_at)
-        body = f"{plan.school.name}:{_places(slots)},{opens[-5:]}-{closes[-5:]}"
+        opens = local_time(slots[0].opens_at)
+        body = f"{plan.school.name}:{_places(slots)},{_span(slots[0])}"
         deliveries += notify(
             people[plan.id],
             kind="patrol_due",

@@ -3,10 +3,15 @@ as UTC instants. The periodic job makes today's and tomorrow's for every active 
 changed plan makes its own at once. Every slot is inserted with ``ON CONFLICT DO NOTHING`` on
 the unique (plan, checkpoint, day) key, so the job, a second worker and a plan's own making can
 all run over the same days and each slot exists once.
+
+A water-visit plan (recurrence ``water_season``) has one slot per window of the year's water
+schedule instead of one per day: its ``day`` is the window's first day and it stays open until
+the window's last day ends, so the unique key holds for it too.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -27,10 +32,14 @@ from server.models.patrols import (
 from server.school_calendar import SchoolCalendar, is_school_day
 from server.services.calendars import loaded_calendars
 from server.services.schedules import _in_season as in_season
+from server.water_schedule import ScheduleError, window_containing
 
+log = logging.getLogger(__name__)
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 # Rows per INSERT: ten values each stays far below SQLite's and PostgreSQL's parameter limits.
 BATCH = 500
+# A water-visit plan's recurrence: the windows of the year's water schedule.
+WATER_SEASON = "water_season"
 
 
 def runs_on(plan: Any, day: date, calendars: Iterable[SchoolCalendar]) -> bool:
@@ -104,7 +113,8 @@ def make_slots(now: datetime, plan_ids: list[int] | None = None, days: int = 2) 
     needs_calendar = any(row.recurrence == "school_days" for row in pairs)
     calendars = loaded_calendars() if needs_calendar else []
     today = now.astimezone(CHINA_TZ).date()
-    rows = []
+    rows = water_season_rows([row for row in pairs if row.recurrence == WATER_SEASON], now, days)
+    pairs = [row for row in pairs if row.recurrence != WATER_SEASON]
     for offset in range(days):
         day = today + timedelta(days=offset)
         for row in pairs:
@@ -128,6 +138,52 @@ def make_slots(now: datetime, plan_ids: list[int] | None = None, days: int = 2) 
                 }
             )
     return insert_slots(rows)
+
+
+def water_window(first: date, last: date) -> tuple[datetime, datetime]:
+    """A water window's slot times as UTC instants: from its first day's 00:00 until the day
+    after its last day, 00:00 (China time)."""
+    opens = datetime.combine(first, time(0, 0), tzinfo=CHINA_TZ).astimezone(UTC)
+    closes = datetime.combine(last + timedelta(days=1), time(0, 0), tzinfo=CHINA_TZ)
+    return opens, closes.astimezone(UTC)
+
+
+def water_season_rows(pairs: list[Any], now: datetime, days: int) -> list[dict[str, Any]]:
+    """The slots of water-visit plans: one per checkpoint and window of the year's water
+    schedule (``server/water_schedule.py``), dated by the window's first day. Made for the
+    window holding today and, when ``days`` reaches tomorrow, the window starting tomorrow;
+    the plan's daily window times do not apply (a window runs whole days)."""
+    if not pairs:
+        return []
+    today = now.astimezone(CHINA_TZ).date()
+    try:
+        windows = [window_containing(today)]
+        if days > 1:
+            following = window_containing(today + timedelta(days=1))
+            if following.first > today:
+                windows.append(following)
+    except ScheduleError:
+        # A broken schedule file stops the water visits only, never every school's rounds;
+        # ``flask water-points check-schedule`` names the problem.
+        log.exception("the water schedule cannot be read; no water-visit slots made")
+        return []
+    rows = []
+    for found in windows:
+        opens, closes = water_window(found.first, found.last)
+        rows += [
+            {
+                "plan_id": row.id,
+                "checkpoint_id": row.checkpoint_id,
+                "school_id": row.school_id,
+                "day": found.first,
+                "opens_at": opens,
+                "closes_at": closes,
+                "status": SLOT_OPEN,
+                "escalation_level": 0,
+            }
+            for row in pairs
+        ]
+    return rows
 
 
 def make_upcoming_slots(now: datetime | None = None) -> int:

@@ -40,8 +40,8 @@ def mine(user: User):
 
 
 def _slots(user: User, now: datetime, *clauses: Any) -> list[dict[str, Any]]:
-    """The caller's slots of ``now``'s local day meeting ``clauses``, as the API shows them,
-    by opening time."""
+    """The caller's slots of ``now``'s local day meeting ``clauses`` (with the multi-day
+    windows of water points covering it), as the API shows them, by opening time."""
     today = now.astimezone(CHINA_TZ).date()
     rows = db.session.execute(
         select(
@@ -55,7 +55,12 @@ def _slots(user: User, now: datetime, *clauses: Any) -> list[dict[str, Any]]:
         .join(Checkpoint, Checkpoint.id == PatrolSlot.checkpoint_id)
         .join(Unit, Unit.id == PatrolSlot.school_id)
         .outerjoin(Patrol, Patrol.slot_id == PatrolSlot.id)
-        .where(PatrolSlot.day == today, mine(user), *clauses)
+        .where(
+            # Today's slots, and a water point's window that began earlier and is still open.
+            or_(PatrolSlot.day == today, and_(PatrolSlot.day < today, PatrolSlot.closes_at > now)),
+            mine(user),
+            *clauses,
+        )
         .order_by(PatrolSlot.opens_at, Unit.name, Checkpoint.name, PatrolSlot.id)
     ).all()
     held = content.held_texts("patrol_plan", sorted({row.PatrolSlot.plan_id for row in rows}))
