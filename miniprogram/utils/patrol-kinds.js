@@ -12,20 +12,13 @@ function isWater(checkpoint) {
   return Boolean(checkpoint) && checkpoint.kind === 'water';
 }
 
-// The name the server gives each school's water-visit plan (server/services/water_plans.py).
-const WATER_PLAN_NAME = '防溺水水域巡查';
-
 /**
- * Where an open slot at a water point is done: its round (`?checkpoint_id=`) when the slot's
- * checkpoint says its kind; a server whose slots do not say it still names the water plan, and
- * the slot then opens 水域巡查 (its 去巡查 opens the round). '' for a place or a bus (scanned) and
- * for a slot no longer open.
+ * Where an open slot at a water point is done: its round (`?checkpoint_id=`; the slot's
+ * checkpoint says its kind). '' for a place or a bus (scanned) and for a slot no longer open.
  */
 function waterRoundUrl(slot) {
   if (!slot || slot.status !== 'open' || !slot.checkpoint) return '';
-  if (isWater(slot.checkpoint)) return `/pages/patrol/round?checkpoint_id=${slot.checkpoint.id}`;
-  const unsaid = !slot.checkpoint.kind && slot.plan && slot.plan.name === WATER_PLAN_NAME;
-  return unsaid ? '/pages/water/index' : '';
+  return isWater(slot.checkpoint) ? `/pages/patrol/round?checkpoint_id=${slot.checkpoint.id}` : '';
 }
 
 /** How many photos a round carries (a water visit keeps them on any answer, else only on fails). */
@@ -61,5 +54,5 @@ function kindRefusal(err, kind = '') {
 }
 
 module.exports = {
-  WATER_PHOTO_NEEDED, WATER_PLAN_NAME, isWater, waterRoundUrl, photoCount, kindRefusal,
+  WATER_PHOTO_NEEDED, isWater, waterRoundUrl, photoCount, kindRefusal,
 };

@@ -127,12 +127,18 @@ class PatrolPlansResponse(ma.Schema):
     plans = ma.fields.List(ma.fields.Nested(PatrolPlanSchema))
 
 
+class SlotCheckpointSchema(RefSchema):
+    kind = ma.fields.String(
+        metadata={"description": "place or bus (scan its sticker), water (open it by its id)"}
+    )
+
+
 class PatrolSlotSchema(ma.Schema):
     """One round due today: a plan's checkpoint within its window."""
 
     id = ma.fields.Integer()
     plan = ma.fields.Nested(RefSchema)
-    checkpoint = ma.fields.Nested(RefSchema)
+    checkpoint = ma.fields.Nested(SlotCheckpointSchema)
     school = ma.fields.Nested(RefSchema)
     opens_at = ma.fields.DateTime()
     closes_at = ma.fields.DateTime()

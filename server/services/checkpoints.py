@@ -13,6 +13,7 @@ import secrets
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server import access
 from server.errors import ApiError
@@ -163,6 +164,9 @@ def replace_token(user: User, checkpoint_id: int) -> Checkpoint:
     db.session.add(RetiredCheckpointToken(token=old, checkpoint_id=checkpoint.id))
     db.session.commit()
     db.session.refresh(checkpoint)
+    # The answer names the token this request set, even when another replacement committed
+    # after it (and so already retired it): a re-read would report that other one's token.
+    set_committed_value(checkpoint, "token", fresh)
     return checkpoint
 
 

@@ -140,12 +140,18 @@ def make_slots(now: datetime, plan_ids: list[int] | None = None, days: int = 2) 
     return insert_slots(rows)
 
 
+# A water window runs from its first day's morning to its last day's evening (China time): the
+# reminder as it opens and the missed-visit push as it closes arrive in waking hours, never at
+# midnight, and a visit is made in daylight (a river bank at night is no place for a patrol).
+WATER_OPENS, WATER_CLOSES = time(7, 0), time(20, 0)
+
+
 def water_window(first: date, last: date) -> tuple[datetime, datetime]:
-    """A water window's slot times as UTC instants: from its first day's 00:00 until the day
-    after its last day, 00:00 (China time)."""
-    opens = datetime.combine(first, time(0, 0), tzinfo=CHINA_TZ).astimezone(UTC)
-    closes = datetime.combine(last + timedelta(days=1), time(0, 0), tzinfo=CHINA_TZ)
-    return opens, closes.astimezone(UTC)
+    """A water window's slot times as UTC instants: from its first day's WATER_OPENS until its
+    last day's WATER_CLOSES (China time)."""
+    opens = datetime.combine(first, WATER_OPENS, tzinfo=CHINA_TZ).astimezone(UTC)
+    closes = datetime.combine(last, WATER_CLOSES, tzinfo=CHINA_TZ).astimezone(UTC)
+    return opens, closes
 
 
 def water_season_rows(pairs: list[Any], now: datetime, days: int) -> list[dict[str, Any]]:

@@ -48,6 +48,7 @@ def _slots(user: User, now: datetime, *clauses: Any) -> list[dict[str, Any]]:
             PatrolSlot,
             PatrolPlan.name.label("plan_name"),
             Checkpoint.name.label("checkpoint_name"),
+            Checkpoint.kind.label("checkpoint_kind"),
             Unit.name.label("school_name"),
             Patrol.id.label("patrol_id"),
         )
@@ -71,7 +72,13 @@ def _slots(user: User, now: datetime, *clauses: Any) -> list[dict[str, Any]]:
                 "id": row.PatrolSlot.plan_id,
                 "name": content.shown(held, user.id, row.PatrolSlot.plan_id, "name", row.plan_name),
             },
-            "checkpoint": {"id": row.PatrolSlot.checkpoint_id, "name": row.checkpoint_name},
+            # The kind tells the phone how to start the round: a water point opens by its id,
+            # a place or a bus is scanned.
+            "checkpoint": {
+                "id": row.PatrolSlot.checkpoint_id,
+                "name": row.checkpoint_name,
+                "kind": row.checkpoint_kind,
+            },
             "school": {"id": row.PatrolSlot.school_id, "name": row.school_name},
             "opens_at": row.PatrolSlot.opens_at,
             "closes_at": row.PatrolSlot.closes_at,

@@ -54,10 +54,10 @@ def test_the_window_of_today_and_the_one_starting_tomorrow_once(river):
     db.session.commit()
     regular, flood = _slots(plan.id, date(2026, 5, 1))
     assert (regular.day, regular.opens_at, regular.closes_at) == (
-        date(2026, 5, 21), local(date(2026, 5, 21), 0), local(date(2026, 6, 1), 0),
+        date(2026, 5, 21), local(date(2026, 5, 21), 7), local(date(2026, 5, 31), 20),
     )  # fmt: skip
     assert (flood.day, flood.opens_at, flood.closes_at) == (
-        date(2026, 6, 1), local(date(2026, 6, 1), 0), local(date(2026, 6, 8), 0),
+        date(2026, 6, 1), local(date(2026, 6, 1), 7), local(date(2026, 6, 7), 20),
     )  # fmt: skip
     assert flood.checkpoint_id == point["checkpoint_id"] and flood.status == SLOT_OPEN
     # In the summer holiday the windows are 3 days.
@@ -65,7 +65,7 @@ def test_the_window_of_today_and_the_one_starting_tomorrow_once(river):
     db.session.commit()
     summer = _slots(plan.id, date(2026, 7, 11))
     assert [(s.day, s.closes_at) for s in summer] == [
-        (date(2026, 7, 11), local(date(2026, 7, 14), 0)),
+        (date(2026, 7, 11), local(date(2026, 7, 13), 20)),
     ]
     make_slots(local(date(2026, 7, 13), 9), plan_ids=[plan.id])
     db.session.commit()
@@ -78,8 +78,9 @@ def test_the_water_patrol_is_reminded_as_the_flood_window_opens(river):
     _point, plan = river
     make_slots(local(date(2026, 6, 1), 0), plan_ids=[plan.id])
     db.session.commit()
-    assert run_rounds(local(date(2026, 5, 31), 23, 59))["reminded"] == 0
-    assert run_rounds(local(date(2026, 6, 1), 0, 0))["reminded"] == 1
+    # Windows open at 07:00 and close at 20:00 (China time): no push in the night.
+    assert run_rounds(local(date(2026, 6, 1), 6, 59))["reminded"] == 0
+    assert run_rounds(local(date(2026, 6, 1), 7, 0))["reminded"] == 1
     [note] = _notes("patrol_due")
     assert note.user_id == user_id("demo-water_patrol")
     assert "沱河符离段" in note.body and "06-01至06-07" in note.body
@@ -92,8 +93,8 @@ def test_a_point_not_visited_in_its_flood_window_is_reported_missed(river):
     db.session.commit()
     [flood] = _slots(plan.id, date(2026, 5, 1))
     assert flood.day == date(2026, 6, 1)
-    assert run_rounds(local(date(2026, 6, 7), 23, 59))["missed"] == 0
-    assert run_rounds(local(date(2026, 6, 8), 0, 0))["missed"] == 1
+    assert run_rounds(local(date(2026, 6, 7), 19, 59))["missed"] == 0
+    assert run_rounds(local(date(2026, 6, 7), 20, 0))["missed"] == 1
     db.session.expire_all()
     assert db.session.get(PatrolSlot, flood.id).status == SLOT_MISSED
     [missed] = _notes("patrol_missed")
@@ -166,7 +167,8 @@ def test_a_broken_schedule_stops_only_the_water_visits(river, monkeypatch):
         raise ScheduleError("2026.json: format must be 1")
 
     monkeypatch.setattr(patrol_slots, "window_containing", broken)
-    assert make_slots(local(date(2026, 6, 3), 6)) == 2  # the fire plan's today and tomorrow
+    # The fire plan's today and tomorrow (the demo's bus trips keep their own plans).
+    assert make_slots(local(date(2026, 6, 3), 6), plan_ids=[fire.id, water_plan.id]) == 2
     db.session.commit()
     assert _slots(water_plan.id, date(2026, 1, 1)) == []
     assert len(_slots(fire.id, date(2026, 6, 3))) == 2

@@ -20,9 +20,11 @@ const { uuidV4 } = require('../../utils/uuid');
 const { alert, modal, isOffline } = require('../../utils/wxp');
 const { loadingState, errorState } = require('../../utils/page-state');
 
-// Refusals after which this round cannot go on: the user goes back to scan again.
+// Refusals after which this round cannot go on: the user goes back to scan again (a bus outside
+// its trip's window: the server judges the trip by the scan's time, so sending again never helps).
 const LEAVE_ON = [
   'checkpoint_unknown', 'checkpoint_replaced', 'checkpoint_inactive', 'slot_already_done', 'uuid_conflict', 'scan_required',
+  'no_trip_due',
 ];
 
 const NEVER_SCANNED_OFFLINE = '网络不可用，这个巡查点还没有在这台手机上打开过。请到有信号的地方重新扫码';
@@ -37,6 +39,7 @@ const TITLES = {
   photo_too_old: '照片不是现场拍的',
   validation_error: '检查内容不完整',
   scan_required: '需要现场扫码',
+  no_trip_due: '不在检查时间',
 };
 // A water visit's titles where they differ.
 const WATER_TITLES = { too_far: '离水域太远' };

@@ -192,18 +192,14 @@ describe('a water slot on 今日巡查 and 待办', () => {
     expect(slotRow(slot(1, '食堂后厨', -10, 20)).window).toMatch(/– \d\d:\d\d$/);
     expect(slotRow(water('done', { patrol_id: 11 }))).toMatchObject({ url: '/pages/patrol/detail?id=11', linkText: '查看巡查结果 ›' });
     expect(slotRow(slot(1, '食堂后厨', -10, 20)).url).toBe('');
-    // Without its kind, a slot is taken for a place (scanned from 今日巡查) unless it is the
-    // water plan's: that opens 水域巡查.
+    // Without its kind, a slot is taken for a place (scanned from 今日巡查).
     expect(slotRow({ ...water(), checkpoint: { id: 37, name: '沱河符离段' } }).url).toBe('');
-    expect(slotRow({ ...water(), checkpoint: { id: 37, name: '沱河符离段' }, plan: { id: 4, name: '防溺水水域巡查' } }))
-      .toMatchObject({ url: '/pages/water/index', linkText: '去巡查 ›' });
   });
 
   test('待办: a water slot opens its round, any other 今日巡查', () => {
     const group = GROUPS.find((g) => g.key === 'patrols');
     expect(slotTodoRow(water(), group).url).toBe('/pages/patrol/round?checkpoint_id=37');
     expect(slotTodoRow(slot(1, '食堂后厨', -10, 20), group).url).toBe('/pages/patrol/today');
-    expect(slotTodoRow({ ...slot(2, '沱河', -10, 3000), plan: { id: 4, name: '防溺水水域巡查' } }, group).url).toBe('/pages/water/index');
   });
 });
 

@@ -176,6 +176,7 @@ test.each([
   ['slot_already_done', 409, '已经提交过了', '这一轮巡查你已经提交过了', true],
   ['photo_too_old', 422, '照片不是现场拍的', '照片是扫码之前拍的，请现场重新拍照', false],
   ['uuid_conflict', 409, '提交没有成功', '这一轮巡查已用不同的内容提交过，请重新扫码巡查', true],
+  ['no_trip_due', 409, '不在检查时间', '现在不是这辆车的检查时间：请在发车前90分钟内检查', true],
 ])('%s: told in words (%s), %s', async (code, status, title, content, leaves) => {
   await open({ 'POST /api/v1/photos': { status: 201, body: { id: 41 } }, 'POST /api/v1/patrols': apiError(status, code) });
   await fillRound();

@@ -292,11 +292,6 @@ describe('utils/patrol-kinds.js', () => {
     expect(K.waterRoundUrl({ ...slot, status: 'done' })).toBe('');
     expect(K.waterRoundUrl({ ...slot, checkpoint: { id: 37, name: '沱河' } })).toBe('');
     expect(K.waterRoundUrl({ ...slot, checkpoint: { id: 5, kind: 'place' } })).toBe('');
-    // A server whose slots do not say the kind: the water plan's slot opens 水域巡查.
-    const unsaid = { status: 'open', plan: { id: 4, name: K.WATER_PLAN_NAME }, checkpoint: { id: 37, name: '沱河' } };
-    expect(K.waterRoundUrl(unsaid)).toBe('/pages/water/index');
-    expect(K.waterRoundUrl({ ...unsaid, checkpoint: { id: 5, name: '食堂', kind: 'place' } })).toBe('');
-    expect(K.waterRoundUrl({ ...unsaid, plan: { id: 1, name: '每日防火巡查' } })).toBe('');
   });
 
   test('refusals: too far from the water, with or without the figures; scan_required for any', () => {
