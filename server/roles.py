@@ -123,6 +123,15 @@ CAPABILITIES: dict[str, Capability] = {
         Capability("water.manage", "register, edit, import and retire the dangerous water points"),
         Capability("bus.manage", "register and edit school buses, their drivers and trips"),
         Capability("guard.duty", "stand a guard's shift: start, log the perimeter, hand over"),
+        Capability("figures.view", "see the supervision figures of units and drill down"),
+        Capability("visit.record", "record supervision visits to schools, their team and findings"),
+        Capability(
+            "accountability.record",
+            "record an accountability action (约谈, 通报) against a unit",
+            reach=REACH_STRICTLY_BELOW,
+        ),
+        Capability("export.create", "export ledgers and data (Excel, CSV, GeoJSON)"),
+        Capability("export.log", "read the log of exports that contain people's data"),
         Capability(
             "content.review", "release or reject texts and photos held by the content check"
         ),
@@ -158,21 +167,40 @@ _MANAGER = _STAFF | {
     "checklist.manage",
     "water.manage",
     "bus.manage",
+    "figures.view",
+    "export.create",
 }
-# Above a school: sign off its major hazards.
-_SUPERVISOR = _MANAGER | {"hazard.signoff_major"}
+# Above a school: sign off its major hazards, visit schools, hold units to account.
+_SUPERVISOR = _MANAGER | {"hazard.signoff_major", "visit.record", "accountability.record"}
 
 ROLES: dict[str, Role] = {
     role.code: role
     for role in (
-        Role("bureau_admin", "安全办管理员", (BUREAU,), _SUPERVISOR, is_admin=True),
+        Role(
+            "bureau_admin", "安全办管理员", (BUREAU,), _SUPERVISOR | {"export.log"}, is_admin=True
+        ),
         Role(
             "bureau_staff",
             "安全办工作人员",
             (BUREAU,),
-            _STAFF | {"notice.write", "notice.completion", "hazard.escalation", "patrol.view"},
+            _STAFF
+            | {
+                "notice.write",
+                "notice.completion",
+                "hazard.escalation",
+                "patrol.view",
+                "figures.view",
+                "visit.record",
+                "export.create",
+                "export.log",
+            },
         ),
-        Role("inspector", "督查专家", (BUREAU,), _STAFF | {"patrol.view"}),
+        Role(
+            "inspector",
+            "督查专家",
+            (BUREAU,),
+            _STAFF | {"patrol.view", "figures.view", "visit.record"},
+        ),
         Role("supervisor", "中心校/集团校督导", SUPERVISING_KINDS, _SUPERVISOR, is_admin=True),
         Role(
             "school_admin",

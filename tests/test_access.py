@@ -81,6 +81,14 @@ SPEC = {
     "water.manage": (MANAGERS | {"water_patrol"}, "down"),
     "bus.manage": (MANAGERS, "down"),
     "guard.duty": ({"guard", "school_admin"}, "down"),
+    # Supervision: managers and the bureau read the figures; those above schools (and the
+    # bureau's staff and inspectors) record visits; only the admins above a unit hold it to
+    # account; exports by managers and bureau staff, their log read by the bureau.
+    "figures.view": (MANAGERS | {"bureau_staff", "inspector"}, "down"),
+    "visit.record": ({"bureau_admin", "bureau_staff", "inspector", "supervisor"}, "down"),
+    "accountability.record": ({"bureau_admin", "supervisor"}, "strictly_below"),
+    "export.create": (MANAGERS | {"bureau_staff"}, "down"),
+    "export.log": ({"bureau_admin", "bureau_staff"}, "down"),
 }
 PERSONAL = {"child.bind", "campaign.view", "inbox.view", "notice.read"}
 
