@@ -5,14 +5,16 @@
  * stickers in WeChat's viewer to print or forward.
  */
 const api = require('../../api/client');
+const { schoolPage } = require('../../utils/school-page');
 const nav = require('../../utils/nav');
-const { schoolsFor } = require('../../utils/patrol-admin');
 const { busRow, openPdf } = require('../../utils/buses');
 const { alert, modal } = require('../../utils/wxp');
 const { COLORS } = require('../../utils/colors');
 const { loadingState, readyState, errorState } = require('../../utils/page-state');
 
 Page({
+  ...schoolPage(),
+
   data: {
     ...loadingState(),
     schools: [],
@@ -32,31 +34,10 @@ Page({
     return this.load();
   },
 
-  /** Pull down: load again. */
-  onPullDownRefresh() {
-    return this.load().then(() => wx.stopPullDownRefresh());
-  },
-
-  /** The error's 重试. */
-  retry() {
-    this.setData(loadingState());
-    return this.load();
-  },
-
-  /** The school being worked on ({id, name}) or null. */
-  school() {
-    return this.data.schools[this.data.schoolIndex] || null;
-  },
-
   /** The schools (once), then the chosen school's buses. */
   async load() {
     try {
-      if (!this.data.schools.length) {
-        const me = await getApp().getMe();
-        const schools = await schoolsFor(me);
-        const wanted = schools.findIndex((s) => s.id === this.wantedId);
-        this.setData({ schools, schoolIndex: wanted >= 0 ? wanted : 0 });
-      }
+      await this.ensureSchools(this.wantedId);
       const school = this.school();
       if (!school) {
         this.setData({ ...readyState(0), rows: [] });
@@ -71,12 +52,6 @@ Page({
     } catch (err) {
       this.setData(errorState(err));
     }
-  },
-
-  /** Another school from the picker. */
-  pickSchool(event) {
-    this.setData({ schoolIndex: Number(event.detail.value), ...loadingState() });
-    return this.load();
   },
 
   /** 新增校车. */

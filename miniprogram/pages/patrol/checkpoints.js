@@ -5,8 +5,9 @@
  * A4 PDF of the school's codes opened in WeChat's viewer to print or send.
  */
 const api = require('../../api/client');
+const { schoolPage } = require('../../utils/school-page');
 const {
-  schoolsFor, templateChoices, checkpointRow, validateCheckpoint,
+  templateChoices, checkpointRow, validateCheckpoint,
 } = require('../../utils/patrol-admin');
 const { locateOrExplain } = require('../../utils/location');
 const { alert, modal } = require('../../utils/wxp');
@@ -18,6 +19,8 @@ const EMPTY_FORM = {
 };
 
 Page({
+  ...schoolPage(),
+
   data: {
     ...loadingState(),
     schools: [],
@@ -33,30 +36,13 @@ Page({
     return this.load();
   },
 
-  /** Pull down: load again. */
-  onPullDownRefresh() {
-    return this.load().then(() => wx.stopPullDownRefresh());
-  },
-
-  /** The error's 重试. */
-  retry() {
-    this.setData(loadingState());
-    return this.load();
-  },
-
-  /** The school being worked on ({id, name}) or null. */
-  school() {
-    return this.data.schools[this.data.schoolIndex] || null;
-  },
+  // A change of school closes the form.
+  resetOnSchoolChange: { form: EMPTY_FORM },
 
   /** The schools (once), then the chosen school's checkpoints and checklists. */
   async load() {
     try {
-      if (!this.data.schools.length) {
-        const me = await getApp().getMe();
-        const schools = await schoolsFor(me);
-        this.setData({ schools });
-      }
+      await this.ensureSchools();
       const school = this.school();
       if (!school) {
         this.setData({ ...readyState(0), rows: [] });
@@ -72,12 +58,6 @@ Page({
     } catch (err) {
       this.setData(errorState(err));
     }
-  },
-
-  /** Another school from the picker. */
-  pickSchool(event) {
-    this.setData({ schoolIndex: Number(event.detail.value), form: EMPTY_FORM, ...loadingState() });
-    return this.load();
   },
 
   /** 新建巡查点: the form, and the position where the phone stands now. */

@@ -4,8 +4,9 @@
  * one, and 停用 (confirmed in red; the plan's history stays).
  */
 const api = require('../../api/client');
+const { schoolPage } = require('../../utils/school-page');
 const {
-  RECURRENCES, WEEKDAYS, schoolsFor, templateChoices, planRow, validatePlan,
+  RECURRENCES, WEEKDAYS, templateChoices, planRow, validatePlan,
 } = require('../../utils/patrol-admin');
 const { alert, modal } = require('../../utils/wxp');
 const { COLORS } = require('../../utils/colors');
@@ -46,6 +47,8 @@ function formOf(plan) {
 }
 
 Page({
+  ...schoolPage(),
+
   data: {
     ...loadingState(),
     schools: [],
@@ -65,26 +68,13 @@ Page({
     return this.load();
   },
 
-  /** Pull down: load again. */
-  onPullDownRefresh() {
-    return this.load().then(() => wx.stopPullDownRefresh());
-  },
-
-  /** The error's 重试. */
-  retry() {
-    this.setData(loadingState());
-    return this.load();
-  },
-
-  /** The school being worked on. */
-  school() {
-    return this.data.schools[this.data.schoolIndex] || null;
-  },
+  // A change of school closes the form.
+  resetOnSchoolChange: { form: EMPTY_FORM },
 
   /** The plans with what the form chooses from: checklists, checkpoints, roles, people. */
   async load() {
     try {
-      if (!this.data.schools.length) this.setData({ schools: await schoolsFor(await getApp().getMe()) });
+      await this.ensureSchools();
       const school = this.school();
       if (!school) {
         this.setData({ ...readyState(0), rows: [] });
@@ -117,12 +107,6 @@ Page({
     } catch (err) {
       this.setData(errorState(err));
     }
-  },
-
-  /** Another school. */
-  pickSchool(event) {
-    this.setData({ schoolIndex: Number(event.detail.value), form: EMPTY_FORM, ...loadingState() });
-    return this.load();
   },
 
   /** 新建计划. */
