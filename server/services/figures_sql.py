@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal, literal_column, null, or_, select, tuple_
+from sqlalchemy import and_, case, func, literal, literal_column, null, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from server.clock import CHINA_TZ
@@ -198,7 +198,16 @@ def slot_counts(unit: Unit, first_day, last_day, now: datetime) -> list[Any]:
     school = aliased(Unit)
     closed = PatrolSlot.closes_at <= now
     done = PatrolSlot.status.in_((SLOT_DONE, SLOT_LATE))
-    failed = exists().where(PatrolAnswer.patrol_id == Patrol.id, PatrolAnswer.answer == FAIL)
+    # The rounds with a failed item, as a small grouped subquery joined once (a correlated
+    # EXISTS per slot makes PostgreSQL's estimate, and so its JIT compile, cost more than the
+    # query itself).
+    failing = (
+        select(PatrolAnswer.patrol_id)
+        .where(PatrolAnswer.answer == FAIL)
+        .group_by(PatrolAnswer.patrol_id)
+        .subquery()
+    )
+    failed = failing.c.patrol_id.is_not(None)
     s = (
         select(
             child_key(school.path, unit.path).label("child"),
@@ -216,6 +225,7 @@ def slot_counts(unit: Unit, first_day, last_day, now: datetime) -> list[Any]:
         .join(PatrolPlan, PatrolPlan.id == PatrolSlot.plan_id)
         .join(school, school.id == PatrolSlot.school_id)
         .outerjoin(Patrol, Patrol.slot_id == PatrolSlot.id)
+        .outerjoin(failing, failing.c.patrol_id == Patrol.id)
         .where(
             school.path.startswith(unit.path),
             PatrolSlot.day >= first_day,
