@@ -28,8 +28,10 @@ from server.api import (
     roster,
     schedules,
     staff,
+    supervision,
     todo,
     units,
+    visits,
     water_points,
 )
 
@@ -63,5 +65,7 @@ def register_blueprints(api: Api) -> None:
         guard,
         buses,
         water_points,
+        visits,
+        supervision,
     ):
         api.register_blueprint(module.blp)
