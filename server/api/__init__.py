@@ -29,8 +29,10 @@ from server.api import (
     roster,
     schedules,
     staff,
+    supervision,
     todo,
     units,
+    visits,
     water_points,
 )
 
@@ -65,5 +67,7 @@ def register_blueprints(api: Api) -> None:
         buses,
         water_points,
         figures,
+        visits,
+        supervision,
     ):
         api.register_blueprint(module.blp)

@@ -28,12 +28,19 @@ from server.models.patrols import (
     RetiredCheckpointToken,
 )
 from server.models.people import Child, FamilyCode, Invitation, InvitationRedemption, ParentLink
+from server.models.supervision import (
+    AccountabilityAction,
+    SupervisionFinding,
+    SupervisionVisit,
+    SupervisionVisitSchool,
+)
 from server.models.types import UTCDateTime, utcnow
 from server.models.units import SchoolClass, Unit
 from server.models.users import AuditRecord, AuthSession, RoleGrant, User
 from server.models.water import WaterPoint, WaterPointSchool
 
 __all__ = [
+    "AccountabilityAction",
     "Area",
     "AuditRecord",
     "AuthSession",
@@ -80,6 +87,9 @@ __all__ = [
     "SchoolCalendarRecord",
     "SchoolClass",
     "SubscriptionGrant",
+    "SupervisionFinding",
+    "SupervisionVisit",
+    "SupervisionVisitSchool",
     "UTCDateTime",
     "Unit",
     "User",
