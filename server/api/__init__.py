@@ -32,6 +32,7 @@ from server.api import (
     units,
     water_points,
 )
+from server.api import exports as exports_api
 
 
 def register_blueprints(api: Api) -> None:
@@ -63,5 +64,6 @@ def register_blueprints(api: Api) -> None:
         guard,
         buses,
         water_points,
+        exports_api,
     ):
         api.register_blueprint(module.blp)
