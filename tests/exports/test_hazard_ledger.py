@@ -61,7 +61,9 @@ def test_ledger_xlsx_rows_match_the_hazards(client, people, report, upload, expo
         tzinfo=None, microsecond=row["发现时间"].microsecond
     )
     assert row["整改责任人"] == PLAN["responsible_person"]
-    assert row["整改期限"] == datetime.combine(date.fromisoformat(PLAN["deadline"]), datetime.min.time())
+    assert row["整改期限"] == datetime.combine(
+        date.fromisoformat(PLAN["deadline"]), datetime.min.time()
+    )
     assert row["资金(元)"] == float(Decimal(PLAN["funds_yuan"]))
     assert row["整改措施"] == PLAN["measures"] and row["应急预案"] == PLAN["contingency"]
     assert row["是否逾期"] == "否" and row["整改完成时间"] is None and row["验收时间"] is None
@@ -108,7 +110,11 @@ def test_the_period_bounds_the_ledger(client, people, report, upload, export, do
     report(people["teacher@own"])
     school = unit_by_code("YQ101")
     job = export(
-        people["school_admin@own"], "hazard_ledger", "csv", school.id, **{"from": "2020-01-01", "to": "2020-12-31"}
+        people["school_admin@own"],
+        "hazard_ledger",
+        "csv",
+        school.id,
+        **{"from": "2020-01-01", "to": "2020-12-31"},
     ).get_json()
     rows = csv_rows(download(people["school_admin@own"], job["id"]).data)
     assert rows == [HEADERS]
