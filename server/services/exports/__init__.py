@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from server.models import Unit
+from server.services.exports.bus_inspections import bus_inspections
 from server.services.exports.columns import Table
 from server.services.exports.hazards import hazard_ledger, hazards_geo
 from server.services.exports.patrols import patrol_records
 from server.services.exports.water import water_points_geo
+from server.services.exports.water_visits import water_visits
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class Kind:
 KINDS: dict[str, Kind] = {
     "hazard_ledger": Kind("隐患台账", ("xlsx", "csv"), True, hazard_ledger),
     "patrol_records": Kind("巡查记录", ("xlsx",), True, patrol_records),
+    "water_visits": Kind("防溺水巡查记录", ("xlsx",), True, water_visits),
+    "bus_inspections": Kind("校车检查记录", ("xlsx",), True, bus_inspections),
     "hazards_geo": Kind("隐患分布", ("geojson", "csv"), False, hazards_geo),
     # Caretakers' names and phone numbers are people's data.
     "water_points_geo": Kind("危险水域", ("geojson", "csv"), True, water_points_geo),
