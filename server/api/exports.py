@@ -68,10 +68,11 @@ def download(job_id: int):
     """The caller's own finished export."""
     job, key, name = views.download(current_user(), job_id)
     return Response(
-        files.read(key),
-        mimetype=None,
+        files.open_file(key),
         content_type=views.content_type(job),
+        direct_passthrough=True,
         headers={
+            "Content-Length": str(job.file_size),
             "Content-Disposition": views.content_disposition(name, job.id),
             "Cache-Control": "private, no-store",
         },

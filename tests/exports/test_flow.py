@@ -3,6 +3,7 @@ answers for everyone else (404 out of scope, 403 without the capability, 4xx for
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 
 from server.extensions import db
@@ -71,6 +72,11 @@ def test_not_ready_and_expired_files(client, people, export):
     row.file_deleted_at = row.finished_at
     db.session.commit()
     response = client.get(f"/api/v1/exports/{job['id']}/file", headers=people["school_admin@own"])
+    assert response.status_code == 410
+    # A file lost from the store (not by the sweep) is gone too, not a server error.
+    lost = export(people["school_admin@own"], "hazard_ledger", "csv", own.id).get_json()
+    current_app.extensions["store"].delete(db.session.get(ExportJob, lost["id"]).storage_key)
+    response = client.get(f"/api/v1/exports/{lost['id']}/file", headers=people["school_admin@own"])
     assert response.status_code == 410
 
 

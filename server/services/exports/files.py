@@ -9,15 +9,17 @@ import io
 import logging
 import secrets
 from datetime import datetime, timedelta
+from typing import BinaryIO
 
 from flask import current_app
 from sqlalchemy import select, update
 
+from server.errors import ApiError
 from server.extensions import db
 from server.models import ExportJob, utcnow
 from server.models.exports import DONE, KEY_PREFIX
 from server.services.exports import CONTENT_TYPES
-from storage import ObjectStore, StorageError
+from storage import ObjectNotFound, ObjectStore, StorageError
 
 KEEP_FILES = timedelta(days=7)
 # A build stores its file a moment before its row names it: younger files are left alone.
@@ -46,9 +48,15 @@ def unstore(key: str) -> None:
         log.warning("could not delete export file %s; the sweep will", key, exc_info=True)
 
 
-def read(key: str) -> bytes:
-    """A stored file's bytes."""
-    return _store().get(key)
+def open_file(key: str) -> BinaryIO:
+    """A stored file as a stream (the response closes it), so a large ledger is not read into
+    memory to be sent. 410 when the file is gone, 503 when the store is unreachable."""
+    try:
+        return _store().open(key)
+    except ObjectNotFound as exc:
+        raise ApiError(410, "expired", "The export's file is gone; export again.") from exc
+    except StorageError as exc:
+        raise ApiError(503, "storage_unavailable", "File storage is unavailable.") from exc
 
 
 def _expire(now: datetime) -> int:
