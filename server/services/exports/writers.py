@@ -31,6 +31,7 @@ MEASURED_ROWS = 500
 MIN_WIDTH, MAX_WIDTH = 6, 60
 FORMATS = {DATE: "yyyy-mm-dd", DATETIME: "yyyy-mm-dd hh:mm", NUMBER: "#,##0.00", INTEGER: "0"}
 PAPER_A4 = "9"
+SHEET_FORBIDDEN = set(":\\/?*[]")
 Progress = Callable[[int], None]
 
 
@@ -70,7 +71,9 @@ def _counted(rows: Iterator[list[Any]], progress: Progress) -> Iterator[list[Any
 def write_xlsx(table: Table, title: str, progress: Progress) -> tuple[bytes, int]:
     """The table as an .xlsx workbook; returns its bytes and the number of data rows."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31].replace("/", "-") or "导出")
+    # Excel refuses these characters in a sheet's name, and names longer than 31.
+    name = "".join(ch for ch in title if ch not in SHEET_FORBIDDEN)[:31]
+    sheet = workbook.create_sheet(name or "导出")
     rows = _counted(table.rows, progress)
     head = list(islice(rows, MEASURED_ROWS))
     for index, width in enumerate(widths(table.columns, head), start=1):
