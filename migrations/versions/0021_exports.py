@@ -35,6 +35,7 @@ def upgrade():
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('claim_token', sa.String(length=32), nullable=True),
+        sa.Column('heartbeat_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('file_deleted_at', sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(['unit_id'], ['units.id']),
@@ -43,7 +44,7 @@ def upgrade():
         sa.UniqueConstraint('storage_key'),
     )
     with op.batch_alter_table('export_jobs', schema=None) as batch_op:
-        batch_op.create_index('ix_export_jobs_status_started', ['status', 'started_at'])
+        batch_op.create_index('ix_export_jobs_status_heartbeat', ['status', 'heartbeat_at'])
         batch_op.create_index(batch_op.f('ix_export_jobs_created_at'), ['created_at'])
         batch_op.create_index(batch_op.f('ix_export_jobs_unit_id'), ['unit_id'])
         batch_op.create_index(batch_op.f('ix_export_jobs_user_id'), ['user_id'])
@@ -54,5 +55,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_export_jobs_user_id'))
         batch_op.drop_index(batch_op.f('ix_export_jobs_unit_id'))
         batch_op.drop_index(batch_op.f('ix_export_jobs_created_at'))
-        batch_op.drop_index('ix_export_jobs_status_started')
+        batch_op.drop_index('ix_export_jobs_status_heartbeat')
     op.drop_table('export_jobs')

@@ -30,7 +30,7 @@ class ExportJob(db.Model):
     once it expired (the row stays, with ``file_deleted_at``, as the log)."""
 
     __tablename__ = "export_jobs"
-    __table_args__ = (Index("ix_export_jobs_status_started", "status", "started_at"),)
+    __table_args__ = (Index("ix_export_jobs_status_heartbeat", "status", "heartbeat_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -51,6 +51,9 @@ class ExportJob(db.Model):
     # The running build's own token: a build re-queued after its worker went quiet cannot
     # finish the job once another worker has claimed it (its updates name the old token).
     claim_token: Mapped[str | None] = mapped_column(String(32))
+    # Moved on by the running build with its progress: a long build stays its own; one whose
+    # heartbeat stopped for ten minutes (its worker died) is re-queued.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     file_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

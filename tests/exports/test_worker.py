@@ -65,11 +65,14 @@ def test_a_stale_running_job_is_built_again(people):
     assert stalled is not None
     assert jobs.requeue_stale() == 0  # running for a moment only: left alone
     assert db.session.get(ExportJob, job_id).status == RUNNING
-    db.session.execute(
-        update(ExportJob)
-        .where(ExportJob.id == job_id)
-        .values(started_at=utcnow() - timedelta(minutes=11))
-    )
+    # Started long ago but still reporting progress: a long build, left alone.
+    long_ago = utcnow() - timedelta(minutes=30)
+    db.session.execute(update(ExportJob).where(ExportJob.id == job_id).values(started_at=long_ago))
+    db.session.commit()
+    assert jobs.requeue_stale() == 0
+    # No sign of life for eleven minutes: its worker died.
+    quiet = utcnow() - timedelta(minutes=11)
+    db.session.execute(update(ExportJob).where(ExportJob.id == job_id).values(heartbeat_at=quiet))
     db.session.commit()
     # Re-queued and (the queue runs tasks at once in the tests) built by another worker.
     assert jobs.requeue_stale() == 1

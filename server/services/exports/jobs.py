@@ -3,7 +3,7 @@ re-queued when their worker went quiet.
 
 A build claims its job with a conditional UPDATE (queued -> running with a fresh token), so two
 workers never build one job; every later update of the build names that token, so a build that
-was re-queued meanwhile (its worker stalled past ``STALE_AFTER``) can neither report progress
+was re-queued meanwhile (no progress from it for ``STALE_AFTER``) can neither report progress
 nor finish the job: its file is deleted again instead.
 """
 
@@ -93,11 +93,11 @@ def _claimed(job_id: int, token: str, **values: Any) -> bool:
 
 def claim(job_id: int) -> str | None:
     """Take a queued job for this build: its token, or None when another has it or it is done."""
-    token = secrets.token_hex(16)
+    token, now = secrets.token_hex(16), utcnow()
     taken = db.session.execute(
         update(ExportJob)
         .where(ExportJob.id == job_id, ExportJob.status == QUEUED)
-        .values(status=RUNNING, claim_token=token, started_at=utcnow(), progress=0),
+        .values(status=RUNNING, claim_token=token, started_at=now, heartbeat_at=now, progress=0),
         execution_options={"synchronize_session": False},
     ).rowcount
     db.session.commit()
@@ -116,7 +116,7 @@ def _write(job: ExportJob, unit: Unit, token: str) -> tuple[bytes, int]:
         percent = min(99, count * 100 // total)
         if percent > seen["percent"]:
             seen["percent"] = percent
-            _claimed(job.id, token, progress=percent)
+            _claimed(job.id, token, progress=percent, heartbeat_at=utcnow())
 
     if job.format == "xlsx":
         return write_xlsx(table, title(job, unit), progress)
@@ -160,11 +160,11 @@ def build(job_id: int) -> bool:
 
 
 def requeue_stale(now: datetime | None = None) -> int:
-    """Jobs running longer than ``STALE_AFTER`` (their worker died) go back to the queue, and
-    queued jobs that long unclaimed (their enqueue was lost) are enqueued again."""
+    """Jobs whose build gave no sign of life for ``STALE_AFTER`` (their worker died) go back to
+    the queue, and queued jobs that long unclaimed (their enqueue was lost) are enqueued again."""
     cutoff = (now or utcnow()) - STALE_AFTER
     stale = db.session.scalars(
-        db.select(ExportJob.id).where(ExportJob.status == RUNNING, ExportJob.started_at < cutoff)
+        db.select(ExportJob.id).where(ExportJob.status == RUNNING, ExportJob.heartbeat_at < cutoff)
     ).all()
     for job_id in stale:
         db.session.execute(
@@ -172,7 +172,7 @@ def requeue_stale(now: datetime | None = None) -> int:
             .where(
                 ExportJob.id == job_id,
                 ExportJob.status == RUNNING,
-                ExportJob.started_at < cutoff,
+                ExportJob.heartbeat_at < cutoff,
             )
             .values(status=QUEUED, claim_token=None, progress=0),
             execution_options={"synchronize_session": False},
