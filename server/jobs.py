@@ -26,6 +26,8 @@ from server.services.bus_documents import raise_document_hazards
 from server.services.content_decisions import retry_pending, submit_media_check
 from server.services.delivery import backoff_seconds, dispatch, recover_lost_claims
 from server.services.escalation import escalate_overdue
+from server.services.exports import files as export_files
+from server.services.exports import jobs as export_jobs
 from server.services.notify import enqueue_deliveries, requeue_stale
 from server.services.patrol_missed import run_rounds
 from server.services.patrol_slots import make_upcoming_slots
@@ -159,3 +161,22 @@ def raise_bus_document_hazards() -> int | None:
     """Daily at 06:05 China time: bus agreements and drivers' licences expired or expiring
     within 30 days become hazards (each document and expiry date once: its claim's key)."""
     return run_once_per_period("raise_bus_document_hazards", 24 * 60, raise_document_hazards)
+
+
+@task()
+def build_export(job_id: int) -> bool:
+    """Build one export file (claimed first: a second delivery of the task does nothing)."""
+    return export_jobs.build(job_id)
+
+
+@periodic_task(crontab(minute="*/5"))
+def requeue_exports() -> int | None:
+    """Every 5 minutes: exports whose worker went quiet for 10 minutes are built again."""
+    return run_once_per_period("requeue_exports", 5, export_jobs.requeue_stale)
+
+
+@periodic_task(crontab(minute="47"), retries=2, retry_delay=300)
+def sweep_export_files() -> int | None:
+    """Every hour: export files older than 7 days, and files no export row owns, are deleted
+    (the rows stay as the export log)."""
+    return run_once_per_period("sweep_export_files", 60, export_files.sweep_files)

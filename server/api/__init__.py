@@ -35,6 +35,7 @@ from server.api import (
     visits,
     water_points,
 )
+from server.api import exports as exports_api
 
 
 def register_blueprints(api: Api) -> None:
@@ -69,5 +70,6 @@ def register_blueprints(api: Api) -> None:
         figures,
         visits,
         supervision,
+        exports_api,
     ):
         api.register_blueprint(module.blp)

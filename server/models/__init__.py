@@ -4,6 +4,7 @@ from server.models.buses import BusDocumentHazard, BusDriver, BusSchool, BusTrip
 from server.models.calendars import SchoolCalendarRecord
 from server.models.campaigns import Area, Campaign, CampaignPhase, FocusProblem
 from server.models.content import ContentCheck
+from server.models.exports import ExportJob
 from server.models.guards import GuardShift, PerimeterLog, PerimeterLogPhoto
 from server.models.hazards import Hazard, HazardEvent, HazardPhoto, Photo
 from server.models.jobs import JobRun
@@ -57,6 +58,7 @@ __all__ = [
     "ClassReminder",
     "ContentCheck",
     "Delivery",
+    "ExportJob",
     "FamilyCode",
     "FocusProblem",
     "GuardShift",
