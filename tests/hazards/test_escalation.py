@@ -110,7 +110,7 @@ def test_periodic_tasks_are_scheduled():
         return {t.name for t in huey.read_periodic(datetime(2026, 5, 1, hour, minute))}
 
     every_minute = {"run_due_schedules", "run_patrol_rounds"}
-    every_five = {"requeue_deliveries", "retry_content_checks"}
+    every_five = {"requeue_deliveries", "retry_content_checks", "requeue_exports"}
     assert due(9, 30) == every_minute | every_five | {
         "escalate_overdue_hazards",
         "make_patrol_slots",
@@ -119,3 +119,4 @@ def test_periodic_tasks_are_scheduled():
     assert due(9, 17) == every_minute | {"sweep_orphan_photos"}
     assert due(9, 5) == every_minute | every_five
     assert due(9, 7) == every_minute
+    assert due(9, 47) == every_minute | {"sweep_export_files"}
