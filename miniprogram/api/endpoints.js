@@ -343,4 +343,8 @@ module.exports = {
     idempotent: true,
   },
   guardLogRaise: { method: 'POST', path: '/api/v1/guard/logs/{id}/raise', idempotent: true },
+  // Supervision (issue 12): a unit's figures and its children's (drill-down), the visits of the
+  // supervising side (暗访 hidden from the schools until its date), their findings (a hazard
+  // report's body, at a visited school), the schools that need attention, and accountability.
+  figures: { method: 'GET', path: '/api/v1/figures', query: ['unit_id', 'from', 'to'] },
 };

@@ -47,6 +47,7 @@ const PAGES = [
   'pages/water/index',
   'pages/water/edit',
   'pages/water/coverage',
+  'pages/supervision/figures',
   'pages/guard/shift',
   'pages/guard/log',
 ];

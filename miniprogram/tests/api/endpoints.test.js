@@ -157,6 +157,7 @@ test('declares the API described for this release', () => {
     guardShiftEnd: 'POST /api/v1/guard/shifts/{id}/end',
     guardLogCreate: 'POST /api/v1/guard/logs',
     guardLogRaise: 'POST /api/v1/guard/logs/{id}/raise',
+    figures: 'GET /api/v1/figures',
   });
   expect(table.invitationCreate.body).toEqual(['unit_id', 'role', 'class_id', 'max_uses', 'expires_in_hours']);
   expect(table.childBind.body).toEqual(['class_code', 'child_name', 'relation', 'family_code']);
