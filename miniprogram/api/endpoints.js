@@ -347,4 +347,6 @@ module.exports = {
   // supervising side (暗访 hidden from the schools until its date), their findings (a hazard
   // report's body, at a visited school), the schools that need attention, and accountability.
   figures: { method: 'GET', path: '/api/v1/figures', query: ['unit_id', 'from', 'to'] },
+  visits: { method: 'GET', path: '/api/v1/visits', query: ['school_id', 'from', 'to', 'limit', 'offset'] },
+  visit: { method: 'GET', path: '/api/v1/visits/{id}' },
 };

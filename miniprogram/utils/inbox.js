@@ -48,6 +48,8 @@ const PAGES = [
   'pages/water/edit',
   'pages/water/coverage',
   'pages/supervision/figures',
+  'pages/supervision/visits',
+  'pages/supervision/visit',
   'pages/guard/shift',
   'pages/guard/log',
 ];

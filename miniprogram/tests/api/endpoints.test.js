@@ -158,6 +158,8 @@ test('declares the API described for this release', () => {
     guardLogCreate: 'POST /api/v1/guard/logs',
     guardLogRaise: 'POST /api/v1/guard/logs/{id}/raise',
     figures: 'GET /api/v1/figures',
+    visits: 'GET /api/v1/visits',
+    visit: 'GET /api/v1/visits/{id}',
   });
   expect(table.invitationCreate.body).toEqual(['unit_id', 'role', 'class_id', 'max_uses', 'expires_in_hours']);
   expect(table.childBind.body).toEqual(['class_code', 'child_name', 'relation', 'family_code']);
