@@ -349,4 +349,14 @@ module.exports = {
   figures: { method: 'GET', path: '/api/v1/figures', query: ['unit_id', 'from', 'to'] },
   visits: { method: 'GET', path: '/api/v1/visits', query: ['school_id', 'from', 'to', 'limit', 'offset'] },
   visit: { method: 'GET', path: '/api/v1/visits/{id}' },
+  visitCreate: {
+    method: 'POST',
+    path: '/api/v1/visits',
+    body: ['unit_id', 'visit_date', 'title', 'announced', 'team', 'what_checked', 'report', 'status', 'school_ids'],
+  },
+  visitUpdate: {
+    method: 'PATCH',
+    path: '/api/v1/visits/{id}',
+    body: ['visit_date', 'title', 'announced', 'team', 'what_checked', 'report', 'status'],
+  },
 };

@@ -50,6 +50,7 @@ const PAGES = [
   'pages/supervision/figures',
   'pages/supervision/visits',
   'pages/supervision/visit',
+  'pages/supervision/visit-edit',
   'pages/guard/shift',
   'pages/guard/log',
 ];

@@ -160,6 +160,8 @@ test('declares the API described for this release', () => {
     figures: 'GET /api/v1/figures',
     visits: 'GET /api/v1/visits',
     visit: 'GET /api/v1/visits/{id}',
+    visitCreate: 'POST /api/v1/visits',
+    visitUpdate: 'PATCH /api/v1/visits/{id}',
   });
   expect(table.invitationCreate.body).toEqual(['unit_id', 'role', 'class_id', 'max_uses', 'expires_in_hours']);
   expect(table.childBind.body).toEqual(['class_code', 'child_name', 'relation', 'family_code']);
