@@ -359,4 +359,13 @@ module.exports = {
     path: '/api/v1/visits/{id}',
     body: ['visit_date', 'title', 'announced', 'team', 'what_checked', 'report', 'status'],
   },
+  visitFindingCreate: {
+    method: 'POST',
+    path: '/api/v1/visits/{id}/findings',
+    body: [
+      'client_uuid', 'school_id', 'focus_problem', 'description', 'severity',
+      'lat', 'lng', 'accuracy', 'coord_system', 'photo_ids', 'place',
+    ],
+    idempotent: true,
+  },
 };

@@ -162,6 +162,7 @@ test('declares the API described for this release', () => {
     visit: 'GET /api/v1/visits/{id}',
     visitCreate: 'POST /api/v1/visits',
     visitUpdate: 'PATCH /api/v1/visits/{id}',
+    visitFindingCreate: 'POST /api/v1/visits/{id}/findings',
   });
   expect(table.invitationCreate.body).toEqual(['unit_id', 'role', 'class_id', 'max_uses', 'expires_in_hours']);
   expect(table.childBind.body).toEqual(['class_code', 'child_name', 'relation', 'family_code']);
@@ -288,7 +289,7 @@ test('only POSTs that are harmless to repeat are retried: never a send, a remind
   // Disabling or enabling an account again changes nothing (the server answers the same).
   expect(safePosts.sort()).toEqual([
     'guardLogCreate', 'guardLogRaise', 'guardShiftStart', 'hazardCreate', 'inboxRead', 'inboxReadAll',
-    'noticeAcknowledge', 'patrolCreate', 'photoUpload', 'userDisable', 'userEnable',
+    'noticeAcknowledge', 'patrolCreate', 'photoUpload', 'userDisable', 'userEnable', 'visitFindingCreate',
   ]);
 });
 
