@@ -368,4 +368,10 @@ module.exports = {
     ],
     idempotent: true,
   },
+  laggards: { method: 'GET', path: '/api/v1/supervision/laggards', query: ['unit_id', 'from', 'to'] },
+  accountabilityCreate: {
+    method: 'POST',
+    path: '/api/v1/units/{id}/accountability',
+    body: ['kind', 'reason', 'evidence', 'visit_id'],
+  },
 };

@@ -51,6 +51,7 @@ const PAGES = [
   'pages/supervision/visits',
   'pages/supervision/visit',
   'pages/supervision/visit-edit',
+  'pages/supervision/laggards',
   'pages/guard/shift',
   'pages/guard/log',
 ];

@@ -163,6 +163,8 @@ test('declares the API described for this release', () => {
     visitCreate: 'POST /api/v1/visits',
     visitUpdate: 'PATCH /api/v1/visits/{id}',
     visitFindingCreate: 'POST /api/v1/visits/{id}/findings',
+    laggards: 'GET /api/v1/supervision/laggards',
+    accountabilityCreate: 'POST /api/v1/units/{id}/accountability',
   });
   expect(table.invitationCreate.body).toEqual(['unit_id', 'role', 'class_id', 'max_uses', 'expires_in_hours']);
   expect(table.childBind.body).toEqual(['class_code', 'child_name', 'relation', 'family_code']);
