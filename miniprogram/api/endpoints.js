@@ -343,4 +343,35 @@ module.exports = {
     idempotent: true,
   },
   guardLogRaise: { method: 'POST', path: '/api/v1/guard/logs/{id}/raise', idempotent: true },
+  // Supervision (issue 12): a unit's figures and its children's (drill-down), the visits of the
+  // supervising side (暗访 hidden from the schools until its date), their findings (a hazard
+  // report's body, at a visited school), the schools that need attention, and accountability.
+  figures: { method: 'GET', path: '/api/v1/figures', query: ['unit_id', 'from', 'to'] },
+  visits: { method: 'GET', path: '/api/v1/visits', query: ['school_id', 'from', 'to', 'limit', 'offset'] },
+  visit: { method: 'GET', path: '/api/v1/visits/{id}' },
+  visitCreate: {
+    method: 'POST',
+    path: '/api/v1/visits',
+    body: ['unit_id', 'visit_date', 'title', 'announced', 'team', 'what_checked', 'report', 'status', 'school_ids'],
+  },
+  visitUpdate: {
+    method: 'PATCH',
+    path: '/api/v1/visits/{id}',
+    body: ['visit_date', 'title', 'announced', 'team', 'what_checked', 'report', 'status'],
+  },
+  visitFindingCreate: {
+    method: 'POST',
+    path: '/api/v1/visits/{id}/findings',
+    body: [
+      'client_uuid', 'school_id', 'focus_problem', 'description', 'severity',
+      'lat', 'lng', 'accuracy', 'coord_system', 'photo_ids', 'place',
+    ],
+    idempotent: true,
+  },
+  laggards: { method: 'GET', path: '/api/v1/supervision/laggards', query: ['unit_id', 'from', 'to'] },
+  accountabilityCreate: {
+    method: 'POST',
+    path: '/api/v1/units/{id}/accountability',
+    body: ['kind', 'reason', 'evidence', 'visit_id'],
+  },
 };

@@ -16,9 +16,11 @@ const noticeCache = require('./notice-cache');
 const PREFIX = 'offline_cache:';
 // patrols_today: 今日巡查; checkpoints: the checkpoints scanned, by token (a round offline);
 // water: 水域巡查's due visits and points, by unit (utils/water.js); bus_board: the last 今日校车
-// board seen (one school's); guard_shift: 门卫值班, the guard's current shift, hand-over and log.
+// board seen (one school's); guard_shift: 门卫值班, the guard's current shift, hand-over and log;
+// figures: 督导数据 by unit and period (utils/figures.js).
 const KEYS = [
   'me', 'campaign', 'schools', 'todo', 'patrols_today', 'checkpoints', 'water', 'bus_board', 'guard_shift',
+  'figures',
 ];
 
 /** The stored copy `{value, savedAt}` of `key`, or null. */

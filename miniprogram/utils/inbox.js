@@ -47,6 +47,11 @@ const PAGES = [
   'pages/water/index',
   'pages/water/edit',
   'pages/water/coverage',
+  'pages/supervision/figures',
+  'pages/supervision/visits',
+  'pages/supervision/visit',
+  'pages/supervision/visit-edit',
+  'pages/supervision/laggards',
   'pages/guard/shift',
   'pages/guard/log',
 ];

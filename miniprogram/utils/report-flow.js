@@ -4,6 +4,7 @@
  * location answer goes, the nearby-duplicates dialog, keeping a report in the outbox, and the
  * checkpoint a page URL links (utils/patrols.js parseScan reads it, as it reads a scanned code).
  */
+const api = require('../api/client');
 const outbox = require('./outbox');
 const { modal } = require('./wxp');
 const { parseScan, SCAN_PREFIX } = require('./patrols');
@@ -49,14 +50,15 @@ function schoolPatch(answer, chosen) {
 /**
  * Fresh campaign and schools (each saved for next time): resolves the page patch, with `savedAt`
  * when a saved copy answered; a part that failed altogether is left out (what shows stays).
- * `chosen()` gives the school picked when the answer comes.
+ * `chosen()` gives the school picked when the answer comes. A visit's finding (`visitId`) keeps
+ * the visit's schools (visitPatch), not the reporter's.
  */
-function freshChoices(chosen) {
+function freshChoices(chosen, visitId = null) {
   const settle = (promise) => promise.catch(() => null);
   return Promise.all([settle(fetchCampaign()), settle(fetchSchools())]).then(([campaign, schools]) => {
     const patch = { savedAt: staler(campaign && campaign.savedAt, schools && schools.savedAt) };
     if (campaign) patch.choices = choicesFor(campaign.value);
-    if (schools) Object.assign(patch, schoolPatch(schools.value, chosen()));
+    if (schools && !visitId) Object.assign(patch, schoolPatch(schools.value, chosen()));
     return patch;
   });
 }
@@ -111,12 +113,13 @@ async function confirmNearby(hazards, showRows) {
 }
 
 /**
- * Keep a report in the outbox: `{clientUuid, body, photos, choice, school}` (body as sent, so a
- * linked checkpoint goes too). The entry's title is the choice's label ('未分类' for "不确定").
- * Throws an Error with a Chinese message when the phone can't keep it.
+ * Keep a report in the outbox: `{clientUuid, body, photos, choice, school, visitId}` (body as sent,
+ * so a linked checkpoint goes too; a visit's finding keeps its visit). The entry's title is the
+ * choice's label ('未分类' for "不确定"). Throws an Error with a Chinese message when the phone can't
+ * keep it.
  */
 function queueReport({
-  clientUuid, body, photos, choice, school,
+  clientUuid, body, photos, choice, school, visitId = null,
 }) {
   return outbox.add({
     clientUuid,
@@ -124,7 +127,37 @@ function queueReport({
     photos,
     title: choice && choice.focus_problem ? choice.label : '未分类',
     school: school ? school.name : '',
+    ...(visitId ? { visitId } : {}),
   });
+}
+
+/** A visit's id from the page URL (`?visit_id=`: the report is a finding of it), or null. */
+function visitIdFrom(options) {
+  const id = Number(options && options.visit_id);
+  return Number.isInteger(id) && id > 0 ? id : null;
+}
+
+/**
+ * GET /visits/{id} for a finding -> `{schools, patch}`: the visit's schools and the page patch (its
+ * title, the school picker over its schools); on failure `{schools: null, patch: {visitError}}`.
+ */
+function visitPatch(visitId, chosen) {
+  return api.call('visit', { params: { id: visitId } })
+    .then((visit) => {
+      const schools = visit.schools || [];
+      return { schools, patch: { visitTitle: visit.title, visitError: '', ...schoolPatch({ schools }, chosen) } };
+    })
+    .catch((err) => ({ schools: null, patch: { visitError: `没有打开这次督导检查：${err.message}` } }));
+}
+
+/**
+ * A finding's body: a visit's school is always named (the server does not guess it), the only one
+ * when the visit has one; null when no school can be named (the visit did not load).
+ */
+function findingBody(body, visitSchools, chosen) {
+  if (body.school_id) return body;
+  const only = visitSchools && visitSchools.length === 1 ? visitSchools[0] : chosen;
+  return only ? { ...body, school_id: only.id } : null;
 }
 
 /** The checkpoint token a page URL brings (`?checkpoint_token=...`), or '' when none or malformed. */
@@ -145,4 +178,7 @@ module.exports = {
   confirmNearby,
   queueReport,
   initialCheckpoint,
+  visitIdFrom,
+  visitPatch,
+  findingBody,
 };

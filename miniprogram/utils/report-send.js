@@ -1,5 +1,6 @@
 /**
- * Sending a hazard report: upload its photos, then POST /hazards with the report's client_uuid.
+ * Sending a hazard report: upload its photos, then POST /hazards with the report's client_uuid —
+ * or, for a supervision visit's finding (`visitId`), POST /visits/{id}/findings with the same body.
  * Used by the report page and by the outbox, so both send the same way.
  */
 const api = require('../api/client');
@@ -7,15 +8,19 @@ const { uploadPhotos } = require('./photos');
 const { nearbyQuery } = require('./hazard-report');
 
 /**
- * `{clientUuid, report, photos}`: `report` is the POST /hazards body without client_uuid and
- * photo_ids, `photos` are file paths. Resolves with the hazard (201 new, or 200 when the server
- * already had this client_uuid). `onProgress` follows the photo uploads.
+ * `{clientUuid, report, photos, visitId}`: `report` is the POST /hazards body without client_uuid
+ * and photo_ids, `photos` are file paths, `visitId` (optional) the visit the finding is of.
+ * Resolves with the hazard (201 new, or 200 when the server already had this client_uuid).
+ * `onProgress` follows the photo uploads.
  */
-async function sendReport({ clientUuid, report, photos }, onProgress) {
+async function sendReport({
+  clientUuid, report, photos, visitId,
+}, onProgress) {
   const uploaded = await uploadPhotos(photos, onProgress);
-  const hazard = await api.call('hazardCreate', {
-    body: { ...report, client_uuid: clientUuid, photo_ids: uploaded.map((p) => p.id) },
-  });
+  const body = { ...report, client_uuid: clientUuid, photo_ids: uploaded.map((p) => p.id) };
+  const hazard = visitId
+    ? await api.call('visitFindingCreate', { params: { id: visitId }, body })
+    : await api.call('hazardCreate', { body });
   if (!hazard || !hazard.id) {
     throw Object.assign(new Error('服务器没有确认收到，请稍后重试'), { status: 0, code: '' });
   }

@@ -38,6 +38,11 @@ const TILES = [
   // every teacher who patrols), and the registry for those who keep it.
   { capability: 'patrol.do', title: '今日校车', icon: 'logistics', url: '/pages/bus/board', when: 'busPerson' },
   { capability: 'bus.manage', title: '校车登记', icon: 'records', url: '/pages/bus/index' },
+  // Supervision (issue 12): the figures and the schools needing attention for those above schools;
+  // visits for whoever records them (a bureau's inspectors, a center school's supervisor).
+  { capability: 'figures.view', title: '督导数据', icon: 'chart-trending-o', url: '/pages/supervision/figures', when: 'aboveSchool' },
+  { capability: 'visit.record', title: '督导检查', icon: 'eye-o', url: '/pages/supervision/visits' },
+  { capability: 'figures.view', title: '需关注单位', icon: 'warn-o', url: '/pages/supervision/laggards', when: 'aboveSchool' },
 ];
 
 const SCHOOL_KINDS = ['school', 'kindergarten'];

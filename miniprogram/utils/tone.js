@@ -61,6 +61,10 @@ const MEANINGS = {
   // next (orange), the rest of the year informational; a water point's kind is informational.
   waterPeriod: { flood: 'alert', summer: 'waiting', normal: 'active' },
   waterPoint: { kind: 'active', inactive: 'off' },
+  // Supervision: a visit planned waits to be made, done is done, an unannounced one (暗访) is
+  // informational; an accountability action (约谈, 通报) is an alert, another waits.
+  visit: { planned: 'waiting', done: 'done', unannounced: 'active' },
+  accountability: { interview: 'alert', notice: 'alert', other: 'waiting' },
 };
 
 /** The Vant tag type for a meaning ('waiting' -> 'warning'); unknown meanings read as 'off'. */

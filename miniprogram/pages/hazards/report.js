@@ -6,6 +6,8 @@
  * banner for a saved copy). Open hazards of the same kind within 50 m are shown first as possible
  * duplicates. Without a network the report goes to the outbox with its client_uuid (one per draft,
  * so it is never filed twice). The first submit tap asks for the overdue push (utils/subscribe.js).
+ * `?visit_id=`: a supervision visit's finding (记录问题 on the visit page): the schools are the
+ * visit's, no checkpoint, and it is sent to POST /visits/{id}/findings (queued with its visit).
  * The steps that need no page are in utils/report-flow.js.
  */
 const outbox = require('../../utils/outbox');
@@ -25,7 +27,7 @@ const { scanCheckpoint } = require('../../utils/patrol-scan');
 const { choicesFor } = require('../../utils/report-choices');
 const {
   EMPTY_DRAFT, reportForm, locationPatch, confirmNearby, queueReport, initialCheckpoint, cachedChoices, freshChoices,
-  schoolPatch, progressPatch,
+  schoolPatch, progressPatch, visitIdFrom, findingBody, visitPatch,
 } = require('../../utils/report-flow');
 
 Page({
@@ -44,6 +46,9 @@ Page({
     progressText: '',
     outboxCount: 0,
     flushing: false,
+    visitId: null,
+    visitTitle: '',
+    visitError: '',
     ...EMPTY_DRAFT,
   },
 
@@ -51,13 +56,27 @@ Page({
   onLoad(options) {
     this.newDraft();
     subscribe.prepare();
+    this.visitId = visitIdFrom(options);
+    if (this.visitId) {
+      wx.setNavigationBarTitle({ title: '记录检查发现的问题' });
+      this.setData({ ...cachedChoices(), schools: [], visitId: this.visitId });
+      return Promise.all([this.refreshChoices(), this.loadVisit()]);
+    }
     this.setData({ ...cachedChoices(), checkpointToken: initialCheckpoint(options) });
     return this.refreshChoices();
   },
 
   /** Fresh campaign and schools (saved for next time); a failure keeps what shows. */
   refreshChoices() {
-    return freshChoices(() => this.chosenSchool()).then((patch) => this.setData(patch));
+    return freshChoices(() => this.chosenSchool(), this.visitId).then((patch) => this.setData(patch));
+  },
+
+  /** The visit a finding is of: its title and schools (a picker when several). */
+  loadVisit() {
+    return visitPatch(this.visitId, this.chosenSchool()).then(({ schools, patch }) => {
+      if (schools) this.visitSchools = schools;
+      this.setData(patch);
+    });
   },
 
   /** The school picked, or undefined. */
@@ -95,6 +114,7 @@ Page({
 
   /** Reload the schools (the server asked for one). */
   loadSchools() {
+    if (this.visitId) return this.loadVisit();
     return fetchSchools().then((res) => this.setData(schoolPatch(res.value, this.chosenSchool())));
   },
 
@@ -209,9 +229,14 @@ Page({
   /** Locate if needed, check the form, then queue offline or check nearby and send. */
   async checkAndSend() {
     if (!this.data.position && this.data.photos.length) await this.locate();
-    const { ok, errors, body } = validateReport(reportForm(this.data, this.choice()));
-    this.setData({ errors, formError: '' });
-    if (!ok) return;
+    const check = validateReport(reportForm(this.data, this.choice()));
+    this.setData({ errors: check.errors, formError: '' });
+    if (!check.ok) return;
+    const body = this.visitId ? findingBody(check.body, this.visitSchools, this.chosenSchool()) : check.body;
+    if (!body) {
+      this.setData({ formError: this.data.visitError || '没有打开这次督导检查，请返回重试' });
+      return;
+    }
     await this.uuidReady;
     if (await isOffline()) {
       await this.saveToOutbox(body, '手机当前没有网络。');
@@ -244,7 +269,9 @@ Page({
     const photos = this.data.photos;
     const onProgress = (step) => this.setData(progressPatch(step));
     try {
-      const hazard = await sendReport({ clientUuid: this.clientUuid, report: body, photos }, onProgress);
+      const hazard = await sendReport({
+        clientUuid: this.clientUuid, report: body, photos, visitId: this.visitId,
+      }, onProgress);
       markChanged();
       wx.showToast({ title: '上报成功', icon: 'success' });
       this.setData({ ...EMPTY_DRAFT });
@@ -264,7 +291,7 @@ Page({
   async saveToOutbox(body, reason) {
     try {
       queueReport({
-        clientUuid: this.clientUuid, body, photos: this.data.photos, choice: this.choice(), school: this.chosenSchool(),
+        clientUuid: this.clientUuid, body, photos: this.data.photos, choice: this.choice(), school: this.chosenSchool(), visitId: this.visitId,
       });
     } catch (err) {
       this.setData({ formError: err.message });

@@ -157,6 +157,14 @@ test('declares the API described for this release', () => {
     guardShiftEnd: 'POST /api/v1/guard/shifts/{id}/end',
     guardLogCreate: 'POST /api/v1/guard/logs',
     guardLogRaise: 'POST /api/v1/guard/logs/{id}/raise',
+    figures: 'GET /api/v1/figures',
+    visits: 'GET /api/v1/visits',
+    visit: 'GET /api/v1/visits/{id}',
+    visitCreate: 'POST /api/v1/visits',
+    visitUpdate: 'PATCH /api/v1/visits/{id}',
+    visitFindingCreate: 'POST /api/v1/visits/{id}/findings',
+    laggards: 'GET /api/v1/supervision/laggards',
+    accountabilityCreate: 'POST /api/v1/units/{id}/accountability',
   });
   expect(table.invitationCreate.body).toEqual(['unit_id', 'role', 'class_id', 'max_uses', 'expires_in_hours']);
   expect(table.childBind.body).toEqual(['class_code', 'child_name', 'relation', 'family_code']);
@@ -283,7 +291,7 @@ test('only POSTs that are harmless to repeat are retried: never a send, a remind
   // Disabling or enabling an account again changes nothing (the server answers the same).
   expect(safePosts.sort()).toEqual([
     'guardLogCreate', 'guardLogRaise', 'guardShiftStart', 'hazardCreate', 'inboxRead', 'inboxReadAll',
-    'noticeAcknowledge', 'patrolCreate', 'photoUpload', 'userDisable', 'userEnable',
+    'noticeAcknowledge', 'patrolCreate', 'photoUpload', 'userDisable', 'userEnable', 'visitFindingCreate',
   ]);
 });
 
