@@ -12,6 +12,7 @@ from server.api import (
     checklists,
     checkpoints,
     children,
+    console_logins,
     guard,
     hazards,
     health,
@@ -63,5 +64,6 @@ def register_blueprints(api: Api) -> None:
         guard,
         buses,
         water_points,
+        console_logins,
     ):
         api.register_blueprint(module.blp)

@@ -1,0 +1,38 @@
+"""the web console's QR logins: a code a browser shows and a phone approves
+
+Revision ID: 0022_console
+Revises: 0019_guards
+Create Date: 2026-11-29 15:30:00
+
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = "0022_console"
+down_revision = "0019_guards"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "console_logins",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=64), nullable=False),
+        sa.Column("nonce", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("approved_by_id", sa.Integer(), nullable=True),
+        sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("consumed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["approved_by_id"], ["users.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("code"),
+    )
+
+
+def downgrade():
+    op.drop_table("console_logins")
