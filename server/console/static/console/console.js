@@ -39,6 +39,7 @@
     Array.prototype.forEach.call(nodes, function (node) {
       var series = data[node.getAttribute('data-chart')];
       if (!series) return;
+      node.classList.add('on');
       var chart = window.echarts.init(node, null, { renderer: 'canvas' });
       chart.setOption({
         animation: false,
