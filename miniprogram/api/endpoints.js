@@ -343,4 +343,5 @@ module.exports = {
     idempotent: true,
   },
   guardLogRaise: { method: 'POST', path: '/api/v1/guard/logs/{id}/raise', idempotent: true },
+  consoleLoginConfirm: { method: 'POST', path: '/api/v1/console-logins/confirm', body: ['code'] },
 };

@@ -49,6 +49,7 @@ const PAGES = [
   'pages/water/coverage',
   'pages/guard/shift',
   'pages/guard/log',
+  'pages/console/confirm',
 ];
 
 const KIND_NAMES = {

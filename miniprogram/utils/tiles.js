@@ -38,6 +38,8 @@ const TILES = [
   // every teacher who patrols), and the registry for those who keep it.
   { capability: 'patrol.do', title: '今日校车', icon: 'logistics', url: '/pages/bus/board', when: 'busPerson' },
   { capability: 'bus.manage', title: '校车登记', icon: 'records', url: '/pages/bus/index' },
+  // The web console: the page opens the camera to scan the PC's code, then asks to confirm.
+  { capability: 'unit.view', title: '电脑端登录', icon: 'desktop-o', url: '/pages/console/confirm' },
 ];
 
 const SCHOOL_KINDS = ['school', 'kindergarten'];

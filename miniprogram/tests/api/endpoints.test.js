@@ -157,6 +157,7 @@ test('declares the API described for this release', () => {
     guardShiftEnd: 'POST /api/v1/guard/shifts/{id}/end',
     guardLogCreate: 'POST /api/v1/guard/logs',
     guardLogRaise: 'POST /api/v1/guard/logs/{id}/raise',
+    consoleLoginConfirm: 'POST /api/v1/console-logins/confirm',
   });
   expect(table.invitationCreate.body).toEqual(['unit_id', 'role', 'class_id', 'max_uses', 'expires_in_hours']);
   expect(table.childBind.body).toEqual(['class_code', 'child_name', 'relation', 'family_code']);
@@ -274,6 +275,7 @@ test('the guard endpoints declare the fields of the contract', () => {
   ]));
   expect(table.guardLogRaise.body).toBeUndefined();
   expect(table.guardShiftCurrent.query).toBeUndefined();
+  expect(table.consoleLoginConfirm.body).toEqual(['code']);
 });
 
 test('only POSTs that are harmless to repeat are retried: never a send, a reminder or a grant report', () => {
