@@ -32,7 +32,11 @@ def upgrade():
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("code"),
     )
+    op.create_index(
+        op.f("ix_console_logins_expires_at"), "console_logins", ["expires_at"], unique=False
+    )
 
 
 def downgrade():
+    op.drop_index(op.f("ix_console_logins_expires_at"), table_name="console_logins")
     op.drop_table("console_logins")

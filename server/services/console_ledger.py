@@ -11,7 +11,8 @@ from sqlalchemy import Select, func, or_, select
 
 from server import access
 from server.extensions import db
-from server.models import Area, FocusProblem, Hazard, Unit, User
+from server.models import Area, ContentCheck, FocusProblem, Hazard, Unit, User
+from server.models.content import HELD, TEXT
 from server.roles import SCHOOL_KINDS
 from server.services import hazard_queries
 from server.services.hazard_access import scope_filter
@@ -43,9 +44,22 @@ def _ledger_query(user: User, filters: dict[str, Any]) -> Select:
             or_(
                 Hazard.description.contains(text, autoescape=True),
                 Hazard.place.contains(text, autoescape=True),
-            )
+            ),
+            _searchable(user),
         )
     return query
+
+
+def _searchable(user: User):
+    """Hazards whose texts the user may search: a text the content check holds is masked for
+    all but its writer, and a search must not reveal what the mask hides."""
+    held = select(ContentCheck.subject_id).where(
+        ContentCheck.subject == "hazard",
+        ContentCheck.kind == TEXT,
+        ContentCheck.status.in_(HELD),
+        ContentCheck.writer_id != user.id,
+    )
+    return Hazard.id.not_in(held)
 
 
 def ledger(user: User, filters: dict[str, Any], page: int = 1) -> LedgerPage:

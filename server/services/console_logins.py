@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from server import access
 from server.errors import ApiError
@@ -20,6 +20,8 @@ from server.models import ConsoleLogin, User, utcnow
 from server.services.tokens import issue_token
 
 CODE_TTL = timedelta(minutes=2)
+# Used and expired codes are kept this long (to read what happened), then dropped.
+KEEP_CODES = timedelta(days=1)
 QR_PREFIX = "SAFETY-WEB:"
 PENDING, APPROVED, EXPIRED = "pending", "approved", "expired"
 # Any staff role carries it; a parent-only account holds no grant and so does not.
@@ -32,8 +34,10 @@ def new_nonce() -> str:
 
 
 def start(nonce: str) -> ConsoleLogin:
-    """A fresh code for the browser holding ``nonce`` (committed)."""
+    """A fresh code for the browser holding ``nonce`` (committed). Each view of the login page
+    makes one, so codes a day past their expiry are dropped here (one indexed statement)."""
     now = utcnow()
+    db.session.execute(delete(ConsoleLogin).where(ConsoleLogin.expires_at < now - KEEP_CODES))
     login = ConsoleLogin(
         code=secrets.token_urlsafe(24), nonce=nonce, created_at=now, expires_at=now + CODE_TTL
     )

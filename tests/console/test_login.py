@@ -177,3 +177,16 @@ def test_logout_needs_the_csrf_token_and_revokes(demo, people, browser_as):
     # The console's token is revoked; the phone's own session stays.
     revoked = db.session.scalars(select(AuthSession).where(AuthSession.revoked_at.is_not(None)))
     assert len(list(revoked)) == 1
+
+
+def test_codes_a_day_past_their_expiry_are_dropped(demo, client):
+    old = shown_code(client)
+    recent = shown_code(client)
+    for code, age in ((old, timedelta(days=1, minutes=1)), (recent, timedelta(hours=23))):
+        db.session.execute(
+            update(ConsoleLogin).where(ConsoleLogin.code == code).values(expires_at=utcnow() - age)
+        )
+    db.session.commit()
+    shown_code(client)
+    kept = set(db.session.scalars(select(ConsoleLogin.code)))
+    assert old not in kept and recent in kept and len(kept) == 2

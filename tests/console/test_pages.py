@@ -9,7 +9,8 @@ import re
 from sqlalchemy import update
 
 from server.extensions import db
-from server.models import Hazard
+from server.models import ContentCheck, Hazard
+from server.models.content import REVIEW, TEXT
 from server.services import console_ledger
 from tests.console.conftest import days_ago, pass_media_checks
 from tests.hazards.conftest import unit_by_code
@@ -68,6 +69,27 @@ def test_the_ledger_filters(demo, people, browser_as, hazard_at):
     bad = browser.get("/console/hazards?school_id=99999999999&status=nope&overdue=maybe")
     assert ids(bad) == [other, fresh, late]
     assert "以下筛选条件无效" in bad.get_data(as_text=True)
+
+
+def test_a_search_does_not_reveal_a_held_text(demo, people, browser_as, hazard_at):
+    hazard_id = hazard_at(description="配电箱门损坏,电线裸露 机密词")
+    reporter = db.session.get(Hazard, hazard_id).reporter_id
+    db.session.add(
+        ContentCheck(
+            kind=TEXT,
+            subject="hazard",
+            subject_id=hazard_id,
+            field="description",
+            writer_id=reporter,
+            status=REVIEW,
+        )
+    )
+    db.session.commit()
+    others = browser_as(people["bureau_admin@above"])
+    assert ids(others.get("/console/hazards?text=机密词")) == []
+    assert ids(others.get("/console/hazards")) == [hazard_id]  # listed, its text masked
+    writer = browser_as(people["school_admin@own"])
+    assert ids(writer.get("/console/hazards?text=机密词")) == [hazard_id]
 
 
 def test_a_unit_out_of_scope_is_not_found(demo, people, browser_as, hazard_at):
