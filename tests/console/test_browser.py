@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 from server import _store_settings
 from server.extensions import db
 from server.models import ConsoleLogin, utcnow
+from server.services.escalation import escalate_overdue
 from storage import create_store
 from tests.console.conftest import confirm, days_ago, pass_media_checks
 from tests.hazards.conftest import unit_by_code
@@ -79,6 +80,7 @@ def test_an_officer_drills_down_to_an_overdue_hazard(
     hazard_at(description="教学楼楼梯扶手松动", focus_problem="food.rules")
     hazard_at("school_admin@sibling", school_id=unit_by_code("YQ102").id)
     pass_media_checks()
+    assert escalate_overdue() == 1  # four days late: raised to the center school
 
     page.goto(live_url + "/console/login")
     code = page.get_attribute("#login", "data-code")
@@ -127,6 +129,7 @@ def test_an_officer_drills_down_to_an_overdue_hazard(
     page.click("text=逾期与升级")
     page.wait_for_url("**/console/overdue")
     assert page.locator("[data-overdue] tbody tr[data-hazard-id]").count() == 1
+    assert "中心校/集团校" in page.text_content("[data-overdue]")
     shot(page, "overdue")
 
     page.click("[data-logout]")
