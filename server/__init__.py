@@ -20,6 +20,7 @@ from server.api.input_guard import install_input_guard
 from server.api.schemas import ErrorSchema
 from server.cli import register_cli
 from server.config import load_settings, validate_settings
+from server.console import register_console
 from server.errors import register_error_handlers
 from server.extensions import db, migrate
 from server.queue import init_queue
@@ -126,6 +127,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             static_url_path=DOCS_ASSETS_URL.rstrip("/"),
         )
     )
+    register_console(app)
     register_error_handlers(app)
     register_cli(app)
 

@@ -374,4 +374,5 @@ module.exports = {
     path: '/api/v1/units/{id}/accountability',
     body: ['kind', 'reason', 'evidence', 'visit_id'],
   },
+  consoleLoginConfirm: { method: 'POST', path: '/api/v1/console-logins/confirm', body: ['code'] },
 };

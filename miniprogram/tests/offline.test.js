@@ -92,7 +92,7 @@ test('cold start without signal: first screen, report, and sent when the signal 
   expect(text('.stale-banner__text')).toEqual(['网络不可用 · 显示的是 11月28日 17:05 保存的内容']);
   expect(text('.greeting')).toEqual(['你好，李老师']);
   expect(text('.role')).toEqual(['巡查教师 · 城东第一小学']);
-  expect(text('.tile-title')).toEqual(['上报隐患', '隐患整改', '单位与班级']);
+  expect(text('.tile-title')).toEqual(['上报隐患', '隐患整改', '单位与班级', '电脑端登录']);
   expect(comp.dom.querySelector('.page-state')).toBeNull();
 
   // The report page opens from the saved campaign and schools, and its report queues.

@@ -54,6 +54,7 @@ const PAGES = [
   'pages/supervision/laggards',
   'pages/guard/shift',
   'pages/guard/log',
+  'pages/console/confirm',
 ];
 
 const KIND_NAMES = {

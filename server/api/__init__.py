@@ -12,6 +12,7 @@ from server.api import (
     checklists,
     checkpoints,
     children,
+    console_logins,
     figures,
     guard,
     hazards,
@@ -71,5 +72,6 @@ def register_blueprints(api: Api) -> None:
         visits,
         supervision,
         exports_api,
+        console_logins,
     ):
         api.register_blueprint(module.blp)

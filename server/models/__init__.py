@@ -3,6 +3,7 @@
 from server.models.buses import BusDocumentHazard, BusDriver, BusSchool, BusTrip, SchoolBus
 from server.models.calendars import SchoolCalendarRecord
 from server.models.campaigns import Area, Campaign, CampaignPhase, FocusProblem
+from server.models.console import ConsoleLogin
 from server.models.content import ContentCheck
 from server.models.exports import ExportJob
 from server.models.guards import GuardShift, PerimeterLog, PerimeterLogPhoto
@@ -56,6 +57,7 @@ __all__ = [
     "Checkpoint",
     "Child",
     "ClassReminder",
+    "ConsoleLogin",
     "ContentCheck",
     "Delivery",
     "ExportJob",

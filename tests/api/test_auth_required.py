@@ -15,7 +15,20 @@ PUBLIC = {
     ("GET", "/api/v1/wechat/callback"),
     ("POST", "/api/v1/wechat/callback"),
 }
-PUBLIC_PREFIXES = ("/api/v1/docs/assets/", "/media/")
+PUBLIC_PREFIXES = ("/api/v1/docs/assets/", "/media/", "/console/static/")
+# The web console's QR login page and its poll; its other pages need a console session (a
+# redirect to the login page), and its forms a CSRF token (a 400 before anything else).
+CONSOLE_PUBLIC = {("GET", "/console/login"), ("GET", "/console/login/status")}
+
+
+def _check_console(client, method: str, path: str) -> None:
+    """A console route without a console session: sent to the login page, or refused."""
+    response = client.open(path, method=method)
+    if method == "GET":
+        assert response.status_code == 302, (method, path, response.status_code)
+        assert response.headers["Location"].endswith("/console/login")
+    else:
+        assert response.status_code == 400, (method, path, response.status_code)
 
 
 def _concrete(rule: str) -> str:
@@ -29,7 +42,10 @@ def test_every_route_needs_a_token(app, client):
         if rule.rule.startswith(PUBLIC_PREFIXES):
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            if (method, rule.rule) in PUBLIC:
+            if (method, rule.rule) in PUBLIC | CONSOLE_PUBLIC:
+                continue
+            if rule.rule.startswith("/console/"):
+                _check_console(client, method, _concrete(rule.rule))
                 continue
             response = client.open(_concrete(rule.rule), method=method, json={})
             assert response.status_code == 401, (method, rule.rule, response.status_code)

@@ -48,10 +48,11 @@ def test_unexpected_errors_are_500_in_shape(app, client, monkeypatch):
 
 
 def _app_routes(app: Flask) -> set[tuple[str, str]]:
-    """Every (method, OpenAPI path) the app serves, docs machinery aside."""
+    """Every (method, OpenAPI path) the app serves, docs machinery and the web console's HTML
+    pages (``server/console``, not part of the API) aside."""
     routes = set()
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith(("api-docs.", "docs_assets.")):
+        if rule.endpoint.startswith(("api-docs.", "docs_assets.", "console.")):
             continue
         path = rule.rule
         for converter in ("int:", "string:", "path:"):

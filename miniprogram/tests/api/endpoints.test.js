@@ -165,6 +165,7 @@ test('declares the API described for this release', () => {
     visitFindingCreate: 'POST /api/v1/visits/{id}/findings',
     laggards: 'GET /api/v1/supervision/laggards',
     accountabilityCreate: 'POST /api/v1/units/{id}/accountability',
+    consoleLoginConfirm: 'POST /api/v1/console-logins/confirm',
   });
   expect(table.invitationCreate.body).toEqual(['unit_id', 'role', 'class_id', 'max_uses', 'expires_in_hours']);
   expect(table.childBind.body).toEqual(['class_code', 'child_name', 'relation', 'family_code']);
@@ -282,6 +283,7 @@ test('the guard endpoints declare the fields of the contract', () => {
   ]));
   expect(table.guardLogRaise.body).toBeUndefined();
   expect(table.guardShiftCurrent.query).toBeUndefined();
+  expect(table.consoleLoginConfirm.body).toEqual(['code']);
 });
 
 test('only POSTs that are harmless to repeat are retried: never a send, a reminder or a grant report', () => {

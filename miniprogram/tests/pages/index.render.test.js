@@ -62,7 +62,7 @@ test('an admin sees the role as people say it, the to-do card and the tiles', as
   expect(dom('.welcome')).toBeNull();
   expect(texts('.card-title')).toEqual(['3 项待办']);
   expect(texts('.todo-group')).toEqual(['已逾期 1', '待验收 2']);
-  expect(texts('.tile-title')).toEqual(['上报隐患', '邀请成员', '单位与班级']);
+  expect(texts('.tile-title')).toEqual(['上报隐患', '邀请成员', '单位与班级', '电脑端登录']);
 
   comp.querySelector('.card').dispatchEvent('tap');
   await simulate.sleep(0);
@@ -108,5 +108,5 @@ test('an error shows its message and a retry button that loads again', async () 
   await simulate.sleep(10);
   expect(app.getMe).toHaveBeenLastCalledWith({ refresh: true });
   expect(dom('.page-state--error')).toBeNull();
-  expect(texts('.tile-title')).toHaveLength(3);
+  expect(texts('.tile-title')).toHaveLength(4);
 });

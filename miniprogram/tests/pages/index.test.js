@@ -69,7 +69,7 @@ describe('tiles per role', () => {
   test('a school admin without children: no 绑定孩子, no 加入单位, no campaign tile, no tab tiles', async () => {
     expect(await titles(SCHOOL_ADMIN)).toEqual([
       '上报隐患', '隐患整改', '发布通知', '班级通知确认', '班级名单与绑定审核', '邀请成员', '定时提醒', '人员管理', '内容审核',
-      '单位与班级',
+      '单位与班级', '电脑端登录',
     ]);
   });
 

@@ -1,0 +1,81 @@
+"""Fixtures for the web console: a browser (a test client with its own cookies) logged in by
+the real QR flow, confirmed through the API as a phone would, and the hazard fixtures."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import update
+
+from server.clock import local_today
+from server.extensions import db
+from server.models import ContentCheck, Hazard
+from server.models.content import PASSED
+from tests.hazards.conftest import PLAN, people, report, upload  # noqa: F401 (fixtures)
+
+CODE_RE = re.compile(r'data-code="([^"]+)"')
+
+
+def shown_code(browser) -> str:
+    """Open the login page in ``browser`` and read the code its QR shows."""
+    page = browser.get("/console/login")
+    assert page.status_code == 200
+    return CODE_RE.search(page.get_data(as_text=True)).group(1)
+
+
+def confirm(client, headers, code: str):
+    """The phone's confirmation of a scanned code."""
+    return client.post(
+        "/api/v1/console-logins/confirm", json={"code": "SAFETY-WEB:" + code}, headers=headers
+    )
+
+
+@pytest.fixture
+def browser_as(app, client):
+    """A new browser logged in to the console as the person behind ``headers``."""
+
+    def _as(headers):
+        browser = app.test_client()
+        code = shown_code(browser)
+        assert confirm(client, headers, code).status_code == 200
+        status = browser.get("/console/login/status").get_json()
+        assert status["state"] == "approved", status
+        return browser
+
+    return _as
+
+
+@pytest.fixture
+def hazard_at(client, report, people):  # noqa: F811 (fixtures imported above)
+    """Report a hazard as a persona (at 符离中心小学 unless ``school_id`` is given); returns
+    its id. ``planned_until``: give it a plan due that day (in the past makes it overdue)."""
+
+    def _hazard(persona="school_admin@own", planned_until: date | None = None, **changes):
+        response, _body = report(people[persona], **changes)
+        assert response.status_code == 201, response.get_json()
+        hazard_id = response.get_json()["id"]
+        if planned_until is not None:
+            planner = people[persona]
+            r = client.post(f"/api/v1/hazards/{hazard_id}/plan", json=PLAN, headers=planner)
+            assert r.status_code == 200, r.get_json()
+            # A deadline in the past cannot be planned: move it as time would.
+            db.session.execute(
+                update(Hazard).where(Hazard.id == hazard_id).values(deadline=planned_until)
+            )
+            db.session.commit()
+        return hazard_id
+
+    return _hazard
+
+
+def days_ago(days: int) -> date:
+    """A date this many days before today."""
+    return local_today() - timedelta(days=days)
+
+
+def pass_media_checks() -> None:
+    """WeChat's media check passes every photo waiting for it (as its verdicts would)."""
+    db.session.execute(update(ContentCheck).values(status=PASSED))
+    db.session.commit()
