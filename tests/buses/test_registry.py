@@ -235,7 +235,10 @@ def test_changed_trip_times_remake_the_open_slots(client, staff, make_bus):
     day = school_day(today(), 1)
     slots_on(bus["id"], day)
     plans = trip_plan_ids(bus["id"])
-    [old] = db.session.scalars(select(PatrolSlot).where(PatrolSlot.plan_id == plans["morning"]))
+    # That day's slot (registering the bus just after midnight also makes today's).
+    [old] = db.session.scalars(
+        select(PatrolSlot).where(PatrolSlot.plan_id == plans["morning"], PatrolSlot.day == day)
+    )
     assert old.opens_at == local(day, 5, 40) and old.closes_at == local(day, 7, 10)
     trips = [{"code": "morning", "departs_at": "07:30"}, {"code": "noon", "departs_at": "12:00"}]
     changed = client.patch(f"{BASE}/{bus['id']}", json={"trips": trips}, headers=staff["officer"])

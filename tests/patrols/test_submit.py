@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from server.clock import CHINA_TZ
 from server.extensions import db
 from server.models import Hazard
 from server.models.patrols import Checkpoint, Patrol, PatrolSlot, RetiredCheckpointToken
@@ -241,19 +242,30 @@ def test_a_slot_is_done_then_refused(client, staff, canteen):
     assert second.get_json()["error"]["code"] == "slot_already_done"
 
 
-def test_a_role_slot_after_its_window_is_late_and_others_are_free(client, staff, canteen):
+def _noon_passed() -> datetime:
+    """Noon of the latest local day whose noon has passed (today's, or yesterday's before
+    noon): a window and a scan that never straddle local midnight, whenever the tests run."""
     now = datetime.now(UTC)
+    local = now.astimezone(CHINA_TZ)
+    noon = local.replace(hour=12, minute=0, second=0, microsecond=0)
+    return (noon if noon <= local else noon - timedelta(days=1)).astimezone(UTC)
+
+
+def test_a_role_slot_after_its_window_is_late_and_others_are_free(client, staff, canteen):
+    noon = _noon_passed()
     slot_id = make_slot(
         canteen["checkpoint_id"],
-        now - timedelta(minutes=50),
-        now - timedelta(minutes=20),
+        noon - timedelta(minutes=50),
+        noon - timedelta(minutes=20),
         assignee_role="teacher",
     )
-    made = _post(client, staff["teacher"], round_body(canteen)).get_json()
+    # Scanned at noon, 20 minutes after the window closed (the job has not marked it missed).
+    late = {"scanned_at": stamp(noon), "sent_at": stamp(datetime.now(UTC))}
+    made = _post(client, staff["teacher"], round_body(canteen, **late)).get_json()
     assert made["slot_id"] == slot_id
     assert db.session.get(PatrolSlot, slot_id).status == "late"
     # The guard holds no teacher role: their round is outside any slot.
-    guard = _post(client, staff["guard"], round_body(canteen))
+    guard = _post(client, staff["guard"], round_body(canteen, **late))
     assert guard.status_code == 201 and guard.get_json()["slot_id"] is None
 
 
