@@ -189,11 +189,19 @@ function hazardView(hazard) {
   };
 }
 
+// Whom each escalation level tells (server/services/escalation.py LEVEL_NAMES).
+const ESCALATION_LEVELS = { 1: '学校', 2: '中心校/集团校', 3: '教育局' };
+
 /** One entry of the history timeline. */
 function eventView(event) {
   let text = EVENT_TEXT[event.kind] || event.kind;
   const changes = event.changes || {};
   if (event.kind === 'marked_duplicate' && changes.duplicate_of) text = `${text}（与 #${changes.duplicate_of} 重复）`;
+  if (event.kind === 'escalated' && ESCALATION_LEVELS[changes.level]) {
+    // Each step up reads differently: how late, and who was told (server/services/escalation.py).
+    const late = Number.isFinite(changes.days_overdue) ? `逾期${changes.days_overdue}天，` : '';
+    text = `${text}（${late}已通知${ESCALATION_LEVELS[changes.level]}）`;
+  }
   let note = event.note || '';
   if (event.kind === 'rejected' && note) note = `驳回原因：${note}`;
   return {

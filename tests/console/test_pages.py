@@ -9,7 +9,7 @@ import re
 from sqlalchemy import update
 
 from server.extensions import db
-from server.models import ContentCheck, Hazard
+from server.models import ContentCheck, Hazard, HazardEvent
 from server.models.content import REVIEW, TEXT
 from server.services import console_ledger
 from tests.console.conftest import days_ago, pass_media_checks
@@ -187,3 +187,22 @@ def test_the_dashboard_agrees_with_the_ledger(demo, people, browser_as, hazard_a
 def test_the_vendored_chart_library_is_served(demo, client):
     response = client.get("/console/static/vendor/echarts/echarts.min.js")
     assert response.status_code == 200 and b"echarts" in response.data[:2000]
+
+
+def test_each_escalation_in_the_history_names_whom_it_told(demo, people, browser_as, hazard_at):
+    """Two escalations of one hazard read differently: days overdue and the level told."""
+    hazard_id = hazard_at(planned_until=days_ago(9))
+    for level, days in ((1, 2), (2, 9)):
+        db.session.add(
+            HazardEvent(
+                hazard_id=hazard_id,
+                kind="escalated",
+                from_status="planned",
+                to_status="planned",
+                changes={"level": level, "days_overdue": days, "recipients": []},
+            )
+        )
+    db.session.commit()
+    html = browser_as(people["supervisor@above"]).get(f"/console/hazards/{hazard_id}")
+    text = html.get_data(as_text=True)
+    assert "逾期2天，已通知学校" in text and "逾期9天，已通知中心校/集团校" in text

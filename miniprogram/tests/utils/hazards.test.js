@@ -60,6 +60,8 @@ describe('hazard views', () => {
       .toMatchObject({ actor: '赵校长', text: '驳回了整改', note: '驳回原因：照片不清楚', status: '整改中' });
     expect(eventView({ ...EVENTS[1], kind: 'escalated', actor: null, to_status: 'planned', from_status: 'planned' }))
       .toMatchObject({ actor: '系统', status: '' });
+    expect(eventView({ ...EVENTS[1], kind: 'escalated', changes: { level: 2, days_overdue: 9 } }).text)
+      .toBe('隐患逾期未整改，已提醒上级督办（逾期9天，已通知中心校/集团校）');
     expect(eventView({ ...EVENTS[1], kind: 'marked_duplicate', changes: { duplicate_of: 12 } }).text).toBe('标记为重复隐患（与 #12 重复）');
   });
 
