@@ -459,6 +459,19 @@ def tail(path: Path, lines: int = 30) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
+def clean_up(db_name: str | None, tmp: Path, gunicorn: subprocess.Popen | None = None) -> None:
+    """A run's teardown, whatever failed: stop gunicorn, drop the throw-away database (a failure
+    is reported, and the files are removed all the same), remove the temporary files."""
+    if gunicorn is not None:
+        stop_gunicorn(gunicorn)
+    if db_name is not None:
+        try:
+            drop_database(db_name)
+        except Exception as exc:  # report, but still remove the files
+            print(f"could not drop database {db_name}: {exc}", file=sys.stderr)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def http_request(
     port: int, method: str, path: str, body: dict | None = None, token: str | None = None
 ) -> tuple[int, str]:
@@ -780,14 +793,7 @@ def main() -> None:
         if errors_logged:
             print(tail(log))
     finally:
-        if gunicorn is not None:
-            stop_gunicorn(gunicorn)
-        if db_name is not None:
-            try:
-                drop_database(db_name)
-            except Exception as exc:  # report, but still remove the files
-                print(f"could not drop database {db_name}: {exc}", file=sys.stderr)
-        shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(db_name, tmp, gunicorn)
 
 
 if __name__ == "__main__":

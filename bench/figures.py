@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -35,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from acks import create_database, drop_database, make_app, migrate
+from acks import clean_up, create_database, make_app, migrate
 from patrols import postgres_missing
 
 YEAR_FROM, YEAR_TO = date(2023, 1, 1), date(2023, 12, 31)
@@ -346,12 +345,7 @@ def main() -> None:
         print(f"generated in {time.perf_counter() - started:.0f}s")
         measure(app, ids, args.repeat)
     finally:
-        if db_name is not None:
-            try:
-                drop_database(db_name)
-            except Exception as exc:  # report, but still remove the files
-                print(f"could not drop database {db_name}: {exc}", file=sys.stderr)
-        shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(db_name, tmp)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,6 @@ import collections
 import http.client
 import json
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -46,8 +45,8 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from acks import (
+    clean_up,
     create_database,
-    drop_database,
     free_port,
     make_app,
     migrate,
@@ -388,14 +387,7 @@ def main() -> None:
         if tracebacks:
             print(tail(log))
     finally:
-        if gunicorn is not None:
-            stop_gunicorn(gunicorn)
-        if db_name is not None:
-            try:
-                drop_database(db_name)
-            except Exception as exc:  # report, but still remove the files
-                print(f"could not drop database {db_name}: {exc}", file=sys.stderr)
-        shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(db_name, tmp, gunicorn)
 
 
 if __name__ == "__main__":

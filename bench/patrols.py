@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import shutil
 import signal
 import sys
 import tempfile
@@ -46,9 +45,9 @@ from acks import (
     SECRET_KEY,
     TOKEN_SALT,
     _insert_ids,
+    clean_up,
     closed_loop,
     create_database,
-    drop_database,
     free_port,
     make_app,
     migrate,
@@ -324,14 +323,7 @@ def main() -> None:
         if tracebacks:
             print(tail(log))
     finally:
-        if gunicorn is not None:
-            stop_gunicorn(gunicorn)
-        if db_name is not None:
-            try:
-                drop_database(db_name)
-            except Exception as exc:  # report, but still remove the files
-                print(f"could not drop database {db_name}: {exc}", file=sys.stderr)
-        shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(db_name, tmp, gunicorn)
 
 
 if __name__ == "__main__":

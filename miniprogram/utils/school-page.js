@@ -2,11 +2,11 @@
  * The glue of a page that works on one school at a time (巡查点与二维码, 巡查计划, 校车登记): the
  * schools the person works at (read once from /me), the one chosen in the picker, pull-down
  * refresh and the error state's 重试. Spread into the page: `Page({ ...schoolPage(), ... })`; the
- * page keeps `schools` and `schoolIndex` in its data and defines `load()` (which calls
- * `this.ensureSchools()` first) and, where the form must close on a change, `resetOnSchoolChange`.
+ * page keeps `schools`, `schoolIndex` and `rows` in its data and defines `load()` (which starts
+ * with `this.chosenSchool()`) and, where the form must close on a change, `resetOnSchoolChange`.
  */
 const { schoolsFor } = require('./patrol-admin');
-const { loadingState } = require('./page-state');
+const { loadingState, readyState } = require('./page-state');
 
 function schoolPage() {
   return {
@@ -35,6 +35,17 @@ function schoolPage() {
       const schools = await schoolsFor(await getApp().getMe());
       const wanted = schools.findIndex((s) => s.id === wantedId);
       this.setData({ schools, schoolIndex: wanted >= 0 ? wanted : 0 });
+    },
+
+    /**
+     * The school to load (after reading the schools once), or null when the person works at
+     * none: the page then shows its empty state.
+     */
+    async chosenSchool(wantedId = null) {
+      await this.ensureSchools(wantedId);
+      const school = this.school();
+      if (!school) this.setData({ ...readyState(0), rows: [] });
+      return school;
     },
 
     /** Another school from the picker: what the page shows of the last one goes, then load. */

@@ -37,12 +37,8 @@ Page({
   /** The schools (once), then the chosen school's buses. */
   async load() {
     try {
-      await this.ensureSchools(this.wantedId);
-      const school = this.school();
-      if (!school) {
-        this.setData({ ...readyState(0), rows: [] });
-        return;
-      }
+      const school = await this.chosenSchool(this.wantedId);
+      if (!school) return;
       const res = await api.call('buses', { query: { unit_id: school.id } });
       const managed = this.data.schools.map((s) => s.id);
       const rows = (res.buses || []).map((bus) => busRow(bus, managed));

@@ -42,12 +42,8 @@ Page({
   /** The schools (once), then the chosen school's checkpoints and checklists. */
   async load() {
     try {
-      await this.ensureSchools();
-      const school = this.school();
-      if (!school) {
-        this.setData({ ...readyState(0), rows: [] });
-        return;
-      }
+      const school = await this.chosenSchool();
+      if (!school) return;
       const [list, checklists] = await Promise.all([
         api.call('checkpoints', { query: { school_id: school.id } }),
         api.call('checklists', { query: { school_id: school.id } }),

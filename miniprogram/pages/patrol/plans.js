@@ -74,12 +74,8 @@ Page({
   /** The plans with what the form chooses from: checklists, checkpoints, roles, people. */
   async load() {
     try {
-      await this.ensureSchools();
-      const school = this.school();
-      if (!school) {
-        this.setData({ ...readyState(0), rows: [] });
-        return;
-      }
+      const school = await this.chosenSchool();
+      if (!school) return;
       const query = { school_id: school.id };
       const [plans, checklists, checkpoints, roles] = await Promise.all([
         api.call('patrolPlans', { query }),

@@ -43,6 +43,20 @@ test('the schools are read once; the one a link names is chosen, an unknown one 
   expect(other.school().id).toBe(4);
 });
 
+test('no school at all: the page shows its empty state and nothing is loaded for a school', async () => {
+  getApp.mockReturnValue({ getMe: jest.fn(() => Promise.resolve({ grants: [ME.grants[2]] })) });
+  const page = makePage();
+  page.data.rows = [{ id: 1 }];
+  // The center school's person has no school of their own here: the API's list is empty.
+  jest.doMock('../../api/client', () => ({ call: jest.fn(() => Promise.resolve({ schools: [] })) }));
+  jest.resetModules();
+  const { schoolPage: fresh } = require('../../utils/school-page');
+  Object.assign(page, fresh());
+  expect(await page.chosenSchool()).toBeNull();
+  expect(page.data).toMatchObject({ state: 'empty', rows: [] });
+  jest.dontMock('../../api/client');
+});
+
 test('picking a school applies the page reset, shows loading and loads', async () => {
   const page = makePage({ resetOnSchoolChange: { form: { open: false } } });
   await page.ensureSchools();
