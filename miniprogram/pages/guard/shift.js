@@ -7,6 +7,7 @@
  * phone (utils/cache.js 'guard_shift').
  */
 const api = require('../../api/client');
+const { followsOutbox } = require('../../utils/outbox-watch');
 const cache = require('../../utils/cache');
 const nav = require('../../utils/nav');
 const guardOutbox = require('../../utils/guard-outbox');
@@ -23,6 +24,8 @@ const { loadingState, errorState } = require('../../utils/page-state');
 const queuedRows = () => guardOutbox.list().map(queuedRow);
 
 Page({
+  ...followsOutbox(),
+
   data: {
     ...loadingState(),
     savedAt: '',
@@ -42,17 +45,6 @@ Page({
     guardOutbox.installAutoFlush();
     this.unsubscribe = this.unsubscribe || guardOutbox.subscribe(() => this.setData({ queued: queuedRows() }));
     return guardOutbox.flush().catch(() => null).then(() => this.load());
-  },
-
-  /** Stop following the outbox. */
-  onHide() {
-    if (this.unsubscribe) this.unsubscribe();
-    this.unsubscribe = null;
-  },
-
-  /** Leaving: as hiding. */
-  onUnload() {
-    this.onHide();
   },
 
   /** Pull down: load again. */

@@ -11,6 +11,7 @@
  * The steps that need no page are in utils/report-flow.js.
  */
 const outbox = require('../../utils/outbox');
+const { followsOutbox } = require('../../utils/outbox-watch');
 const { uuidV4 } = require('../../utils/uuid');
 const { MAX_PHOTOS, choosePhotos, addPhotos } = require('../../utils/photos');
 const { locateOrExplain, openSettingAndLocate } = require('../../utils/location');
@@ -31,6 +32,8 @@ const {
 } = require('../../utils/report-flow');
 
 Page({
+  ...followsOutbox(),
+
   data: {
     choices: choicesFor(null),
     savedAt: '',
@@ -89,15 +92,6 @@ Page({
     this.unsubscribe = this.unsubscribe || outbox.subscribe(() => this.showOutbox());
     this.showOutbox();
   },
-
-  /** Stop following the outbox. */
-  onHide() {
-    if (this.unsubscribe) this.unsubscribe();
-    this.unsubscribe = null;
-  },
-
-  /** Leaving the page: as when hidden. */
-  onUnload() { this.onHide(); },
 
   /** The "待发送" bar: how many wait, and whether they are being sent. */
   showOutbox() {

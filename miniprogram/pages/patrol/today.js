@@ -4,6 +4,7 @@
  * the big 扫码巡查 button; 上报隐患 is one tap away. Works offline from the copy kept on the phone.
  */
 const api = require('../../api/client');
+const { followsOutbox } = require('../../utils/outbox-watch');
 const cache = require('../../utils/cache');
 const nav = require('../../utils/nav');
 const patrolOutbox = require('../../utils/patrol-outbox');
@@ -34,6 +35,8 @@ function queuedRows() {
 }
 
 Page({
+  ...followsOutbox(),
+
   data: {
     ...loadingState(),
     savedAt: '',
@@ -47,17 +50,6 @@ Page({
     subscribe.prepare(); // so that the scan tap can ask for the patrol pushes at once
     this.unsubscribe = this.unsubscribe || patrolOutbox.subscribe(() => this.setData({ queued: queuedRows() }));
     return this.load();
-  },
-
-  /** Stop following the outbox. */
-  onHide() {
-    if (this.unsubscribe) this.unsubscribe();
-    this.unsubscribe = null;
-  },
-
-  /** Leaving: as hiding. */
-  onUnload() {
-    this.onHide();
   },
 
   /** Pull down: load again. */
