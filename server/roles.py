@@ -133,6 +133,10 @@ CAPABILITIES: dict[str, Capability] = {
         Capability("export.create", "export ledgers and data (Excel, CSV, GeoJSON)"),
         Capability("export.log", "read the log of exports that contain people's data"),
         Capability(
+            "evaluation.score",
+            "score a school's hand-scored items of the year-end evaluation",
+        ),
+        Capability(
             "content.review", "release or reject texts and photos held by the content check"
         ),
         Capability(
@@ -177,7 +181,11 @@ ROLES: dict[str, Role] = {
     role.code: role
     for role in (
         Role(
-            "bureau_admin", "安全办管理员", (BUREAU,), _SUPERVISOR | {"export.log"}, is_admin=True
+            "bureau_admin",
+            "安全办管理员",
+            (BUREAU,),
+            _SUPERVISOR | {"export.log", "evaluation.score"},
+            is_admin=True,
         ),
         Role(
             "bureau_staff",
@@ -199,7 +207,7 @@ ROLES: dict[str, Role] = {
             "inspector",
             "督查专家",
             (BUREAU,),
-            _STAFF | {"patrol.view", "figures.view", "visit.record"},
+            _STAFF | {"patrol.view", "figures.view", "visit.record", "evaluation.score"},
         ),
         Role("supervisor", "中心校/集团校督导", SUPERVISING_KINDS, _SUPERVISOR, is_admin=True),
         Role(

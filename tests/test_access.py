@@ -89,6 +89,8 @@ SPEC = {
     "accountability.record": ({"bureau_admin", "supervisor"}, "strictly_below"),
     "export.create": (MANAGERS | {"bureau_staff"}, "down"),
     "export.log": ({"bureau_admin", "bureau_staff"}, "down"),
+    # The year-end evaluation's hand-scored items: the bureau's inspectors and its admin.
+    "evaluation.score": ({"bureau_admin", "inspector"}, "down"),
 }
 PERSONAL = {"child.bind", "campaign.view", "inbox.view", "notice.read"}
 

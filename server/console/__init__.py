@@ -22,6 +22,7 @@ bp = Blueprint(
 # The view modules attach their routes to ``bp`` when imported.
 from server.console import (  # noqa: E402
     errors,
+    nav,
     session,
     templating,
     views_dashboard,
@@ -32,6 +33,7 @@ from server.console import (  # noqa: E402
 
 __all__ = [
     "errors",
+    "nav",
     "session",
     "templating",
     "views_dashboard",

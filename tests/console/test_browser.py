@@ -10,67 +10,13 @@ Without it the test is skipped, saying so.
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import update
-from werkzeug.serving import make_server
 
-from server import _store_settings
 from server.extensions import db
 from server.models import ConsoleLogin, utcnow
 from server.services.escalation import escalate_overdue
-from storage import create_store
-from tests.console.conftest import confirm, days_ago, pass_media_checks
+from tests.console.conftest import confirm, days_ago, pass_media_checks, shot
 from tests.hazards.conftest import unit_by_code
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "console"
-TIMEOUT_MS = 15_000
-
-playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="the playwright package is not installed (requirements-dev)"
-)
-
-
-@pytest.fixture
-def live_url(app) -> Iterator[str]:
-    """The app served on a free loopback port in a thread; media links point at it."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    # Photo links are signed for the public base URL: here, the live server.
-    app.config["PUBLIC_BASE_URL"] = url
-    app.extensions["store"] = create_store(_store_settings(app.config))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield url
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-
-
-@pytest.fixture
-def page():
-    """A page of headless Chromium (Debian's), or a skip saying why there is none."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: browser tests skipped (apt-get install chromium)")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-        context.set_default_timeout(TIMEOUT_MS)
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
-def shot(page, name: str) -> None:
-    """A full-page screenshot of the page as it is now."""
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_an_officer_drills_down_to_an_overdue_hazard(
