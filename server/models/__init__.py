@@ -5,6 +5,7 @@ from server.models.calendars import SchoolCalendarRecord
 from server.models.campaigns import Area, Campaign, CampaignPhase, FocusProblem
 from server.models.console import ConsoleLogin
 from server.models.content import ContentCheck
+from server.models.evaluation import EvaluationScore
 from server.models.exports import ExportJob
 from server.models.guards import GuardShift, PerimeterLog, PerimeterLogPhoto
 from server.models.hazards import Hazard, HazardEvent, HazardPhoto, Photo
@@ -60,6 +61,7 @@ __all__ = [
     "ConsoleLogin",
     "ContentCheck",
     "Delivery",
+    "EvaluationScore",
     "ExportJob",
     "FamilyCode",
     "FocusProblem",

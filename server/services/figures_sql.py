@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 
 from server.clock import CHINA_TZ
 from server.extensions import db
-from server.models import Hazard, NoticeRecipient, Unit
+from server.models import Hazard, NoticeRecipient, SchoolClass, Unit
 from server.models.campaigns import FocusProblem
 from server.models.hazards import CLOSED, FIXED_ON_SPOT, OPEN_STATUSES, VERIFIED
 from server.models.notices import Notice
@@ -191,10 +191,13 @@ def durations_rows(unit: Unit, start, end, phases, now) -> list[Any]:
     ).all()
 
 
-def slot_counts(unit: Unit, first_day, last_day, now: datetime) -> list[Any]:
+def slot_counts(
+    unit: Unit, first_day, last_day, now: datetime, group_by_school: bool = False
+) -> list[Any]:
     """Slot counts per (child, plan kind): a slot is due when its window has closed or it is
     done; missed when marked so or still open after its window; a bus slot done (in time or
-    late) fails when its round has a failed answer."""
+    late) fails when its round has a failed answer. ``group_by_school``: per school id instead
+    of per child (the year-end evaluation scores every school of a district at once)."""
     school = aliased(Unit)
     closed = PatrolSlot.closes_at <= now
     done = PatrolSlot.status.in_((SLOT_DONE, SLOT_LATE))
@@ -210,7 +213,7 @@ def slot_counts(unit: Unit, first_day, last_day, now: datetime) -> list[Any]:
     failed = failing.c.patrol_id.is_not(None)
     s = (
         select(
-            child_key(school.path, unit.path).label("child"),
+            (school.id if group_by_school else child_key(school.path, unit.path)).label("child"),
             PatrolPlan.managed_by.label("kind"),
             or_(closed, done).label("due"),
             (PatrolSlot.status == SLOT_DONE).label("done"),
@@ -240,13 +243,20 @@ def slot_counts(unit: Unit, first_day, last_day, now: datetime) -> list[Any]:
     ).all()
 
 
-def notice_counts(unit: Unit, start: datetime, end: datetime) -> list[Any]:
+def notice_counts(
+    unit: Unit, start: datetime, end: datetime, group_by_school: bool = False
+) -> list[Any]:
     """(child, children targeted, children acknowledged) for the notices sent in [start, end)
     to children of schools at the unit and below: a child counts once per notice, however many
-    guardians it has (one guardian's acknowledgment is written on every row of that child)."""
+    guardians it has (one guardian's acknowledgment is written on every row of that child).
+    ``group_by_school``: per school id (the class's school) instead of per child."""
+    if group_by_school:
+        key, grouping = SchoolClass.school_id, SchoolClass.school_id
+    else:
+        key, grouping = child_key(NoticeRecipient.unit_path, unit.path), NoticeRecipient.unit_path
     pairs = (
         select(
-            child_key(NoticeRecipient.unit_path, unit.path).label("child"),
+            key.label("child"),
             NoticeRecipient.notice_id,
             NoticeRecipient.child_id,
             func.max(case((NoticeRecipient.acknowledged_at.is_not(None), 1), else_=0)).label("ack"),
@@ -257,9 +267,11 @@ def notice_counts(unit: Unit, start: datetime, end: datetime) -> list[Any]:
             Notice.sent_at >= start,
             Notice.sent_at < end,
         )
-        .group_by(NoticeRecipient.unit_path, NoticeRecipient.notice_id, NoticeRecipient.child_id)
-        .subquery()
+        .group_by(grouping, NoticeRecipient.notice_id, NoticeRecipient.child_id)
     )
+    if group_by_school:
+        pairs = pairs.join(SchoolClass, SchoolClass.id == NoticeRecipient.class_id)
+    pairs = pairs.subquery()
     return db.session.execute(
         select(pairs.c.child, func.count(), func.coalesce(func.sum(pairs.c.ack), 0))
         .group_by(pairs.c.child)
