@@ -15,7 +15,8 @@ from server.services.exports import KINDS
 class ExportCreate(ma.Schema):
     """An export of the unit and below for a period (China dates; the last 30 days when left
     out, at most 400 days). Formats per kind: hazard_ledger xlsx/csv; patrol_records,
-    water_visits and bus_inspections xlsx; hazards_geo and water_points_geo geojson/csv."""
+    water_visits, bus_inspections, evaluation_ranking (the year of ``to``) and figures_by_unit
+    xlsx; hazards_geo and water_points_geo geojson/csv."""
 
     kind = ma.fields.String(required=True, validate=validate.OneOf(sorted(KINDS)))
     format = ma.fields.String(required=True, validate=validate.OneOf(FORMATS))

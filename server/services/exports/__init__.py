@@ -11,6 +11,11 @@ from datetime import date
 from server.models import Unit
 from server.services.exports.bus_inspections import bus_inspections
 from server.services.exports.columns import Table
+from server.services.exports.evaluation import (
+    check_evaluation_year,
+    evaluation_ranking,
+    figures_by_unit,
+)
 from server.services.exports.hazards import hazard_ledger, hazards_geo
 from server.services.exports.patrols import patrol_records
 from server.services.exports.water import water_points_geo
@@ -26,6 +31,8 @@ class Kind:
     formats: tuple[str, ...]
     personal: bool
     build: Callable[[Unit, date, date], Table]
+    # Refuses a period the kind cannot be built for, when the export is asked for.
+    check: Callable[[date, date], None] | None = None
 
 
 KINDS: dict[str, Kind] = {
@@ -36,6 +43,10 @@ KINDS: dict[str, Kind] = {
     "hazards_geo": Kind("隐患分布", ("geojson", "csv"), False, hazards_geo),
     # Caretakers' names and phone numbers are people's data.
     "water_points_geo": Kind("危险水域", ("geojson", "csv"), True, water_points_geo),
+    "evaluation_ranking": Kind(
+        "年终考评排名", ("xlsx",), False, evaluation_ranking, check_evaluation_year
+    ),
+    "figures_by_unit": Kind("分单位统计", ("xlsx",), False, figures_by_unit),
 }
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

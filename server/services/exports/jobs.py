@@ -62,6 +62,8 @@ def create(user: User, data: dict[str, Any]) -> dict[str, Any]:
             {"format": list(kind.formats)},
         )
     start, end = _period(data)
+    if kind.check is not None:
+        kind.check(start, end)
     job = ExportJob(
         user_id=user.id,
         unit_id=unit.id,
