@@ -14,7 +14,6 @@ the tables (2026, every date well before today and inside a China day).
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from decimal import Decimal
 
