@@ -1,4 +1,4 @@
-"""Fixtures for the evaluation tests: the hazard tests' personas."""
+"""Fixtures for the evaluation tests: the hazard tests' personas and the export helpers."""
 
 from __future__ import annotations
 
@@ -6,3 +6,4 @@ from tests.hazards.conftest import (  # noqa: F401  (fixtures shared with the ha
     people,
     upload,
 )
+from tests.exports.conftest import download, export  # noqa: F401  (fixtures)
