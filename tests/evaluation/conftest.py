@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from tests.exports.conftest import download, export  # noqa: F401  (fixtures)
 from tests.hazards.conftest import (  # noqa: F401  (fixtures shared with the hazard tests)
     people,
     upload,
 )
-from tests.exports.conftest import download, export  # noqa: F401  (fixtures)
