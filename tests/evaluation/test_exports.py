@@ -95,9 +95,11 @@ def test_the_figures_by_unit_export_matches_the_api(demo, client, people, export
     ).get_json()
 
     def percent(rate):
+        """A rate as the sheet's percentage."""
         return None if rate is None else round(rate * 100, 2)
 
     def row(name, f):
+        """The sheet's row of a unit's figures from the API."""
         return [
             name,
             f["found"],

@@ -88,6 +88,7 @@ def test_a_center_school_lists_its_schools_with_district_ranks(known, client, pe
 
 def test_competition_ranks():
     def results(*totals):
+        """Results with these totals, best first."""
         return [SchoolResult(None, None, None, {}, {}, {}, total=t) for t in totals]
 
     assert competition_ranks(results(9, 8, 8, 7)) == [1, 2, 2, 4]

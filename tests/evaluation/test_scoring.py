@@ -119,7 +119,10 @@ def test_two_inspectors_at_once_leave_one_score(demo, client, people):
     url = f"/api/v1/evaluation/schools/{school}/items/records"
 
     def put(headers, score):
+        """A request scoring the item, for ``together``."""
+
         def call(c):
+            """The PUT, answered inside its thread."""
             return answer(c.put(url, json={"year": YEAR, "score": score}, headers=headers))
 
         return call

@@ -55,6 +55,7 @@ def _grow(n: int) -> None:
 
 
 def _admin() -> User:
+    """The bureau's admin."""
     return db.session.scalars(select(User).where(User.openid == "demo-bureau_admin")).one()
 
 
