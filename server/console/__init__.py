@@ -25,10 +25,15 @@ from server.console import (  # noqa: E402
     nav,
     session,
     templating,
+    views_buses,
     views_dashboard,
     views_hazards,
     views_login,
+    views_notices,
     views_overdue,
+    views_patrols,
+    views_visits,
+    views_water,
 )
 
 __all__ = [
@@ -36,10 +41,15 @@ __all__ = [
     "nav",
     "session",
     "templating",
+    "views_buses",
     "views_dashboard",
     "views_hazards",
     "views_login",
+    "views_notices",
     "views_overdue",
+    "views_patrols",
+    "views_visits",
+    "views_water",
 ]
 
 
