@@ -29,7 +29,7 @@ def period() -> tuple[date, date]:
     return days_ago(30), days_ago(0)
 
 
-def _user(openid: str) -> User:
+def user(openid: str) -> User:
     """A demo person by openid."""
     return db.session.scalars(select(User).where(User.openid == openid)).one()
 
@@ -41,7 +41,7 @@ def _day(days: int) -> str:
 
 def build() -> dict:
     """Write the set and commit; returns the rows the tests point at."""
-    officer = _user("demo-school_admin")
+    officer = user("demo-school_admin")
     school = db.session.scalars(select(Unit).where(Unit.code == "YQ101")).one()
     plan, checkpoint = add_plan("YQ101", None, officer)
     done = add_slot(plan, checkpoint, _day(2), "done")
@@ -75,8 +75,8 @@ def build() -> dict:
     add_round(visited, officer, failed=False)
     water_missed = add_slot(water_plan, water_checkpoint, _day(7), "missed")
 
-    bureau = _user("demo-bureau_admin")
-    parent = _user("demo-parent")
+    bureau = user("demo-bureau_admin")
+    parent = user("demo-parent")
     notice = add_notice(bureau, utcnow() - timedelta(days=1))
     for name, acknowledged in (("甲", True), ("乙", True), ("丙", False)):
         reach(notice, add_child("YQ101", name), parent, utcnow() if acknowledged else None)
