@@ -1,6 +1,7 @@
-"""Patrols: compliance per school of a unit over a period (the patrol_compliance service), and
-for a school (or with ``missed=true``, for any unit) the slots themselves with their state and
-the round that did each (the slot_list service)."""
+"""Patrols by hand: compliance per school of a unit over a period (the patrol_compliance
+service), and for a school (or with ``missed=true``, for any unit) the slots themselves with
+their state and the round that did each (the slot_list service). Water visits and bus
+inspections have their own pages, so these are the figures' patrol compliance numbers."""
 
 from __future__ import annotations
 
@@ -29,13 +30,13 @@ def patrols():
     scope = resolve(g.user, request.args.to_dict(), "patrol.view")
     now = utcnow()
     by_school = patrol_compliance.compliance(
-        g.user, scope.unit_id, scope.first, scope.last, "school", now
+        g.user, scope.unit_id, scope.first, scope.last, "school", now, only_kind=None
     )
     unit = by_school["unit"]
     is_school = unit.kind in SCHOOL_KINDS
     by_checkpoint = (
         patrol_compliance.compliance(
-            g.user, scope.unit_id, scope.first, scope.last, "checkpoint", now
+            g.user, scope.unit_id, scope.first, scope.last, "checkpoint", now, only_kind=None
         )
         if is_school
         else None
@@ -43,7 +44,7 @@ def patrols():
     listed = None
     if is_school or scope.missed:
         listed = slot_list.slots(
-            g.user, scope.unit_id, scope.first, scope.last, now, missed_only=scope.missed
+            g.user, scope.unit_id, scope.first, scope.last, now, missed_only=scope.missed, kind=None
         )
     return render_template(
         "console/patrols.html",
