@@ -25,12 +25,17 @@ from server.console import (  # noqa: E402
     nav,
     session,
     templating,
+    views_buses,
     views_dashboard,
     views_evaluation,
     views_export_file,
     views_hazards,
     views_login,
+    views_notices,
     views_overdue,
+    views_patrols,
+    views_visits,
+    views_water,
 )
 
 __all__ = [
@@ -38,12 +43,17 @@ __all__ = [
     "nav",
     "session",
     "templating",
+    "views_buses",
     "views_dashboard",
     "views_evaluation",
     "views_export_file",
     "views_hazards",
     "views_login",
+    "views_notices",
     "views_overdue",
+    "views_patrols",
+    "views_visits",
+    "views_water",
 ]
 
 

@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 from server.console import bp
 from server.errors import ApiError
 
-TITLES = {400: "请求无效", 403: "没有权限", 404: "未找到", 410: "已失效"}
+TITLES = {400: "请求无效", 403: "没有权限", 404: "未找到", 410: "已失效", 422: "输入有误"}
 
 
 def _page(status: int):

@@ -47,3 +47,15 @@ def _globals() -> dict[str, Any]:
         "escalation_name": labels.escalation_name,
         **_header(),
     }
+
+
+@bp.app_template_filter("pct")
+def pct(rate: float | None) -> str:
+    """A rate (0..1) as a percentage with one decimal; a dash when nothing was due."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+@bp.app_template_filter("days")
+def days(value: float | None) -> str:
+    """A number of days with one decimal; a dash when there is none."""
+    return "—" if value is None else f"{value:.1f} 天"

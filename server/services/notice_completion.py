@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import case, distinct, exists, func, select
+from sqlalchemy.orm import selectinload
 
 from server import access
 from server.extensions import db
@@ -25,6 +26,7 @@ from server.models import (
     User,
 )
 from server.roles import SCHOOL_KINDS
+from server.services.figures_sql import child_key
 
 
 def _rates(counts: dict[str, int]) -> dict[str, Any]:
@@ -156,4 +158,65 @@ def completion(user: User, notice_id: int, unit_id: int | None) -> dict[str, Any
         "unit": unit,
         "totals": _rates(totals),
         "breakdown": breakdown,
+    }
+
+
+REACHING_LIMIT = 100
+
+
+def reaching(user: User, unit_id: int | None) -> dict[str, Any]:
+    """The sent notices that reached children at or below the unit (notice.completion there),
+    newest first, each with the unit's counts of distinct children and the same per direct
+    child unit, in one grouped statement (a child lies under one child unit, so they add up)."""
+    unit = _unit_for(user, unit_id)
+    reached = exists().where(
+        NoticeRecipient.notice_id == Notice.id, NoticeRecipient.unit_path.startswith(unit.path)
+    )
+    notices = list(
+        db.session.scalars(
+            select(Notice)
+            .where(Notice.sent_at.is_not(None), reached)
+            .options(selectinload(Notice.unit))
+            .order_by(Notice.sent_at.desc(), Notice.id.desc())
+            .limit(REACHING_LIMIT)
+        )
+    )
+    child = child_key(NoticeRecipient.unit_path, unit.path).label("child")
+    rows = db.session.execute(
+        select(
+            NoticeRecipient.notice_id,
+            child,
+            func.count(distinct(NoticeRecipient.child_id)),
+            _children_where(NoticeRecipient.read_at.is_not(None)),
+            _children_where(NoticeRecipient.acknowledged_at.is_not(None)),
+        )
+        .where(
+            NoticeRecipient.notice_id.in_([n.id for n in notices]),
+            NoticeRecipient.unit_path.startswith(unit.path),
+        )
+        .group_by(NoticeRecipient.notice_id, child)
+    ).all()
+    grouped: dict[int, dict[str, dict[str, int]]] = {}
+    for notice_id, key, *counts in rows:
+        grouped.setdefault(notice_id, {})[key] = dict(zip(COUNT_KEYS, counts, strict=True))
+    children = list(
+        db.session.scalars(
+            select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.name, Unit.id)
+        )
+    )
+    empty = dict.fromkeys(COUNT_KEYS, 0)
+    return {
+        "unit": unit,
+        "children": children,
+        "notices": [
+            {
+                "notice": notice,
+                "totals": _rates(_sum(grouped.get(notice.id, {}).values())),
+                "children": [
+                    {"unit": c, **_rates(grouped.get(notice.id, {}).get(str(c.id), empty))}
+                    for c in children
+                ],
+            }
+            for notice in notices
+        ],
     }

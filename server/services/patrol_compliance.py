@@ -76,15 +76,36 @@ def _names(by: str, ids: list[int]) -> dict[int, str]:
     return dict(db.session.execute(select(model.id, column).where(model.id.in_(ids))).all())
 
 
+def _kind_filter(only_kind: str | None) -> list:
+    """The condition on the slots' plan kind (none for every kind)."""
+    if only_kind == EVERY_KIND:
+        return []
+    if only_kind is None:
+        return [PatrolPlan.managed_by.is_(None)]
+    return [PatrolPlan.managed_by == only_kind]
+
+
 def _rate(row: dict[str, int]) -> float | None:
     """On time / due, four decimals; None when nothing was due."""
     return round(row["done_on_time"] / row["due"], 4) if row["due"] else None
 
 
+# ``only_kind``'s default: slots of every kind of plan (patrols by hand, water visits, buses).
+EVERY_KIND = "*"
+
+
 def compliance(
-    user: User, unit_id: int, date_from: date, date_to: date, by: str, now: datetime
+    user: User,
+    unit_id: int,
+    date_from: date,
+    date_to: date,
+    by: str,
+    now: datetime,
+    only_kind: str | None = EVERY_KIND,
 ) -> dict[str, Any]:
-    """The figures of the unit's subtree, one row per key (the worst rate first), and totals."""
+    """The figures of the unit's subtree, one row per key (the worst rate first), and totals;
+    ``only_kind``: the slots of one kind of plan (None: patrols by hand, as the figures'
+    patrol compliance counts them; "water"; "bus")."""
     unit = access.load_unit(user, unit_id, "patrol.view")
     key, role = _keys(by)
     closed = PatrolSlot.closes_at <= now
@@ -106,6 +127,7 @@ def compliance(
             PatrolSlot.school_id.in_(access.unit_ids_below([unit.path])),
             PatrolSlot.day >= date_from,
             PatrolSlot.day <= date_to,
+            *_kind_filter(only_kind),
         )
         .group_by(*(column for column in (key, role) if column is not None))
     ).all()

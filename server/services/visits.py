@@ -206,3 +206,20 @@ def page(
     )
     more = len(rows) > limit
     return rows[:limit], offset + limit if more else None
+
+
+def visiting_units(user: User) -> list[Unit]:
+    """The units the user may record visits for (a school never visits), by path."""
+    query = select(Unit).where(
+        Unit.id.in_(access.unit_ids_where(user, RECORD)), Unit.kind.not_in(SCHOOL_KINDS)
+    )
+    return list(db.session.scalars(query.order_by(Unit.path, Unit.id)))
+
+
+def schools_to_visit(user: User) -> list[Unit]:
+    """The schools below the units the user may record visits for (the form's choices; the
+    visit itself still checks each against its visiting unit), by path."""
+    query = select(Unit).where(
+        Unit.id.in_(access.unit_ids_where(user, RECORD)), Unit.kind.in_(SCHOOL_KINDS)
+    )
+    return list(db.session.scalars(query.order_by(Unit.path, Unit.id)))
