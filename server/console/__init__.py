@@ -29,6 +29,7 @@ from server.console import (  # noqa: E402
     views_exports,
     views_hazards,
     views_login,
+    views_map,
     views_overdue,
 )
 
@@ -41,6 +42,7 @@ __all__ = [
     "views_exports",
     "views_hazards",
     "views_login",
+    "views_map",
     "views_overdue",
 ]
 
