@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from server import access
 from server.extensions import db
-from server.models import Unit, User
+from server.models import SchoolClass, Unit, User
+from server.roles import ROLES, Role
 
 
 def units_where(user: User, capability: str) -> list[Unit]:
@@ -26,3 +27,16 @@ def chosen(units: list[Unit], unit_id: int | None) -> Unit | None:
     if unit_id is None:
         return units[0]
     return next((unit for unit in units if unit.id == unit_id), None)
+
+
+def invitation_choices(user: User, unit_id: int) -> tuple[Unit, list[Role], list[SchoolClass]]:
+    """For the invitation form at a unit (invitation.create there): the unit, the roles that
+    may be held at it, and its classes (a class teacher's invitation names one)."""
+    unit = access.load_unit(user, unit_id, "invitation.create")
+    roles = [role for role in ROLES.values() if unit.kind in role.unit_kinds]
+    classes = db.session.scalars(
+        select(SchoolClass)
+        .where(SchoolClass.school_id == unit.id)
+        .order_by(SchoolClass.grade, SchoolClass.name, SchoolClass.id)
+    )
+    return unit, roles, list(classes)
