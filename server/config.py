@@ -122,6 +122,8 @@ def load_settings() -> dict[str, Any]:
         # JSON bodies are small; upload routes raise their own limit per request.
         "MAX_CONTENT_LENGTH": env_int("MAX_JSON_BYTES", 64 * 1024, minimum=1024),
         "MAX_IMPORT_ROWS": env_int("MAX_IMPORT_ROWS", 20000, minimum=1),
+        # The largest spreadsheet the console takes for an import.
+        "MAX_IMPORT_BYTES": env_int("MAX_IMPORT_BYTES", 5 * 1024 * 1024, minimum=64 * 1024),
         "WECHAT_TEMPLATES_FILE": env_str(
             "WECHAT_TEMPLATES_FILE",
             str(REPO_ROOT / "server" / "data" / "subscribe_templates.json"),

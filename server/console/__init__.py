@@ -28,9 +28,12 @@ from server.console import (  # noqa: E402
     views_dashboard,
     views_exports,
     views_hazards,
+    views_imports,
+    views_invitations,
     views_login,
     views_map,
     views_overdue,
+    views_people,
 )
 
 __all__ = [
@@ -41,9 +44,12 @@ __all__ = [
     "views_dashboard",
     "views_exports",
     "views_hazards",
+    "views_imports",
+    "views_invitations",
     "views_login",
     "views_map",
     "views_overdue",
+    "views_people",
 ]
 
 
