@@ -7,7 +7,7 @@ import marshmallow as ma
 from flask import current_app, g, render_template, request
 
 from server.api.fields import Id
-from server.console import bp
+from server.console import bp, labels
 from server.console.forms import parse
 from server.console.session import console_login_required
 from server.services import console_map, console_units
@@ -32,6 +32,7 @@ def map_page():
     unit_id = unit.id if unit is not None else query["unit_id"]
     config = current_app.config
     data = console_map.map_data(g.user, unit_id, config["MAP_TILE_CRS"])
+    data["status_names"] = labels.STATUS_NAMES
     data["tiles"] = {
         "url": config["MAP_TILE_URL"] or "",
         "attribution": config["MAP_TILE_ATTRIBUTION"] or "",
