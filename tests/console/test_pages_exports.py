@@ -9,6 +9,7 @@ from server.extensions import db
 from server.models import ExportJob
 from tests.console.forms import attr_values, post_form, text_of
 from tests.hazards.conftest import unit_by_code
+from tests.support.statements import counted
 
 
 def test_an_export_is_asked_for_and_listed_with_its_link(demo, people, browser_as, hazard_at):
@@ -116,3 +117,18 @@ def test_the_export_log_shows_who_exported_what(demo, people, browser_as, hazard
     ]
     sibling = browser_as(people["supervisor@sibling"])
     assert sibling.get("/console/exports/log").status_code == 403
+
+
+def test_the_export_pages_run_a_bounded_number_of_statements(demo, people, browser_as):
+    bureau = browser_as(people["bureau_admin@above"])
+    form = {"kind": "hazards_geo", "format": "csv"}
+    post_form(bureau, "/console/exports", {**form, "unit_id": unit_by_code("YQ101").id})
+    with counted() as few:
+        bureau.get("/console/exports")
+        bureau.get("/console/exports/log")
+    for code in ("YQ102", "YQ201", "YQ100"):
+        post_form(bureau, "/console/exports", {**form, "unit_id": unit_by_code(code).id})
+    with counted() as many:
+        bureau.get("/console/exports")
+        bureau.get("/console/exports/log")
+    assert len(many) == len(few)

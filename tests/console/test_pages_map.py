@@ -16,6 +16,7 @@ from server.services.demo_water import seed_water_points
 from tests.console.conftest import days_ago
 from tests.console.forms import text_of
 from tests.hazards.conftest import unit_by_code
+from tests.support.statements import counted
 
 DATA_RE = re.compile(r'<script type="application/json" id="map-data">(.*?)</script>', re.S)
 
@@ -115,3 +116,18 @@ def test_the_tile_system_is_wgs84_or_gcj02(monkeypatch):
     monkeypatch.delenv("MAP_TILE_CRS")
     settings = load_settings()
     assert (settings["MAP_TILE_CRS"], settings["MAP_TILE_URL"]) == ("wgs84", "")
+
+
+def test_the_map_runs_a_bounded_number_of_statements(demo, people, browser_as, hazard_at):
+    bureau = browser_as(people["bureau_admin@above"])
+    hazard_at()
+    seed_water_points(unit_by_code("YQ101"))
+    db.session.commit()
+    with counted() as few:
+        bureau.get("/console/map")
+    hazard_at("school_admin@sibling", school_id=unit_by_code("YQ102").id)
+    for _ in range(3):
+        hazard_at()
+    with counted() as many:
+        bureau.get("/console/map")
+    assert len(many) == len(few)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from server.extensions import db
-from server.models import AuditRecord, RoleGrant, User
+from server.models import AuditRecord, RoleGrant, SchoolClass, User
 from tests.console.forms import attr_values, post_form, text_of
 from tests.hazards.conftest import unit_by_code
+from tests.support.statements import counted
 
 
 def person(openid: str) -> User:
@@ -77,3 +78,25 @@ def test_disabling_and_enabling_an_account(demo, people, browser_as, client):
     # Someone with a role above the school: beyond this admin.
     bureau = person("demo-bureau_admin")
     assert post_form(school, f"/console/people/users/{bureau.id}/disable").status_code == 404
+
+
+def test_the_people_pages_run_a_bounded_number_of_statements(demo, people, browser_as):
+    bureau = browser_as(people["bureau_admin@above"])
+    yq101 = unit_by_code("YQ101").id
+    first = db.session.scalars(select(SchoolClass).where(SchoolClass.school_id == yq101)).first()
+    form = {"unit_id": yq101, "role": "class_teacher", "class_id": first.id}
+    post_form(bureau, "/console/invitations", form)
+    post_form(bureau, f"/console/people/users/{person('demo-guard').id}/disable")
+    with counted() as few:
+        bureau.get("/console/people")
+        bureau.get(f"/console/invitations?unit_id={yq101}")
+    for role in ("guard", "bus_inspector"):
+        post_form(bureau, "/console/invitations", {"unit_id": yq101, "role": role})
+    post_form(bureau, "/console/invitations", form)
+    for openid in ("demo-teacher", "demo-bus_inspector"):
+        post_form(bureau, f"/console/people/users/{person(openid).id}/disable")
+    post_form(bureau, f"/console/people/users/{person('demo-guard').id}/enable")
+    with counted() as many:
+        bureau.get("/console/people")
+        bureau.get(f"/console/invitations?unit_id={yq101}")
+    assert len(many) == len(few)
