@@ -59,6 +59,14 @@ def env_int(name: str, default: int, minimum: int = 0) -> int:
     return number
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """A setting that must be one of ``choices`` (compared in lower case)."""
+    value = (env_str(name) or default).lower()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
 def is_loopback_url(url: str) -> bool:
     """True when the URL points at this machine (the fake WeChat server lives there)."""
     host = (urlparse(url).hostname or "").lower()
@@ -114,6 +122,8 @@ def load_settings() -> dict[str, Any]:
         # JSON bodies are small; upload routes raise their own limit per request.
         "MAX_CONTENT_LENGTH": env_int("MAX_JSON_BYTES", 64 * 1024, minimum=1024),
         "MAX_IMPORT_ROWS": env_int("MAX_IMPORT_ROWS", 20000, minimum=1),
+        # The largest spreadsheet the console takes for an import.
+        "MAX_IMPORT_BYTES": env_int("MAX_IMPORT_BYTES", 5 * 1024 * 1024, minimum=64 * 1024),
         "WECHAT_TEMPLATES_FILE": env_str(
             "WECHAT_TEMPLATES_FILE",
             str(REPO_ROOT / "server" / "data" / "subscribe_templates.json"),
@@ -128,6 +138,11 @@ def load_settings() -> dict[str, Any]:
         "FIX_MAX_DISTANCE_M": env_int("FIX_MAX_DISTANCE_M", 100, minimum=10),
         # A photo taken (EXIF time) this many days before its upload is flagged as old.
         "OLD_PHOTO_DAYS": env_int("OLD_PHOTO_DAYS", 3, minimum=1),
+        # The console map's tiles ({z}/{x}/{y} URL template; empty: no tiles, a plain
+        # background) and the coordinate system they are drawn in (Chinese providers: gcj02).
+        "MAP_TILE_URL": env_str("MAP_TILE_URL", ""),
+        "MAP_TILE_ATTRIBUTION": env_str("MAP_TILE_ATTRIBUTION", ""),
+        "MAP_TILE_CRS": env_choice("MAP_TILE_CRS", "wgs84", ("wgs84", "gcj02")),
     }
     if not settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Each gunicorn worker process holds its own pool; size it to the worker's threads.
@@ -165,6 +180,8 @@ def validate_settings(settings: dict[str, Any]) -> None:
             )
     elif missing:
         raise ConfigError("configuration is missing: " + ", ".join(missing))
+    if settings.get("MAP_TILE_CRS", "wgs84") not in ("wgs84", "gcj02"):
+        raise ConfigError(f"MAP_TILE_CRS must be wgs84 or gcj02, got {settings['MAP_TILE_CRS']!r}")
     if settings.get("STORAGE_BACKEND") == "s3":
         for name in ("MINIO_ACCESS_KEY", "MINIO_SECRET_KEY", "MINIO_BUCKET"):
             if not settings.get(name):

@@ -140,6 +140,10 @@ CAPABILITIES: dict[str, Capability] = {
             "content.review", "release or reject texts and photos held by the content check"
         ),
         Capability(
+            "units.import",
+            "import the units, classes and class rosters from a spreadsheet",
+        ),
+        Capability(
             "staff.manage",
             "see the staff, revoke their roles, disable their accounts and read the audit",
         ),
@@ -184,7 +188,7 @@ ROLES: dict[str, Role] = {
             "bureau_admin",
             "安全办管理员",
             (BUREAU,),
-            _SUPERVISOR | {"export.log", "evaluation.score"},
+            _SUPERVISOR | {"export.log", "evaluation.score", "units.import"},
             is_admin=True,
         ),
         Role(

@@ -91,6 +91,8 @@ SPEC = {
     "export.log": ({"bureau_admin", "bureau_staff"}, "down"),
     # The year-end evaluation's hand-scored items: the bureau's inspectors and its admin.
     "evaluation.score": ({"bureau_admin", "inspector"}, "down"),
+    # The units, classes and rosters spreadsheet: the bureau's admin only.
+    "units.import": ({"bureau_admin"}, "down"),
 }
 PERSONAL = {"child.bind", "campaign.view", "inbox.view", "notice.read"}
 

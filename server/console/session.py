@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 
 from server.console import bp
 from server.errors import ApiError
@@ -61,12 +61,20 @@ def csrf_token() -> str:
     return session[CSRF_KEY]
 
 
+# Views that take a file: endpoint -> the setting bounding their body (the console's other
+# forms keep the small JSON limit). Raised here, before the CSRF check parses the form.
+UPLOAD_LIMITS: dict[str, str] = {}
+
+
 @bp.before_request
 def _check_csrf() -> None:
     """Every POST to the console carries the session's CSRF token (a 400 otherwise): the
     SameSite cookie alone does not stop a same-site form."""
     if request.method != "POST":
         return
+    limit = UPLOAD_LIMITS.get(request.endpoint or "")
+    if limit is not None:
+        request.max_content_length = current_app.config[limit]
     sent = request.form.get("csrf_token", "")
     expected = session.get(CSRF_KEY, "")
     if not expected or not hmac.compare_digest(str(sent), str(expected)):

@@ -8,6 +8,7 @@ from datetime import timedelta
 import segno
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from server import access
 from server.errors import ApiError
@@ -127,6 +128,8 @@ def list_invitations(user: User, unit_id: int) -> list[Invitation]:
         select(Invitation)
         .where(Invitation.unit_id == unit.id)
         .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        # Each is shown with its class: loaded for the list, not per row.
+        .options(selectinload(Invitation.school_class))
     )
     return list(db.session.scalars(query))
 

@@ -73,18 +73,24 @@ def _check(line: int, values: dict[str, str], classes, seen, report: RosterRepor
     return school_class
 
 
-def _classes(unit_codes: set[str]) -> dict[tuple[str, str], SchoolClass]:
-    """(unit code, class name) -> class, for the schools named in the file."""
-    rows = db.session.execute(
+def _classes(unit_codes: set[str], within: Unit | None) -> dict[tuple[str, str], SchoolClass]:
+    """(unit code, class name) -> class, for the schools named in the file (those at or below
+    ``within`` when given: others' classes are unknown to this import)."""
+    query = (
         select(Unit.code, SchoolClass)
         .join(SchoolClass, SchoolClass.school_id == Unit.id)
         .where(Unit.code.in_(sorted(unit_codes)), Unit.kind.in_(SCHOOL_KINDS))
+        .order_by(SchoolClass.id)
     )
+    if within is not None:
+        query = query.where(Unit.path.startswith(within.path))
+    rows = db.session.execute(query)
     return {(code, school_class.name): school_class for code, school_class in rows}
 
 
-def import_roster(path: Path, max_rows: int = 20000) -> RosterReport:
-    """Check the whole file, then add its pupils in one transaction, or add nothing."""
+def import_roster(path: Path, max_rows: int = 20000, within: Unit | None = None) -> RosterReport:
+    """Check the whole file, then add its pupils in one transaction, or add nothing. With
+    ``within`` (the console's import), only classes of schools at or below it are known."""
     report = RosterReport()
     header, rows = read_table(path)
     columns = _columns(header)
@@ -96,7 +102,7 @@ def import_roster(path: Path, max_rows: int = 20000) -> RosterReport:
             raise ImportFileError(f"the file has more than {max_rows} rows")
         values = {n: cells[i] if i < len(cells) else "" for n, i in columns.items()}
         parsed.append((line, values))
-    classes = _classes({values["unit_code"] for _line, values in parsed})
+    classes = _classes({values["unit_code"] for _line, values in parsed}, within)
     seen: dict[tuple[int, str], int] = {}
     pupils = []
     for line, values in parsed:

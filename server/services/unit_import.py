@@ -173,6 +173,26 @@ def _parse(path: Path, max_rows: int, report: ImportReport):
     return units, classes
 
 
+def _check_within(units: dict[str, _UnitRow], existing: dict[str, Unit], within: Unit, report):
+    """Every unit of the file lies at or below ``within`` (an admin imports into their own
+    tree): an existing unit there, or a new one whose chain of parents reaches it."""
+    for row in units.values():
+        current = existing.get(row.code)
+        if current is not None:
+            inside = within.contains(current)
+        else:
+            seen, parent_code = set(), row.parent_code
+            while parent_code in units and parent_code not in existing and parent_code not in seen:
+                seen.add(parent_code)
+                parent_code = units[parent_code].parent_code
+            parent = existing.get(parent_code)
+            if parent is None and parent_code and parent_code not in units:
+                continue  # an unknown parent: reported as such by the tree's check
+            inside = parent is not None and within.contains(parent)
+        if not inside:
+            report.errors.append((row.line, f"unit {row.code} is not under {within.code}"))
+
+
 def _check_tree(units: dict[str, _UnitRow], existing: dict[str, Unit], report: ImportReport):
     """Every parent must exist (in the file or the database) and be of an allowed kind."""
     for row in units.values():
@@ -199,8 +219,9 @@ def _check_tree(units: dict[str, _UnitRow], existing: dict[str, Unit], report: I
             )
 
 
-def import_units(path: Path, max_rows: int = 20000) -> ImportReport:
-    """Check the whole file, then import it in one transaction, or import nothing."""
+def import_units(path: Path, max_rows: int = 20000, within: Unit | None = None) -> ImportReport:
+    """Check the whole file, then import it in one transaction, or import nothing. With
+    ``within`` (the console's import), every unit of the file must lie at or below that unit."""
     report = ImportReport()
     units, classes = _parse(path, max_rows, report)
     existing = {u.code: u for u in db.session.scalars(select(Unit).where(Unit.code.in_(units)))}
@@ -209,6 +230,8 @@ def import_units(path: Path, max_rows: int = 20000) -> ImportReport:
         {u.code: u for u in db.session.scalars(select(Unit).where(Unit.code.in_(parent_codes)))}
     )
     _check_tree(units, existing, report)
+    if within is not None:
+        _check_within(units, existing, within, report)
     if report.errors:
         report.errors.sort()
         return report

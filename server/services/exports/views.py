@@ -104,3 +104,15 @@ def log_page(
     more = len(jobs) > limit
     jobs = jobs[:limit]
     return [job_view(job) for job in jobs], jobs[-1].id if more else None
+
+
+def own_jobs(user: User, limit: int = 20) -> list[ExportJob]:
+    """The user's latest exports, newest first (their unit loaded with them)."""
+    query = (
+        select(ExportJob)
+        .where(ExportJob.user_id == user.id)
+        .options(selectinload(ExportJob.unit))
+        .order_by(ExportJob.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
