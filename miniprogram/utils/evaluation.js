@@ -8,6 +8,7 @@
 const { formatDate, formatDateTime } = require('./format');
 
 const NOTE_MAX = 500;
+const HEADINGS = { measured: '业务记录自动计算', hand: '督查专家评分' };
 const STEP = 0.5;
 
 /** "87.50" -> "87.5", "8.00" -> "8"; '' for nothing. */
@@ -88,7 +89,8 @@ function handView(hand, now) {
 
 /** A criterion: score out of its points, what was lost, its measure, lines, hand state. */
 function criterionRow(c, now = new Date()) {
-  const lines = (c.lines || []).map(lineRow);
+  // A line that only repeats the measure (a hand item's 未评分) is not said twice.
+  const lines = (c.lines || []).map(lineRow).filter((line) => line.text !== c.measure);
   return {
     code: c.code,
     name: c.name,
@@ -120,7 +122,12 @@ function schoolView(answer, now = new Date()) {
     points: scoreText(a.points),
     complete: Boolean(a.complete),
     ranks,
-    criteria: (a.criteria || []).map((c) => criterionRow(c, now)),
+    criteria: (a.criteria || []).map((c, i, all) => ({
+      ...criterionRow(c, now),
+      // A heading before the first measured criterion and the first hand item.
+      heading: i === all.findIndex((other) => (other.kind === 'hand') === (c.kind === 'hand'))
+        ? HEADINGS[c.kind === 'hand' ? 'hand' : 'measured'] : '',
+    })),
   };
 }
 

@@ -63,6 +63,9 @@ test('the score, ranks and criteria with their measure, lost points and lines; t
   expect(view.criteria[3].handState).toMatchObject({ scored: true, score: '6.5', note: '台账不全' });
   expect(view.criteria[3].handState.by).toMatch(/^李专家 11月20日 \d\d:30$/);
   expect(view.criteria[4].handState).toMatchObject({ scored: false, by: '' });
+  // The hand item's line 未评分 only repeats its measure: said once.
+  expect(view.criteria[4].lines).toEqual([]);
+  expect(view.criteria.map((c) => c.heading)).toEqual(['业务记录自动计算', '', '', '督查专家评分', '']);
 });
 
 test('a hazard line opens the hazard; a line without one opens nothing', async () => {
@@ -150,6 +153,7 @@ test('as rendered: ranks, lost lines (the hazard one a link), 评分 / 修改评
   await simulate.sleep(0);
   const texts = (selector) => [...comp.dom.querySelectorAll(selector)].map((n) => n.textContent.trim().replace(/\s+/g, ' '));
   expect(texts('.rank')).toEqual(['区排名 3/400', '中心校排名 1/12']);
+  expect(texts('.section-title')).toEqual(['业务记录自动计算', '督查专家评分']);
   expect(texts('.line--link')).toEqual(['隐患#123 逾期7天未整改(教学楼楼梯扶手松动) ›-2.5']);
   expect(texts('.more-lines')).toEqual(['另有 3 条未列出，请在电脑端查看']);
   expect(texts('.score-button')).toEqual(['修改评分', '评分']);
