@@ -18,6 +18,12 @@ function scoreText(value) {
   return Number.isNaN(n) ? String(value) : String(Number(n.toFixed(2)));
 }
 
+/** The years offered: this one (the phone's) and the last, as "2026年度". */
+function yearChoices(now = new Date()) {
+  const year = now.getFullYear();
+  return [year, year - 1].map((value) => ({ value, label: `${value}年度` }));
+}
+
 /** The school page of the evaluation, for a year. */
 function schoolUrl(schoolId, year) {
   return `/pages/supervision/evaluation-school?id=${schoolId}${year ? `&year=${year}` : ''}`;
@@ -156,6 +162,7 @@ module.exports = {
   NOTE_MAX,
   STEP,
   scoreText,
+  yearChoices,
   schoolUrl,
   rankingRow,
   rankingView,

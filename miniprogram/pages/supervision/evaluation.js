@@ -2,11 +2,12 @@
  * 年终考评 (figures.view): the schools at or below the caller's unit (a picker when their roles
  * are at several) ranked best score first, with the district rank, the center school and its
  * rank, the score and 待评分 while hand items are unscored. A tap opens the school's evaluation.
+ * This year's evaluation, or last year's (in January the December scoring is still wanted).
  */
 const api = require('../../api/client');
 const { open } = require('../../utils/nav');
 const { figureUnits } = require('../../utils/figures');
-const { rankingView } = require('../../utils/evaluation');
+const { rankingView, yearChoices } = require('../../utils/evaluation');
 const { loadingState, readyState, errorState } = require('../../utils/page-state');
 
 Page({
@@ -14,13 +15,16 @@ Page({
     ...loadingState(),
     units: [],
     unitIndex: 0,
+    years: [],
+    year: null,
     view: null,
   },
 
   /** The caller's units (above schools first), then the ranking of the first. */
   async onLoad() {
     const me = await getApp().getMe().catch(() => null);
-    this.setData({ units: figureUnits(me) });
+    const years = yearChoices();
+    this.setData({ units: figureUnits(me), years, year: years[0].value });
     return this.load();
   },
 
@@ -41,24 +45,32 @@ Page({
     return this.load();
   },
 
-  /** GET /evaluation for the unit chosen (the server's current year). */
+  /** GET /evaluation for the unit and year chosen. */
   load() {
     const unit = this.data.units[this.data.unitIndex];
     if (!unit) {
       this.setData({ ...readyState(0), view: null });
       return Promise.resolve();
     }
-    return api.call('evaluation', { query: { unit_id: unit.id } })
+    return api.call('evaluation', { query: { unit_id: unit.id, year: this.data.year } })
       .then((answer) => {
         const view = rankingView(answer);
         this.setData({ ...readyState(view.rows.length), view });
       })
-      .catch((err) => this.setData(errorState(err)));
+      .catch((err) => this.setData({ ...errorState(err), view: null }));
   },
 
   /** Another of the caller's units. */
   pickUnit(event) {
-    this.setData({ unitIndex: Number(event.detail.value), ...loadingState() });
+    this.setData({ unitIndex: Number(event.detail.value), view: null, ...loadingState() });
+    return this.load();
+  },
+
+  /** This year / last year. */
+  pickYear(event) {
+    const year = Number(event.currentTarget.dataset.year);
+    if (year === this.data.year) return Promise.resolve();
+    this.setData({ year, view: null, ...loadingState() });
     return this.load();
   },
 

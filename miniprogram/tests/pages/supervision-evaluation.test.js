@@ -1,6 +1,6 @@
 /**
  * 年终考评: the caller's unit (a picker over several), the schools ranked with their district rank,
- * center school and rank, score and 待评分; a tap opens the school's evaluation with the year;
+ * center school and rank, score and 待评分; this year or last; a tap opens the school's evaluation with the year;
  * empty (no school, no role), error and 重试, pull-down, back from a school; and the rendered page.
  */
 const simulate = require('miniprogram-simulate');
@@ -39,7 +39,9 @@ async function open(answer = { status: 200, body: RANKING }, me = SUPERVISOR) {
 test('the unit above schools first; the schools ranked with their scores, 待评分 when not complete', async () => {
   await open();
   expect(page.data.units.map((u) => u.name)).toEqual(['城东中心校', '城东第一小学']);
-  expect(asked()[0].query).toEqual({ unit_id: '2' });
+  const { year } = page.data;
+  expect(page.data.years.map((y) => y.value)).toEqual([year, year - 1]);
+  expect(asked()[0].query).toEqual({ unit_id: '2', year: String(year) });
   expect(page.data.state).toBe('');
   const { view } = page.data;
   expect(view).toMatchObject({ year: 2026, range: '1月1日 至 12月31日', pending: 1 });
@@ -56,7 +58,17 @@ test('a school row opens its evaluation for the year; another unit asks again', 
   page.openSchool(tapEvent({ url: row.url }));
   expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: row.url });
   await page.pickUnit({ detail: { value: '1' } });
-  expect(asked()[1].query).toEqual({ unit_id: '3' });
+  expect(asked()[1].query).toEqual({ unit_id: '3', year: String(page.data.year) });
+});
+
+test('last year: asked with its year; the year on again asks nothing; a year not set up: the error', async () => {
+  await open([{ status: 200, body: RANKING }, apiError(404, 'no_evaluation')]);
+  const [, last] = page.data.years;
+  await page.pickYear(tapEvent({ year: String(last.value) }));
+  expect(asked()[1].query).toEqual({ unit_id: '2', year: String(last.value) });
+  expect(page.data).toMatchObject({ year: last.value, state: 'error', error: '这一年的考评还没有设置', view: null });
+  await page.pickYear(tapEvent({ year: String(last.value) }));
+  expect(asked()).toHaveLength(2);
 });
 
 test('pull down and back from a school (not the first show) load again', async () => {
@@ -87,6 +99,8 @@ test('as rendered: the ranks, scores, 待评分 on the incomplete school only, t
   await comp.instance.onLoad();
   await simulate.sleep(0);
   const texts = (selector) => [...comp.dom.querySelectorAll(selector)].map((n) => n.textContent.trim().replace(/\s+/g, ' '));
+  expect(texts('.tab')).toEqual(comp.instance.data.years.map((y) => y.label));
+  expect(texts('.tab--on')).toEqual([comp.instance.data.years[0].label]);
   expect(texts('.rank')).toEqual(['3', '57']);
   expect(texts('.score')).toEqual(['87.5', '61']);
   expect(texts('.row .pending')).toEqual(['待评分']);

@@ -13,6 +13,12 @@ test('scores: "87.50" -> "87.5", "8.00" -> "8", nothing -> ""', () => {
     .toEqual(['87.5', '8', '0', '6.25', '7', '', '', '']);
 });
 
+test('the years offered: the phone\'s and the last', () => {
+  expect(E.yearChoices(new Date(2027, 0, 5, 10, 0))).toEqual([
+    { value: 2027, label: '2027年度' }, { value: 2026, label: '2026年度' },
+  ]);
+});
+
 test('evidence: a hazard (by id, or by its console link) opens the hazard; the other kinds nothing', () => {
   expect(E.evidenceUrl({ kind: 'hazard', id: 7, href: '/console/hazards/7' })).toBe('/pages/hazards/detail?id=7');
   expect(E.evidenceUrl({ kind: 'hazard', id: null, href: '/console/hazards/12' })).toBe('/pages/hazards/detail?id=12');
