@@ -374,5 +374,14 @@ module.exports = {
     path: '/api/v1/units/{id}/accountability',
     body: ['kind', 'reason', 'evidence', 'visit_id'],
   },
+  // The year-end evaluation (figures.view): a unit's schools ranked, one school's criteria and
+  // what cost it points; an inspector's score of a hand item (evaluation.score at the school).
+  evaluation: { method: 'GET', path: '/api/v1/evaluation', query: ['unit_id', 'year'] },
+  evaluationSchool: { method: 'GET', path: '/api/v1/evaluation/schools/{id}', query: ['year'] },
+  scoreEvaluationItem: {
+    method: 'PUT',
+    path: '/api/v1/evaluation/schools/{id}/items/{code}',
+    body: ['year', 'score', 'note'],
+  },
   consoleLoginConfirm: { method: 'POST', path: '/api/v1/console-logins/confirm', body: ['code'] },
 };

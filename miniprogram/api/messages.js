@@ -80,6 +80,10 @@ const MESSAGES = {
   slot_already_done: '这一轮巡查你已经提交过了',
   photo_too_old: '照片是扫码之前拍的，请现场重新拍照',
 
+  // Year-end evaluation
+  no_evaluation: '这一年的考评还没有设置',
+  no_such_item: '没有这个评分项目，请刷新后重试',
+
   // Generic
   validation_error: '填写的内容有误，请检查后重试',
   bad_request: '请求有误，请检查后重试',

@@ -1,13 +1,15 @@
 /**
  * 督导数据 (figures.view): the periods offered (本月 / 近90天 / 本年度; none picked: the server's
  * default, the running campaign's start to today), GET /figures as the page's view (headline,
- * rates as percentages or "—", the children as drill-down rows, by area), the links a row opens,
+ * rates as percentages or "—", the children as drill-down rows, by area, by focus problem and by
+ * phase (utils/figures-breakdown.js)), the links a row opens,
  * and the copy kept on the phone per unit and period (utils/cache.js key 'figures').
  */
 const api = require('../api/client');
 const cache = require('./cache');
 const { formatDate } = require('./format');
 const { isoDay } = require('./patrol-admin');
+const { focusView, phaseRows } = require('./figures-breakdown');
 
 const PERIODS = [
   { value: 'month', label: '本月' },
@@ -123,6 +125,8 @@ function figuresView(answer, period = '', now = new Date()) {
     headline: headline(a.totals),
     children: (a.children || []).map((child) => childRow(child, period)),
     areas: (a.by_area || []).map(areaRow),
+    focus: focusView(a.by_focus, a.by_area),
+    phases: phaseRows(a.by_phase, now),
   };
 }
 

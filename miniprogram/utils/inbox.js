@@ -52,6 +52,8 @@ const PAGES = [
   'pages/supervision/visit',
   'pages/supervision/visit-edit',
   'pages/supervision/laggards',
+  'pages/supervision/evaluation',
+  'pages/supervision/evaluation-school',
   'pages/guard/shift',
   'pages/guard/log',
   'pages/console/confirm',

@@ -43,6 +43,9 @@ const TILES = [
   { capability: 'figures.view', title: '督导数据', icon: 'chart-trending-o', url: '/pages/supervision/figures', when: 'aboveSchool' },
   { capability: 'visit.record', title: '督导检查', icon: 'eye-o', url: '/pages/supervision/visits' },
   { capability: 'figures.view', title: '需关注单位', icon: 'warn-o', url: '/pages/supervision/laggards', when: 'aboveSchool' },
+  // The year-end evaluation: the ranking for those above schools, a school's own score for its
+  // managers (they too hold figures.view there).
+  { capability: 'figures.view', title: '年终考评', icon: 'medal-o', url: '/pages/supervision/evaluation' },
   // The web console: the page opens the camera to scan the PC's code, then asks to confirm.
   { capability: 'unit.view', title: '电脑端登录', icon: 'desktop-o', url: '/pages/console/confirm' },
 ];

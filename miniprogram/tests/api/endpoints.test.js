@@ -165,8 +165,14 @@ test('declares the API described for this release', () => {
     visitFindingCreate: 'POST /api/v1/visits/{id}/findings',
     laggards: 'GET /api/v1/supervision/laggards',
     accountabilityCreate: 'POST /api/v1/units/{id}/accountability',
+    evaluation: 'GET /api/v1/evaluation',
+    evaluationSchool: 'GET /api/v1/evaluation/schools/{id}',
+    scoreEvaluationItem: 'PUT /api/v1/evaluation/schools/{id}/items/{code}',
     consoleLoginConfirm: 'POST /api/v1/console-logins/confirm',
   });
+  expect(table.evaluation.query).toEqual(['unit_id', 'year']);
+  expect(table.evaluationSchool.query).toEqual(['year']);
+  expect(table.scoreEvaluationItem.body).toEqual(['year', 'score', 'note']);
   expect(table.invitationCreate.body).toEqual(['unit_id', 'role', 'class_id', 'max_uses', 'expires_in_hours']);
   expect(table.childBind.body).toEqual(['class_code', 'child_name', 'relation', 'family_code']);
   expect(table.units.query).toEqual(['parent_id', 'administered']);

@@ -48,8 +48,23 @@ const FIGURES = {
     { ...hazardOnly({ found: 8, fixed: 5, open: 3, overdue: 2 }), area: { code: 'area1', name: '消防安全' } },
     { ...hazardOnly({ found: 4, fixed: 2, open: 1, overdue: 0 }), area: { code: 'area2', name: '食品安全' } },
   ],
-  by_focus: [],
-  by_phase: [],
+  by_focus: [
+    { ...hazardOnly({ found: 5, fixed: 3, open: 2, overdue: 2 }), focus_problem: { code: 'area1.p1', name: '消防通道堵塞' }, area_code: 'area1' },
+    { ...hazardOnly({ found: 0, fixed: 0, open: 0, overdue: 0 }), focus_problem: { code: 'area1.p2', name: '灭火器过期' }, area_code: 'area1' },
+    { ...hazardOnly({ found: 3, fixed: 2, open: 1, overdue: 0 }), focus_problem: { code: 'area1.p3', name: '电线私拉乱接' }, area_code: 'area1' },
+    { ...hazardOnly({ found: 4, fixed: 2, open: 1, overdue: 0 }), focus_problem: { code: 'area2.p1', name: '食材过期' }, area_code: 'area2' },
+    { ...hazardOnly({ found: 0, fixed: 0, open: 0, overdue: 0 }), focus_problem: { code: 'area2.p2', name: '从业人员无健康证' }, area_code: 'area2' },
+  ],
+  by_phase: [
+    {
+      ...hazardOnly({ found: 9, fixed: 6, open: 2, overdue: 2 }),
+      phase: { code: 'full_inspection', name: '全面检查、补齐短板', starts_on: '2026-04-01', ends_on: '2026-10-31' },
+    },
+    {
+      ...hazardOnly({ found: 3, fixed: 1, open: 2, overdue: 1 }),
+      phase: { code: 'evaluation', name: '督导评估、巩固提升', starts_on: '2026-11-01', ends_on: '2026-12-31' },
+    },
+  ],
 };
 
 const EMPTY_FIGURES = {

@@ -1,7 +1,8 @@
 /**
  * 督导数据: the caller's unit (a picker over several), the server's default period then 本月 /
  * 近90天 / 本年度, the headline (逾期 in red), rates ("—" when null), the children as drill-down
- * rows (a school's 查看逾期隐患 opens the hazard list filtered), by area; a child opened by link;
+ * rows (a school's 查看逾期隐患 opens the hazard list filtered), by area, by focus problem (grouped
+ * by area, the clean ones counted) and by phase; a child opened by link;
  * offline (the copy kept, stale banner), error, empty; and the rendered page.
  */
 const simulate = require('miniprogram-simulate');
@@ -61,6 +62,28 @@ test('the unit above schools first, the default period; headline, rates, childre
     ['消防安全', '发现 8 · 已整改 5 · 未整改 3', 2], ['食品安全', '发现 4 · 已整改 2 · 未整改 1', 0],
   ]);
   expect(page.data.schoolOverdueUrl).toBe('');
+});
+
+test('by focus problem: those with hazards under their areas, the clean ones counted; by phase with dates', async () => {
+  await open();
+  const { focus, phases } = page.data.view;
+  expect(focus.groups.map((g) => [g.name, g.rows.map((r) => [r.name, r.found, r.fixed, r.open, r.overdue])])).toEqual([
+    ['消防安全', [['消防通道堵塞', 5, 3, 2, 2], ['电线私拉乱接', 3, 2, 1, 0]]],
+    ['食品安全', [['食材过期', 4, 2, 1, 0]]],
+  ]);
+  expect(focus.quiet).toBe(2);
+  expect(phases.map((p) => [p.name, p.dates, p.found, p.overdue])).toEqual([
+    ['全面检查、补齐短板', '4月1日 至 10月31日', 9, 2], ['督导评估、巩固提升', '11月1日 至 12月31日', 3, 1],
+  ]);
+});
+
+test('by focus: no hazards at all -> no table; an area missing from by_area keeps its code', async () => {
+  const quiet = FIGURES.by_focus.map((r) => ({ ...r, found: 0, open: 0, overdue: 0 }));
+  await open({ status: 200, body: { ...FIGURES, by_focus: quiet, by_phase: [] } });
+  expect(page.data.view.focus).toEqual({ groups: [], quiet: 5 });
+  expect(page.data.view.phases).toEqual([]);
+  await open({ status: 200, body: { ...FIGURES, by_area: [] } });
+  expect(page.data.view.focus.groups.map((g) => g.name)).toEqual(['area1', 'area2']);
 });
 
 test('drill-down: a child row opens the same page for it, a school row its overdue hazards', async () => {
@@ -129,7 +152,12 @@ test('as rendered: counts with 逾期 in red, the rates, children with 查看逾
   expect(comp.dom.querySelector('.tab--on')).toBeNull();
   expect(texts('.count--alert')).toEqual(['3逾期']);
   expect(texts('.rate-value')).toEqual(['85%', '75%', '—', '95%']);
-  expect(texts('.section-title')).toEqual(['下级单位', '按领域']);
+  expect(texts('.section-title')).toEqual(['下级单位', '按领域', '按重点问题', '按活动阶段']);
+  expect(texts('.group-name')).toEqual(['消防安全', '食品安全']);
+  expect(texts('.focus-row')[0]).toBe('消防通道堵塞5322');
+  expect(texts('.focus-row .overdue')).toEqual(['2']);
+  expect(texts('.quiet')).toEqual(['其余 2 个重点问题期内没有隐患']);
+  expect(texts('.phase-row .dates')).toEqual(['4月1日 至 10月31日', '11月1日 至 12月31日']);
   expect(texts('.child .link--alert')).toEqual(['查看逾期隐患 ›']);
   expect(texts('.child .overdue')).toEqual(['逾期 3']);
   comp.detach();
