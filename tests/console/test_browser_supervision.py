@@ -80,6 +80,7 @@ def test_an_officer_drills_down_and_records_a_visit(
     page.wait_for_url(re.compile(r".*/console/visits/\d+$"))
     assert page.text_content("[data-visit-title]").startswith("冬季消防安全专项检查")
     assert "赵队长" in page.text_content("[data-team]")
+    shot(page, "visit")
     visit_id = page.url.rsplit("/", 1)[1]
     page.click("text=← 督导检查")
     page.wait_for_url("**/console/visits")

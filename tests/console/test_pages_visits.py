@@ -87,7 +87,9 @@ def test_a_visit_recorded_through_the_form(demo, people, client, browser_as, upl
     api = client.get(f"/api/v1/visits/{visit_id}", headers=headers).get_json()
     assert api["announced"] is False and api["status"] == "done"
     assert [m["organisation"] for m in api["team"]] == ["教育局", "公安"]
-    html = browser.get(f"/console/visits/{visit_id}").get_data(as_text=True)
+    shown = browser.get(f"/console/visits/{visit_id}")  # the evaluation's evidence link
+    assert shown.status_code == 200
+    html = shown.get_data(as_text=True)
     for text in ("陈校长", "李警官", "公安", "暗访", "食堂食品安全、消防设施", "总体良好"):
         assert text in html, text
     hazard_id = finding.get_json()["id"]
@@ -103,6 +105,7 @@ def test_a_visit_recorded_through_the_form(demo, people, client, browser_as, upl
     teacher = browser_as(people["teacher@own"])
     assert teacher.get("/console/visits/new").status_code == 403
     assert browser.get("/console/visits/999999").status_code == 404
+    assert browser.get("/console/visits/2147483648").status_code == 404
 
 
 def test_bad_values_in_the_form_are_named_not_failures(demo, people, browser_as):
