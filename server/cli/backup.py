@@ -112,6 +112,8 @@ def restore_command(source: Path, yes: bool, force: bool) -> None:
     """
     if not yes:
         raise click.UsageError("restore writes into the configured database and store: add --yes")
+    # A session left in a transaction would hold locks that dropping the old schema waits on.
+    db.session.remove()
     try:
         folder, record = run.restore(
             source,

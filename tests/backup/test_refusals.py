@@ -162,3 +162,13 @@ def test_an_unchanged_object_is_not_copied_again(app, made, backup_root):
     assert full.exit_code == 0, full.output
     third = max(backup_root.iterdir())
     assert object_file(third, "photos/a/thumb.jpg").stat().st_nlink == 1
+
+
+def test_force_replaces_a_database_that_has_rows(app, made):
+    db.session.add(Unit(code="ZZ999", name="after the backup", kind="bureau"))
+    db.session.commit()
+    db.session.remove()  # the restore drops what this session would otherwise hold locks on
+    forced = invoke(app, "restore", str(made), "--yes", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert db.session.scalar(select(func.count()).select_from(Unit)) == 0  # as backed up
+    assert app.extensions["store"].get("photos/a/display.jpg") == CONTENT["photos/a/display.jpg"]
