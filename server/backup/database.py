@@ -94,13 +94,16 @@ def dump(url: str, folder: Path, bin_dir: str | None) -> Path:
     if not source.is_file():
         raise BackupError(f"SQLite database {source} does not exist", EXIT_ENVIRONMENT)
     # Read-only: a backup must never create or change the live database.
-    live = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
-    copy = sqlite3.connect(target)
     try:
-        live.backup(copy)  # copies a consistent snapshot even while others write
-    finally:
-        copy.close()
-        live.close()
+        live = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+        copy = sqlite3.connect(target)
+        try:
+            live.backup(copy)  # copies a consistent snapshot even while others write
+        finally:
+            copy.close()
+            live.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"SQLite backup of {source} failed: {exc}", EXIT_ENVIRONMENT) from exc
     return target
 
 
@@ -117,13 +120,16 @@ def restore(url: str, dump_file: Path, bin_dir: str | None) -> None:
         return
     target = _sqlite_path(parsed)
     target.parent.mkdir(parents=True, exist_ok=True)
-    saved = sqlite3.connect(f"{dump_file.resolve().as_uri()}?mode=ro", uri=True)
-    live = sqlite3.connect(target)
     try:
-        saved.backup(live)  # replaces the whole content of the target
-    finally:
-        live.close()
-        saved.close()
+        saved = sqlite3.connect(f"{dump_file.resolve().as_uri()}?mode=ro", uri=True)
+        live = sqlite3.connect(target)
+        try:
+            saved.backup(live)  # replaces the whole content of the target
+        finally:
+            live.close()
+            saved.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"SQLite restore into {target} failed: {exc}", EXIT_ENVIRONMENT) from exc
 
 
 def table_names(engine: Engine) -> list[str]:

@@ -162,5 +162,7 @@ def put_back(store: ObjectStore, folder: Path, items: list[dict]) -> None:
         raise BackupError(f"cannot read the backup: {exc}", EXIT_INVALID) from exc
     except StorageError as exc:
         raise BackupError(
-            f"object store failed during the restore: {exc}", EXIT_ENVIRONMENT
+            f"object store failed during the restore: {exc}. The database was not restored; "
+            "once the store works, run the restore again with --force",
+            EXIT_ENVIRONMENT,
         ) from exc

@@ -3,8 +3,11 @@ in ``DEST/<UTC timestamp>/``, described by ``manifest.json``."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,7 @@ from server.backup.objects import file_sha256
 from storage import ObjectStore
 
 NAME_FORMAT = "%Y-%m-%dT%H%M%SZ"
+LOCK_FILE = ".lock"
 
 
 def _free_name(destination: Path, now: datetime) -> str:
@@ -54,15 +58,49 @@ def create(
     refers to is then still in the store when it is mirrored.
     """
     now = datetime.now(UTC)
+    with _exclusive(destination):
+        return _create(url, engine, store, destination, bin_dir, incremental, now)
+
+
+@contextmanager
+def _exclusive(destination: Path) -> Iterator[None]:
+    """Hold the destination's lock: one backup at a time writes there.
+
+    Under the lock, leftovers of a run that was killed (``.*.partial``) are removed.
+    """
     try:
         destination.mkdir(parents=True, exist_ok=True)
+        handle = open(destination / LOCK_FILE, "a")  # noqa: SIM115 - closed below
     except OSError as exc:
-        raise BackupError(f"cannot create {destination}: {exc}", EXIT_ENVIRONMENT) from exc
+        raise BackupError(f"cannot write to {destination}: {exc}", EXIT_ENVIRONMENT) from exc
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise BackupError(
+                f"another backup is writing to {destination}", EXIT_ENVIRONMENT
+            ) from exc
+        for leftover in destination.glob(".*.partial"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        yield
+    finally:
+        handle.close()  # closing releases the lock
+
+
+def _create(
+    url: str,
+    engine: Engine,
+    store: ObjectStore,
+    destination: Path,
+    bin_dir: str | None,
+    incremental: bool,
+    now: datetime,
+) -> tuple[Path, dict[str, Any]]:
+    """``create`` with the destination locked."""
     name = _free_name(destination, now)
     work = destination / f".{name}.partial"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
     try:
+        work.mkdir()
         revision = database.revision(engine)
         if revision is None:
             raise BackupError("the database was never migrated: run `flask db upgrade` first")
@@ -88,6 +126,9 @@ def create(
         manifest.write(work, record)
         final = destination / name
         os.rename(work, final)
+    except OSError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        raise BackupError(f"cannot write the backup: {exc}", EXIT_ENVIRONMENT) from exc
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise

@@ -160,6 +160,11 @@ def _drop_bucket(settings: dict[str, Any], bucket: str) -> None:
         client.remove_bucket(bucket)
 
 
+def backups(root: Path) -> list[Path]:
+    """The backups in a destination, oldest first (not its lock or unfinished ones)."""
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
 @pytest.fixture
 def backup_root(tmp_path: Path) -> Path:
     """Where the tests' backups go."""

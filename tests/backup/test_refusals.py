@@ -4,6 +4,7 @@ objects linked from the previous backup, old backups pruned."""
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import os
@@ -14,6 +15,7 @@ from sqlalchemy import func, inspect, select
 
 from server.extensions import db
 from server.models import Unit
+from tests.backup.conftest import backups
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 CONTENT = {"photos/a/display.jpg": b"display bytes", "photos/a/thumb.jpg": b"thumb"}
@@ -37,7 +39,7 @@ def made(app, backup_root) -> Path:
     put_objects(app.extensions["store"])
     result = invoke(app, "create", str(backup_root))
     assert result.exit_code == 0, result.output
-    (folder,) = backup_root.iterdir()
+    (folder,) = backups(backup_root)
     return folder
 
 
@@ -132,7 +134,8 @@ def test_without_pg_dump_the_backup_fails_clearly_and_leaves_nothing(app, backup
     result = invoke(app, "create", str(backup_root))
     assert result.exit_code == 3
     assert "pg_dump not found in PG_BIN_DIR=" in result.output
-    assert list(backup_root.iterdir()) == []  # no half-made backup
+    assert backups(backup_root) == []  # no backup...
+    assert not list(backup_root.glob(".*.partial"))  # ...and no half-made one
 
 
 @SQLITE_ONLY
@@ -143,7 +146,7 @@ def test_unchanged_objects_are_linked_and_old_backups_pruned(app, made, backup_r
     result = invoke(app, "create", str(backup_root), "--keep-days", "7")
     assert result.exit_code == 0, result.output
     assert f"removed old backup: {made}" in result.output
-    (second,) = backup_root.iterdir()
+    (second,) = backups(backup_root)
     assert second != made
     again = object_file(second, "photos/a/display.jpg")
     assert again.stat().st_nlink == 1  # its hard-linked twin went with the pruned backup
@@ -155,12 +158,12 @@ def test_unchanged_objects_are_linked_and_old_backups_pruned(app, made, backup_r
 def test_an_unchanged_object_is_not_copied_again(app, made, backup_root):
     result = invoke(app, "create", str(backup_root))
     assert result.exit_code == 0, result.output
-    second = max(backup_root.iterdir())
+    second = backups(backup_root)[-1]
     for key in CONTENT:
         assert object_file(second, key).stat().st_ino == object_file(made, key).stat().st_ino
     full = invoke(app, "create", str(backup_root), "--full")
     assert full.exit_code == 0, full.output
-    third = max(backup_root.iterdir())
+    third = backups(backup_root)[-1]
     assert object_file(third, "photos/a/thumb.jpg").stat().st_nlink == 1
 
 
@@ -172,3 +175,16 @@ def test_force_replaces_a_database_that_has_rows(app, made):
     assert forced.exit_code == 0, forced.output
     assert db.session.scalar(select(func.count()).select_from(Unit)) == 0  # as backed up
     assert app.extensions["store"].get("photos/a/display.jpg") == CONTENT["photos/a/display.jpg"]
+
+
+@SQLITE_ONLY
+def test_one_backup_at_a_time_and_a_killed_runs_leftovers_go(app, made, backup_root):
+    leftover = backup_root / ".2020-01-01T000000Z.partial"
+    leftover.mkdir()
+    with open(backup_root / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # another run holds the destination
+        busy = invoke(app, "create", str(backup_root))
+        assert busy.exit_code == 3 and "another backup is writing to" in busy.output
+    assert invoke(app, "create", str(backup_root)).exit_code == 0
+    assert not leftover.exists()
+    assert len(backups(backup_root)) == 2

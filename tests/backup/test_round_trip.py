@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.backup.conftest import download, issued, photo_links, without_links
+from tests.backup.conftest import backups, download, issued, photo_links, without_links
 
 
 def test_restored_service_serves_the_same_hazards_and_photos(
@@ -15,7 +15,7 @@ def test_restored_service_serves_the_same_hazards_and_photos(
     attachment = download(client, built.notice["attachment_url"])
     made = app.test_cli_runner().invoke(args=["backup", "create", str(backup_root)])
     assert made.exit_code == 0, made.output
-    (folder,) = backup_root.iterdir()
+    (folder,) = backups(backup_root)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     # Two photos and one attachment, each a display copy and a thumbnail.
     assert manifest["objects"]["count"] == 6
