@@ -117,6 +117,8 @@ def load_settings() -> dict[str, Any]:
         "MINIO_SECURE": env_bool("MINIO_SECURE", production),
         "MINIO_REGION": env_str("MINIO_REGION"),
         "MEDIA_ROOT": env_str("MEDIA_ROOT", str(data_dir / "media")),
+        # Where `flask backup` finds pg_dump and pg_restore (default: PATH).
+        "PG_BIN_DIR": env_str("PG_BIN_DIR"),
         "PUBLIC_BASE_URL": env_str("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "TOKEN_TTL_HOURS": env_int("TOKEN_TTL_HOURS", 24 * 7, minimum=1),
         # JSON bodies are small; upload routes raise their own limit per request.

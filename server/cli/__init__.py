@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from server.cli import (
+    backup,
     calendar,
     campaign,
     checklists,
@@ -19,5 +20,16 @@ from server.cli import (
 
 def register_cli(app: Flask) -> None:
     """Attach every command group to the app."""
-    for module in (campaign, calendar, checklists, units, demo, wechat, setup, jobs, water_points):
+    for module in (
+        backup,
+        campaign,
+        calendar,
+        checklists,
+        units,
+        demo,
+        wechat,
+        setup,
+        jobs,
+        water_points,
+    ):
         app.cli.add_command(module.group)
