@@ -6,7 +6,6 @@ map drawn without tiles. Screenshots go to ``var/screenshots/console/``."""
 from __future__ import annotations
 
 import io
-import warnings
 
 import openpyxl
 from sqlalchemy import select
@@ -30,15 +29,8 @@ def log_in(page, live_url, client, headers) -> None:
 
 
 def check_download(page, app, job_id: int, expected: dict[int, str]) -> None:
-    """Download the export through the console (once ``console.export_file`` exists) and
-    check its rows: one per hazard, with the hazards' ids and descriptions."""
-    if "console.export_file" not in app.view_functions:
-        warnings.warn(
-            "console.export_file is not in this branch (its route comes with the evaluation "
-            "helper's): the Excel download step is skipped",
-            stacklevel=2,
-        )
-        return
+    """Download the export through the console and check its rows: one per hazard, with the
+    hazards' ids and descriptions."""
     link = page.locator(f'tr[data-job-id="{job_id}"] [data-download]')
     assert link.get_attribute("href") == f"/console/exports/{job_id}/file"
     with page.expect_download() as info:
