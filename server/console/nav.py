@@ -28,8 +28,8 @@ NAV = (
     NavItem("console.hazards", "隐患台账", ("console.hazards", "console.hazard")),
     NavItem("console.overdue", "逾期与升级", ("console.overdue",)),
     NavItem("console.patrols", "巡查", ("console.patrols",), "patrol.view"),
-    NavItem("console.water", "防溺水", ("console.water",), "water.manage"),
-    NavItem("console.buses", "校车", ("console.buses",), "bus.manage"),
+    NavItem("console.water", "防溺水", ("console.water",), "patrol.view"),
+    NavItem("console.buses", "校车", ("console.buses",), "patrol.view"),
     NavItem("console.notices", "通知", ("console.notices", "console.notice"), "notice.completion"),
     NavItem(
         "console.visits",
