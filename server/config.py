@@ -59,6 +59,25 @@ def env_int(name: str, default: int, minimum: int = 0) -> int:
     return number
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """Return the variable's value (case-insensitive) when it is one of ``choices``."""
+    value = env_str(name, default).lower()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def log_settings(production: bool) -> dict[str, str]:
+    """``LOG_FORMAT`` (json in production, text elsewhere) and ``LOG_LEVEL`` (INFO); read by
+    ``load_settings`` and by gunicorn's config, which sets up logging before any app exists."""
+    return {
+        "LOG_FORMAT": env_choice("LOG_FORMAT", ("json", "text"), "json" if production else "text"),
+        "LOG_LEVEL": env_choice(
+            "LOG_LEVEL", ("debug", "info", "warning", "error"), "info"
+        ).upper(),
+    }
+
+
 def is_loopback_url(url: str) -> bool:
     """True when the URL points at this machine (the fake WeChat server lives there)."""
     host = (urlparse(url).hostname or "").lower()
@@ -128,6 +147,8 @@ def load_settings() -> dict[str, Any]:
         "FIX_MAX_DISTANCE_M": env_int("FIX_MAX_DISTANCE_M", 100, minimum=10),
         # A photo taken (EXIF time) this many days before its upload is flagged as old.
         "OLD_PHOTO_DAYS": env_int("OLD_PHOTO_DAYS", 3, minimum=1),
+        # One JSON object per log line (production) or readable text; see server/logs.py.
+        **log_settings(production),
     }
     if not settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Each gunicorn worker process holds its own pool; size it to the worker's threads.
