@@ -72,9 +72,7 @@ def log_settings(production: bool) -> dict[str, str]:
     ``load_settings`` and by gunicorn's config, which sets up logging before any app exists."""
     return {
         "LOG_FORMAT": env_choice("LOG_FORMAT", ("json", "text"), "json" if production else "text"),
-        "LOG_LEVEL": env_choice(
-            "LOG_LEVEL", ("debug", "info", "warning", "error"), "info"
-        ).upper(),
+        "LOG_LEVEL": env_choice("LOG_LEVEL", ("debug", "info", "warning", "error"), "info").upper(),
     }
 
 

@@ -37,7 +37,6 @@ QUEUE_NAME = "school-safety"
 log = logging.getLogger(__name__)
 
 
-
 class SafetyHuey(Huey):
     """Huey whose consumer logs the way the app does (``LOG_FORMAT``, with request ids)."""
 

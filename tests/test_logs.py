@@ -79,12 +79,12 @@ def test_a_hostile_request_id_is_replaced(client, hostile):
 
 
 def test_the_longest_sane_id_is_kept(client):
-    assert client.get("/healthz", headers={"X-Request-Id": "a" * 128}).headers[
-        "X-Request-Id"
-    ] == ("a" * 128)
+    assert client.get("/healthz", headers={"X-Request-Id": "a" * 128}).headers["X-Request-Id"] == (
+        "a" * 128
+    )
 
 
-def test_a_job_enqueued_by_a_request_logs_its_id(people, export, json_lines):
+def test_a_job_enqueued_by_a_request_logs_its_id(people, export, json_lines):  # noqa: F811
     # JOBS_IMMEDIATE (the tests' setting): the export is built inside the request.
     headers = {**people["school_admin@own"], "X-Request-Id": "trace-export-1"}
     response = export(headers, "hazard_ledger", "csv", unit_by_code("YQ101").id)

@@ -1,10 +1,9 @@
-"""API basics: the error shape everywhere, the OpenAPI document, the docs page (health: test_health.py)."""
+"""API basics: the error shape everywhere, the OpenAPI document, the docs page."""
 
 from __future__ import annotations
 
 import pytest
 from flask import Flask
-
 
 
 def assert_error_shape(response, status: int, code: str) -> None:
