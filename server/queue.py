@@ -38,13 +38,17 @@ log = logging.getLogger(__name__)
 
 
 class SafetyHuey(Huey):
-    """Huey whose consumer logs the way the app does (``LOG_FORMAT``, with request ids)."""
+    """Huey whose consumer, started by ``huey_consumer server.worker.huey``, logs the way the app
+    does (``LOG_FORMAT``, with request ids); ``server.worker`` turns ``app_logging`` on, so a
+    consumer made in-process (a benchmark) leaves its caller's logging alone."""
+
+    app_logging = False
 
     def create_consumer(self, **options: Any) -> Any:
         """Set up the worker's logging (``huey_consumer`` has just given huey a text handler
         of its own, which ``configure_logging`` drops), then make the consumer."""
         app = _state["app"]
-        if app is not None:
+        if self.app_logging and app is not None:
             configure_logging(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
         return super().create_consumer(**options)
 
@@ -143,8 +147,9 @@ def task(**options: Any) -> Callable:
 
 
 def periodic_task(schedule: Callable, **options: Any) -> Callable:
-    """Declare a periodic task (run in the app context); every worker's scheduler enqueues it,
-    so its body must claim its period (``server.jobs``)."""
+    """Declare a periodic task (run in the app context). The one scheduler of ``deploy/``
+    enqueues it (workers run with ``-n``), but any consumer without ``-n`` would too, so its
+    body must claim its period (``server.jobs``)."""
 
     def decorator(fn: Callable) -> Any:
         wrapped = huey.periodic_task(schedule, name=fn.__name__, **options)(in_app_context(fn))
