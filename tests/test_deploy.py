@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import http.server
+import os
 import re
 import runpy
 import shlex
@@ -225,7 +226,7 @@ def test_healthchecks_point_at_existing_routes(app):
 
 def test_nginx_site_serves_https_with_configured_certificates_and_both_probes():
     template = (DEPLOY / "nginx" / "school-safety.conf.template").read_text(encoding="utf-8")
-    assert "listen 443 ssl;" in template
+    assert "listen 443 ssl http2;" in template
     assert "ssl_certificate     ${TLS_CERTIFICATE};" in template
     assert "ssl_certificate_key ${TLS_CERTIFICATE_KEY};" in template
     assert "location = /healthz" in template and "location = /readyz" in template
@@ -312,3 +313,56 @@ def test_gunicorn_config_logs_json_in_production_and_reads_blank_as_default(monk
     monkeypatch.setenv("APP_ENV", "development")
     settings = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
     assert settings["logconfig_dict"]["formatters"]["safety"]["()"] == "server.logs.TextFormatter"
+
+
+def _nginx_binary() -> str | None:
+    """An nginx to check the site with: ``NGINX_BIN`` or one on PATH."""
+    return os.environ.get("NGINX_BIN") or shutil.which("nginx")
+
+
+def test_the_rendered_nginx_site_passes_nginx_t(tmp_path):
+    nginx = _nginx_binary()
+    if nginx is None:
+        pytest.skip("no nginx on PATH (or NGINX_BIN): the site is checked only by parsing here")
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed: no certificate to check the site with")
+    subprocess.run(
+        [str(DEPLOY / "self-signed-cert.sh"), str(tmp_path / "certs")], check=True, timeout=60
+    )
+    values = {
+        "SERVER_NAME": "trial.example",
+        "TLS_CERTIFICATE": str(tmp_path / "certs" / "fullchain.pem"),
+        "TLS_CERTIFICATE_KEY": str(tmp_path / "certs" / "privkey.pem"),
+        "UPSTREAM": "127.0.0.1:8000",
+    }
+    site = (DEPLOY / "nginx" / "school-safety.conf.template").read_text(encoding="utf-8")
+    for name, value in values.items():  # what envsubst with the names listed does
+        site = site.replace("${" + name + "}", value)
+    assert "${" not in site
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    site = site.replace("/var/log/nginx/", f"{logs}/")
+    (tmp_path / "site.conf").write_text(site, encoding="utf-8")
+    temp = "\n".join(
+        f"  {kind}_temp_path {tmp_path}/{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (tmp_path / "nginx.conf").write_text(
+        f"error_log {logs}/error.log;\npid {logs}/nginx.pid;\nevents {{}}\n"
+        f"http {{\n  access_log {logs}/access.log;\n{temp}\n  include {tmp_path}/site.conf;\n}}\n",
+        encoding="utf-8",
+    )
+    checked = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_secrets_beside_the_compose_file_stay_out_of_git_and_the_image():
+    root = DEPLOY.parent
+    for ignore in (".gitignore", ".dockerignore"):
+        lines = {line.strip("/") for line in (root / ignore).read_text().splitlines()}
+        assert {"deploy/.env", "deploy/certs"} <= lines, ignore
