@@ -4,7 +4,7 @@ Used by the compose healthchecks (the image has Python, not curl) and by ``safet
 ``ExecStartPost`` (``--wait``: keep trying, so ``systemctl start`` returns once gunicorn serves)::
 
     python deploy/probe.py http://127.0.0.1:8000/readyz
-    python deploy/probe.py --wait 60 http://127.0.0.1:8000/healthz
+    python deploy/probe.py --wait 60 http://127.0.0.1:8000/livez
 """
 
 from __future__ import annotations

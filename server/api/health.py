@@ -1,10 +1,12 @@
-"""``/healthz`` (liveness) and ``/readyz`` (readiness), for load balancers and orchestrators.
+"""``/livez`` (liveness), ``/healthz`` (health) and ``/readyz`` (readiness).
 
-``/healthz`` says only that this process answers HTTP: it touches no database, broker or store,
-so a database blip does not make a load balancer drop every web host at once (they would all
-fail together, and restarting them would not help). It is also the benchmarks' baseline: the
-cheapest request the stack serves (gunicorn, WSGI, Flask routing, a JSON body), the floor the
-hot paths are measured against.
+``/livez`` says only that this process answers HTTP: it touches no database, broker or store,
+so a database blip does not make a load balancer or supervisor drop or restart every web host at
+once (they would all fail together, and restarting them would not help).
+
+``/healthz`` keeps its first meaning: the database answers ``SELECT 1`` and the object store
+answers a ping; 503 names the one that did not. It is the benchmarks' baseline (issue 13 states
+its targets as ratios to it), so it must not change, or ratios before and after would not compare.
 
 ``/readyz`` says whether this process can serve real requests: the database, Redis (when
 ``REDIS_URL`` is set: the job queue and the shared WeChat token) and the object store each
@@ -24,7 +26,7 @@ from server.errors import ApiError
 from server.extensions import db
 from storage import StorageError
 
-blp = Blueprint("health", __name__, description="Liveness and readiness")
+blp = Blueprint("health", __name__, description="Liveness, health and readiness")
 # Seconds: a readiness probe must answer within a probe's timeout even when Redis hangs.
 REDIS_TIMEOUT = 2
 
@@ -70,12 +72,24 @@ def _check_store() -> str:
         return f"error: {type(exc).__name__}"
 
 
-@blp.route("/healthz", methods=["GET"])
+@blp.route("/livez", methods=["GET"])
 @blp.response(200, LiveResponse)
 @blp.doc(security=[])
-def healthz():
+def livez():
     """Liveness: this process answers (no dependency is checked; see ``/readyz``)."""
     return {"status": "ok"}
+
+
+@blp.route("/healthz", methods=["GET"])
+@blp.response(200, HealthResponse)
+@blp.alt_response(503, description="The database or the store is down (details name it)")
+@blp.doc(security=[])
+def healthz():
+    """Report the database and the object store; 503 when either is down."""
+    checks = {"database": _check_database(), "storage": _check_store()}
+    if any(value != "ok" for value in checks.values()):
+        raise ApiError(503, "unhealthy", "A dependency is not answering.", checks)
+    return {"status": "ok", "checks": checks}
 
 
 @blp.route("/readyz", methods=["GET"])

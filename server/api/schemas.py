@@ -230,13 +230,13 @@ class CampaignSchema(ma.Schema):
 
 
 class LiveResponse(ma.Schema):
-    """``/healthz``: the process answers."""
+    """``/livez``: the process answers."""
 
     status = ma.fields.String()
 
 
 class HealthResponse(ma.Schema):
-    """``/readyz``: each dependency's state (``ok`` or ``error: <reason>``)."""
+    """``/healthz`` and ``/readyz``: each dependency's state (``ok`` or ``error: <reason>``)."""
 
     status = ma.fields.String()
     checks = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
