@@ -23,6 +23,7 @@ from server.config import load_settings, validate_settings
 from server.console import register_console
 from server.errors import register_error_handlers
 from server.extensions import db, migrate
+from server.logs import RequestIdMiddleware
 from server.queue import init_queue
 from server.wechat import WeChatGateway
 from storage import create_store
@@ -134,6 +135,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["store"] = create_store(_store_settings(app.config))
     app.extensions["wechat"] = _make_wechat(app.config)
     init_queue(app)
+    # Every response carries X-Request-Id, and every log line and queued job of the request.
+    app.wsgi_app = RequestIdMiddleware(app.wsgi_app)
     hops = app.config["PROXY_TRUSTED_HOPS"]
     if hops:
         # Behind nginx the peer is the proxy: believe its X-Forwarded-For/-Proto, and only that

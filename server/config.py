@@ -59,12 +59,21 @@ def env_int(name: str, default: int, minimum: int = 0) -> int:
     return number
 
 
-def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
-    """A setting that must be one of ``choices`` (compared in lower case)."""
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """Return the variable's value (case-insensitive) when it is one of ``choices``."""
     value = (env_str(name) or default).lower()
     if value not in choices:
         raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
     return value
+
+
+def log_settings(production: bool) -> dict[str, str]:
+    """``LOG_FORMAT`` (json in production, text elsewhere) and ``LOG_LEVEL`` (INFO); read by
+    ``load_settings`` and by gunicorn's config, which sets up logging before any app exists."""
+    return {
+        "LOG_FORMAT": env_choice("LOG_FORMAT", ("json", "text"), "json" if production else "text"),
+        "LOG_LEVEL": env_choice("LOG_LEVEL", ("debug", "info", "warning", "error"), "info").upper(),
+    }
 
 
 def is_loopback_url(url: str) -> bool:
@@ -144,7 +153,9 @@ def load_settings() -> dict[str, Any]:
         # background) and the coordinate system they are drawn in (Chinese providers: gcj02).
         "MAP_TILE_URL": env_str("MAP_TILE_URL", ""),
         "MAP_TILE_ATTRIBUTION": env_str("MAP_TILE_ATTRIBUTION", ""),
-        "MAP_TILE_CRS": env_choice("MAP_TILE_CRS", "wgs84", ("wgs84", "gcj02")),
+        "MAP_TILE_CRS": env_choice("MAP_TILE_CRS", ("wgs84", "gcj02"), "wgs84"),
+        # One JSON object per log line (production) or readable text; see server/logs.py.
+        **log_settings(production),
     }
     if not settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Each gunicorn worker process holds its own pool; size it to the worker's threads.

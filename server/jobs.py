@@ -1,10 +1,11 @@
 """The background jobs, declared on the queue of ``server/queue.py``.
 
-Every worker's scheduler enqueues every periodic task, so with two workers each would run
-twice; a periodic job therefore first claims its period (an INSERT into ``job_runs`` that only
-one worker wins). The jobs' own per-row claims (a schedule's due time, a hazard's escalation
-level, a delivery's status) keep even a hand-run ``flask jobs ...`` beside a worker from
-repeating anything.
+Production runs one scheduler (a consumer without ``-n``) that enqueues the periodic tasks and
+workers with ``-n`` (``deploy/``); but any consumer started without ``-n`` enqueues them too
+(two schedulers during a rolling deploy, ``scripts/dev.sh``'s worker), so a periodic job first
+claims its period (an INSERT into ``job_runs`` that only one worker wins). The jobs' own
+per-row claims (a schedule's due time, a hazard's escalation level, a delivery's status) keep
+even a hand-run ``flask jobs ...`` beside a worker from repeating anything.
 """
 
 from __future__ import annotations

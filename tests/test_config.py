@@ -95,3 +95,43 @@ def test_minio_settings_select_the_s3_store(monkeypatch, tmp_path):
     from storage import S3Store
 
     assert isinstance(create_app().extensions["store"], S3Store)
+
+
+def test_log_format_is_json_in_production_and_text_elsewhere(monkeypatch):
+    monkeypatch.delenv("LOG_FORMAT", raising=False)
+    monkeypatch.delenv("LOG_LEVEL", raising=False)
+    monkeypatch.delenv("APP_ENV", raising=False)
+    assert load_settings()["LOG_FORMAT"] == "text"
+    production_env(monkeypatch)
+    settings = load_settings()
+    assert (settings["LOG_FORMAT"], settings["LOG_LEVEL"]) == ("json", "INFO")
+    monkeypatch.setenv("LOG_FORMAT", "TEXT")
+    monkeypatch.setenv("LOG_LEVEL", "warning")
+    settings = load_settings()
+    assert (settings["LOG_FORMAT"], settings["LOG_LEVEL"]) == ("text", "WARNING")
+
+
+@pytest.mark.parametrize(("name", "value"), [("LOG_FORMAT", "xml"), ("LOG_LEVEL", "loud")])
+def test_bad_log_settings_are_refused(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=name):
+        load_settings()
+
+
+def test_the_readme_documents_every_setting():
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    tree = ast.parse((root / "server" / "config.py").read_text(encoding="utf-8"))
+    read = {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", None) in {"env_str", "env_int", "env_bool", "env_choice"}
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    }
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    assert {name for name in read if f"`{name}`" not in table} == set()

@@ -229,7 +229,15 @@ class CampaignSchema(ma.Schema):
     areas = ma.fields.List(ma.fields.Nested(AreaSchema))
 
 
+class LiveResponse(ma.Schema):
+    """``/livez``: the process answers."""
+
+    status = ma.fields.String()
+
+
 class HealthResponse(ma.Schema):
+    """``/healthz`` and ``/readyz``: each dependency's state (``ok`` or ``error: <reason>``)."""
+
     status = ma.fields.String()
     checks = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
 

@@ -8,7 +8,9 @@ import re
 # push and media links (those carry their own signature instead of a token).
 PUBLIC = {
     ("POST", "/api/v1/auth/login"),
+    ("GET", "/livez"),
     ("GET", "/healthz"),
+    ("GET", "/readyz"),
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/docs"),
     # WeChat's message push: signed with WECHAT_CALLBACK_TOKEN instead of a bearer token.
@@ -55,6 +57,8 @@ def test_every_route_needs_a_token(app, client):
 
 
 def test_public_routes_answer_without_a_token(client):
+    assert client.get("/livez").status_code == 200
     assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
     assert client.get("/api/v1/openapi.json").status_code == 200
     assert client.post("/api/v1/auth/login", json={}).status_code == 422

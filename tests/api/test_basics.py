@@ -1,11 +1,9 @@
-"""API basics: the error shape everywhere, the OpenAPI document, /healthz, the docs page."""
+"""API basics: the error shape everywhere, the OpenAPI document, the docs page."""
 
 from __future__ import annotations
 
 import pytest
 from flask import Flask
-
-from storage import StorageUnavailable
 
 
 def assert_error_shape(response, status: int, code: str) -> None:
@@ -89,22 +87,6 @@ def test_docs_are_served_with_local_assets(client):
     assert client.get("/api/v1/docs/assets/swagger-ui-bundle.js").status_code == 200
 
 
-def test_healthz_reports_database_and_store(app, client):
-    body = client.get("/healthz").get_json()
-    assert body == {"status": "ok", "checks": {"database": "ok", "storage": "ok"}}
-
-
-def test_healthz_is_503_when_the_store_is_down(app, client, monkeypatch):
-    def down():
-        raise StorageUnavailable("no route")
-
-    monkeypatch.setattr(app.extensions["store"], "ping", down)
-    response = client.get("/healthz")
-    assert_error_shape(response, 503, "unhealthy")
-    assert response.get_json()["error"]["details"]["storage"].startswith("error")
-    assert response.get_json()["error"]["details"]["database"] == "ok"
-
-
 @pytest.mark.parametrize("path", ["/media/a.jpg", "/media/a.jpg?expires=1&signature=x"])
 def test_media_links_need_a_valid_signature(client, path):
     assert client.get(path).status_code == 403
@@ -148,8 +130,8 @@ def test_app_on_minio_settings_talks_to_a_real_s3_server(app, seaweed, seaweed_b
     }
     s3_app = create_app(settings)
     s3_app.extensions["store"].ensure_ready()
-    assert s3_app.test_client().get("/healthz").get_json()["checks"]["storage"] == "ok"
+    assert s3_app.test_client().get("/readyz").get_json()["checks"]["storage"] == "ok"
     wrong = create_app({**settings, "MINIO_SECRET_KEY": "not-the-secret"})
-    response = wrong.test_client().get("/healthz")
+    response = wrong.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["error"]["details"]["storage"] == "error: StorageAccessDenied"

@@ -1,8 +1,10 @@
 """The production entry point works: ``huey_consumer server.worker.huey`` builds the app from
-the environment and sends pushes enqueued by another process through the shared queue."""
+the environment and sends pushes enqueued by another process through the shared queue, logging
+JSON lines that carry the id of the request that queued them."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,6 +15,7 @@ from sqlalchemy import select
 
 from server import create_app
 from server.extensions import db
+from server.logs import bound_request_id
 from server.models import Delivery
 from server.queue import init_queue
 from server.services.notify import enqueue_deliveries
@@ -22,7 +25,7 @@ from tests.jobs.conftest import parents_with_pushes
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _consumer(app, fake_wechat, data_dir: Path) -> subprocess.Popen:
+def _consumer(app, fake_wechat, data_dir: Path, stderr=None, **extra: str) -> subprocess.Popen:
     """``huey_consumer server.worker.huey`` configured, as in production, by the environment."""
     env = {
         **os.environ,
@@ -36,6 +39,7 @@ def _consumer(app, fake_wechat, data_dir: Path) -> subprocess.Popen:
         "WECHAT_SECRET": APP_SECRET,
         "WECHAT_API_BASE_URL": fake_wechat.url,
         "JOBS_IMMEDIATE": "false",
+        **extra,
     }
     env.pop("REDIS_URL", None)
     consumer = Path(sys.executable).parent / "huey_consumer"
@@ -43,11 +47,13 @@ def _consumer(app, fake_wechat, data_dir: Path) -> subprocess.Popen:
         [str(consumer), "server.worker.huey", "-k", "thread", "-w", "2", "-n", "-q"],
         cwd=ROOT,
         env=env,
+        stderr=stderr,
     )
 
 
-def test_the_worker_entry_point_sends_what_the_web_enqueued(app, fake_wechat, templates, tmp_path):
-    ids = parents_with_pushes(fake_wechat, templates["notice"], 3, prefix="queued")
+def _enqueue_from_another_app(app, fake_wechat, tmp_path, ids: list[int]) -> None:
+    """Enqueue the deliveries into the SQLite queue file as a web process would (nothing runs
+    here), inside a request whose id is ``web-req-42``."""
     web = create_app(
         {
             **_overrides(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, fake_wechat.url),
@@ -56,13 +62,17 @@ def test_the_worker_entry_point_sends_what_the_web_enqueued(app, fake_wechat, te
         }
     )
     try:
-        assert enqueue_deliveries(ids) == 1  # into the SQLite queue file; nothing runs here
+        with bound_request_id("web-req-42"):
+            assert enqueue_deliveries(ids) == 1
     finally:
         init_queue(app)
         with web.app_context():
             db.engine.dispose()
     db.session.remove()
-    worker = _consumer(app, fake_wechat, tmp_path)
+
+
+def _wait_until_sent(worker: subprocess.Popen) -> None:
+    """Wait (60 s at most) until every delivery is sent, then stop the consumer."""
     try:
         deadline = time.monotonic() + 60
         while set(db.session.scalars(select(Delivery.status))) != {"sent"}:
@@ -73,6 +83,27 @@ def test_the_worker_entry_point_sends_what_the_web_enqueued(app, fake_wechat, te
     finally:
         worker.terminate()
         worker.wait(timeout=10)
+
+
+def test_the_worker_entry_point_sends_what_the_web_enqueued(app, fake_wechat, templates, tmp_path):
+    ids = parents_with_pushes(fake_wechat, templates["notice"], 3, prefix="queued")
+    _enqueue_from_another_app(app, fake_wechat, tmp_path, ids)
+    _wait_until_sent(_consumer(app, fake_wechat, tmp_path))
     assert sorted(m["touser"] for m in fake_wechat.messages()) == [
         f"queued-{i:03d}" for i in range(3)
     ]
+
+
+def test_the_worker_logs_json_lines_with_the_enqueuing_request_id(
+    app, fake_wechat, templates, tmp_path
+):
+    ids = parents_with_pushes(fake_wechat, templates["notice"], 2, prefix="traced")
+    _enqueue_from_another_app(app, fake_wechat, tmp_path, ids)
+    log_path = tmp_path / "worker.log"
+    with log_path.open("w", encoding="utf-8") as log_file:
+        _wait_until_sent(_consumer(app, fake_wechat, tmp_path, log_file, LOG_FORMAT="json"))
+    lines = [line for line in log_path.read_text(encoding="utf-8").splitlines() if line]
+    entries = [json.loads(line) for line in lines]  # every line one JSON object
+    sends = [e for e in entries if e.get("job") == "send_deliveries"]
+    assert [e["message"] for e in sends][:1] == ["job send_deliveries started"]
+    assert {e["request_id"] for e in sends} == {"web-req-42"}
