@@ -14,7 +14,6 @@ refused with the file's name and what is wrong, never half-used.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +21,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from server.year_files import read_year_file
 
 EVALUATION_DIR = Path(__file__).resolve().parent / "data" / "evaluation"
 TOTAL = Decimal(100)
@@ -208,18 +209,7 @@ def parse_evaluation(raw: Any, year: int | None = None) -> Evaluation:
 
 def read_evaluation(path: Path) -> Evaluation:
     """The evaluation in a file named ``<year>.json``; ``WeightsError`` with the file's name."""
-    try:
-        year = int(path.stem)
-    except ValueError:
-        raise WeightsError(f"{path.name}: the file must be named <year>.json") from None
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WeightsError(f"{path.name}: cannot read JSON: {exc}") from exc
-    try:
-        return parse_evaluation(raw, year)
-    except WeightsError as exc:
-        raise WeightsError(f"{path.name}: {exc}") from None
+    return read_year_file(path, parse_evaluation, WeightsError)
 
 
 @lru_cache(maxsize=16)

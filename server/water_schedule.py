@@ -20,13 +20,14 @@ season and the summer holiday).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from server.year_files import read_year_file
 
 SCHEDULE_DIR = Path(__file__).resolve().parent / "data" / "water_schedules"
 DEFAULT_EVERY_DAYS = 14
@@ -165,18 +166,7 @@ def parse_schedule(raw: Any, year: int | None = None) -> Schedule:
 
 def read_schedule(path: Path) -> Schedule:
     """The schedule in a file named ``<year>.json``; ``ScheduleError`` with the file's name."""
-    try:
-        year = int(path.stem)
-    except ValueError:
-        raise ScheduleError(f"{path.name}: the file must be named <year>.json") from None
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ScheduleError(f"{path.name}: cannot read JSON: {exc}") from exc
-    try:
-        return parse_schedule(raw, year)
-    except ScheduleError as exc:
-        raise ScheduleError(f"{path.name}: {exc}") from None
+    return read_year_file(path, parse_schedule, ScheduleError)
 
 
 @lru_cache(maxsize=16)
