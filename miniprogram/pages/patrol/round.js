@@ -19,6 +19,7 @@ const { locateOrExplain } = require('../../utils/location');
 const { uuidV4 } = require('../../utils/uuid');
 const { alert, modal, isOffline } = require('../../utils/wxp');
 const { loadingState, errorState } = require('../../utils/page-state');
+const { eventValue } = require('../../utils/event-value');
 
 // Refusals after which this round cannot go on: the user goes back to scan again (a bus outside
 // its trip's window: the server judges the trip by the scan's time, so sending again never helps).
@@ -180,7 +181,7 @@ Page({
   /** The note of an item. */
   inputNote(event) {
     const { index } = event.currentTarget.dataset;
-    this.patchItem(Number(index), { note: event.detail && event.detail.value !== undefined ? event.detail.value : event.detail });
+    this.patchItem(Number(index), { note: eventValue(event) });
   },
 
   /** 拍照: from the camera only (a photo taken before the scan is refused). */

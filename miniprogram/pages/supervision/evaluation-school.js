@@ -12,6 +12,7 @@ const {
   NOTE_MAX, STEP, schoolView, scoreRule, scoreBody,
 } = require('../../utils/evaluation');
 const { loadingState, readyState, errorState } = require('../../utils/page-state');
+const { eventValue } = require('../../utils/event-value');
 
 const NO_EDITOR = {
   show: false, code: '', name: '', points: 0, score: 0, note: '', error: '', sending: false,
@@ -92,13 +93,13 @@ Page({
 
   /** The stepper's value (typed or stepped). */
   onScore(event) {
-    const value = event.detail && event.detail.value !== undefined ? event.detail.value : event.detail;
+    const value = eventValue(event);
     this.setData({ 'editor.score': value, 'editor.error': '' });
   },
 
   /** The note typed. */
   onNote(event) {
-    const value = event.detail && event.detail.value !== undefined ? event.detail.value : event.detail;
+    const value = eventValue(event);
     this.setData({ 'editor.note': value, 'editor.error': '' });
   },
 

@@ -11,6 +11,7 @@ const { alert } = require('../../utils/wxp');
 const { figureUnits, SCHOOL_KINDS } = require('../../utils/figures');
 const { KINDS, REASON, laggardsView, accountabilityBody } = require('../../utils/laggards');
 const { loadingState, readyState, errorState } = require('../../utils/page-state');
+const { eventValue } = require('../../utils/event-value');
 
 const NO_DIALOG = {
   show: false, schoolId: null, school: '', kind: '', kindName: '', reason: '', error: '', sending: false,
@@ -86,7 +87,7 @@ Page({
 
   /** The reason typed. */
   onReason(event) {
-    const value = event.detail && event.detail.value !== undefined ? event.detail.value : event.detail;
+    const value = eventValue(event);
     this.setData({ 'dialog.reason': value, 'dialog.error': '' });
   },
 

@@ -13,6 +13,7 @@ const {
   ORGANISATIONS, STATUSES, REPORT_MAX, emptyMember, emptyForm, formFrom, validateVisit, visitErrorsFromApi, visitingUnits,
 } = require('../../utils/visits');
 const { loadingState, readyState, errorState } = require('../../utils/page-state');
+const { eventValue } = require('../../utils/event-value');
 
 Page({
   data: {
@@ -88,7 +89,7 @@ Page({
   /** A text field (`data-field`). */
   input(event) {
     const { field } = event.currentTarget.dataset;
-    const value = event.detail && event.detail.value !== undefined ? event.detail.value : event.detail;
+    const value = eventValue(event);
     this.patch({ [field]: value });
   },
 
@@ -110,7 +111,7 @@ Page({
   /** A member's name or role typed (`data-index`, `data-key`). */
   memberInput(event) {
     const { index, key } = event.currentTarget.dataset;
-    const value = event.detail && event.detail.value !== undefined ? event.detail.value : event.detail;
+    const value = eventValue(event);
     this.setMember(Number(index), { [key]: value });
   },
 

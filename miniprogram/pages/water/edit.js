@@ -15,6 +15,7 @@ const { locateOrExplain } = require('../../utils/location');
 const { alert, modal } = require('../../utils/wxp');
 const { COLORS } = require('../../utils/colors');
 const { loadingState, readyState, errorState } = require('../../utils/page-state');
+const { eventValue } = require('../../utils/event-value');
 
 /** wx.chooseLocation near `near` -> a GCJ-02 position, or null when cancelled. */
 function chooseOnMap(near) {
@@ -111,7 +112,7 @@ Page({
   /** A text field (`data-field`). */
   input(event) {
     const { field } = event.currentTarget.dataset;
-    const value = event.detail && event.detail.value !== undefined ? event.detail.value : event.detail;
+    const value = eventValue(event);
     this.patch({ [field]: value });
   },
 
