@@ -28,7 +28,9 @@ def check(
     met = figure >= limit if at_least else figure <= limit
     sign = ">=" if at_least else "<="
     verdict = "met" if met else "MISSED"
-    print(f"TARGET {bench} | {target}: {figure:.3g}{unit} (target {sign} {limit:g}{unit}) {verdict}")
+    print(
+        f"TARGET {bench} | {target}: {figure:.3g}{unit} (target {sign} {limit:g}{unit}) {verdict}"
+    )
     path = os.environ.get(RESULTS_ENV)
     if path:
         record = {
