@@ -164,6 +164,15 @@ def load_settings() -> dict[str, Any]:
             "pool_size": env_int("DB_POOL_SIZE", 10, minimum=1),
             "max_overflow": env_int("DB_MAX_OVERFLOW", 10, minimum=0),
         }
+    replica = env_str("DATABASE_REPLICA_URL")
+    if replica:
+        if "SQLALCHEMY_ENGINE_OPTIONS" not in settings:
+            raise ConfigError("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL")
+        # A streaming replica of DATABASE_URL for the figures, evaluation and exports
+        # (server/read_replica.py); its pool is sized like the primary's.
+        settings["SQLALCHEMY_BINDS"] = {
+            "replica": {"url": replica, **settings["SQLALCHEMY_ENGINE_OPTIONS"]}
+        }
     validate_settings(settings)
     return settings
 

@@ -7,6 +7,8 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from server.read_replica import RoutingSession
+
 
 class Base(DeclarativeBase):
     """Declarative base with a naming convention, so Alembic can name and drop constraints
@@ -23,5 +25,6 @@ class Base(DeclarativeBase):
     )
 
 
-db = SQLAlchemy(model_class=Base)
+# The session routes the figures' and exports' reads to a read replica when one is configured.
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 migrate = Migrate()

@@ -26,6 +26,7 @@ from server.errors import ApiError
 from server.evaluation_weights import Criterion, Evaluation, evaluation_for
 from server.extensions import db
 from server.models import EvaluationScore, Unit, User
+from server.read_replica import replica_reads
 from server.roles import SCHOOL_KINDS, SUPERVISING_KINDS
 from server.services import evaluation_sql, figures_sql
 
@@ -137,6 +138,13 @@ def root_of(unit: Unit) -> Unit:
 
 
 def _counts(evaluation: Evaluation, root: Unit, now: datetime) -> dict[int, Counts]:
+    """Every school's counts under ``root``, read from the replica when there is one (the hand
+    scores are not: a score just saved must show at once)."""
+    with replica_reads():
+        return _measured(evaluation, root, now)
+
+
+def _measured(evaluation: Evaluation, root: Unit, now: datetime) -> dict[int, Counts]:
     """Every school's counts under ``root``: four grouped statements."""
     start, end = bounds(evaluation)
     today = now.astimezone(CHINA_TZ).date()

@@ -23,6 +23,7 @@ from server.extensions import db
 from server.models import ExportJob, Unit, User, utcnow
 from server.models.exports import DONE, FAILED, QUEUED, RUNNING
 from server.queue import enqueue
+from server.read_replica import replica_reads
 from server.services.exports import KINDS
 from server.services.exports.files import store_file, unstore
 from server.services.exports.views import job_view, title
@@ -137,7 +138,10 @@ def build(job_id: int) -> bool:
     # Progress commits mid-build; keeping loaded rows unexpired spares a reload per row.
     session.expire_on_commit = False
     try:
-        data, rows = _write(job, db.session.get(Unit, job.unit_id), token)
+        # The table is read from the replica when there is one; progress is written to the
+        # primary (server/read_replica.py sends writes there even inside the block).
+        with replica_reads():
+            data, rows = _write(job, db.session.get(Unit, job.unit_id), token)
         key = store_file(job, data)
     except Exception:
         db.session.rollback()
