@@ -189,6 +189,9 @@ def seed(app, parents: int, schools: int) -> dict:
 
     with app.app_context():
         app.extensions["store"].ensure_ready()
+        # The notice's text is ours and WeChat is never contacted: its text check passes here, or
+        # the notice would be held as pending and never reach the parents.
+        app.extensions["wechat"].check_text = lambda *_args, **_kwargs: ("pass", None)
         now = utcnow()
         bureau = add_unit("BENCH-B", "基准区教育体育局", "bureau", "public", None)
         school_units = [
