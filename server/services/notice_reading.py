@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func, literal, select, update
+from sqlalchemy import Label, case, func, literal, select, update
 
 from server.errors import ApiError
 from server.extensions import db
@@ -36,23 +36,37 @@ def open_notice(user: User, notice_id: int) -> tuple[Notice, list[NoticeRecipien
     for row in rows:
         if row.read_at is None:
             row.read_at = now
-    _mark_inbox_read(user, notice_id)
+    _mark_inbox_read(user.id, notice_id)
     db.session.commit()
     return db.session.get(Notice, notice_id), rows
 
 
-def _mark_inbox_read(user: User, notice_id: int) -> None:
-    """Opening a notice reads its inbox messages too (the notice and any reminders)."""
-    unread = db.session.scalars(
-        select(Notification).where(
-            Notification.user_id == user.id,
+def _mark_inbox_read(user_id: int, notice_id: int) -> None:
+    """Opening a notice reads its inbox messages too (the notice and any reminders), in one
+    UPDATE: the notice's id is in each message's JSON data."""
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.user_id == user_id,
             Notification.read_at.is_(None),
             Notification.kind.in_(("notice", "notice_reminder")),
+            Notification.data["notice_id"].as_integer() == notice_id,
         )
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
-    for message in unread:
-        if message.data.get("notice_id") == notice_id:
-            message.read_at = utcnow()
+
+
+def _child_names(child_id: int) -> tuple[Label, Label]:
+    """The child's and its class's names, as subqueries for the acknowledgment's RETURNING.
+
+    Nested rather than joined: SQLAlchemy writes RETURNING's columns without their table on
+    SQLite, and a join of two tables with an ``id`` each would then be ambiguous there.
+    """
+    class_id = select(Child.class_id).where(Child.id == child_id).scalar_subquery()
+    child_name = select(Child.name).where(Child.id == child_id).scalar_subquery()
+    class_name = select(SchoolClass.name).where(SchoolClass.id == class_id).scalar_subquery()
+    return child_name.label("child_name"), class_name.label("class_name")
 
 
 def acknowledge(user: User, notice_id: int, child_id: int) -> dict[str, Any]:
@@ -62,7 +76,8 @@ def acknowledge(user: User, notice_id: int, child_id: int) -> dict[str, Any]:
     the notice (the other guardian then sees it acknowledged and is not reminded), in one
     conditional UPDATE of the child's rows for the notice (the first time wins, later ones keep its
     time); the caller's own row also counts as read. Parents acknowledge in waves of thousands,
-    so this path is kept to a few statements.
+    so this path is two statements: that UPDATE, which also returns the names the answer shows,
+    and the one marking the inbox messages read.
     """
     now = literal(utcnow(), UTCDateTime())
     mine = NoticeRecipient.parent_id == user.id
@@ -90,7 +105,10 @@ def acknowledge(user: User, notice_id: int, child_id: int) -> dict[str, Any]:
             ),
         )
         .returning(
-            NoticeRecipient.parent_id, NoticeRecipient.read_at, NoticeRecipient.acknowledged_at
+            NoticeRecipient.parent_id,
+            NoticeRecipient.read_at,
+            NoticeRecipient.acknowledged_at,
+            *_child_names(child_id),
         )
         .execution_options(synchronize_session=False)
     ).all()
@@ -98,14 +116,9 @@ def acknowledge(user: User, notice_id: int, child_id: int) -> dict[str, Any]:
         db.session.rollback()
         raise ApiError(404, "not_found", "This notice did not reach you for that child.")
     row = next(r for r in rows if r.parent_id == user.id)
-    child_name, class_name = db.session.execute(
-        select(Child.name, SchoolClass.name)
-        .join(SchoolClass, Child.class_id == SchoolClass.id)
-        .where(Child.id == child_id)
-    ).one()
-    _mark_inbox_read(user, notice_id)
+    _mark_inbox_read(user.id, notice_id)
     db.session.commit()
-    return child_status(child_id, child_name, class_name, row.read_at, row.acknowledged_at)
+    return child_status(child_id, row.child_name, row.class_name, row.read_at, row.acknowledged_at)
 
 
 def my_notices(
