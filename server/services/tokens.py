@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, bindparam, select, update
 
 from server.errors import ApiError
 from server.extensions import db
@@ -53,13 +53,18 @@ def _serializer_for(secret_key: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret_key, salt=_SALT)
 
 
-def _check_query(sid: str) -> Select:
-    """The user of session ``sid`` and the session's two dates, in one statement."""
+def _check_statement() -> Select:
+    """The user of a session (bound as ``sid``) and the session's two dates, in one statement."""
     return (
         select(User, AuthSession.revoked_at, AuthSession.expires_at)
         .join(AuthSession, AuthSession.user_id == User.id)
-        .where(AuthSession.id == sid)
+        .where(AuthSession.id == bindparam("sid"))
     )
+
+
+# Built once: every authenticated request runs it, and building it (and its cache key) each time
+# cost about as much Python as running it.
+_CHECK = _check_statement()
 
 
 def resolve_token(token: str) -> LiveSession:
@@ -74,7 +79,7 @@ def resolve_token(token: str) -> LiveSession:
     except BadSignature as exc:
         raise ApiError(401, "unauthorized", "The token is invalid.") from exc
     sid = payload.get("sid") if isinstance(payload, dict) else None
-    found = db.session.execute(_check_query(sid)).first() if isinstance(sid, str) else None
+    found = db.session.execute(_CHECK, {"sid": sid}).first() if isinstance(sid, str) else None
     if found is None:
         raise ApiError(401, "unauthorized", "The token is invalid.")
     user, revoked_at, expires_at = found
