@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func, literal, select, update
+from sqlalchemy import Update, bindparam, case, func, select, update
 
 from server.errors import ApiError
 from server.extensions import db
@@ -36,23 +36,76 @@ def open_notice(user: User, notice_id: int) -> tuple[Notice, list[NoticeRecipien
     for row in rows:
         if row.read_at is None:
             row.read_at = now
-    _mark_inbox_read(user, notice_id)
+    _mark_inbox_read(user.id, notice_id)
     db.session.commit()
     return db.session.get(Notice, notice_id), rows
 
 
-def _mark_inbox_read(user: User, notice_id: int) -> None:
-    """Opening a notice reads its inbox messages too (the notice and any reminders)."""
-    unread = db.session.scalars(
-        select(Notification).where(
-            Notification.user_id == user.id,
-            Notification.read_at.is_(None),
-            Notification.kind.in_(("notice", "notice_reminder")),
+def _inbox_read_statement() -> Update:
+    """Mark a user's unread inbox messages of a notice (the notice and any reminders) read: the
+    notice's id is in each message's JSON data."""
+    inbox = Notification.__table__.c
+    return (
+        update(Notification.__table__)
+        .where(
+            inbox.user_id == bindparam("owner"),
+            inbox.read_at.is_(None),
+            inbox.kind.in_(("notice", "notice_reminder")),
+            inbox.data["notice_id"].as_integer() == bindparam("notice"),
+        )
+        .values(read_at=bindparam("now", type_=UTCDateTime()))
+    )
+
+
+def _acknowledge_statement() -> Update:
+    """The acknowledgment of one child for a notice, as one conditional UPDATE of every
+    guardian's row of that child (see :func:`acknowledge`), returning the caller's read and
+    acknowledged times and the child's and class's names.
+
+    The names are nested subqueries rather than a join: SQLAlchemy writes RETURNING's columns
+    without their table on SQLite, where a join of two tables with an ``id`` each is ambiguous.
+    """
+    rows = NoticeRecipient.__table__.c
+    now = bindparam("now", type_=UTCDateTime())
+    notice_id, child_id, parent_id = bindparam("notice"), bindparam("child"), bindparam("me")
+    # Only when the notice reached this parent for this child (checked in the same statement).
+    reached_me = (
+        select(rows.id)
+        .where(rows.notice_id == notice_id, rows.child_id == child_id, rows.parent_id == parent_id)
+        .exists()
+    )
+    class_id = select(Child.class_id).where(Child.id == child_id).scalar_subquery()
+    child_name = select(Child.name).where(Child.id == child_id).scalar_subquery()
+    class_name = select(SchoolClass.name).where(SchoolClass.id == class_id).scalar_subquery()
+    return (
+        update(NoticeRecipient.__table__)
+        .where(rows.notice_id == notice_id, rows.child_id == child_id, reached_me)
+        .values(
+            acknowledged_at=func.coalesce(rows.acknowledged_at, now),
+            read_at=case(
+                (rows.parent_id == parent_id, func.coalesce(rows.read_at, now)),
+                else_=rows.read_at,
+            ),
+        )
+        .returning(
+            rows.parent_id,
+            rows.read_at,
+            rows.acknowledged_at,
+            child_name.label("child_name"),
+            class_name.label("class_name"),
         )
     )
-    for message in unread:
-        if message.data.get("notice_id") == notice_id:
-            message.read_at = utcnow()
+
+
+# Built once: parents acknowledge in waves of thousands, and building these expressions (and
+# their cache keys) on every request cost more Python than running them.
+_INBOX_READ = _inbox_read_statement()
+_ACKNOWLEDGE = _acknowledge_statement()
+
+
+def _mark_inbox_read(user_id: int, notice_id: int) -> None:
+    """Opening or acknowledging a notice reads its inbox messages too, in one UPDATE."""
+    db.session.execute(_INBOX_READ, {"owner": user_id, "notice": notice_id, "now": utcnow()})
 
 
 def acknowledge(user: User, notice_id: int, child_id: int) -> dict[str, Any]:
@@ -62,50 +115,18 @@ def acknowledge(user: User, notice_id: int, child_id: int) -> dict[str, Any]:
     the notice (the other guardian then sees it acknowledged and is not reminded), in one
     conditional UPDATE of the child's rows for the notice (the first time wins, later ones keep its
     time); the caller's own row also counts as read. Parents acknowledge in waves of thousands,
-    so this path is kept to a few statements.
+    so this path is two statements: that UPDATE, which also returns the names the answer shows,
+    and the one marking the inbox messages read.
     """
-    now = literal(utcnow(), UTCDateTime())
-    mine = NoticeRecipient.parent_id == user.id
-    # Only when the notice reached this parent for this child (checked in the same statement).
-    reached_me = (
-        select(NoticeRecipient.id)
-        .where(
-            NoticeRecipient.notice_id == notice_id,
-            NoticeRecipient.child_id == child_id,
-            NoticeRecipient.parent_id == user.id,
-        )
-        .exists()
-    )
-    rows = db.session.execute(
-        update(NoticeRecipient)
-        .where(
-            NoticeRecipient.notice_id == notice_id,
-            NoticeRecipient.child_id == child_id,
-            reached_me,
-        )
-        .values(
-            acknowledged_at=func.coalesce(NoticeRecipient.acknowledged_at, now),
-            read_at=case(
-                (mine, func.coalesce(NoticeRecipient.read_at, now)), else_=NoticeRecipient.read_at
-            ),
-        )
-        .returning(
-            NoticeRecipient.parent_id, NoticeRecipient.read_at, NoticeRecipient.acknowledged_at
-        )
-        .execution_options(synchronize_session=False)
-    ).all()
+    params = {"notice": notice_id, "child": child_id, "me": user.id, "now": utcnow()}
+    rows = db.session.execute(_ACKNOWLEDGE, params).all()
     if not rows:
         db.session.rollback()
         raise ApiError(404, "not_found", "This notice did not reach you for that child.")
     row = next(r for r in rows if r.parent_id == user.id)
-    child_name, class_name = db.session.execute(
-        select(Child.name, SchoolClass.name)
-        .join(SchoolClass, Child.class_id == SchoolClass.id)
-        .where(Child.id == child_id)
-    ).one()
-    _mark_inbox_read(user, notice_id)
+    _mark_inbox_read(user.id, notice_id)
     db.session.commit()
-    return child_status(child_id, child_name, class_name, row.read_at, row.acknowledged_at)
+    return child_status(child_id, row.child_name, row.class_name, row.read_at, row.acknowledged_at)
 
 
 def my_notices(
