@@ -125,7 +125,7 @@ def seed(parents: int, grant_share: float) -> tuple[list[str], list[str]]:
         db.session.execute(
             insert(ParentLink),
             [
-                {"parent_id": u, "child_id": c, "relation": "mother"}
+                {"parent_id": u, "child_id": c, "relation": "mother", "status": "approved"}
                 for u, c in zip(user_ids, child_ids, strict=True)
             ],
         )
