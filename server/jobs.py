@@ -21,7 +21,7 @@ from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from server.extensions import db
-from server.models import Delivery, JobRun, utcnow
+from server.models import JobRun, utcnow
 from server.queue import periodic_task, task
 from server.services.bus_documents import raise_document_hazards
 from server.services.content_decisions import retry_pending, submit_media_check
@@ -86,8 +86,7 @@ def send_deliveries(delivery_ids: list[int]) -> dict:
     """Send a batch of pushes; transient failures come back later with backoff."""
     result = dispatch(delivery_ids)
     if result.retry:
-        attempts = max(db.session.get(Delivery, i).attempts for i in result.retry)
-        enqueue_deliveries(result.retry, delay=backoff_seconds(attempts))
+        enqueue_deliveries(result.retry, delay=backoff_seconds(result.retry_attempts))
     return result.__dict__
 
 

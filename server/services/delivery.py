@@ -1,29 +1,27 @@
 """Dispatching push deliveries through WeChat, once each, in a way a killed worker cannot spoil.
 
-A dispatch claims a small batch with one conditional UPDATE (pending -> claimed, under a token of
-its own), so two workers never hold the same delivery and a crash strands at most a batch. Just
-before each send it marks that one delivery in flight (claimed -> sending, only while it still
-holds the claim) and spends the user's one-time grant, committed together with the previous
-message's outcome; then it waits for the global rate limit, sends, and records WeChat's answer:
-sent, refused (43101: the grant is spent), failed (40003, 47003, 40037...: the grant is given
-back), or pending again for a retry with backoff (system busy, 45009, timeouts, 5xx).
+A dispatch works in batches of Core statements (no ORM objects to expire and reload). It claims
+a batch with one conditional UPDATE (pending -> claimed, under a token of its own) that returns
+everything sending needs, so two workers never hold the same delivery. It then takes the batch's
+rate permits, marks the batch in flight (claimed -> sending, only while it still holds the
+claim) and spends the users' one-time grants, in one commit; sends the batch's requests
+concurrently (``push_sending``); and records WeChat's answers in one UPDATE: sent, refused
+(43101: the grant is spent), failed (40003, 47003, 40037...: the grant is given back), or
+pending again for a retry with backoff (system busy, 45009, timeouts, 5xx; grant given back).
 
-``recover_lost_claims`` cleans up after a dead worker: claimed deliveries never started go back
-to pending (nothing was sent or spent); deliveries in flight become ``uncertain`` (WeChat may
-have delivered them) and are never sent again.
+A worker killed mid-send leaves at most ``IN_FLIGHT_BOUND`` deliveries per dispatch call in
+flight, i.e. uncertain. ``recover_lost_claims`` cleans up after it: claimed deliveries never
+started go back to pending (nothing was sent or spent); deliveries in flight become
+``uncertain`` (WeChat may have delivered them) and are never sent again.
 """
 
 from __future__ import annotations
 
-import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import cache
 
-from flask import current_app
-from limits import parse, storage, strategies
-from sqlalchemy import func, select, update
+from sqlalchemy import case, exists, func, literal, select, tuple_, update
 from sqlalchemy.engine import Row
 
 from server.extensions import db
@@ -38,38 +36,32 @@ from server.models.notifications import (
     SENT,
     UNCERTAIN,
 )
-from server.wechat import WeChatError, WeChatRateLimited, WeChatUnavailable, WeChatUserRefused
+from server.models.types import UTCDateTime
+from server.services.push_sending import _limiter, send_all, take_permits, wait_for_rate_limit
+from server.wechat import WeChatRateLimited, WeChatUnavailable, WeChatUserRefused
+
+__all__ = ["_limiter", "dispatch", "recover_lost_claims", "wait_for_rate_limit"]
 
 MAX_ATTEMPTS = 6
 STALE_CLAIM = timedelta(minutes=10)
-# Deliveries claimed at a time: what a worker killed at the wrong moment leaves to recovery.
-CLAIM_BATCH = 20
+# Deliveries claimed, started and sent together by one dispatch call.
+CLAIM_BATCH = 32
+# What a dispatch call killed mid-send leaves uncertain at most: its one batch in flight. A
+# worker process running T dispatching threads leaves at most T times this.
+IN_FLIGHT_BOUND = CLAIM_BATCH
 
 
 @dataclass
 class DispatchResult:
-    """What one dispatch call did; ``retry`` lists deliveries to try again later."""
+    """What one dispatch call did; ``retry`` lists deliveries to try again later, the most
+    attempts among them in ``retry_attempts`` (for the backoff)."""
 
     sent: int = 0
     refused: int = 0
     failed: int = 0
     skipped: int = 0
     retry: list[int] = field(default_factory=list)
-
-
-@cache
-def _limiter(storage_uri: str) -> strategies.MovingWindowRateLimiter:
-    """One limiter per storage: Redis shares the budget between every worker process."""
-    return strategies.MovingWindowRateLimiter(storage.storage_from_string(storage_uri))
-
-
-def wait_for_rate_limit() -> None:
-    """Block until the global send budget allows one more message."""
-    uri = current_app.config.get("REDIS_URL") or "memory://"
-    limit = parse(current_app.config["WECHAT_SEND_RATE"])
-    limiter = _limiter(uri)
-    while not limiter.hit(limit, "wechat-subscribe-send"):
-        time.sleep(0.005)
+    retry_attempts: int = 0
 
 
 def backoff_seconds(attempts: int) -> int:
@@ -77,67 +69,101 @@ def backoff_seconds(attempts: int) -> int:
     return min(2**attempts, 300)
 
 
-def _claim(delivery_ids: list[int], token: str) -> list[int]:
-    """Take the pending deliveries among ``delivery_ids`` under ``token``, in one statement;
-    those another worker holds, or that are done, are left alone. Nothing is spent yet."""
-    claimed = db.session.scalars(
+def _claim(delivery_ids: list[int], token: str) -> list[Row]:
+    """Take the pending deliveries among ``delivery_ids`` under ``token`` in one statement,
+    returning what sending them needs (openid, whether a long-term grant covers them); those
+    another worker holds, or that are done, are left alone. Nothing is spent yet."""
+    openid = select(User.openid).where(User.id == Delivery.user_id).scalar_subquery()
+    long_term = exists().where(
+        SubscriptionGrant.user_id == Delivery.user_id,
+        SubscriptionGrant.template_id == Delivery.template_id,
+        SubscriptionGrant.long_term.is_(True),
+    )
+    rows = db.session.execute(
         update(Delivery)
         .where(Delivery.id.in_(delivery_ids), Delivery.status == PENDING)
         .values(status=CLAIMED, claimed_by=token, claimed_at=utcnow(), started_at=None)
-        .returning(Delivery.id)
+        .returning(
+            Delivery.id,
+            Delivery.user_id,
+            Delivery.template_id,
+            Delivery.payload,
+            Delivery.attempts,
+            openid.label("openid"),
+            long_term.label("long_term"),
+        )
+        .execution_options(synchronize_session=False)
     ).all()
     db.session.commit()
-    return sorted(claimed)
+    return sorted(rows, key=lambda r: r.id)
 
 
-def _long_term(rows: list[Row]) -> set[tuple[int, str]]:
-    """(user, template) pairs among ``rows`` allowed by a long-term grant, which is never used
-    up; one statement per batch."""
-    return set(
-        db.session.execute(
-            select(SubscriptionGrant.user_id, SubscriptionGrant.template_id).where(
-                SubscriptionGrant.user_id.in_({r.user_id for r in rows}),
-                SubscriptionGrant.template_id.in_({r.template_id for r in rows}),
-                SubscriptionGrant.long_term.is_(True),
-            )
-        ).all()
-    )
+def _one_per_grant(rows: list[Row]) -> tuple[list[Row], list[Row]]:
+    """Split off the rows that share a (user, template) grant with an earlier row: a round
+    spends each grant once with one UPDATE, so a second message to the same user waits for the
+    next round."""
+    seen: set[tuple[int, str]] = set()
+    now, later = [], []
+    for row in rows:
+        key = (row.user_id, row.template_id)
+        (later if key in seen else now).append(row)
+        seen.add(key)
+    return now, later
 
 
-def _start(row: Row, token: str, long_term: bool) -> bool | None:
-    """Mark a delivery in flight and spend its grant, in the open transaction. True: send it;
-    False: no grant is left; None: the claim was lost (recovery gave it back), leave it."""
-    started = db.session.execute(
-        update(Delivery)
-        .where(Delivery.id == row.id, Delivery.status == CLAIMED, Delivery.claimed_by == token)
-        .values(status=SENDING, started_at=utcnow(), attempts=Delivery.attempts + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not started:
-        return None
-    if long_term:
-        return True
-    spent = db.session.execute(
-        update(SubscriptionGrant)
-        .where(
-            SubscriptionGrant.user_id == row.user_id,
-            SubscriptionGrant.template_id == row.template_id,
-            SubscriptionGrant.remaining > 0,
+def _start(rows: list[Row], token: str, result: DispatchResult) -> list[Row]:
+    """Mark the batch in flight and spend its one-time grants, in one commit; returns the rows
+    to send. Rows whose claim was lost (recovery gave them back) are left alone; rows whose
+    grant is used up since the notice was written end as ``no_grant``."""
+    ids = [r.id for r in rows]
+    started = set(
+        db.session.scalars(
+            update(Delivery)
+            .where(Delivery.id.in_(ids), Delivery.status == CLAIMED, Delivery.claimed_by == token)
+            .values(status=SENDING, started_at=utcnow(), attempts=Delivery.attempts + 1)
+            .returning(Delivery.id)
+            .execution_options(synchronize_session=False)
         )
-        .values(remaining=SubscriptionGrant.remaining - 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return bool(spent)
+    )
+    rows = [r for r in rows if r.id in started]
+    one_time = [(r.user_id, r.template_id) for r in rows if not r.long_term]
+    spent: set[tuple[int, str]] = set()
+    if one_time:
+        spent = set(
+            db.session.execute(
+                update(SubscriptionGrant)
+                .where(
+                    tuple_(SubscriptionGrant.user_id, SubscriptionGrant.template_id).in_(one_time),
+                    SubscriptionGrant.remaining > 0,
+                )
+                .values(remaining=SubscriptionGrant.remaining - 1, updated_at=utcnow())
+                .returning(SubscriptionGrant.user_id, SubscriptionGrant.template_id)
+                .execution_options(synchronize_session=False)
+            ).all()
+        )
+    unsent = [r.id for r in rows if not r.long_term and (r.user_id, r.template_id) not in spent]
+    if unsent:
+        db.session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(unsent))
+            .values(status=NO_GRANT, finished_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        result.skipped += len(unsent)
+    db.session.commit()
+    return [r for r in rows if r.id not in set(unsent)]
 
 
-def _refund_grant(row: Row) -> None:
-    """Give back a one-time grant when the message never reached the user through no choice
-    of theirs."""
+def _refund_grants(rows: list[Row]) -> None:
+    """Give back the one-time grants of messages that never reached the user through no choice
+    of theirs (one UPDATE; a round holds each grant once)."""
+    pairs = [(r.user_id, r.template_id) for r in rows if not r.long_term]
+    if not pairs:
+        return
     db.session.execute(
         update(SubscriptionGrant)
         .where(
-            SubscriptionGrant.user_id == row.user_id,
-            SubscriptionGrant.template_id == row.template_id,
+            tuple_(SubscriptionGrant.user_id, SubscriptionGrant.template_id).in_(pairs),
             SubscriptionGrant.long_term.is_(False),
         )
         .values(remaining=SubscriptionGrant.remaining + 1, updated_at=utcnow())
@@ -145,84 +171,73 @@ def _refund_grant(row: Row) -> None:
     )
 
 
-def _finish(delivery_id: int, status: str, error: WeChatError | None = None, **extra) -> None:
-    """Record an outcome (one UPDATE, committed with the next delivery's start)."""
-    values = {"status": status, "finished_at": utcnow() if status != PENDING else None, **extra}
-    if status == PENDING:
-        values["claimed_by"] = None  # free for the retry to claim
-    if error is not None:
-        values["errcode"] = error.errcode
-        values["errmsg"] = (error.errmsg or type(error).__name__)[:200]
+def _status_of(row: Row, outcome, result: DispatchResult) -> str:
+    """The status an answer leads to, counted in ``result``."""
+    exc = outcome.error
+    if exc is None:
+        result.sent += 1
+        return SENT
+    if isinstance(exc, WeChatUserRefused):
+        result.refused += 1  # 43101 spends the grant
+        return REFUSED
+    if isinstance(exc, WeChatUnavailable | WeChatRateLimited) and row.attempts + 1 < MAX_ATTEMPTS:
+        result.retry.append(row.id)
+        result.retry_attempts = max(result.retry_attempts, row.attempts + 1)
+        return PENDING
+    result.failed += 1
+    return FAILED
+
+
+def _record(rows: list[Row], outcomes: list, result: DispatchResult) -> None:
+    """Record a batch's answers in one UPDATE (a CASE per column) and refund the grants of
+    failures and retries, then commit."""
+    by_id = {r.id: r for r in rows}
+    statuses = {o.delivery_id: _status_of(by_id[o.delivery_id], o, result) for o in outcomes}
+    if not statuses:
+        return
+    retried = [i for i, s in statuses.items() if s == PENDING]
+    errors = {o.delivery_id: o.error for o in outcomes if o.error is not None}
+    values = {
+        "status": case(statuses, value=Delivery.id),
+        "finished_at": case(
+            (Delivery.id.in_(retried), None), else_=literal(utcnow(), UTCDateTime())
+        ),
+        # A retry frees the delivery for whoever claims it next.
+        "claimed_by": case((Delivery.id.in_(retried), None), else_=Delivery.claimed_by),
+    }
+    msgids = {o.delivery_id: str(o.msgid) for o in outcomes if o.error is None}
+    if msgids:
+        values["msgid"] = case(msgids, value=Delivery.id, else_=Delivery.msgid)
+    if errors:
+        codes = {i: e.errcode for i, e in errors.items() if e.errcode is not None}
+        nulls = [i for i, e in errors.items() if e.errcode is None]
+        values["errcode"] = case(
+            *([(Delivery.id.in_(nulls), None)] if nulls else []),
+            *[(Delivery.id == i, literal(c)) for i, c in codes.items()],
+            else_=Delivery.errcode,
+        )
+        messages = {i: (e.errmsg or type(e).__name__)[:200] for i, e in errors.items()}
+        values["errmsg"] = case(messages, value=Delivery.id, else_=Delivery.errmsg)
     db.session.execute(
         update(Delivery)
-        .where(Delivery.id == delivery_id)
+        .where(Delivery.id.in_(list(statuses)))
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-
-
-def _send_one(row: Row, attempts: int, long_term: bool, result: DispatchResult) -> None:
-    """Send a delivery that is in flight with its grant spent, and record what happened."""
-    try:
-        msgid = current_app.extensions["wechat"].send_subscribe_message(
-            row.openid,
-            row.template_id,
-            row.payload["data"],
-            page=row.payload.get("page"),
-            miniprogram_state=current_app.config["WECHAT_MINIPROGRAM_STATE"],
-        )
-    except WeChatUserRefused as exc:
-        _finish(row.id, REFUSED, exc)  # 43101 spends the grant
-        result.refused += 1
-    except (WeChatUnavailable, WeChatRateLimited) as exc:
-        if not long_term:
-            _refund_grant(row)
-        if attempts >= MAX_ATTEMPTS:
-            _finish(row.id, FAILED, exc)
-            result.failed += 1
-        else:
-            _finish(row.id, PENDING, exc)
-            result.retry.append(row.id)
-    except WeChatError as exc:
-        if not long_term:
-            _refund_grant(row)
-        _finish(row.id, FAILED, exc)
-        result.failed += 1
-    else:
-        _finish(row.id, SENT, msgid=str(msgid))
-        result.sent += 1
-
-
-def _send_claimed(claimed: list[int], token: str, result: DispatchResult) -> None:
-    """Send a claimed batch one delivery at a time; each is started (and its grant spent) in
-    the commit that also records the previous one's outcome, right before its request."""
-    rows = db.session.execute(
-        select(
-            Delivery.id,
-            Delivery.user_id,
-            Delivery.template_id,
-            Delivery.payload,
-            Delivery.attempts,
-            User.openid,
-        )
-        .join(User, Delivery.user_id == User.id)
-        .where(Delivery.id.in_(claimed))
-        .order_by(Delivery.id)
-    ).all()
-    long_term = _long_term(rows)
-    for row in rows:
-        wait_for_rate_limit()  # before the start, so a delivery is in flight only briefly
-        unlimited = (row.user_id, row.template_id) in long_term
-        started = _start(row, token, unlimited)
-        if started is None:
-            continue
-        if not started:
-            _finish(row.id, NO_GRANT)  # the grant was used up since the notice was written
-            result.skipped += 1
-            continue
-        db.session.commit()
-        _send_one(row, row.attempts + 1, unlimited, result)
+    _refund_grants([by_id[i] for i, s in statuses.items() if s in (PENDING, FAILED)])
     db.session.commit()
+
+
+def _send_round(rows: list[Row], token: str, result: DispatchResult) -> None:
+    """Start, send and record one round of a claimed batch (each grant at most once in it)."""
+    take_permits(len(rows))  # before the start, so a batch is in flight only briefly
+    rows = _start(rows, token, result)
+    if not rows:
+        return
+    outcomes, bug = send_all(rows)
+    _record(rows, outcomes, result)
+    if bug is not None:
+        raise bug  # our own error: its delivery stays in flight, recovery makes it uncertain
 
 
 def dispatch(delivery_ids: list[int], batch: int = CLAIM_BATCH) -> DispatchResult:
@@ -231,9 +246,10 @@ def dispatch(delivery_ids: list[int], batch: int = CLAIM_BATCH) -> DispatchResul
     result = DispatchResult()
     token = uuid.uuid4().hex
     for start in range(0, len(delivery_ids), batch):
-        claimed = _claim(delivery_ids[start : start + batch], token)
-        if claimed:
-            _send_claimed(claimed, token, result)
+        waiting = _claim(delivery_ids[start : start + batch], token)
+        while waiting:
+            now, waiting = _one_per_grant(waiting)
+            _send_round(now, token, result)
     return result
 
 

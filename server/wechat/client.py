@@ -30,11 +30,11 @@ from server.wechat.errors import (
     WeChatUnavailable,
     error_for_code,
 )
+from server.wechat.tokens import TOKEN_EXPIRY_MARGIN, LocalTokenCache
 
 DEFAULT_API_BASE_URL = "https://api.weixin.qq.com/"
 # Error codes on which wechatpy refetches the token and retries the call.
 TOKEN_ERRCODES = (40001, 40014, 42001)
-TOKEN_EXPIRY_MARGIN = 60
 T = TypeVar("T")
 # Exceptions that mean "the call failed" rather than "our code is wrong".
 TRANSLATED_ERRORS = (WeChatClientException, requests.RequestException, ValueError, RedisError)
@@ -53,7 +53,7 @@ class SessionInfo:
     unionid: str | None = None
 
 
-class ConfigurableWeChatClient(WeChatClient):
+class ConfigurableWeChatClient(LocalTokenCache, WeChatClient):
     """wechatpy's WeChatClient with a per-instance base URL, token timeout and stable_token."""
 
     def __init__(
@@ -75,6 +75,8 @@ class ConfigurableWeChatClient(WeChatClient):
         self.api_root = api_base_url.rstrip("/") + "/"
         self.use_stable_token = use_stable_token
         self._retry_state = threading.local()
+        self._local_token: tuple[str, float] | None = None  # see LocalTokenCache
+        self._token_lock = threading.Lock()
         # Instance attribute shadows the class one that _request reads.
         self.API_BASE_URL = self.api_root + "cgi-bin/"
         # wechatpy's __new__ gave each client its own endpoint objects (wxa, ...), some of
@@ -123,6 +125,7 @@ class ConfigurableWeChatClient(WeChatClient):
         ttl = max(expires_in - TOKEN_EXPIRY_MARGIN, 1)
         self.session.set(self.access_token_key, result["access_token"], ttl)
         self.expires_at = int(time.time()) + expires_in
+        self._keep_local(result["access_token"], ttl)
         return result
 
     def _handle_result(
@@ -133,23 +136,30 @@ class ConfigurableWeChatClient(WeChatClient):
         result_processor: Callable[[dict], Any] | None = None,
         **kwargs: Any,
     ) -> Any:
-        """Let wechatpy's token refetch-and-retry happen once per call, not forever.
+        """Replace a rejected token and retry once per call, not forever.
 
         wechatpy retries recursively without a limit, so a server that keeps
-        rejecting fresh tokens would end in RecursionError.
+        rejecting fresh tokens would end in RecursionError; and it always fetches a new
+        token, where another process may already have put one in Redis.
         """
-        if getattr(self._retry_state, "active", False):
-            result = res if isinstance(res, dict) else self._decode_result(res)
-            if isinstance(result, dict) and _errcode(result) in TOKEN_ERRCODES:
-                raise WeChatClientException(
-                    _errcode(result), result.get("errmsg", ""), self, None, res
+        result = res if isinstance(res, dict) else self._decode_result(res)
+        code = _errcode(result) if isinstance(result, dict) else None
+        if code in TOKEN_ERRCODES:
+            params = kwargs.get("params")
+            if getattr(self._retry_state, "active", False) or not isinstance(params, dict):
+                raise WeChatClientException(code, result.get("errmsg", ""), self, None, res)
+            params["access_token"] = self._replace_rejected(params.get("access_token"))
+            self._retry_state.active = True
+            try:
+                return self._request(
+                    method=method, url_or_endpoint=url, result_processor=result_processor, **kwargs
                 )
-            return super()._handle_result(res, method, url, result_processor, **kwargs)
-        self._retry_state.active = True
-        try:
-            return super()._handle_result(res, method, url, result_processor, **kwargs)
-        finally:
-            self._retry_state.active = False
+            finally:
+                self._retry_state.active = False
+        if isinstance(result, dict) and not code and "base_resp" not in result:
+            # The common case, a success: skip decoding the body a second time.
+            return result_processor(result) if result_processor else result
+        return super()._handle_result(res, method, url, result_processor, **kwargs)
 
 
 def _errcode(result: dict[str, Any]) -> int | None:

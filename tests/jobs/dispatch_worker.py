@@ -14,7 +14,7 @@ def main() -> None:
     """Dispatch ``argv[2]`` (delivery ids) with the app of ``argv[1]`` (settings)."""
     app = create_app(json.loads(sys.argv[1]))
     with app.app_context():
-        dispatch(json.loads(sys.argv[2]), batch=5)
+        dispatch(json.loads(sys.argv[2]), batch=5)  # test_killed_worker.BATCH
 
 
 if __name__ == "__main__":
