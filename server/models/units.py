@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
-from server.models.types import UTCDateTime, utcnow
+from server.models.types import UTCDateTime, unit_path_type, utcnow
 
 
 class Unit(db.Model):
@@ -24,7 +24,7 @@ class Unit(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     ownership: Mapped[str] = mapped_column(String(10), default="public")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
-    path: Mapped[str] = mapped_column(String(255), index=True, default="")
+    path: Mapped[str] = mapped_column(unit_path_type(), index=True, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # The campus boundary of a school: a polygon of [lat, lng] vertices, or a centre and a
     # radius, in the coordinate system it was drawn in (never mixed with another system).

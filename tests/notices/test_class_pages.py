@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from server.extensions import db
+from server.models import SchoolClass
 from tests.hazards.conftest import grant_role, unit_by_code
 from tests.notices.test_notices import write
 from tests.support.families import bind
@@ -148,3 +149,29 @@ def test_a_targeted_class_without_parents_shows_as_not_reached(school_classes, c
     units = {row["name"]: row for row in centre.get_json()["breakdown"]}
     assert (units["符离中心小学"]["children"], units["符离中心小学"]["reached_any"]) == (2, True)
     assert all(row["kind"] == "unit" for row in units.values())
+
+
+def _pending_statements(client, headers, notice_id, class_id) -> tuple[int, int]:
+    """(parents listed, statements run) for a class's pending list, from a cold session."""
+    db.session.remove()  # a cold session, as a new request has
+    with counted() as seen:
+        response = client.get(
+            f"/api/v1/notices/{notice_id}/classes/{class_id}/pending", headers=headers
+        )
+    assert response.status_code == 200
+    return response.get_json()["parents"], len(seen)
+
+
+def test_the_pending_list_costs_a_fixed_number_of_statements(school_classes, client, login):
+    people, (_first, _second, third) = school_classes
+    school_class = db.session.get(SchoolClass, third)
+    for n in range(2):
+        bind(client, login(f"p-few-{n}"), school_class, f"学生{n}")
+    few_notice = _send(client, people["school"], class_ids=[third])
+    for n in range(2, 10):
+        bind(client, login(f"p-many-{n}"), school_class, f"学生{n}")
+    many_notice = _send(client, people["school"], class_ids=[third])
+    listed_few, few = _pending_statements(client, people["school"], few_notice, third)
+    listed_many, many = _pending_statements(client, people["school"], many_notice, third)
+    assert (listed_few, listed_many) == (2, 10)
+    assert many == few, f"{few} statements for 2 parents but {many} for 10"
