@@ -95,9 +95,10 @@ def _description(hazard: Hazard) -> str:
     return content.shown(held, None, hazard.id, "description", hazard.description)
 
 
-def _body(hazard: Hazard, event: str, note: str | None) -> str:
-    """The inbox text: the school, the hazard, and what happens next."""
-    what = f"{hazard.school.name}:{_description(hazard)[:40]}"
+def _body(hazard: Hazard, event: str, note: str | None, description: str) -> str:
+    """The inbox text: the school, the hazard (``description`` as the people told may read
+    it), and what happens next."""
+    what = f"{hazard.school.name}:{description[:40]}"
     if event in ("planned", "plan_revised"):
         return f"{what}。责任人:{hazard.responsible_person},整改期限:{hazard.deadline}。"
     if event == "rejected":
@@ -122,15 +123,16 @@ def tell(actor: User, hazard: Hazard, event: str, note: str | None = None) -> li
     if news is None:
         return []
     users = recipients(hazard, event) - {actor.id}
+    description = _description(hazard)  # one look-up for the body and the push's values
     return notify(
         users,
         kind=news.kind,
         title=news.title,
-        body=_body(hazard, event, note),
+        body=_body(hazard, event, note, description),
         template_key=news.template_key,
         values={
             "school": hazard.school.name,
-            "description": _description(hazard),
+            "description": description,
             "status": news.status,
             "actor": actor.display_name or "-",
             "time": local_time(utcnow()),
