@@ -238,10 +238,14 @@ def add_report(
     ]
     db.session.add_all(links)
     db.session.flush()  # the hazard and its photo links, for their ids
+    # The new hazard's held texts, as ``content.held_texts`` would find them after the flush.
+    held: dict[tuple[int, str], int] = {}
     for field, verdict in verdicts.items():
         text = getattr(hazard, field)
-        if text:
-            content.hold_text(user, hazard.school, "hazard", hazard.id, field, text, verdict)
+        if text and content.hold_text(
+            user, hazard.school, "hazard", hazard.id, field, text, verdict
+        ):
+            held[(hazard.id, field)] = user.id
     media = content.hold_photos(user, hazard.school, links)
     # The holds and the event are written by the next flush, with the news' first query.
     db.session.add(
@@ -261,7 +265,7 @@ def add_report(
             coord_system=position.system,
         )
     )
-    news = hazard_news.tell(user, hazard, "reported")
+    news = hazard_news.tell(user, hazard, "reported", held=held)
     db.session.flush()  # nothing left to write when the news' queries flushed already
     return news, [check.id for check in media]
 
