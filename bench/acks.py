@@ -118,8 +118,9 @@ def server_max_connections() -> int:
         return int(conn.execute("SHOW max_connections").fetchone()[0])
 
 
-def make_app(url: str, tmp: Path):
-    """The app on the bench database, configured like the tests configure theirs."""
+def make_app(url: str, tmp: Path, wechat_url: str = "http://127.0.0.1:9/"):
+    """The app on the bench database, configured like the tests configure theirs (WeChat at
+    ``wechat_url``: by default a port nothing answers on)."""
     from server import create_app
 
     return create_app(
@@ -129,7 +130,7 @@ def make_app(url: str, tmp: Path):
             "SQLALCHEMY_DATABASE_URI": url,
             "STORAGE_BACKEND": "local",
             "MEDIA_ROOT": str(tmp / "media"),
-            "WECHAT_API_BASE_URL": "http://127.0.0.1:9/",  # never contacted: nobody has a grant
+            "WECHAT_API_BASE_URL": wechat_url,  # by default never contacted: nobody has a grant
             "WECHAT_APPID": "wx-bench-appid",
             "WECHAT_SECRET": "bench-app-secret",
             "REDIS_URL": None,
@@ -387,8 +388,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(args, url: str, tmp: Path, port: int) -> tuple[subprocess.Popen, Path]:
-    """Start gunicorn on the bench database; return the process and its log file."""
+def start_gunicorn(
+    args, url: str, tmp: Path, port: int, wechat_url: str = "http://127.0.0.1:9/"
+) -> tuple[subprocess.Popen, Path]:
+    """Start gunicorn on the bench database (WeChat at ``wechat_url``); return the process and
+    its log file."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -402,7 +406,7 @@ def start_gunicorn(args, url: str, tmp: Path, port: int) -> tuple[subprocess.Pop
             "SECRET_KEY": SECRET_KEY,
             "DATA_DIR": str(tmp),
             "MEDIA_ROOT": str(tmp / "media"),
-            "WECHAT_API_BASE_URL": "http://127.0.0.1:9/",
+            "WECHAT_API_BASE_URL": wechat_url,
             "WECHAT_APPID": "wx-bench-appid",
             "WECHAT_SECRET": "bench-app-secret",
             "DB_POOL_SIZE": str(args.pool_size),

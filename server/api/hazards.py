@@ -43,8 +43,13 @@ def _detail(hazard):
 def report(body):
     """Report a hazard with 1-9 uploaded photos; the phone's UUID makes retries safe."""
     body["client_uuid"] = str(body["client_uuid"])
-    hazard, created = create_report(current_user(), body, request.remote_addr)
-    return _detail(hazard), 201 if created else 200
+    user = current_user()
+    hazard, created = create_report(user, body, request.remote_addr)
+    if not created:
+        return _detail(hazard), 200  # the first report, maybe someone else's: looked up
+    # The reporter wrote its texts and uploaded its photos: the content checks hide nothing of
+    # it from them, so the view needs no look-up of what they hold.
+    return hazard_views.detail(hazard, user, local_today(), held={}, hidden=set()), 201
 
 
 @blp.route("", methods=["GET"])

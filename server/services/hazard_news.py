@@ -88,16 +88,18 @@ def recipients(hazard: Hazard, event: str) -> set[int]:
     return set()
 
 
-def _description(hazard: Hazard) -> str:
+def _description(hazard: Hazard, held: dict[tuple[int, str], int] | None = None) -> str:
     """The description as the people told may read it (masked while the content check holds
-    it)."""
-    held = content.held_texts("hazard", [hazard.id])
+    it; ``held``: the hazard's held texts, looked up unless the caller knows them)."""
+    if held is None:
+        held = content.held_texts("hazard", [hazard.id])
     return content.shown(held, None, hazard.id, "description", hazard.description)
 
 
-def _body(hazard: Hazard, event: str, note: str | None) -> str:
-    """The inbox text: the school, the hazard, and what happens next."""
-    what = f"{hazard.school.name}:{_description(hazard)[:40]}"
+def _body(hazard: Hazard, event: str, note: str | None, description: str) -> str:
+    """The inbox text: the school, the hazard (``description`` as the people told may read
+    it), and what happens next."""
+    what = f"{hazard.school.name}:{description[:40]}"
     if event in ("planned", "plan_revised"):
         return f"{what}。责任人:{hazard.responsible_person},整改期限:{hazard.deadline}。"
     if event == "rejected":
@@ -115,22 +117,30 @@ def _body(hazard: Hazard, event: str, note: str | None) -> str:
     return f"{what}。请尽快制定整改方案。"
 
 
-def tell(actor: User, hazard: Hazard, event: str, note: str | None = None) -> list[int]:
+def tell(
+    actor: User,
+    hazard: Hazard,
+    event: str,
+    note: str | None = None,
+    held: dict[tuple[int, str], int] | None = None,
+) -> list[int]:
     """Write the messages ``event`` calls for, in the caller's transaction (after the step's
-    UPDATE, before its commit); returns the pending delivery ids for ``send``."""
+    UPDATE, before its commit); returns the pending delivery ids for ``send``. ``held``: the
+    hazard's held texts (``content.held_texts``) when the caller has just written them."""
     news = NEWS.get(event)
     if news is None:
         return []
     users = recipients(hazard, event) - {actor.id}
+    description = _description(hazard, held)  # one look-up for the body and the push's values
     return notify(
         users,
         kind=news.kind,
         title=news.title,
-        body=_body(hazard, event, note),
+        body=_body(hazard, event, note, description),
         template_key=news.template_key,
         values={
             "school": hazard.school.name,
-            "description": _description(hazard),
+            "description": description,
             "status": news.status,
             "actor": actor.display_name or "-",
             "time": local_time(utcnow()),

@@ -9,6 +9,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from server.errors import ApiError
 from server.extensions import db
@@ -90,10 +91,12 @@ def _checkpoint_id(user: User, token: str | None, school: Unit) -> int | None:
 
 
 def focus_problem_by_code(code: str) -> FocusProblem:
-    """A focus problem by its code, in the most recent campaign that has it."""
+    """A focus problem by its code, in the most recent campaign that has it (with its area,
+    which every view of the hazard shows: loaded by the same statement)."""
     focus = db.session.scalars(
         select(FocusProblem)
         .join(Area, FocusProblem.area_id == Area.id)
+        .options(contains_eager(FocusProblem.area))
         .where(FocusProblem.code == code)
         .order_by(Area.campaign_id.desc())
     ).first()
@@ -148,9 +151,10 @@ def create_report(user: User, data: dict[str, Any], client_ip: str | None) -> tu
     hazard = Hazard(
         client_uuid=data["client_uuid"],
         content_digest=digest,
-        school_id=school.id,
+        school=school,
         reporter_id=user.id,
-        focus_problem_id=focus.id if focus is not None else None,
+        # Objects, not ids: the answer shows them, and the hazard keeps them loaded.
+        focus_problem=focus,
         description=data["description"].strip(),
         place=place,
         severity=data["severity"],
@@ -193,9 +197,23 @@ def _save_report(
 ) -> list[int]:
     """Add the report (``add_report``) and commit; returns the news' pending deliveries."""
     news, media = add_report(hazard, photos, user, focus, position, client_ip, verdicts)
-    db.session.commit()
+    _commit_keeping_loaded()
     content.start_media_checks(media)
     return news
+
+
+def _commit_keeping_loaded() -> None:
+    """Commit without expiring what the session holds. The answer shows the rows just written,
+    whose every value was set here (no server-side defaults), and the reporter's grants loaded
+    for the access check: reloading them after the commit would be a dozen statements for
+    nothing."""
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def add_report(
@@ -213,18 +231,23 @@ def add_report(
     Returns the news' pending deliveries (for ``hazard_news.send`` after the commit) and the
     media checks to start after it (``content.start_media_checks``)."""
     db.session.add(hazard)
-    db.session.flush()
-    for field, verdict in verdicts.items():
-        text = getattr(hazard, field)
-        if text:
-            content.hold_text(user, hazard.school, "hazard", hazard.id, field, text, verdict)
+    # Through the relationship: the new hazard's photo list is then known, not loaded again.
     links = [
-        HazardPhoto(hazard_id=hazard.id, photo=photo, stage="before", position=index)
+        HazardPhoto(hazard=hazard, photo=photo, stage="before", position=index)
         for index, photo in enumerate(photos)
     ]
     db.session.add_all(links)
-    db.session.flush()
+    db.session.flush()  # the hazard and its photo links, for their ids
+    # The new hazard's held texts, as ``content.held_texts`` would find them after the flush.
+    held: dict[tuple[int, str], int] = {}
+    for field, verdict in verdicts.items():
+        text = getattr(hazard, field)
+        if text and content.hold_text(
+            user, hazard.school, "hazard", hazard.id, field, text, verdict
+        ):
+            held[(hazard.id, field)] = user.id
     media = content.hold_photos(user, hazard.school, links)
+    # The holds and the event are written by the next flush, with the news' first query.
     db.session.add(
         HazardEvent(
             hazard_id=hazard.id,
@@ -242,7 +265,8 @@ def add_report(
             coord_system=position.system,
         )
     )
-    news = hazard_news.tell(user, hazard, "reported")
+    news = hazard_news.tell(user, hazard, "reported", held=held)
+    db.session.flush()  # nothing left to write when the news' queries flushed already
     return news, [check.id for check in media]
 
 

@@ -108,13 +108,22 @@ def summary(
     )
 
 
-def detail(hazard: Hazard, user: User, today: date) -> View:
-    """The whole hazard: its plan, photos before and after, and the steps open to ``user``."""
-    hidden = _hidden_photos(list(hazard.photos), user)
+def detail(
+    hazard: Hazard,
+    user: User,
+    today: date,
+    held: dict | None = None,
+    hidden: set[int] | None = None,
+) -> View:
+    """The whole hazard: its plan, photos before and after, and the steps open to ``user``
+    (``held`` texts and ``hidden`` photos: looked up unless the caller knows them)."""
+    if hidden is None:
+        hidden = _hidden_photos(list(hazard.photos), user)
     return summary(
         hazard,
         today,
         user,
+        held=held,
         hidden=hidden,
         plan=hazard,  # the plan's five fields are the hazard's own columns
         photos=[photo_view(link.photo, link.stage, link.id in hidden) for link in hazard.photos],
