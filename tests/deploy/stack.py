@@ -16,6 +16,7 @@ import shlex
 import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,11 @@ REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 INSTALL = "/opt/school-safety"
 STATE = "/var/lib/school-safety"
+# The units' programs live in the install's venv; here in this checkout's (scripts/bootstrap.sh
+# makes it), or the one running the tests.
+VENV_BIN = REPO / ".venv" / "bin"
+if not (VENV_BIN / "gunicorn").exists():
+    VENV_BIN = Path(sys.executable).parent
 # Redis databases the other tests use (15) and the benchmarks (14): never taken here.
 _REDIS_DATABASES = range(1, 14)
 _REDIS_CLAIM = "school-safety-bringup:claim"
@@ -108,11 +114,12 @@ def unit_environment(unit: Unit, env_file: Path, state_dir: Path) -> dict[str, s
 
 
 def command(line: str, env: dict[str, str], state_dir: Path) -> list[str]:
-    """A unit's command line as words, run from this checkout instead of the install prefix."""
+    """A unit's command line as words, its program from this checkout's venv instead of the
+    install's."""
     expanded = re.sub(r"\$\{(\w+)\}", lambda m: env.get(m.group(1), ""), line)
     words = shlex.split(expanded)
-    words[0] = words[0].replace(f"{INSTALL}/", f"{REPO}/", 1)
-    return [word.replace(STATE, str(state_dir)) for word in words]
+    words[0] = words[0].replace(f"{INSTALL}/.venv/bin", str(VENV_BIN), 1)
+    return [word.replace(STATE, str(state_dir)).replace(INSTALL, str(REPO)) for word in words]
 
 
 def working_directory(unit: Unit) -> Path:

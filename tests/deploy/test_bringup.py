@@ -6,7 +6,8 @@ lands in the bucket, a push goes out through the worker exactly once, and a back
 backup unit's command, restored into a fresh database and bucket, serves the same hazard and
 photo bytes. No container engine runs here; the compose file is checked by tests/test_deploy.py.
 
-Run it alone: ``.venv/bin/pytest -q tests/deploy`` (about a minute)."""
+Run it alone: ``.venv/bin/pytest -q tests/deploy``. Its cost is starting processes: each
+loads the app (about 100 s of CPU in all)."""
 
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ import requests
 from minio import Minio
 
 from server.config import ConfigError, load_settings
+from tests.deploy.phone import TIMEOUT, Phone, answer_json, photo_bytes, without_links
 from tests.deploy.stack import (
     DEPLOY,
     REPO,
+    VENV_BIN,
     Processes,
     command,
     free_port,
@@ -42,60 +45,6 @@ UNITS_CSV = (
     "B1,示范区教体局,教育局,公办,,,\n"
     "S1,东城小学,学校,公办,B1,一年级,一年级1班\n"
 )
-TIMEOUT = 10  # seconds for each HTTP call
-
-
-class Phone:
-    """A signed-in user of the mini-program, talking HTTP to the web process."""
-
-    def __init__(self, base: str, wechat: str, openid: str) -> None:
-        """Log in with a code the fake WeChat minted for ``openid`` (what wx.login gives)."""
-        self.base, self.openid = base, openid
-        minted = requests.post(f"{wechat}_fake/codes", json={"openid": openid}, timeout=TIMEOUT)
-        code = _json(minted)
-        token = self.call("POST", "/auth/login", json={"code": code["code"]}, auth=False)["token"]
-        self.headers = {"Authorization": f"Bearer {token}"}
-
-    def call(self, method: str, path: str, auth: bool = True, status=(200, 201), **kwargs):
-        """One API call; its JSON answer (the status must be one of ``status``)."""
-        response = requests.request(
-            method,
-            f"{self.base}/api/v1{path}",
-            headers=self.headers if auth else {},
-            timeout=TIMEOUT,
-            **kwargs,
-        )
-        assert response.status_code in status, (method, path, response.status_code, response.text)
-        return response.json()
-
-
-def _json(response: requests.Response):
-    """A response's JSON, which must be a 2xx."""
-    assert response.ok, response.text
-    return response.json()
-
-
-def without_links(value):
-    """A response without its presigned links (signed anew on every request)."""
-    if isinstance(value, dict):
-        return {k: without_links(v) for k, v in value.items() if not k.endswith("url")}
-    if isinstance(value, list):
-        return [without_links(v) for v in value]
-    return value
-
-
-def photo_bytes(hazard: dict) -> dict[str, bytes]:
-    """Each photo link of a hazard's answer (display and thumbnail) -> the bytes it serves."""
-    links = [photo[key] for photo in hazard["photos"] for key in ("url", "thumb_url")]
-    assert links and all(links), hazard["photos"]
-    return {link: _get(link) for link in links}
-
-
-def _get(url: str) -> bytes:
-    """The bytes at a URL (a presigned S3 link)."""
-    response = requests.get(url, timeout=TIMEOUT)
-    assert response.status_code == 200, response.text
-    return response.content
 
 
 def start_web(processes: Processes, name: str, env_file: Path, tmp_path: Path) -> str:
@@ -122,16 +71,16 @@ def flask(env_file: Path, tmp_path: Path, *args: str) -> str:
     run them (``systemd-run -p EnvironmentFile=... -E APP_ENV=production flask --app server``)."""
     unit = read_unit("safety-migrate.service")
     env = unit_environment(unit, env_file, tmp_path)
-    return run([str(REPO / ".venv" / "bin" / "flask"), "--app", "server", *args], env, REPO)
+    return run([str(VENV_BIN / "flask"), "--app", "server", *args], env, REPO)
 
 
 def start_fake_wechat(processes: Processes, env_file: Path, tmp_path: Path) -> str:
     """``flask wechat fake-server`` on the port of WECHAT_API_BASE_URL; its base URL."""
     env = unit_environment(read_unit("safety-migrate.service"), env_file, tmp_path)
-    argv = [str(REPO / ".venv" / "bin" / "flask"), "--app", "server", "wechat", "fake-server"]
+    argv = [str(VENV_BIN / "flask"), "--app", "server", "wechat", "fake-server"]
     processes.start("wechat", argv, env, REPO)
     base = read_env_file(env_file)["WECHAT_API_BASE_URL"]
-    wait_for("the fake WeChat server", lambda: _answers(f"{base}_fake/stats"), 60, processes)
+    wait_for("the fake WeChat server", lambda: _answers(f"{base}_fake/stats"), 120, processes)
     return base
 
 
@@ -160,8 +109,82 @@ def released(officer: Phone, hazard_id: int) -> dict | None:
 
 def messages_to(wechat: str, openid: str) -> list[dict]:
     """The subscribe messages the fake WeChat accepted for ``openid``."""
-    answer = _json(requests.get(f"{wechat}_fake/messages", timeout=TIMEOUT))
+    answer = answer_json(requests.get(f"{wechat}_fake/messages", timeout=TIMEOUT))
     return [m for m in answer["messages"] if m["touser"] == openid]
+
+
+def join(web: str, wechat: str, env_file: Path, tmp_path: Path) -> tuple[Phone, Phone, dict, str]:
+    """The first deployment's steps (README): the units, the first admin's invitation; the
+    bureau's admin joins and invites the school's safety officer, who joins and accepts the
+    new-report message. Returns the admin, the officer, the school and that template's id."""
+    units = tmp_path / "units.csv"
+    units.write_text(UNITS_CSV, encoding="utf-8")
+    flask(env_file, tmp_path, "units", "import", str(units))
+    qr = str(tmp_path / "qr.png")
+    printed = flask(env_file, tmp_path, "setup", "first-admin", "--unit-code", "B1", "--out", qr)
+    invitation = re.search(r"invitation code: (\S+)", printed).group(1)
+
+    admin = Phone(web, wechat, f"admin-{uuid.uuid4().hex[:8]}")
+    admin.call("POST", "/invitations/redeem", json={"code": invitation, "display_name": "李主任"})
+    (bureau,) = admin.call("GET", "/units")["units"]
+    (school,) = admin.call("GET", "/units", params={"parent_id": bureau["id"]})["units"]
+    invited = admin.call(
+        "POST", "/invitations", json={"unit_id": school["id"], "role": "school_admin"}
+    )
+    officer = Phone(web, wechat, f"officer-{uuid.uuid4().hex[:8]}")
+    officer.call(
+        "POST", "/invitations/redeem", json={"code": invited["code"], "display_name": "王老师"}
+    )
+    # What wx.requestSubscribeMessage's answer reports.
+    templates = officer.call("GET", "/subscriptions/templates")["templates"]
+    (reported,) = [t["template_id"] for t in templates if t["key"] == "hazard_reported"]
+    officer.call("POST", "/subscriptions", json={"results": {reported: "accept"}})
+    return admin, officer, school, reported
+
+
+def report(admin: Phone, school: dict) -> dict:
+    """Upload the real photo and report a hazard at the school with it; the hazard."""
+    with PHOTO.open("rb") as handle:
+        uploaded = admin.call("POST", "/photos", files={"file": ("photo.jpg", handle)})
+    return admin.call(
+        "POST",
+        "/hazards",
+        json={
+            "client_uuid": str(uuid.uuid4()),
+            "focus_problem": "fire.utilities",
+            "description": "配电箱门损坏,电线裸露",
+            "severity": "general",
+            "lat": 33.7712,
+            "lng": 116.9593,
+            "accuracy": 12.5,
+            "coord_system": "gcj02",
+            "school_id": school["id"],
+            "photo_ids": [uploaded["id"]],
+        },
+    )
+
+
+def back_up_and_restore(
+    processes, env_file, env_values, postgres, buckets, tmp_path
+) -> tuple[str, str]:
+    """The backup unit's command; ``flask backup restore`` into a fresh database and bucket;
+    a second web process on them. Its base URL, and the bucket."""
+    unit = read_unit("safety-backup.service")
+    env = unit_environment(unit, env_file, tmp_path)
+    for line in unit.exec_start:
+        run(command(line, env, tmp_path), env, working_directory(unit))
+    restored = write_env_file(
+        tmp_path / "env-restored",
+        {
+            **env_values,
+            "DATABASE_URL": postgres(),
+            "MINIO_BUCKET": buckets(),
+            "GUNICORN_BIND": f"127.0.0.1:{_other_port(env_values)}",
+        },
+    )
+    flask(restored, tmp_path, "backup", "restore", str(tmp_path / "backups"), "--yes")
+    bucket = read_env_file(restored)["MINIO_BUCKET"]
+    return start_web(processes, "web-restored", restored, tmp_path), bucket
 
 
 def test_the_units_bring_up_a_stack_that_serves_and_restores(
@@ -173,94 +196,32 @@ def test_the_units_bring_up_a_stack_that_serves_and_restores(
         wechat = start_fake_wechat(processes, env_file, tmp_path)
         web = start_web(processes, "web", env_file, tmp_path)
         start_consumers(processes, env_file, tmp_path)
+        admin, officer, school, reported = join(web, wechat, env_file, tmp_path)
 
-        # The first deployment's steps (README): the units, then the first admin's invitation.
-        units = tmp_path / "units.csv"
-        units.write_text(UNITS_CSV, encoding="utf-8")
-        flask(env_file, tmp_path, "units", "import", str(units))
-        printed = flask(
-            env_file, tmp_path, "setup", "first-admin", "--unit-code", "B1", "--out",
-            str(tmp_path / "qr.png"),
-        )  # fmt: skip
-        invitation = re.search(r"invitation code: (\S+)", printed).group(1)
-
-        # The bureau's admin joins; they invite the school's safety officer, who joins too.
-        admin = Phone(web, wechat, f"admin-{uuid.uuid4().hex[:8]}")
-        admin.call(
-            "POST", "/invitations/redeem", json={"code": invitation, "display_name": "李主任"}
-        )
-        (bureau,) = admin.call("GET", "/units")["units"]
-        (school,) = admin.call("GET", "/units", params={"parent_id": bureau["id"]})["units"]
-        invited = admin.call(
-            "POST", "/invitations", json={"unit_id": school["id"], "role": "school_admin"}
-        )
-        officer = Phone(web, wechat, f"officer-{uuid.uuid4().hex[:8]}")
-        officer.call(
-            "POST", "/invitations/redeem", json={"code": invited["code"], "display_name": "王老师"}
-        )
-        # The officer accepts the new-report message (wx.requestSubscribeMessage's answer).
-        templates = officer.call("GET", "/subscriptions/templates")["templates"]
-        (reported,) = [t["template_id"] for t in templates if t["key"] == "hazard_reported"]
-        officer.call("POST", "/subscriptions", json={"results": {reported: "accept"}})
-
-        # The admin reports a hazard at the school with a real photo.
-        photo = PHOTO.read_bytes()
-        with PHOTO.open("rb") as handle:
-            uploaded = admin.call("POST", "/photos", files={"file": ("photo.jpg", handle)})
-        hazard = admin.call(
-            "POST",
-            "/hazards",
-            json={
-                "client_uuid": str(uuid.uuid4()),
-                "focus_problem": "fire.utilities",
-                "description": "配电箱门损坏,电线裸露",
-                "severity": "general",
-                "lat": 33.7712,
-                "lng": 116.9593,
-                "accuracy": 12.5,
-                "coord_system": "gcj02",
-                "school_id": school["id"],
-                "photo_ids": [uploaded["id"]],
-            },
-        )
+        hazard = report(admin, school)
         store = Minio(seaweed.endpoint, seaweed.access_key, seaweed.secret_key, secure=False)
-        key = f"photos/{hashlib.sha256(photo).hexdigest()}/display.jpg"
+        key = f"photos/{hashlib.sha256(PHOTO.read_bytes()).hexdigest()}/display.jpg"
         assert store.stat_object(env_values["MINIO_BUCKET"], key).size > 0
-
         # The worker pushes the new report to the officer; the media check (worker -> WeChat ->
         # the callback) releases the photo to them.
-        pushed = wait_for("the push", lambda: messages_to(wechat, officer.openid), 60, processes)
+        pushed = wait_for("the push", lambda: messages_to(wechat, officer.openid), 90, processes)
         assert [m["template_id"] for m in pushed] == [reported]
         seen = wait_for(
-            "the photo's media check", lambda: released(officer, hazard["id"]), 60, processes
+            "the photo's media check", lambda: released(officer, hazard["id"]), 90, processes
         )
         originals = photo_bytes(seen)
 
-        # The backup unit's command, then a restore into a fresh database and bucket.
-        backup_unit = read_unit("safety-backup.service")
-        backup_env = unit_environment(backup_unit, env_file, tmp_path)
-        for line in backup_unit.exec_start:
-            run(command(line, backup_env, tmp_path), backup_env, working_directory(backup_unit))
-        restored_file = write_env_file(
-            tmp_path / "env-restored",
-            {
-                **env_values,
-                "DATABASE_URL": postgres(),
-                "MINIO_BUCKET": buckets(),
-                "GUNICORN_BIND": f"127.0.0.1:{_other_port(env_values)}",
-            },
+        restored, bucket = back_up_and_restore(
+            processes, env_file, env_values, postgres, buckets, tmp_path
         )
-        flask(restored_file, tmp_path, "backup", "restore", str(tmp_path / "backups"), "--yes")
-        restored = start_web(processes, "web-restored", restored_file, tmp_path)
-
         again = requests.get(
             f"{restored}/api/v1/hazards/{hazard['id']}", headers=officer.headers, timeout=TIMEOUT
         )
         assert again.status_code == 200, again.text  # the officer's session came back too
         assert without_links(again.json()) == without_links(seen)
         served = photo_bytes(again.json())
-        assert all(f"/{read_env_file(restored_file)['MINIO_BUCKET']}/" in link for link in served)
-        assert list(served.values()) == list(originals.values())
+        assert all(f"/{bucket}/" in link for link in served)  # from the restored bucket...
+        assert list(served.values()) == list(originals.values())  # ...the same bytes
         # Exactly once: nothing sent it again in the meantime (backup, restore, a second web).
         assert len(messages_to(wechat, officer.openid)) == 1
         processes.check_alive()
