@@ -38,6 +38,7 @@ def faulty_app(base: Flask, fake_wechat, media_root: Path, **settings) -> Iterat
     overrides = _overrides(base.config["SQLALCHEMY_DATABASE_URI"], media_root, fake_wechat.url)
     app = create_app({**overrides, **settings})
     try:
+        app.extensions["store"].ensure_ready()  # the bucket or the media folder
         yield app
     finally:
         init_queue(base)

@@ -45,7 +45,6 @@ def s3_app(demo, fake_wechat, tmp_path, seaweed, seaweed_bucket, store_proxy):
         MINIO_BUCKET=seaweed_bucket,
         MINIO_SECURE=False,
     ) as app:
-        app.extensions["store"].ensure_ready()
         yield app
 
 
@@ -169,7 +168,6 @@ def test_store_slow_past_the_timeout(
         MINIO_BUCKET=seaweed_bucket,
         MINIO_SECURE=False,
     ) as app:
-        app.extensions["store"].ensure_ready()
         client, staff, data = app.test_client(), login(STAFF), make_jpeg(1303)
         store_proxy.stall()
         store_proxy.cut()  # pooled connections too: every request meets the stall
