@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from datetime import timedelta
 
 import pytest
 from minio import Minio
@@ -14,7 +15,8 @@ from sqlalchemy import func, select
 
 import storage.s3
 from server.extensions import db
-from server.models import Hazard, Photo
+from server.models import Hazard, Photo, utcnow
+from server.services.photos import sweep_stray_objects
 from tests.faults.conftest import error_code, faulty_app, on_postgresql
 from tests.faults.proxy import TcpProxy
 from tests.hazards.conftest import CAMPUS, make_jpeg, unit_by_code
@@ -127,7 +129,8 @@ def test_store_lost_between_the_two_objects(
     s3_app, login, seaweed, seaweed_bucket, store_proxy, monkeypatch
 ):
     """The store goes away after the display copy was written, before the thumbnail: the
-    request answers 503 and leaves no row; what it wrote is removed once the store is back."""
+    request answers 503 and leaves no row; the object it wrote is swept once the store is
+    back and it is a day old, and the retried upload succeeds."""
     client, staff, data = s3_app.test_client(), login(STAFF), make_jpeg(1302)
     store = s3_app.extensions["store"]
     real_put, puts = store.put, []
@@ -143,9 +146,15 @@ def test_store_lost_between_the_two_objects(
     failed = _upload(client, staff, data)
     assert (failed.status_code, error_code(failed)) == (503, "storage_unavailable")
     assert _photo_rows() == 0
+    # Its clean-up could not reach the store either: the first object stays, without a row.
+    assert _objects(seaweed, seaweed_bucket) == [puts[0]]
 
     store_proxy.up()
     monkeypatch.setattr(store, "put", real_put)
+    with s3_app.app_context():
+        assert sweep_stray_objects() == 0  # not before it is a day old (an upload may be running)
+        assert sweep_stray_objects(now=utcnow() + timedelta(days=2)) == 1  # the hourly sweep
+    assert _objects(seaweed, seaweed_bucket) == []
     retried = _upload(client, staff, data)
     assert retried.status_code == 201, retried.get_json()
     _assert_consistent(seaweed, seaweed_bucket)
