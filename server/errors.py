@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, jsonify
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 # Machine-readable codes for Flask's own HTTP errors; the mini-program maps codes to Chinese text.
@@ -87,8 +88,21 @@ def handle_unexpected(error: Exception):
     return error_response(500, "internal_error", "An internal error occurred.")
 
 
+def handle_database_error(error: DBAPIError):
+    """A database that refused or dropped the connection (restart, failover, network cut) is
+    a 503 the phone may retry: the transaction died with the connection, so nothing of the
+    request was committed. Any other database error is a bug: a 500."""
+    if not (error.connection_invalidated or isinstance(error, OperationalError)):
+        return handle_unexpected(error)
+    current_app.logger.warning("database unavailable: %s", str(error.orig).strip()[:200])
+    return error_response(
+        503, "service_unavailable", "The database is unavailable; try again shortly."
+    )
+
+
 def register_error_handlers(app: Flask) -> None:
     """Install the handlers that give every 4xx and 5xx the same shape."""
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(DBAPIError, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected)

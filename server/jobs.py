@@ -32,7 +32,7 @@ from server.services.exports import jobs as export_jobs
 from server.services.notify import enqueue_deliveries, requeue_stale
 from server.services.patrol_missed import run_rounds
 from server.services.patrol_slots import make_upcoming_slots
-from server.services.photos import sweep_orphans
+from server.services.photos import sweep_orphans, sweep_stray_objects
 from server.services.schedules import run_due
 
 WORKER = f"{socket.gethostname()}:{os.getpid()}"[:64]
@@ -118,10 +118,10 @@ def escalate_overdue_hazards() -> int | None:
 
 
 def sweep() -> int:
-    """Delete orphan photos, and job-run records nobody needs any more."""
+    """Delete orphan photos, photo objects no row names, and job-run records nobody needs."""
     db.session.execute(delete(JobRun).where(JobRun.started_at < utcnow() - KEEP_RUNS))
     db.session.commit()
-    return sweep_orphans()
+    return sweep_orphans() + sweep_stray_objects()
 
 
 @periodic_task(crontab(minute="17"), retries=2, retry_delay=300)

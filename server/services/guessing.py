@@ -10,10 +10,13 @@ host), else in this process's memory.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 from flask import current_app
 from limits import parse, storage, strategies
+from redis import RedisError
 
 from server.errors import ApiError
 from server.models import User
@@ -39,10 +42,25 @@ def _key(user: User) -> str:
     return f"bind-failures:{user.id}:{user.openid}"
 
 
+@contextmanager
+def _counts_reachable() -> Iterator[None]:
+    """A clear 503 when the counts cannot be read or written (Redis down): attempts are not
+    let through uncounted, since that would lift the limit for as long as Redis is away."""
+    try:
+        yield
+    except RedisError as exc:
+        current_app.logger.warning("guessing limit unavailable: %s", type(exc).__name__)
+        raise ApiError(
+            503, "service_unavailable", "Binding is unavailable right now; try again shortly."
+        ) from exc
+
+
 def check(user: User) -> None:
     """429 when the user has used up their failed attempts; otherwise nothing."""
     limiter, limit = _setup()
-    if not limiter.test(limit, _key(user)):
+    with _counts_reachable():
+        allowed = limiter.test(limit, _key(user))
+    if not allowed:
         raise ApiError(
             429,
             "too_many_attempts",
@@ -54,7 +72,8 @@ def check(user: User) -> None:
 def failed(user: User) -> None:
     """Count one failed attempt."""
     limiter, limit = _setup()
-    limiter.hit(limit, _key(user))
+    with _counts_reachable():
+        limiter.hit(limit, _key(user))
 
 
 def forget_all() -> None:

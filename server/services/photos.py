@@ -27,6 +27,9 @@ from storage import ObjectStore, StorageError
 
 URL_LIFETIME = timedelta(minutes=10)
 ORPHAN_AGE = timedelta(days=1)
+KEY_PREFIX = "photos/"
+# Object keys checked against the rows per statement by the sweep of stray objects.
+STRAY_CHUNK = 500
 
 
 def _store() -> ObjectStore:
@@ -204,4 +207,36 @@ def sweep_orphans(now: datetime | None = None) -> int:
         removed += 1
         if not db.session.scalar(select(exists().where(Photo.sha256 == sha256))):
             _delete_quietly(keys)
+    return removed
+
+
+def _drop_strays(keys: list[str]) -> int:
+    """Delete those of ``keys`` that no photo row names; returns how many."""
+    owned = set(db.session.scalars(select(Photo.display_key).where(Photo.display_key.in_(keys))))
+    owned |= set(db.session.scalars(select(Photo.thumb_key).where(Photo.thumb_key.in_(keys))))
+    strays = [key for key in keys if key not in owned]
+    _delete_quietly(strays)
+    return len(strays)
+
+
+def sweep_stray_objects(now: datetime | None = None) -> int:
+    """Delete photo objects older than a day that no photo row names; returns how many.
+
+    They are what an upload wrote before the store (or the database) failed it, when its own
+    clean-up could not reach the store either, or the objects of a swept photo whose removal
+    failed. A day's age keeps an upload in progress (objects written, row not yet committed)
+    out of reach, as ``sweep_orphans`` does for rows.
+    """
+    cutoff = (now or utcnow()) - ORPHAN_AGE
+    removed, keys = 0, []
+    for info in _store().list(KEY_PREFIX):
+        if info.last_modified is not None and info.last_modified > cutoff:
+            continue
+        keys.append(info.key)
+        if len(keys) == STRAY_CHUNK:
+            removed += _drop_strays(keys)
+            keys = []
+    if keys:
+        removed += _drop_strays(keys)
+    db.session.commit()  # end the read transaction
     return removed

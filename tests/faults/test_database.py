@@ -1,0 +1,135 @@
+"""The database connection cut (the app's connections terminated by PostgreSQL, or dropped by a
+proxy in the middle of a request) or the database gone: the next request reconnects (the pool
+checks a connection before use, as production configures it) or answers 503
+``service_unavailable`` in the standard shape, never a 500; an acknowledgment interrupted by
+the cut is not half-recorded, and its retry records it exactly once."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import NoticeRecipient
+from server.services import notice_reading
+from tests.faults.conftest import error_code, faulty_app, on_postgresql
+from tests.faults.proxy import TcpProxy
+from tests.hazards.conftest import unit_by_code
+from tests.notices.test_notices import bind, classes, write
+from tests.support.databases import ADMIN_DSN
+
+pytestmark = on_postgresql
+APP_NAME = "faults-web"
+
+
+@pytest.fixture
+def db_proxy() -> TcpProxy:
+    """A proxy in front of the local PostgreSQL."""
+    info = psycopg.conninfo.conninfo_to_dict(ADMIN_DSN)
+    with TcpProxy(info.get("host", "127.0.0.1"), int(info.get("port", 5432))) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def web(demo, fake_wechat, tmp_path, db_proxy, monkeypatch):
+    """The app reaching the database through the proxy, its engine configured from
+    ``DATABASE_URL`` as in production (pool with pre-ping); its connections are named."""
+    base = demo.config["SQLALCHEMY_DATABASE_URI"]
+    name = base.rsplit("/", 1)[1]
+    url = f"postgresql+psycopg://postgres@{db_proxy.address}/{name}?application_name={APP_NAME}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    with faulty_app(demo, fake_wechat, tmp_path, SQLALCHEMY_DATABASE_URI=url) as app:
+        assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+        yield app
+
+
+@pytest.fixture
+def acknowledging(demo, client, login):
+    """A parent with a notice to acknowledge: (headers, notice id, child id)."""
+    parent = login("p-li")
+    bind(client, parent, classes("YQ101")[0], "李小红")
+    school = login("demo-school_admin")
+    notice = write(client, school, "YQ101", unit_ids=[unit_by_code("YQ101").id]).get_json()
+    assert client.post(f"/api/v1/notices/{notice['id']}/send", headers=school).status_code == 200
+    opened = client.get(f"/api/v1/notices/{notice['id']}", headers=parent).get_json()
+    db.session.remove()  # the test's own session holds nothing while the app is cut
+    return parent, notice["id"], opened["children"][0]["child_id"]
+
+
+def _ack(client, acknowledging):
+    """The parent's acknowledgment, as the phone sends it (and resends it)."""
+    headers, notice_id, child_id = acknowledging
+    return client.post(
+        f"/api/v1/notices/{notice_id}/acknowledge", headers=headers, json={"child_id": child_id}
+    )
+
+
+def _acknowledged(acknowledging) -> list:
+    """The acknowledgment times recorded on the recipient rows of the notice."""
+    db.session.remove()
+    rows = select(NoticeRecipient.acknowledged_at).where(
+        NoticeRecipient.notice_id == acknowledging[1]
+    )
+    return [at for at in db.session.scalars(rows) if at is not None]
+
+
+def _terminate_app_connections() -> int:
+    """Have PostgreSQL end every connection of the app (as a restart or failover would)."""
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
+        return len(
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE application_name = %s",
+                (APP_NAME,),
+            ).fetchall()
+        )
+
+
+def test_connections_terminated_between_requests(web, acknowledging):
+    client = web.test_client()
+    assert client.get("/readyz").status_code == 200  # the pool holds a connection now
+    assert _terminate_app_connections() >= 1
+    first = _ack(client, acknowledging)
+    assert first.status_code == 200, first.get_json()  # pre-ping replaced the dead connection
+    assert _terminate_app_connections() >= 1
+    again = _ack(client, acknowledging)  # the phone's retry
+    assert again.get_json()["acknowledged_at"] == first.get_json()["acknowledged_at"]
+    assert len(_acknowledged(acknowledging)) == 1
+
+
+def test_connection_cut_in_the_middle_of_an_ack(web, acknowledging, db_proxy, monkeypatch):
+    client = web.test_client()
+    real = notice_reading._mark_inbox_read
+
+    def cut_then_continue(*args, **kwargs):
+        """The connection drops after the acknowledgment's UPDATE, before its commit."""
+        db_proxy.cut()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(notice_reading, "_mark_inbox_read", cut_then_continue)
+    cut = _ack(client, acknowledging)
+    assert (cut.status_code, error_code(cut)) == (503, "service_unavailable")
+    assert _acknowledged(acknowledging) == []  # not half-recorded: the transaction died
+
+    monkeypatch.setattr(notice_reading, "_mark_inbox_read", real)
+    retried = _ack(client, acknowledging)
+    assert retried.status_code == 200, retried.get_json()
+    assert len(_acknowledged(acknowledging)) == 1
+
+
+def test_database_down_then_back(web, acknowledging, db_proxy):
+    client = web.test_client()
+    db_proxy.down()
+    down = _ack(client, acknowledging)
+    assert (down.status_code, error_code(down)) == (503, "service_unavailable")
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.get_json()["error"]["details"]["database"].startswith("error")
+    assert client.get("/livez").status_code == 200  # the process itself is fine
+
+    db_proxy.up()
+    back = _ack(client, acknowledging)
+    assert back.status_code == 200, back.get_json()
+    assert len(_acknowledged(acknowledging)) == 1
+    assert client.get("/readyz").status_code == 200
