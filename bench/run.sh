@@ -32,7 +32,7 @@ run_bench() {
   [[ $status == 0 ]] || echo "== $script FAILED (exit status $status)"
 }
 
-run_bench photos 1 -n 6
+run_bench photos 1 -n 4
 run_bench fanout 1 --parents 20000
 run_bench acks 1 --parents 20000 --duration 15
 run_bench reports 1
