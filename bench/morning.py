@@ -192,8 +192,8 @@ def main() -> None:
 
         jobs = patrol_peak.peak_jobs(data, args.checkpoints, retry_every=0)
         ack_run, round_run = run_peak(args, wrk, port, seeded, main_file, main_pairs, jobs)
-        baseline_args = argparse.Namespace(**{**vars(args), "connections": args.ack_connections})
-        health_wrk = acks.load(baseline_args, wrk, port, args.baseline, notice_id)
+        # /healthz alone, with each load generator at the connections it drove in the peak.
+        health_wrk = acks.load(args, wrk, port, args.baseline, notice_id)
         health_py = acks.run_python_load(
             port, args.patrol_connections, args.baseline, "GET", "/healthz", None
         )
