@@ -64,6 +64,9 @@ class Figures:
     rounds_per_web_process: float
     msg_per_worker_process: float
     sources: tuple[str, ...]
+    # CPU a web process spends per request of the morning's mix (0: not recorded). Preferred to
+    # the rates: on a shared machine the rates measure the neighbours too, the CPU time does not.
+    web_cpu_ms_per_request: float = 0.0
 
 
 def read_figures(path: Path) -> Figures:
@@ -86,6 +89,13 @@ def read_figures(path: Path) -> Figures:
             f"bench/morning.py: {found['acks_per_s']:.0f} acks/s and "
             f"{found.get('rounds_per_s', 0):.1f} rounds/s at once, {busy:g} busy web processes"
         )
+    if found.get("web_cpu_ms_per_request"):
+        rates["web_cpu_ms_per_request"] = found["web_cpu_ms_per_request"]
+        sources.append(
+            f"bench/morning.py: {found['web_cpu_ms_per_request']:.1f} CPU ms per request in the "
+            f"web processes ({found.get('ack_share', 0):.0%} of them acknowledgments, the rest "
+            f"rounds, which cost more: the real morning's mix is cheaper)"
+        )
     if "msg_per_s_per_process" in found:
         rates["msg_per_worker_process"] = found["msg_per_s_per_process"]
         sources.append(f"bench/fanout.py: {found['msg_per_s_per_process']:.0f} msg/s per process")
@@ -106,10 +116,14 @@ def plan(figures: Figures, districts: int) -> dict:
     push_rate = pushes / PUSH_WINDOW_S
     rounds = schools * ROUNDS_PER_SCHOOL
     round_peak = rounds / ROUND_WINDOW_S * ROUND_PEAK_FACTOR
-    # A web process spends its time on acks and rounds in the proportion the morning ran them.
-    web_seconds = ack_peak / figures.acks_per_web_process
-    if figures.rounds_per_web_process:
-        web_seconds += round_peak / figures.rounds_per_web_process
+    if figures.web_cpu_ms_per_request:
+        # One web process per core, each request costing what the morning's mix cost on average.
+        web_seconds = (ack_peak + round_peak) * figures.web_cpu_ms_per_request / 1000
+    else:
+        # Each process's time split between acks and rounds (a conservative sum of the two).
+        web_seconds = ack_peak / figures.acks_per_web_process
+        if figures.rounds_per_web_process:
+            web_seconds += round_peak / figures.rounds_per_web_process
     web = max(1, math.ceil(web_seconds * HEADROOM))
     sent_rate = min(push_rate, WECHAT_SEND_RATE)
     workers = max(1, math.ceil(sent_rate * HEADROOM / figures.msg_per_worker_process))
@@ -157,9 +171,15 @@ def render(figures: Figures) -> list[str]:
             f"{row['hosts']} | {row['commits']:,.0f} | {row['limit']} |"
         )
     lines.append("")
+    if figures.web_cpu_ms_per_request:
+        web = f"{1000 / figures.web_cpu_ms_per_request:.0f} requests/s per web process (core)"
+    else:
+        web = (
+            f"{figures.acks_per_web_process:.0f} acks/s and "
+            f"{figures.rounds_per_web_process:.1f} rounds/s per web process"
+        )
     lines.append(
-        f"Per process: {figures.acks_per_web_process:.0f} acks/s and "
-        f"{figures.rounds_per_web_process:.1f} rounds/s per web process, "
+        f"Per process: {web}, "
         f"{figures.msg_per_worker_process:.0f} msg/s per worker process; processes sized for "
         f"{HEADROOM}x head-room, {CORES_PER_HOST} per host; WeChat {WECHAT_SEND_RATE} msg/s; "
         f"PostgreSQL {PG_COMMITS_PER_S:,} commits/s assumed."

@@ -90,6 +90,24 @@ def unit_codes_prefixed(prefix: str):
         units.add_unit = original
 
 
+def web_cpu_seconds(master_pid: int) -> float:
+    """CPU seconds (user + system) gunicorn's master and workers have used so far, from /proc
+    (0.0 where /proc is missing): the peak's cost per request whatever else runs on the machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    total = 0
+    for pid in [master_pid, *map(int, children)]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a worker gone meanwhile
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / tick
+
+
 def run_peak(args, wrk, port: int, seeded: dict, pairs_file: Path, main_pairs, jobs) -> tuple:
     """Acknowledgments and rounds at once, each in its own thread; (acks, rounds) figures."""
     results: dict[str, dict] = {}
@@ -191,7 +209,9 @@ def main() -> None:
         acks.load(args, wrk, port, acks.WARMUP_SECONDS, notice_id, warm_file, warm_pairs)
 
         jobs = patrol_peak.peak_jobs(data, args.checkpoints, retry_every=0)
+        cpu_before = web_cpu_seconds(gunicorn.pid)
         ack_run, round_run = run_peak(args, wrk, port, seeded, main_file, main_pairs, jobs)
+        peak_cpu = web_cpu_seconds(gunicorn.pid) - cpu_before
         # /healthz alone, with each load generator at the connections it drove in the peak.
         health_wrk = acks.load(args, wrk, port, args.baseline, notice_id)
         health_py = acks.run_python_load(
@@ -203,6 +223,7 @@ def main() -> None:
         ok_acks = ack_run["statuses"].get(200, ack_run["requests"] - ack_run["non2xx"])
         problems = ack_problems(app, notice_id, pairs, main_pairs, ok_acks, args.ack_connections)
         problems += patrol_peak.check_records(app, jobs, len(data["item_ids"]))
+        ack_run["cpu_s"] = peak_cpu  # the web processes' CPU over the whole peak
         report(args, wrk, ack_run, round_run, health_wrk, health_py, jobs, problems, tracebacks)
         if tracebacks:
             print(acks.tail(log))
@@ -224,6 +245,12 @@ def report(args, wrk, ack_run, round_run, health_wrk, health_py, jobs, problems,
     acks.show_run("/healthz wrk", health_wrk)
     acks.show_run("/healthz py", health_py)
     print(f"rounds drained in {round_run['elapsed']:.1f} s; acknowledgments ran {args.duration} s")
+    answered = ack_run["requests"] + round_run["requests"]
+    cpu_ms = ack_run["cpu_s"] * 1000 / max(1, answered)
+    print(
+        f"web processes' CPU over the peak: {ack_run['cpu_s']:.1f} s for {answered} requests, "
+        f"{cpu_ms:.1f} ms each (acknowledgments and rounds together)"
+    )
     ack_p99 = ack_run["p99"] / health_wrk["p99"]
     round_p99 = round_run["p99"] / health_py["p99"]
     print(
@@ -256,6 +283,8 @@ def report(args, wrk, ack_run, round_run, health_wrk, health_py, jobs, problems,
             "rounds_per_s": round_run["rps"],
             "healthz_per_s": health_wrk["rps"],
             "web_processes": args.workers,
+            "web_cpu_ms_per_request": cpu_ms,
+            "ack_share": ack_run["requests"] / max(1, answered),
             "cpus": os.cpu_count() or 1,
         },
     )

@@ -132,3 +132,13 @@ def test_capacity_falls_back_to_the_readme_figures_and_says_so(tmp_path, capsys)
     out = capsys.readouterr().out
     assert "| district | 400 | 250,000 |" in out
     assert "194 msg/s in one worker process (not recorded in this run)" in out
+
+
+def test_capacity_prefers_the_web_processes_cpu_time(tmp_path):
+    measured = {**MORNING, "web_cpu_ms_per_request": 10.0, "ack_share": 0.75}
+    path = write(tmp_path, [check_line("morning", "errors", 0, 0, True, absolute=measured)])
+    figures = capacity.read_figures(path)
+    district = capacity.plan(figures, 1)
+    # (208.3 acks/s + 2.67 rounds/s) x 10 ms x 2 head-room = 4.2 cores -> 5 web processes
+    assert district["web"] == 5
+    assert "10.0 CPU ms per request" in "\n".join(capacity.render(figures))
