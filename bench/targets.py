@@ -23,8 +23,13 @@ def check(
     at_least: bool,
     unit: str = "x",
     detail: str = "",
+    absolute: dict[str, float] | None = None,
 ) -> bool:
-    """Print and record one target: ``figure`` must be >= ``limit`` (``at_least``) or <= it."""
+    """Print and record one target: ``figure`` must be >= ``limit`` (``at_least``) or <= it.
+
+    ``absolute`` optionally carries figures in their own units (``{"acks_per_s": 212.0}``),
+    which ``bench/capacity.py`` turns into a capacity table; they are recorded, not printed.
+    """
     met = figure >= limit if at_least else figure <= limit
     sign = ">=" if at_least else "<="
     verdict = "met" if met else "MISSED"
@@ -43,6 +48,8 @@ def check(
             "met": met,
             "detail": detail,
         }
+        if absolute:
+            record["absolute"] = absolute
         with open(path, "a", encoding="utf-8") as out:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return met
