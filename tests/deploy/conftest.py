@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from tests.support.seaweed import SeaweedS3
 
 
 @pytest.fixture
-def postgres() -> Iterator[callable]:
+def postgres() -> Iterator[Callable[[], str]]:
     """A factory of empty PostgreSQL databases (URLs), all dropped afterwards; the test is
     skipped, with the reason, when PostgreSQL does not answer."""
     reason = postgres_unavailable_reason()
@@ -42,7 +42,7 @@ def redis_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def buckets(seaweed: SeaweedS3) -> Iterator[callable]:
+def buckets(seaweed: SeaweedS3) -> Iterator[Callable[[], str]]:
     """A factory of fresh bucket names on the session's S3 server, removed afterwards (with
     their objects: SeaweedFS deletes non-empty buckets)."""
     names: list[str] = []
@@ -66,8 +66,8 @@ def env_values(postgres, redis_url, seaweed, buckets, tmp_path) -> dict[str, str
     return {
         # Production refuses a WeChat API on loopback (config.validate_settings), and the fake
         # one is all there is here; as under systemd, the file's APP_ENV wins over the units'
-        # Environment=APP_ENV=production. test_the_env_file_passes_production_checks shows
-        # that this is the only production check the file would fail.
+        # Environment=APP_ENV=production. That this is the only production check the file fails
+        # is test_the_env_file_passes_production_checks_but_for_the_fake_wechat's.
         "APP_ENV": "test",
         "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": postgres(),

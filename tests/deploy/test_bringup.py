@@ -55,7 +55,11 @@ def start_web(processes: Processes, name: str, env_file: Path, tmp_path: Path) -
     processes.start(name, command(start, env, tmp_path), env, working_directory(unit))
     for probe in unit.exec_start_post:  # returns once /livez answers, or fails
         run(command(probe, env, tmp_path), env, working_directory(unit), timeout=90)
-    return f"http://{env['GUNICORN_BIND']}"
+    # Traffic only once ready (database, store and Redis answer), as a load balancer sends it:
+    # the PostgreSQL server here is shared, and may refuse connections for a moment when full.
+    base = f"http://{env['GUNICORN_BIND']}"
+    wait_for(f"{name} to be ready", lambda: _answers(f"{base}/readyz"), 60, processes)
+    return base
 
 
 def migrate(env_file: Path, tmp_path: Path) -> None:
