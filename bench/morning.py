@@ -61,7 +61,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--baseline", type=int, default=10, help="seconds per /healthz run")
     parser.add_argument("--ack-connections", type=int, default=48)
     parser.add_argument("--patrol-connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    # 2 x 16: one process per core here, and 32 database connections, which leaves room under
+    # PostgreSQL's max_connections (100) for whatever else shares the server.
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=16, help="gunicorn threads per worker")
     parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto")
     args = parser.parse_args()
@@ -195,7 +197,7 @@ def main() -> None:
 
         port = acks.free_port()
         gunicorn, log = acks.start_gunicorn(args, url, tmp, port)
-        acks.wait_healthy(gunicorn, port, log, timeout=240)  # 4 workers booting on a busy box
+        acks.wait_healthy(gunicorn, port, log, timeout=240)  # workers booting on a busy box
         notice_id = seeded["notice_id"]
         from server.models import utcnow
 
