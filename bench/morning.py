@@ -33,7 +33,7 @@ import os
 import signal
 import sys
 import tempfile
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -61,7 +61,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--baseline", type=int, default=10, help="seconds per /healthz run")
     parser.add_argument("--ack-connections", type=int, default=48)
     parser.add_argument("--patrol-connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    # 2 x 16: one process per core here, and 32 database connections, which leaves room under
+    # PostgreSQL's max_connections (100) for whatever else shares the server.
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=16, help="gunicorn threads per worker")
     parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto")
     args = parser.parse_args()
@@ -81,6 +83,7 @@ def unit_codes_prefixed(prefix: str):
     original = units.add_unit
 
     def prefixed(code, *rest):
+        """``add_unit`` with the code prefixed."""
         return original(prefix + code, *rest)
 
     units.add_unit = prefixed
@@ -109,35 +112,14 @@ def web_cpu_seconds(master_pid: int) -> float:
 
 
 def run_peak(args, wrk, port: int, seeded: dict, pairs_file: Path, main_pairs, jobs) -> tuple:
-    """Acknowledgments and rounds at once, each in its own thread; (acks, rounds) figures."""
-    results: dict[str, dict] = {}
-    failures: list[BaseException] = []
-
-    def acknowledge() -> None:
-        results["acks"] = acks.load(
-            args, wrk, port, args.duration, seeded["notice_id"], pairs_file, main_pairs
+    """Acknowledgments and rounds at once, each load in its own thread; (acks, rounds) figures
+    (an exception in either is raised here)."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        acknowledging = pool.submit(
+            acks.load, args, wrk, port, args.duration, seeded["notice_id"], pairs_file, main_pairs
         )
-
-    def rounds() -> None:
-        results["rounds"] = patrol_peak.post_rounds(port, args.patrol_connections, jobs)
-
-    def guarded(work):
-        def run() -> None:
-            try:
-                work()
-            except BaseException as exc:  # re-raised in the main thread below
-                failures.append(exc)
-
-        return run
-
-    threads = [threading.Thread(target=guarded(w)) for w in (acknowledge, rounds)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise failures[0]
-    return results["acks"], results["rounds"]
+        rounds = pool.submit(patrol_peak.post_rounds, port, args.patrol_connections, jobs)
+        return acknowledging.result(), rounds.result()
 
 
 def ack_problems(app, notice_id: int, pairs, main_pairs, ok_acks: int, connections: int):
@@ -195,7 +177,7 @@ def main() -> None:
 
         port = acks.free_port()
         gunicorn, log = acks.start_gunicorn(args, url, tmp, port)
-        acks.wait_healthy(gunicorn, port, log, timeout=240)  # 4 workers booting on a busy box
+        acks.wait_healthy(gunicorn, port, log, timeout=240)  # workers booting on a busy box
         notice_id = seeded["notice_id"]
         from server.models import utcnow
 
