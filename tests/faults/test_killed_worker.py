@@ -60,7 +60,14 @@ def _consumer(app, fake_wechat, data_dir: Path) -> subprocess.Popen:
     env.pop("REDIS_URL", None)
     command = [str(Path(sys.executable).parent / "huey_consumer"), "server.worker.huey"]
     options = ["-k", "thread", "-w", str(WORKER_THREADS), "-n", "-q", "-m", "0.5"]
-    return subprocess.Popen([*command, *options], cwd=ROOT, env=env)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with (data_dir / "consumer.log").open("w") as log:
+        return subprocess.Popen([*command, *options], cwd=ROOT, env=env, stderr=log)
+
+
+def _log_tail(data_dir: Path) -> str:
+    """The end of a consumer's log, for a failure's message."""
+    return (data_dir / "consumer.log").read_text(errors="replace")[-2000:]
 
 
 def _statuses() -> Counter:
@@ -76,7 +83,7 @@ def _statuses() -> Counter:
     return counts
 
 
-def _wait(condition, worker, what: str, seconds: float = 60) -> Counter:
+def _wait(condition, worker, what: str, seconds: float = 150) -> Counter:
     """Poll the statuses until ``condition`` holds (the worker must stay alive meanwhile)."""
     deadline = time.monotonic() + seconds
     while not condition(now := _statuses()):
@@ -110,7 +117,10 @@ def test_a_consumer_killed_mid_fan_out(app, fake_wechat, templates, tmp_path):
     try:
         with _queue(app, fake_wechat, first_queue):
             assert enqueue_deliveries(ids) == 1  # one job: the whole fan-out
-        _wait(lambda s: s["sending"] >= 1, first, "a send in flight")
+        try:  # starting a consumer takes half a minute on a busy machine
+            _wait(lambda s: s["sending"] >= 1, first, "a send in flight")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{_log_tail(first_queue)}") from exc
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
         time.sleep(SEND_SECONDS + 0.5)  # the fake finishes what the dead worker had sent
