@@ -251,7 +251,7 @@ def seed(app, args) -> dict:
             started = time.perf_counter()
             used = {k: v for k, v in values.items() if f":{k}" in statement}
             # The rows are made from ids that exist, so the foreign-key triggers (two thirds of
-            # an insert's time here) are switched off for the step, as a restore would.
+            # an insert's time here) are off for the step, as with pg_restore --disable-triggers.
             db.session.execute(text("SET LOCAL session_replication_role = replica"))
             count = db.session.execute(text(statement), used).rowcount
             db.session.commit()
