@@ -73,7 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parents", type=int, default=3000)
     parser.add_argument("--processes", default="1,2,4", help="worker process counts to run")
-    parser.add_argument("--workers", type=int, default=8, help="huey threads per process")
+    parser.add_argument("--workers", type=int, default=4, help="huey threads per process")
     parser.add_argument("--latency", type=float, default=0.2, help="seconds per send (scaling)")
     parser.add_argument("--error-rate", type=float, default=0.01)
     parser.add_argument("--send-rate", default="20000/second", help="global WECHAT_SEND_RATE")
@@ -95,7 +95,9 @@ def main() -> None:
                 "WECHAT_SECRET": SECRET,
                 "WECHAT_SEND_RATE": args.send_rate,
                 "JOBS_IMMEDIATE": "0",
-                "DB_POOL_SIZE": str(args.workers + 4),
+                # One connection per huey thread: several processes share PostgreSQL's limit.
+                "DB_POOL_SIZE": str(args.workers + 1),
+                "DB_MAX_OVERFLOW": "0",
                 "REDIS_URL": "redis://127.0.0.1:6379/14",
                 "LOG_LEVEL": "info",
             }
