@@ -9,10 +9,16 @@ the queue, the database and the rate budget):
 - N parents each bound to one child across 100 schools; 80% hold a one-time grant for the notice
   template, and 0.5% of those have turned the template off at WeChat (answer 43101);
 - the fake WeChat server in its own process, answering 1% of sends with -1 (system busy);
-- for each process count P: the grants renewed, a notice written and sent (recipient rows,
-  inbox messages, deliveries: one transaction), and P real worker processes
+- a run: the grants renewed, a notice written and sent (recipient rows, inbox messages,
+  deliveries: one transaction), and P real worker processes
   (``huey_consumer server.worker.huey -k thread -w W -n``) dispatch the deliveries, retrying
-  transient errors with backoff.
+  transient errors with backoff;
+- the worker's own cost: one run with one process against a fake answering at once, beside raw
+  POSTs to it before and after (the ratio target);
+- scaling: a run per process count (``--processes``) against a second fake answering every send
+  ``--latency`` seconds late, as WeChat does over the internet, so that one process is bound by
+  its requests in flight and more processes have something to add (the global rate is set far
+  above what they reach, and printed).
 
 Each run is checked against the fake server's record and the database: every eligible parent
 messaged exactly once, nobody twice, refusals recorded. Messages per second count the fan-out
@@ -73,7 +79,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parents", type=int, default=3000)
     parser.add_argument("--processes", default="1,2,4", help="worker process counts to run")
-    parser.add_argument("--workers", type=int, default=8, help="huey threads per process")
+    parser.add_argument("--workers", type=int, default=4, help="huey threads per process")
     parser.add_argument("--latency", type=float, default=0.2, help="seconds per send (scaling)")
     parser.add_argument("--error-rate", type=float, default=0.01)
     parser.add_argument("--send-rate", default="20000/second", help="global WECHAT_SEND_RATE")
@@ -95,7 +101,9 @@ def main() -> None:
                 "WECHAT_SECRET": SECRET,
                 "WECHAT_SEND_RATE": args.send_rate,
                 "JOBS_IMMEDIATE": "0",
-                "DB_POOL_SIZE": str(args.workers + 4),
+                # One connection per huey thread: several processes share PostgreSQL's limit.
+                "DB_POOL_SIZE": str(args.workers + 1),
+                "DB_MAX_OVERFLOW": "0",
                 "REDIS_URL": "redis://127.0.0.1:6379/14",
                 "LOG_LEVEL": "info",
             }

@@ -21,7 +21,9 @@ def start_consumers(count: int, threads: int, tmp: Path) -> list[subprocess.Pope
         log = tmp / f"consumer-{time.monotonic_ns()}-{index}.log"
         with open(log, "w") as out:  # the child keeps its own descriptor
             proc = subprocess.Popen(
-                [*command, "-k", "thread", "-w", str(threads), "-n"],
+                # An idle huey worker backs off up to 10 s between polls by default; with a
+                # shorter ceiling every thread joins the fan-out as soon as it is queued.
+                [*command, "-k", "thread", "-w", str(threads), "-n", "-m", "0.5"],
                 cwd=ROOT,
                 env={**os.environ, "PYTHONPATH": str(ROOT)},
                 stdout=out,

@@ -25,7 +25,7 @@ from server.wechat import WeChatError
 # hide WeChat's latency, few enough that the process's own connection pool (64) never queues.
 SEND_CONCURRENCY = 16
 # Permits taken from the shared budget in one Redis round trip, at most.
-PERMIT_BLOCK = 32
+PERMIT_BLOCK = 64
 RATE_KEY = "wechat-subscribe-send"
 
 _pool_lock = threading.Lock()

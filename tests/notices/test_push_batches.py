@@ -83,3 +83,30 @@ def test_long_term_grant_is_never_spent(app, login, fake_wechat, templates):
     ids = [_notify("parent-long", title=f"通知{i}") for i in range(2)]
     assert delivery.dispatch(ids).sent == 2
     assert _remaining("parent-long", templates["notice"]) == 0
+
+
+def test_rate_permits_are_taken_in_blocks(app, monkeypatch):
+    from limits import parse, storage, strategies
+
+    from server.services import push_sending
+
+    limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+    costs: list[int] = []
+
+    class Recording:
+        """The real limiter, recording the size of each acquisition."""
+
+        def hit(self, limit, key, cost=1):
+            costs.append(cost)
+            return limiter.hit(limit, key, cost=cost)
+
+    monkeypatch.setattr(push_sending, "_limiter", lambda uri: Recording())
+    monkeypatch.setattr(push_sending, "PERMIT_BLOCK", 3)
+    monkeypatch.setitem(app.config, "WECHAT_SEND_RATE", "7/minute")
+    push_sending.take_permits(7)
+    assert costs == [3, 3, 1]  # three round trips for seven permits
+    assert not limiter.hit(parse("7/minute"), push_sending.RATE_KEY)  # the budget is used up
+    monkeypatch.setitem(app.config, "WECHAT_SEND_RATE", "2/minute")
+    costs.clear()
+    push_sending.take_permits(2)
+    assert costs == [2]  # a block never exceeds the window's amount (it could never be granted)
