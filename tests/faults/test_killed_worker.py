@@ -21,16 +21,11 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import Delivery, User
-from server.services.delivery import recover_lost_claims
+from server.services.delivery import IN_FLIGHT_BOUND, recover_lost_claims
 from server.services.notify import enqueue_deliveries, requeue_stale
 from tests.conftest import APP_SECRET, APPID, TEST_SECRET_KEY
 from tests.faults.conftest import faulty_app, on_postgresql
 from tests.jobs.conftest import parents_with_pushes
-
-try:
-    from server.services.delivery import IN_FLIGHT_BOUND
-except ImportError:  # before the concurrent dispatch: a claim batch is all a worker holds
-    from server.services.delivery import CLAIM_BATCH as IN_FLIGHT_BOUND
 
 pytestmark = on_postgresql
 SEND = "cgi-bin/message/subscribe/send"
