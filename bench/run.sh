@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh requirements-dev.txt
-for bench in bench/photos.py bench/fanout.py bench/acks.py bench/patrols.py bench/patrol_peak.py bench/figures.py; do
+for bench in bench/photos.py bench/fanout.py bench/acks.py bench/patrols.py bench/patrol_peak.py bench/figures.py bench/reports.py; do
   echo "== $bench"
   .venv/bin/python "$bench"
 done
