@@ -13,8 +13,10 @@ from tests.notices.conftest import user_id
 from tests.notices.test_notices import families, write  # noqa: F401  (families is a fixture)
 from tests.support.statements import counted
 
-# The token check, the acknowledgment's UPDATE (returning the names) and the inbox's UPDATE.
-ACK_STATEMENTS = 3
+# The token check and the acknowledgment: on PostgreSQL one statement updating the child's rows
+# (returning the names) and the inbox; elsewhere those two UPDATEs apart.
+ACK_STATEMENTS = {"postgresql": 2}
+OTHER_DATABASES = 3
 
 
 def _sent_notice(client, login) -> int:
@@ -61,7 +63,7 @@ def test_an_acknowledgment_is_a_fixed_number_of_statements(families, client, log
         True,
     )
     assert body["class_name"]
-    assert len(seen) <= ACK_STATEMENTS, seen
+    assert len(seen) <= ACK_STATEMENTS.get(db.engine.dialect.name, OTHER_DATABASES), seen
     # Acknowledging reads the notice's inbox message, as opening it does.
     assert _unread_notice_messages("p-li") == 0
 
