@@ -68,18 +68,21 @@ def _acknowledge_statement() -> Update:
     rows = NoticeRecipient.__table__.c
     now = bindparam("now", type_=UTCDateTime())
     notice_id, child_id, parent_id = bindparam("notice"), bindparam("child"), bindparam("me")
-    # Only when the notice reached this parent for this child (checked in the same statement).
-    reached_me = (
-        select(rows.id)
-        .where(rows.notice_id == notice_id, rows.child_id == child_id, rows.parent_id == parent_id)
-        .exists()
+    # The class of the caller's own row: NULL, so nothing matches, unless the notice reached this
+    # parent for this child (checked in the same statement). Every row of a notice was written
+    # at its sending, so all the child's rows carry that class, and the (notice, class) index
+    # then finds them among one class's rows instead of the whole notice's.
+    my_class = (
+        select(rows.class_id)
+        .where(rows.notice_id == notice_id, rows.parent_id == parent_id, rows.child_id == child_id)
+        .scalar_subquery()
     )
     class_id = select(Child.class_id).where(Child.id == child_id).scalar_subquery()
     child_name = select(Child.name).where(Child.id == child_id).scalar_subquery()
     class_name = select(SchoolClass.name).where(SchoolClass.id == class_id).scalar_subquery()
     return (
         update(NoticeRecipient.__table__)
-        .where(rows.notice_id == notice_id, rows.child_id == child_id, reached_me)
+        .where(rows.notice_id == notice_id, rows.class_id == my_class, rows.child_id == child_id)
         .values(
             acknowledged_at=func.coalesce(rows.acknowledged_at, now),
             read_at=case(
