@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Update, bindparam, case, func, select, update
+from sqlalchemy import Select, Update, bindparam, case, func, select, update
 
 from server.errors import ApiError
 from server.extensions import db
@@ -68,18 +68,21 @@ def _acknowledge_statement() -> Update:
     rows = NoticeRecipient.__table__.c
     now = bindparam("now", type_=UTCDateTime())
     notice_id, child_id, parent_id = bindparam("notice"), bindparam("child"), bindparam("me")
-    # Only when the notice reached this parent for this child (checked in the same statement).
-    reached_me = (
-        select(rows.id)
-        .where(rows.notice_id == notice_id, rows.child_id == child_id, rows.parent_id == parent_id)
-        .exists()
+    # The class of the caller's own row: NULL, so nothing matches, unless the notice reached this
+    # parent for this child (checked in the same statement). Every row of a notice was written
+    # at its sending, so all the child's rows carry that class, and the (notice, class) index
+    # then finds them among one class's rows instead of the whole notice's.
+    my_class = (
+        select(rows.class_id)
+        .where(rows.notice_id == notice_id, rows.parent_id == parent_id, rows.child_id == child_id)
+        .scalar_subquery()
     )
     class_id = select(Child.class_id).where(Child.id == child_id).scalar_subquery()
     child_name = select(Child.name).where(Child.id == child_id).scalar_subquery()
     class_name = select(SchoolClass.name).where(SchoolClass.id == class_id).scalar_subquery()
     return (
         update(NoticeRecipient.__table__)
-        .where(rows.notice_id == notice_id, rows.child_id == child_id, reached_me)
+        .where(rows.notice_id == notice_id, rows.class_id == my_class, rows.child_id == child_id)
         .values(
             acknowledged_at=func.coalesce(rows.acknowledged_at, now),
             read_at=case(
@@ -97,10 +100,24 @@ def _acknowledge_statement() -> Update:
     )
 
 
+def _acknowledge_and_read_statement() -> Select:
+    """PostgreSQL only: the acknowledgment and the inbox's UPDATE as one statement (DML in
+    WITH), the inbox read only when the acknowledgment found the caller's rows."""
+    acked = _acknowledge_statement().cte("acked")
+    inbox = (
+        _inbox_read_statement()
+        .where(select(acked.c.parent_id).exists())
+        .returning(Notification.__table__.c.id)
+        .cte("inbox")
+    )
+    return select(*acked.c).add_cte(inbox)
+
+
 # Built once: parents acknowledge in waves of thousands, and building these expressions (and
 # their cache keys) on every request cost more Python than running them.
 _INBOX_READ = _inbox_read_statement()
 _ACKNOWLEDGE = _acknowledge_statement()
+_ACKNOWLEDGE_AND_READ = _acknowledge_and_read_statement()
 
 
 def _mark_inbox_read(user_id: int, notice_id: int) -> None:
@@ -114,17 +131,20 @@ def acknowledge(user: User, notice_id: int, child_id: int) -> dict[str, Any]:
     A child counts once: the acknowledgment goes onto every guardian's row of this child for
     the notice (the other guardian then sees it acknowledged and is not reminded), in one
     conditional UPDATE of the child's rows for the notice (the first time wins, later ones keep its
-    time); the caller's own row also counts as read. Parents acknowledge in waves of thousands,
-    so this path is two statements: that UPDATE, which also returns the names the answer shows,
-    and the one marking the inbox messages read.
+    time); the caller's own row also counts as read, and so do the notice's inbox messages.
+    Parents acknowledge in waves of thousands, so on PostgreSQL this is one statement (both
+    UPDATEs, returning the names the answer shows); elsewhere two.
     """
-    params = {"notice": notice_id, "child": child_id, "me": user.id, "now": utcnow()}
-    rows = db.session.execute(_ACKNOWLEDGE, params).all()
+    params = {"notice": notice_id, "child": child_id, "me": user.id, "owner": user.id}
+    params["now"] = utcnow()
+    together = db.session.get_bind().dialect.name == "postgresql"
+    rows = db.session.execute(_ACKNOWLEDGE_AND_READ if together else _ACKNOWLEDGE, params).all()
     if not rows:
         db.session.rollback()
         raise ApiError(404, "not_found", "This notice did not reach you for that child.")
     row = next(r for r in rows if r.parent_id == user.id)
-    _mark_inbox_read(user.id, notice_id)
+    if not together:
+        _mark_inbox_read(user.id, notice_id)
     db.session.commit()
     return child_status(child_id, row.child_name, row.class_name, row.read_at, row.acknowledged_at)
 
