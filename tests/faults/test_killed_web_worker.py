@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import requests
@@ -23,7 +22,7 @@ from server.extensions import db
 from server.models import Hazard
 from tests.conftest import APP_SECRET, APPID, TEST_SECRET_KEY
 from tests.faults.conftest import on_postgresql
-from tests.hazards.conftest import CAMPUS, unit_by_code
+from tests.hazards.conftest import report_body
 
 pytestmark = on_postgresql
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,22 +90,6 @@ def _wait_serving(master: subprocess.Popen, base: str, not_pid: int | None = Non
     raise AssertionError("gunicorn never served")
 
 
-def _report_body(photo_id: int) -> dict:
-    """A report at 符离中心小学 with its photo and its own client UUID."""
-    return {
-        "client_uuid": str(uuid.uuid4()),
-        "focus_problem": "fire.utilities",
-        "description": "配电箱门损坏,电线裸露",
-        "severity": "general",
-        "lat": CAMPUS["lat"],
-        "lng": CAMPUS["lng"],
-        "accuracy": 12.5,
-        "coord_system": "gcj02",
-        "school_id": unit_by_code("YQ101").id,
-        "photo_ids": [photo_id],
-    }
-
-
 def _hold_text_check(fake_wechat, monkeypatch) -> threading.Event:
     """Make WeChat's next text check answer late; the event is set when the check arrives."""
     arrived, real = threading.Event(), fake_wechat.take_failure
@@ -124,7 +107,7 @@ def _hold_text_check(fake_wechat, monkeypatch) -> threading.Event:
 
 def test_a_web_worker_killed_mid_request(demo, login, upload, fake_wechat, tmp_path, monkeypatch):
     staff = login("demo-school_admin")
-    body = _report_body(upload(staff)["id"])
+    body = report_body([upload(staff)["id"]])
     db.session.remove()
     port = _free_port()
     base = f"http://127.0.0.1:{port}"

@@ -6,7 +6,6 @@ upload, retried once the store is back, succeeds and the report is filed."""
 from __future__ import annotations
 
 import io
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -19,7 +18,7 @@ from server.models import Hazard, Photo, utcnow
 from server.services.photos import sweep_stray_objects
 from tests.faults.conftest import error_code, faulty_app, on_postgresql
 from tests.faults.proxy import TcpProxy
-from tests.hazards.conftest import CAMPUS, make_jpeg, unit_by_code
+from tests.hazards.conftest import make_jpeg, report_body
 
 pytestmark = on_postgresql
 STAFF = "demo-school_admin"
@@ -33,10 +32,9 @@ def store_proxy(seaweed) -> TcpProxy:
         yield proxy
 
 
-@pytest.fixture
-def s3_app(demo, fake_wechat, tmp_path, seaweed, seaweed_bucket, store_proxy):
-    """The app with its photos in S3, reached through the proxy."""
-    with faulty_app(
+def _s3_app(demo, fake_wechat, tmp_path, seaweed, seaweed_bucket, store_proxy):
+    """The app with its photos in S3, reached through the proxy (a context manager)."""
+    return faulty_app(
         demo,
         fake_wechat,
         tmp_path,
@@ -46,7 +44,13 @@ def s3_app(demo, fake_wechat, tmp_path, seaweed, seaweed_bucket, store_proxy):
         MINIO_SECRET_KEY=seaweed.secret_key,
         MINIO_BUCKET=seaweed_bucket,
         MINIO_SECURE=False,
-    ) as app:
+    )
+
+
+@pytest.fixture
+def s3_app(demo, fake_wechat, tmp_path, seaweed, seaweed_bucket, store_proxy):
+    """The app with its photos in S3, reached through the proxy."""
+    with _s3_app(demo, fake_wechat, tmp_path, seaweed, seaweed_bucket, store_proxy) as app:
         yield app
 
 
@@ -74,19 +78,7 @@ def _photo_rows() -> int:
 
 def _file_report(client, headers, photo_id: int):
     """File a report at 符离中心小学 with the photo."""
-    body = {
-        "client_uuid": str(uuid.uuid4()),
-        "focus_problem": "fire.utilities",
-        "description": "配电箱门损坏,电线裸露",
-        "severity": "general",
-        "lat": CAMPUS["lat"],
-        "lng": CAMPUS["lng"],
-        "accuracy": 12.5,
-        "coord_system": "gcj02",
-        "school_id": unit_by_code("YQ101").id,
-        "photo_ids": [photo_id],
-    }
-    return client.post("/api/v1/hazards", json=body, headers=headers)
+    return client.post("/api/v1/hazards", json=report_body([photo_id]), headers=headers)
 
 
 def _readiness(client) -> tuple[int, dict]:
@@ -166,17 +158,7 @@ def test_store_slow_past_the_timeout(
     # Production waits 30 s per try; a second keeps the test short, the behaviour is the same.
     monkeypatch.setattr(storage.s3, "READ_TIMEOUT", 1.0)
     monkeypatch.setattr(storage.s3, "CONNECT_TIMEOUT", 1.0)
-    with faulty_app(
-        demo,
-        fake_wechat,
-        tmp_path,
-        STORAGE_BACKEND="s3",
-        MINIO_ENDPOINT=store_proxy.address,
-        MINIO_ACCESS_KEY=seaweed.access_key,
-        MINIO_SECRET_KEY=seaweed.secret_key,
-        MINIO_BUCKET=seaweed_bucket,
-        MINIO_SECURE=False,
-    ) as app:
+    with _s3_app(demo, fake_wechat, tmp_path, seaweed, seaweed_bucket, store_proxy) as app:
         client, staff, data = app.test_client(), login(STAFF), make_jpeg(1303)
         store_proxy.stall()
         store_proxy.cut()  # pooled connections too: every request meets the stall

@@ -85,25 +85,32 @@ def upload(client):
     return _upload
 
 
+def report_body(photo_ids: list[int]) -> dict:
+    """A report at 符离中心小学 (YQ101) with these photos and its own client UUID, as the phone
+    sends it."""
+    return {
+        "client_uuid": str(uuid.uuid4()),
+        "focus_problem": "fire.utilities",
+        "description": "配电箱门损坏,电线裸露",
+        "severity": "general",
+        "lat": CAMPUS["lat"],
+        "lng": CAMPUS["lng"],
+        "accuracy": 12.5,
+        "coord_system": "gcj02",
+        "school_id": unit_by_code("YQ101").id,
+        "photo_ids": photo_ids,
+    }
+
+
 @pytest.fixture
 def report(client, upload):
     """File a report at 符离中心小学 (YQ101) as ``headers``; returns (response, body sent)."""
 
     def _report(headers, **changes):
-        body = {
-            "client_uuid": str(uuid.uuid4()),
-            "focus_problem": "fire.utilities",
-            "description": "配电箱门损坏,电线裸露",
-            "severity": "general",
-            "lat": CAMPUS["lat"],
-            "lng": CAMPUS["lng"],
-            "accuracy": 12.5,
-            "coord_system": "gcj02",
-            "school_id": unit_by_code("YQ101").id,
-        }
-        if "photo_ids" not in changes:
-            body["photo_ids"] = [upload(headers)["id"]]
-        body.update(changes)
+        photo_ids = changes.pop("photo_ids", None)
+        if photo_ids is None:
+            photo_ids = [upload(headers)["id"]]
+        body = {**report_body(photo_ids), **changes}
         return client.post("/api/v1/hazards", json=body, headers=headers), body
 
     return _report
