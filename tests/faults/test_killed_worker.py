@@ -8,10 +8,8 @@ bound; nobody is messaged twice more often than that bound."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import timedelta
@@ -23,37 +21,22 @@ from server.extensions import db
 from server.models import Delivery, User
 from server.services.delivery import IN_FLIGHT_BOUND, recover_lost_claims
 from server.services.notify import enqueue_deliveries, requeue_stale
-from tests.conftest import APP_SECRET, APPID, TEST_SECRET_KEY
 from tests.faults.conftest import faulty_app, on_postgresql
-from tests.jobs.conftest import parents_with_pushes
+from tests.jobs.conftest import HUEY_CONSUMER, ROOT, consumer_env, parents_with_pushes
 
 pytestmark = on_postgresql
 SEND = "cgi-bin/message/subscribe/send"
 PARENTS = 2 * IN_FLIGHT_BOUND + 10  # more than a batch in flight: the rest is left to others
 SLOW_SENDS, SEND_SECONDS = 8, 0.5
 WORKER_THREADS = 2
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _consumer(app, fake_wechat, data_dir: Path) -> subprocess.Popen:
     """``huey_consumer server.worker.huey`` as production starts a worker, configured by the
     environment, on the queue file in ``data_dir``; polling an empty queue every half second at
     most, so work queued later is picked up at once."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "APP_ENV": "test",
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "DATA_DIR": str(data_dir),
-        "MEDIA_ROOT": str(data_dir / "media"),
-        "SECRET_KEY": TEST_SECRET_KEY,
-        "WECHAT_APPID": APPID,
-        "WECHAT_SECRET": APP_SECRET,
-        "WECHAT_API_BASE_URL": fake_wechat.url,
-        "JOBS_IMMEDIATE": "false",
-    }
-    env.pop("REDIS_URL", None)
-    command = [str(Path(sys.executable).parent / "huey_consumer"), "server.worker.huey"]
+    env = consumer_env(app, fake_wechat.url, data_dir)
+    command = [HUEY_CONSUMER, "server.worker.huey"]
     options = ["-k", "thread", "-w", str(WORKER_THREADS), "-n", "-q", "-m", "0.5"]
     data_dir.mkdir(parents=True, exist_ok=True)
     with (data_dir / "consumer.log").open("w") as log:

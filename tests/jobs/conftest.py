@@ -3,8 +3,11 @@ helpers to write many parents with pushes and to race two workers."""
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,10 +16,34 @@ from flask import Flask
 from server.extensions import db
 from server.models import SubscriptionGrant, User
 from server.services.notify import notify
+from tests.conftest import APP_SECRET, APPID, TEST_SECRET_KEY
 from tests.hazards.conftest import report, upload  # noqa: F401  (fixtures)
 from tests.notices.conftest import templates  # noqa: F401  (fixture)
 
 RACE_TIMEOUT = 60
+
+ROOT = Path(__file__).resolve().parents[2]
+HUEY_CONSUMER = str(Path(sys.executable).parent / "huey_consumer")
+
+
+def consumer_env(app: Flask, wechat_url: str, data_dir: Path) -> dict[str, str]:
+    """The environment a ``huey_consumer server.worker.huey`` process is configured by, as in
+    production: this test app's database, the fake WeChat, and a queue file in ``data_dir``."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "APP_ENV": "test",
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "DATA_DIR": str(data_dir),
+        "MEDIA_ROOT": str(data_dir / "media"),
+        "SECRET_KEY": TEST_SECRET_KEY,
+        "WECHAT_APPID": APPID,
+        "WECHAT_SECRET": APP_SECRET,
+        "WECHAT_API_BASE_URL": wechat_url,
+        "JOBS_IMMEDIATE": "false",
+    }
+    env.pop("REDIS_URL", None)
+    return env
 
 
 def parents_with_pushes(

@@ -5,9 +5,7 @@ JSON lines that carry the id of the request that queued them."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,32 +17,15 @@ from server.logs import bound_request_id
 from server.models import Delivery
 from server.queue import init_queue
 from server.services.notify import enqueue_deliveries
-from tests.conftest import APP_SECRET, APPID, TEST_SECRET_KEY, _overrides
-from tests.jobs.conftest import parents_with_pushes
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import _overrides
+from tests.jobs.conftest import HUEY_CONSUMER, ROOT, consumer_env, parents_with_pushes
 
 
 def _consumer(app, fake_wechat, data_dir: Path, stderr=None, **extra: str) -> subprocess.Popen:
     """``huey_consumer server.worker.huey`` configured, as in production, by the environment."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "APP_ENV": "test",
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "DATA_DIR": str(data_dir),
-        "MEDIA_ROOT": str(data_dir / "media"),
-        "SECRET_KEY": TEST_SECRET_KEY,
-        "WECHAT_APPID": APPID,
-        "WECHAT_SECRET": APP_SECRET,
-        "WECHAT_API_BASE_URL": fake_wechat.url,
-        "JOBS_IMMEDIATE": "false",
-        **extra,
-    }
-    env.pop("REDIS_URL", None)
-    consumer = Path(sys.executable).parent / "huey_consumer"
+    env = {**consumer_env(app, fake_wechat.url, data_dir), **extra}
     return subprocess.Popen(
-        [str(consumer), "server.worker.huey", "-k", "thread", "-w", "2", "-n", "-q"],
+        [HUEY_CONSUMER, "server.worker.huey", "-k", "thread", "-w", "2", "-n", "-q"],
         cwd=ROOT,
         env=env,
         stderr=stderr,
