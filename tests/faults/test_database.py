@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from server.extensions import db
 from server.models import NoticeRecipient
-from server.services import notice_reading
 from tests.faults.conftest import error_code, faulty_app, on_postgresql
 from tests.faults.proxy import TcpProxy
 from tests.hazards.conftest import unit_by_code
@@ -98,21 +97,34 @@ def test_connections_terminated_between_requests(web, acknowledging):
     assert len(_acknowledged(acknowledging)) == 1
 
 
-def test_connection_cut_in_the_middle_of_an_ack(web, acknowledging, db_proxy, monkeypatch):
+def test_connection_cut_in_the_middle_of_an_ack(web, acknowledging, db_proxy):
     client = web.test_client()
-    real = notice_reading._mark_inbox_read
+    with web.app_context():
+        engine = db.engine  # the web app's engine (through the proxy), not the test app's
+    seen = {"ack": False, "armed": True}
 
-    def cut_then_continue(*args, **kwargs):
+    def note_the_ack(conn, cursor, statement, *args):
+        """Remember that the acknowledgment's UPDATE ran in this transaction."""
+        if statement.lstrip().upper().startswith(("UPDATE NOTICE_RECIPIENTS", "WITH")):
+            seen["ack"] = True
+
+    def cut_before_commit(conn):
         """The connection drops after the acknowledgment's UPDATE, before its commit."""
-        db_proxy.cut()
-        return real(*args, **kwargs)
+        if seen["ack"] and seen["armed"]:
+            seen["armed"] = False
+            db_proxy.cut()
 
-    monkeypatch.setattr(notice_reading, "_mark_inbox_read", cut_then_continue)
-    cut = _ack(client, acknowledging)
+    event.listen(engine, "after_cursor_execute", note_the_ack)
+    event.listen(engine, "commit", cut_before_commit)
+    try:
+        cut = _ack(client, acknowledging)
+    finally:
+        event.remove(engine, "after_cursor_execute", note_the_ack)
+        event.remove(engine, "commit", cut_before_commit)
+    assert not seen["armed"], "the acknowledgment never reached its commit"
     assert (cut.status_code, error_code(cut)) == (503, "service_unavailable")
     assert _acknowledged(acknowledging) == []  # not half-recorded: the transaction died
 
-    monkeypatch.setattr(notice_reading, "_mark_inbox_read", real)
     retried = _ack(client, acknowledging)
     assert retried.status_code == 200, retried.get_json()
     assert len(_acknowledged(acknowledging)) == 1
