@@ -125,7 +125,7 @@ def _mark_inbox_read(user_id: int, notice_id: int) -> None:
     db.session.execute(_INBOX_READ, {"owner": user_id, "notice": notice_id, "now": utcnow()})
 
 
-def acknowledge(user: User, notice_id: int, child_id: int) -> dict[str, Any]:
+def acknowledge(user_id: int, notice_id: int, child_id: int) -> dict[str, Any]:
     """Acknowledge for one child; a repeat is harmless and changes nothing.
 
     A child counts once: the acknowledgment goes onto every guardian's row of this child for
@@ -133,18 +133,19 @@ def acknowledge(user: User, notice_id: int, child_id: int) -> dict[str, Any]:
     conditional UPDATE of the child's rows for the notice (the first time wins, later ones keep its
     time); the caller's own row also counts as read, and so do the notice's inbox messages.
     Parents acknowledge in waves of thousands, so on PostgreSQL this is one statement (both
-    UPDATEs, returning the names the answer shows); elsewhere two.
+    UPDATEs, returning the names the answer shows); elsewhere two. It takes the caller's id, not
+    the ``User``: the recipient rows are the whole rule, and loading the user would be waste.
     """
-    params = {"notice": notice_id, "child": child_id, "me": user.id, "owner": user.id}
+    params = {"notice": notice_id, "child": child_id, "me": user_id, "owner": user_id}
     params["now"] = utcnow()
     together = db.session.get_bind().dialect.name == "postgresql"
     rows = db.session.execute(_ACKNOWLEDGE_AND_READ if together else _ACKNOWLEDGE, params).all()
     if not rows:
         db.session.rollback()
         raise ApiError(404, "not_found", "This notice did not reach you for that child.")
-    row = next(r for r in rows if r.parent_id == user.id)
+    row = next(r for r in rows if r.parent_id == user_id)
     if not together:
-        _mark_inbox_read(user.id, notice_id)
+        _mark_inbox_read(user_id, notice_id)
     db.session.commit()
     return child_status(child_id, row.child_name, row.class_name, row.read_at, row.acknowledged_at)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -36,15 +35,29 @@ def issue_token(user: User, client_ip: str | None) -> tuple[str, AuthSession]:
     return _serializer().dumps({"sid": session.id}), session
 
 
-@dataclass(frozen=True, slots=True)
 class LiveSession:
     """What a request keeps of the session its token names: the id (to revoke it), its expiry
-    and its user. Not an ORM row: loading one costs a mapped entity on every request."""
+    and its user's id. Not an ORM row: loading one costs a mapped entity on every request.
 
-    id: str
-    user_id: int
-    expires_at: datetime
-    user: User
+    ``user`` is the ORM ``User``, loaded by the token check or, when the check read only the
+    user's columns, on first access (a primary-key load); routes needing only the id never pay
+    for the entity."""
+
+    __slots__ = ("_user", "expires_at", "id", "user_id")
+
+    def __init__(self, id: str, user_id: int, expires_at: datetime, user: User | None = None):
+        """Keep the session's facts; ``user`` when the check already loaded it."""
+        self.id, self.user_id, self.expires_at, self._user = id, user_id, expires_at, user
+
+    @property
+    def user(self) -> User:
+        """The session's user, loaded once on first access when the check did not load it."""
+        if self._user is None:
+            user = db.session.get(User, self.user_id)
+            if user is None:  # deleted since the check: as if the token named nobody
+                raise ApiError(401, "unauthorized", "The token is invalid.")
+            self._user = user
+        return self._user
 
 
 @lru_cache(maxsize=8)
@@ -53,43 +66,52 @@ def _serializer_for(secret_key: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret_key, salt=_SALT)
 
 
-def _check_statement() -> Select:
-    """The user of a session (bound as ``sid``) and the session's two dates, in one statement."""
+def _check_statement(*user_columns) -> Select:
+    """The user of a session (bound as ``sid``), or only the user columns given, and the
+    session's two dates, in one statement."""
     return (
-        select(User, AuthSession.revoked_at, AuthSession.expires_at)
+        select(*(user_columns or (User,)), AuthSession.revoked_at, AuthSession.expires_at)
         .join(AuthSession, AuthSession.user_id == User.id)
         .where(AuthSession.id == bindparam("sid"))
     )
 
 
-# Built once: every authenticated request runs it, and building it (and its cache key) each time
-# cost about as much Python as running it.
+# Built once: every authenticated request runs one, and building it (and its cache key) each time
+# cost about as much Python as running it. The second reads no entity: building the ORM ``User``
+# is most of the check's Python, and routes that only need the id skip it.
 _CHECK = _check_statement()
+_CHECK_COLUMNS = _check_statement(User.id, User.is_active)
 
 
-def resolve_token(token: str) -> LiveSession:
+def resolve_token(token: str, load_user: bool = True) -> LiveSession:
     """Return the live session a token names, or raise a 401 saying why not.
 
-    Every authenticated request comes through here, so it is one statement that loads only the
-    user as an entity. Nothing is cached across requests: revoking a token or disabling an
-    account takes effect on the very next request.
+    Every authenticated request comes through here, so it is one statement; it loads the user as
+    an entity only with ``load_user`` (otherwise ``LiveSession.user`` loads it if asked). Nothing
+    is cached across requests: revoking a token or disabling an account takes effect on the very
+    next request.
     """
     try:
         payload = _serializer().loads(token)
     except BadSignature as exc:
         raise ApiError(401, "unauthorized", "The token is invalid.") from exc
     sid = payload.get("sid") if isinstance(payload, dict) else None
-    found = db.session.execute(_CHECK, {"sid": sid}).first() if isinstance(sid, str) else None
+    statement = _CHECK if load_user else _CHECK_COLUMNS
+    found = db.session.execute(statement, {"sid": sid}).first() if isinstance(sid, str) else None
     if found is None:
         raise ApiError(401, "unauthorized", "The token is invalid.")
-    user, revoked_at, expires_at = found
+    if load_user:
+        user, revoked_at, expires_at = found
+        user_id, is_active = user.id, user.is_active
+    else:
+        user, (user_id, is_active, revoked_at, expires_at) = None, found
     if revoked_at is not None:
         raise ApiError(401, "token_revoked", "The token was revoked; please log in again.")
     if expires_at <= utcnow():
         raise ApiError(401, "token_expired", "The token has expired; please log in again.")
-    if not user.is_active:
+    if not is_active:
         raise ApiError(403, "account_disabled", "This account is disabled.")
-    return LiveSession(sid, user.id, expires_at, user)
+    return LiveSession(sid, user_id, expires_at, user)
 
 
 def revoke(session: LiveSession | AuthSession) -> None:

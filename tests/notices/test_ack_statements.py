@@ -3,10 +3,10 @@ in waves of thousands), and the token check every authenticated request pays is 
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from server.extensions import db
-from server.models import NoticeRecipient, Notification
+from server.models import NoticeRecipient, Notification, User
 from server.services.tokens import resolve_token
 from tests.hazards.conftest import unit_by_code
 from tests.notices.conftest import user_id
@@ -100,3 +100,48 @@ def test_the_token_check_is_one_statement_and_loads_the_user(app, login):
             assert (session.user.openid, session.user.is_active) == ("p-one-statement", True)
             assert session.user_id == session.user.id
         assert len(seen) == 1, seen
+
+
+def test_the_column_only_token_check_loads_the_user_only_when_asked(app, login):
+    token = login("p-columns-only")["Authorization"].removeprefix("Bearer ")
+    with app.test_request_context():
+        db.session.remove()
+        with counted() as seen:
+            session = resolve_token(token, load_user=False)
+        assert len(seen) == 1, seen
+        assert not any(isinstance(o, User) for o in db.session.identity_map.values())
+        with counted() as seen:
+            assert session.user.openid == "p-columns-only"
+            assert session.user.id == session.user_id
+        assert len(seen) == 1, seen  # one primary-key load, and only once
+
+
+def _acknowledge(client, headers, notice_id: int, child_id: int):
+    """Post one acknowledgment; the response."""
+    return client.post(
+        f"/api/v1/notices/{notice_id}/acknowledge", headers=headers, json={"child_id": child_id}
+    )
+
+
+def test_the_acknowledgment_route_still_refuses_revoked_tokens_and_disabled_accounts(
+    families,  # noqa: F811
+    client,
+    login,
+):
+    notice_id = _sent_notice(client, login)
+    li = families["p-li"]
+    child_id = db.session.scalars(
+        select(NoticeRecipient.child_id).where(
+            NoticeRecipient.notice_id == notice_id, NoticeRecipient.parent_id == user_id("p-li")
+        )
+    ).first()
+    assert _acknowledge(client, li, notice_id, child_id).status_code == 200
+    db.session.execute(update(User).where(User.id == user_id("p-li")).values(is_active=False))
+    db.session.commit()
+    disabled = _acknowledge(client, li, notice_id, child_id)
+    assert (disabled.status_code, disabled.get_json()["error"]["code"]) == (403, "account_disabled")
+    db.session.execute(update(User).where(User.id == user_id("p-li")).values(is_active=True))
+    db.session.commit()
+    assert client.post("/api/v1/auth/logout", headers=li).status_code in (200, 204)
+    revoked = _acknowledge(client, li, notice_id, child_id)
+    assert (revoked.status_code, revoked.get_json()["error"]["code"]) == (401, "token_revoked")
