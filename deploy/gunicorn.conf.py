@@ -1,7 +1,9 @@
 """gunicorn settings for production (``gunicorn -c deploy/gunicorn.conf.py 'server:create_app()'``).
 
-Sync workers suit this service: requests are short (JSON, presigned URLs) and the slow parts
-(pushes, escalations) run in the job workers, not in requests.
+Threaded workers (``GUNICORN_THREADS`` > 1 makes gunicorn use its gthread worker) suit this
+service: requests are short (JSON, presigned URLs) and the slow parts (pushes, escalations) run
+in the job workers, not in requests. A gthread worker's heartbeat does not wait for its
+requests, so ``timeout`` restarts a hung process, not a slow request.
 
 Logs: gunicorn's access and error lines and the app's own go through one handler on stderr,
 one JSON object per line with ``LOG_FORMAT=json`` (production's default), each with the
