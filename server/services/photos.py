@@ -39,7 +39,7 @@ def _store() -> ObjectStore:
 
 def _keys(sha256: str) -> tuple[str, str]:
     """The display and thumbnail keys of a photo (content-addressed)."""
-    return f"photos/{sha256}/display.jpg", f"photos/{sha256}/thumb.jpg"
+    return f"{KEY_PREFIX}{sha256}/display.jpg", f"{KEY_PREFIX}{sha256}/thumb.jpg"
 
 
 def _taken_at_utc(taken_at: datetime | None) -> datetime | None:

@@ -15,14 +15,20 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Delivery, User
 from server.services.delivery import IN_FLIGHT_BOUND, recover_lost_claims
 from server.services.notify import enqueue_deliveries, requeue_stale
 from tests.faults.conftest import faulty_app, on_postgresql
-from tests.jobs.conftest import HUEY_CONSUMER, ROOT, consumer_env, parents_with_pushes
+from tests.jobs.conftest import (
+    HUEY_CONSUMER,
+    ROOT,
+    consumer_env,
+    delivery_statuses,
+    parents_with_pushes,
+)
 
 pytestmark = on_postgresql
 SEND = "cgi-bin/message/subscribe/send"
@@ -48,23 +54,10 @@ def _log_tail(data_dir: Path) -> str:
     return (data_dir / "consumer.log").read_text(errors="replace")[-2000:]
 
 
-def _statuses() -> Counter:
-    """Deliveries per state right now (a fresh read; no snapshot kept while workers write)."""
-    counts = Counter(
-        dict(
-            db.session.execute(
-                select(Delivery.status, func.count()).group_by(Delivery.status)
-            ).all()
-        )
-    )
-    db.session.rollback()
-    return counts
-
-
 def _wait(condition, worker, what: str, seconds: float = 150) -> Counter:
     """Poll the statuses until ``condition`` holds (the worker must stay alive meanwhile)."""
     deadline = time.monotonic() + seconds
-    while not condition(now := _statuses()):
+    while not condition(now := delivery_statuses()):
         assert worker.poll() is None, f"the consumer exited before {what}"
         assert time.monotonic() < deadline, f"{what} never happened: {dict(now)}"
         time.sleep(0.02)
@@ -102,7 +95,7 @@ def test_a_consumer_killed_mid_fan_out(app, fake_wechat, templates, tmp_path):
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
         time.sleep(SEND_SECONDS + 0.5)  # the fake finishes what the dead worker had sent
-        killed = _statuses()
+        killed = delivery_statuses()
         assert killed["sending"] >= 1 and killed["sent"] < PARENTS
 
         returned, uncertain = recover_lost_claims(timedelta(0))

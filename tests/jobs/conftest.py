@@ -6,15 +6,17 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import SubscriptionGrant, User
+from server.models import Delivery, SubscriptionGrant, User
 from server.services.notify import notify
 from tests.conftest import APP_SECRET, APPID, TEST_SECRET_KEY
 from tests.hazards.conftest import report, upload  # noqa: F401  (fixtures)
@@ -120,3 +122,16 @@ def two_workers(app: Flask, job: Callable[[], Any]) -> list[Any]:
     assert not errors, errors
     db.session.expire_all()
     return results
+
+
+def delivery_statuses() -> Counter:
+    """How many deliveries are in each state right now (a fresh read each time)."""
+    counts = Counter(
+        dict(
+            db.session.execute(
+                select(Delivery.status, func.count()).group_by(Delivery.status)
+            ).all()
+        )
+    )
+    db.session.rollback()  # hold no snapshot or lock while a worker writes
+    return counts

@@ -14,13 +14,13 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Delivery, SubscriptionGrant, User
 from server.services.delivery import IN_FLIGHT_BOUND, dispatch, recover_lost_claims
 from tests.conftest import _overrides
-from tests.jobs.conftest import parents_with_pushes
+from tests.jobs.conftest import delivery_statuses, parents_with_pushes
 
 ROOT = Path(__file__).resolve().parents[2]
 SEND = "cgi-bin/message/subscribe/send"
@@ -28,19 +28,6 @@ SEND = "cgi-bin/message/subscribe/send"
 # batch, the first is sent, the second in flight, the third never claimed.
 PARENTS, BATCH, SEND_SECONDS = 15, 5, 0.5
 KILL_AFTER = BATCH
-
-
-def _statuses() -> Counter:
-    """How many deliveries are in each state right now (a fresh read each time)."""
-    counts = Counter(
-        dict(
-            db.session.execute(
-                select(Delivery.status, func.count()).group_by(Delivery.status)
-            ).all()
-        )
-    )
-    db.session.rollback()  # hold no snapshot or lock while the worker writes
-    return counts
 
 
 def _start_worker(app, fake_wechat, tmp_path, ids: list[int]) -> subprocess.Popen:
@@ -57,7 +44,7 @@ def _kill_mid_send(worker: subprocess.Popen, fake_wechat) -> None:
     """SIGKILL the worker once ``KILL_AFTER`` messages are recorded sent and the next batch is
     in flight, i.e. waiting at the slow fake WeChat."""
     deadline = time.monotonic() + 60
-    while (now := _statuses())["sent"] < KILL_AFTER or not now["sending"]:
+    while (now := delivery_statuses())["sent"] < KILL_AFTER or not now["sending"]:
         assert worker.poll() is None, "the worker ended before it could be killed"
         assert time.monotonic() < deadline, "the worker never got going"
         time.sleep(0.02)
