@@ -278,10 +278,11 @@ def _process(
     if meta.orientation in (5, 6, 7, 8):
         width, height = height, width
     display = encode_jpeg(shown, limits.jpeg_quality)
-    # From the decoded, upright display copy: no second decode, and the same picture hashes
-    # alike whatever its original size or orientation tag.
-    phash = str(imagehash.phash(shown))
     shown.thumbnail((limits.thumb_long_side,) * 2, Image.Resampling.LANCZOS)
+    # From the upright thumbnail: no second decode, the same picture hashes alike whatever its
+    # original size or orientation tag, and phash's own shrink to 32x32 starts from 320 px
+    # (0.4 ms) instead of the 2048 px display copy (about 20 ms, half the pipeline's time).
+    phash = str(imagehash.phash(shown))
     thumb = encode_jpeg(shown, limits.jpeg_quality)
     shown.close()
     return ProcessedPhoto(
