@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from server.api import notice_schemas as schemas
 from server.auth import current_user, current_user_id, login_required
+from server.autocommit import each_statement_commits
 from server.services import (
     notice_class,
     notice_completion,
@@ -83,6 +84,7 @@ def delete(notice_id: int):
 
 
 @blp.route("/<int:notice_id>/acknowledge", methods=["POST"])
+@each_statement_commits  # the acknowledgment is one statement on PostgreSQL
 @login_required(load_user=False)
 # An instance, not the class: webargs builds a new schema from a class on every request (~30 us),
 # and parents acknowledge in waves of thousands.

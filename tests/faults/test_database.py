@@ -2,7 +2,8 @@
 proxy in the middle of a request) or the database gone: the next request reconnects (the pool
 checks a connection before use, as production configures it) or answers 503
 ``service_unavailable`` in the standard shape, never a 500; an acknowledgment interrupted by
-the cut is not half-recorded, and its retry records it exactly once."""
+the cut is not half-recorded, and its retry records it exactly once; a write of several
+statements cut before its commit leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from sqlalchemy import event, select
 
 from server.extensions import db
-from server.models import NoticeRecipient
+from server.models import Notice, NoticeRecipient, NoticeTarget
 from tests.faults.conftest import error_code, faulty_app, on_postgresql
 from tests.faults.proxy import TcpProxy
 from tests.hazards.conftest import unit_by_code
@@ -97,37 +98,82 @@ def test_connections_terminated_between_requests(web, acknowledging):
     assert len(_acknowledged(acknowledging)) == 1
 
 
-def test_connection_cut_in_the_middle_of_an_ack(web, acknowledging, db_proxy):
-    client = web.test_client()
-    with web.app_context():
-        engine = db.engine  # the web app's engine (through the proxy), not the test app's
-    seen = {"ack": False, "armed": True}
+def _cut_when(engine, db_proxy, hook: str, starts: tuple[str, ...]):
+    """Arm a one-shot cut of the proxy: at the engine event ``hook`` ("before_cursor_execute":
+    as the statement is sent; "commit": before the transaction's COMMIT) once a statement
+    starting with one of ``starts`` was (or is being) executed. Returns the state and a remover."""
+    seen = {"statement": False, "armed": True}
 
-    def note_the_ack(conn, cursor, statement, *args):
-        """Remember that the acknowledgment's UPDATE ran in this transaction."""
-        if statement.lstrip().upper().startswith(("UPDATE NOTICE_RECIPIENTS", "WITH")):
-            seen["ack"] = True
+    def note(conn, cursor, statement, *args):
+        """Remember that the watched statement is running in this request."""
+        if statement.lstrip().upper().startswith(starts):
+            seen["statement"] = True
+            if hook == "before_cursor_execute" and seen["armed"]:
+                seen["armed"] = False
+                db_proxy.cut()
 
-    def cut_before_commit(conn):
-        """The connection drops after the acknowledgment's UPDATE, before its commit."""
-        if seen["ack"] and seen["armed"]:
+    def before_commit(conn):
+        """The connection drops after the watched statement, before its COMMIT."""
+        if seen["statement"] and seen["armed"]:
             seen["armed"] = False
             db_proxy.cut()
 
-    event.listen(engine, "after_cursor_execute", note_the_ack)
-    event.listen(engine, "commit", cut_before_commit)
+    event.listen(engine, "before_cursor_execute", note)
+    if hook == "commit":
+        event.listen(engine, "commit", before_commit)
+
+    def remove():
+        """Disarm: the listeners go."""
+        event.remove(engine, "before_cursor_execute", note)
+        if hook == "commit":
+            event.remove(engine, "commit", before_commit)
+
+    return seen, remove
+
+
+def test_connection_cut_as_an_ack_is_sent(web, acknowledging, db_proxy):
+    # On PostgreSQL the acknowledgment is one statement in autocommit (server/autocommit.py):
+    # its own transaction. Cut as it is sent, it never ran: 503, nothing recorded.
+    client = web.test_client()
+    with web.app_context():
+        engine = db.engine  # the web app's engine (through the proxy), not the test app's
+    seen, remove = _cut_when(engine, db_proxy, "before_cursor_execute", ("WITH",))
     try:
         cut = _ack(client, acknowledging)
     finally:
-        event.remove(engine, "after_cursor_execute", note_the_ack)
-        event.remove(engine, "commit", cut_before_commit)
-    assert not seen["armed"], "the acknowledgment never reached its commit"
+        remove()
+    assert not seen["armed"], "the acknowledgment's statement was never sent"
     assert (cut.status_code, error_code(cut)) == (503, "service_unavailable")
-    assert _acknowledged(acknowledging) == []  # not half-recorded: the transaction died
+    assert _acknowledged(acknowledging) == []
 
     retried = _ack(client, acknowledging)
     assert retried.status_code == 200, retried.get_json()
     assert len(_acknowledged(acknowledging)) == 1
+
+
+def test_connection_cut_before_a_commit(web, demo, login, db_proxy):
+    # A write of several statements (a notice and its targets) cut after them, before COMMIT:
+    # the transaction dies with the connection, nothing is half-written, the retry writes once.
+    client = web.test_client()
+    with web.app_context():
+        engine = db.engine
+    school = login("demo-school_admin")
+    db.session.remove()
+    seen, remove = _cut_when(engine, db_proxy, "commit", ("INSERT INTO NOTICE_TARGETS",))
+    try:
+        cut = write(client, school, "YQ101", unit_ids=[unit_by_code("YQ101").id])
+    finally:
+        remove()
+    assert not seen["armed"], "the notice's write never reached its commit"
+    assert (cut.status_code, error_code(cut)) == (503, "service_unavailable")
+    db.session.remove()
+    assert db.session.scalars(select(Notice.id)).all() == []
+    assert db.session.scalars(select(NoticeTarget.id)).all() == []
+
+    retried = write(client, school, "YQ101", unit_ids=[unit_by_code("YQ101").id])
+    assert retried.status_code == 201, retried.get_json()
+    db.session.remove()
+    assert len(db.session.scalars(select(Notice.id)).all()) == 1
 
 
 def test_database_down_then_back(web, acknowledging, db_proxy):
