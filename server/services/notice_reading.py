@@ -70,8 +70,8 @@ def _acknowledge_statement() -> Update:
     notice_id, child_id, parent_id = bindparam("notice"), bindparam("child"), bindparam("me")
     # The class of the caller's own row: NULL, so nothing matches, unless the notice reached this
     # parent for this child (checked in the same statement). Every row of a notice was written
-    # at its sending, so all the child's rows carry that class, and the (notice, class) index
-    # then finds them among one class's rows instead of the whole notice's.
+    # at its sending, so all the child's rows carry that class, and the (notice, class, child)
+    # index then finds exactly them.
     my_class = (
         select(rows.class_id)
         .where(rows.notice_id == notice_id, rows.parent_id == parent_id, rows.child_id == child_id)
@@ -138,8 +138,9 @@ def acknowledge(user_id: int, notice_id: int, child_id: int) -> dict[str, Any]:
     """
     params = {"notice": notice_id, "child": child_id, "me": user_id, "owner": user_id}
     params["now"] = utcnow()
-    together = db.session.get_bind().dialect.name == "postgresql"
-    rows = db.session.execute(_ACKNOWLEDGE_AND_READ if together else _ACKNOWLEDGE, params).all()
+    connection = db.session.connection()  # Core statements: the ORM layer would only add cost
+    together = connection.dialect.name == "postgresql"
+    rows = connection.execute(_ACKNOWLEDGE_AND_READ if together else _ACKNOWLEDGE, params).all()
     if not rows:
         db.session.rollback()
         raise ApiError(404, "not_found", "This notice did not reach you for that child.")

@@ -96,8 +96,14 @@ def resolve_token(token: str, load_user: bool = True) -> LiveSession:
     except BadSignature as exc:
         raise ApiError(401, "unauthorized", "The token is invalid.") from exc
     sid = payload.get("sid") if isinstance(payload, dict) else None
-    statement = _CHECK if load_user else _CHECK_COLUMNS
-    found = db.session.execute(statement, {"sid": sid}).first() if isinstance(sid, str) else None
+    found = None
+    if isinstance(sid, str):
+        # The columns' check goes through the Core connection: no ORM entity to build, so the
+        # ORM's execution layer would be pure overhead on every request.
+        if load_user:
+            found = db.session.execute(_CHECK, {"sid": sid}).first()
+        else:
+            found = db.session.connection().execute(_CHECK_COLUMNS, {"sid": sid}).first()
     if found is None:
         raise ApiError(401, "unauthorized", "The token is invalid.")
     if load_user:
