@@ -54,7 +54,9 @@ class NoticeRecipient(db.Model):
     __tablename__ = "notice_recipients"
     __table_args__ = (
         UniqueConstraint("notice_id", "parent_id", "child_id"),
-        Index("ix_notice_recipients_notice_class", "notice_id", "class_id"),
+        # A class's rows (its lists, reminders), and one child's rows in it (an acknowledgment
+        # reads the child's rows, not the class's hundred).
+        Index("ix_notice_recipients_notice_class", "notice_id", "class_id", "child_id"),
         # A notice's completion below a unit (prefix match on the path, grouped by school or
         # class, a child counted once) read from this index alone on PostgreSQL, in the order
         # the grouping wants: no sort, no visit to the table (notice_completion).
