@@ -130,7 +130,7 @@ def submit(user: User, data: dict[str, Any], client_ip: str | None) -> tuple[Pat
         news, media = _save(user, patrol, checkpoint, items, photos, data, verdicts, client_ip)
         if slot is not None:
             mark_slot(slot[0], slot[1])
-        db.session.commit()
+        _commit_keeping_loaded()
     except IntegrityError:
         # The same UUID raced in from a retry (answer with the winner, as a sequential retry
         # would get), or another round took the slot (unique slot_id).
@@ -152,6 +152,18 @@ def submit(user: User, data: dict[str, Any], client_ip: str | None) -> tuple[Pat
     hazard_news.send(news)
     current_app.logger.info("patrol %s at checkpoint %s", patrol.id, checkpoint.id)
     return patrol, True
+
+
+def _commit_keeping_loaded() -> None:
+    """Commit without expiring what the session holds: the answer shows the round just written
+    (its checkpoint, school, template, answers), and reading all of it back after the commit
+    was a third of a round's cost at the morning peak."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def _save(
