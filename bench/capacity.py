@@ -1,8 +1,9 @@
 """A capacity table from a run's figures: ``python bench/capacity.py RESULTS_FILE``.
 
 Reads the absolute figures the benchmarks recorded with their checks (``absolute`` in
-``bench/targets.py``: acknowledgments/s and patrol rounds/s of ``bench/morning.py`` on its
-gunicorn, push messages/s per worker process of ``bench/fanout.py``) and prints, as a Markdown
+``bench/targets.py``: acknowledgments/s of ``bench/acks.py`` at saturation, the web processes'
+CPU per request of ``bench/morning.py``'s mix, push messages/s per worker process of
+``bench/fanout.py``) and prints, as a Markdown
 table, what a district, a city and a province need on their worst morning: parents'
 acknowledgments within the hour, pushes, patrol rounds in the half hour, web and worker processes
 and hosts, PostgreSQL commits at the peak, and which limit comes first.
@@ -86,8 +87,8 @@ def read_figures(path: Path) -> Figures:
         rates["acks_per_web_process"] = found["acks_per_s"] / busy
         rates["rounds_per_web_process"] = found.get("rounds_per_s", 0.0) / busy
         sources.append(
-            f"bench/morning.py: {found['acks_per_s']:.0f} acks/s and "
-            f"{found.get('rounds_per_s', 0):.1f} rounds/s at once, {busy:g} busy web processes"
+            f"bench/acks.py: {found['acks_per_s']:.0f} acks/s at saturation, {busy:g} busy web "
+            "processes"
         )
     if found.get("web_cpu_ms_per_request"):
         rates["web_cpu_ms_per_request"] = found["web_cpu_ms_per_request"]
