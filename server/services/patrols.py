@@ -111,9 +111,11 @@ def submit(user: User, data: dict[str, Any], client_ip: str | None) -> tuple[Pat
     patrol = Patrol(
         client_uuid=data["client_uuid"],
         content_digest=digest,
-        checkpoint_id=checkpoint.id,
+        # The objects, not only their ids: the answer shows them, and the session keeps loaded
+        # objects only while something refers to them.
+        checkpoint=checkpoint,
         school_id=school_id,
-        template_id=template.id,
+        template=template,
         user_id=user.id,
         slot_id=slot[0] if slot else None,
         lat=position.lat,
