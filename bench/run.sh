@@ -41,7 +41,7 @@ run_bench() {
 
 run_bench photos 1 -n 4
 run_bench fanout 1  # its defaults: sized by its own brief to about 3 minutes
-run_bench acks 1 --parents 30000 --duration 8 --rounds 3
+run_bench acks 1 --parents 60000 --duration 8 --rounds 3
 run_bench reports 1
 run_bench patrols 0 --schools 200 --duration 8
 run_bench patrol_peak 0
