@@ -13,8 +13,8 @@ the queue, the database and the rate budget):
   deliveries: one transaction), and P real worker processes
   (``huey_consumer server.worker.huey -k thread -w W -n``) dispatch the deliveries, retrying
   transient errors with backoff;
-- the worker's own cost: one run with one process against a fake answering at once, beside raw
-  POSTs to it before and after (the ratio target);
+- the worker's own cost: three runs with one process against a fake answering at once, with raw
+  POSTs to it before, between and after them; the best of each is the ratio target's figure;
 - scaling: a run per process count (``--processes``) against a second fake answering every send
   ``--latency`` seconds late, as WeChat does over the internet, so that one process is bound by
   its requests in flight and more processes have something to add (the global rate is set far
@@ -57,6 +57,7 @@ from bench.targets import check  # noqa: E402
 from tests.support.databases import postgres_database, postgres_unavailable_reason  # noqa: E402
 
 BENCH = "fanout"
+FAST_ROUNDS = 3  # one-process runs against the fake answering at once (the best is kept)
 OPEN = ("pending", "claimed", "sending")
 
 
@@ -145,12 +146,19 @@ def _run(args, tmp: Path) -> None:
     )
     try:
         os.environ["WECHAT_API_BASE_URL"] = fast_url  # the workers' settings
-        raw_before = raw_baseline(fast_url, sample, SEND_CONCURRENCY)
-        own = _one_run(app, 1, args, tmp, fast_url, eligible, refusing)
-        raw = (raw_before + raw_baseline(fast_url, sample, SEND_CONCURRENCY)) / 2
+        # Raw POSTs before, between and after the one-process runs; a run of three seconds is
+        # at the mercy of whatever else the machine does, so the best of each is kept (a busy
+        # machine only ever slows either down).
+        raws = [raw_baseline(fast_url, sample, SEND_CONCURRENCY)]
+        owns = []
+        for _ in range(FAST_ROUNDS):
+            owns.append(_one_run(app, 1, args, tmp, fast_url, eligible, refusing))
+            raws.append(raw_baseline(fast_url, sample, SEND_CONCURRENCY))
+        own, raw = max(owns, key=lambda run: run.rate), max(raws)
         print(
-            f"fake answering at once: raw POSTs {raw:.0f} msg/s with {SEND_CONCURRENCY} threads "
-            f"(mean of before and after); 1 process {own.rate:.0f} msg/s = {own.rate / raw:.2f}x"
+            f"fake answering at once: raw POSTs {', '.join(f'{r:.0f}' for r in raws)} msg/s with "
+            f"{SEND_CONCURRENCY} threads; 1 process {', '.join(f'{o.rate:.0f}' for o in owns)} "
+            f"msg/s; best of each: {own.rate:.0f} / {raw:.0f} = {own.rate / raw:.2f}x"
         )
         os.environ["WECHAT_API_BASE_URL"] = slow_url
         print(f"fake answering each send {args.latency * 1000:.0f} ms late:")
@@ -164,7 +172,7 @@ def _run(args, tmp: Path) -> None:
         for fake in fakes:
             fake.terminate()
             fake.wait(timeout=10)
-    _report(own, raw, [own, *runs], runs, args.send_rate)
+    _report(own, raw, [*owns, *runs], runs, args.send_rate)
 
 
 def _one_run(app, processes: int, args, tmp: Path, fake_url: str, eligible, refusing):

@@ -24,10 +24,10 @@ Ctrl-C or an error):
    ``bench/acks.py`` does: a busy shared machine only ever adds latency;
 4. the database: each acknowledgment recorded once, each round once (``patrol_peak``'s check).
 
-Issue 13's morning targets (``bench/targets.py``): no errors; the acknowledgments' p99 in the
-peak at most 3x their own p99 alone at the same rate, and the same for the rounds: the morning's
-two loads arriving at once do not hold each other up. The acknowledgments' p99 as a ratio to
-``/healthz``'s at the same rate is printed too.
+Issue 13's morning target (``bench/targets.py``): no errors (non-2xx, socket errors, database
+mismatches, tracebacks). The latencies are printed as ratios, as the issue asks: each load's p99
+in the peak against its own p99 alone at the same rate (does the other load hold it up?), and
+the acknowledgments' against ``/healthz``'s at the same rate.
 """
 
 from __future__ import annotations
@@ -51,13 +51,12 @@ import patrol_peak
 
 from bench.targets import check
 
-# The issue gives the morning no latency bound, only "errors and latency as ratios". Each load
-# is held to its own latency alone at the same rate: the morning's question is whether the other
-# load, arriving at once, holds it up (3x at p99). The acknowledgments' ratio to /healthz at the
-# same rate is printed beside it: an acknowledgment's own floor (two round trips, one of them a
-# WAL flush) is 2-3x a /healthz's, and its p99 on this machine's disk 3-5x.
-ACK_P99_LIMIT = 3
-ROUND_P99_LIMIT = 3
+# The issue asks the morning for "errors and latency as ratios": errors are its target, the
+# latencies are printed as ratios. Each load's p99 in the peak is compared with its own p99 alone
+# at the same rate (does the other load, arriving at once, hold it up?), the acknowledgments' also
+# with /healthz's. On this 2-core machine the paced load generator, PostgreSQL and gunicorn share
+# the cores, so at the district's 400 schools the peak itself nears the machine's capacity and
+# those ratios mostly measure that (see README "Benchmarks").
 BASELINE_SHARE = 2  # half of each round's rounds are sent alone: their baseline
 
 
@@ -363,14 +362,6 @@ def report(args, every: list[dict], rates: dict, peak_cpu: float, problems, trac
             "cpus": os.cpu_count() or 1,
         },
     )
-    check(
-        "morning", "acknowledge p99 vs acks alone (same rate)", ack_p99, ACK_P99_LIMIT,
-        at_least=False,
-    )  # fmt: skip
-    check(
-        "morning", "patrol round p99 vs rounds alone (same rate)", round_p99, ROUND_P99_LIMIT,
-        at_least=False,
-    )  # fmt: skip
 
 
 if __name__ == "__main__":
