@@ -55,7 +55,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LUA_SCRIPT = Path(__file__).resolve().with_suffix(".lua")
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from targets import check  # noqa: E402  (bench/ is on the path only from the line above)
+from paced import load_figures  # noqa: E402  (bench/ is on the path only from the line above)
+from targets import check  # noqa: E402
 
 ADMIN_DSN = "host=127.0.0.1 port=5432 dbname=test user=postgres connect_timeout=3"
 SECRET_KEY = "bench-acks-secret-key-" + "k" * 32
@@ -654,22 +655,7 @@ def closed_loop(port: int, connections: int, duration: int, request_for) -> dict
     for thread in workers:
         thread.join()
     elapsed = time.monotonic() - started
-    every = sorted(x for per in latencies for x in per)
-    if not every:
-        raise RuntimeError("the Python load generator completed no request")
-
-    def pct(p: float) -> float:
-        return every[min(len(every) - 1, int(len(every) * p / 100))]
-
-    return {
-        "rps": len(every) / elapsed,
-        "p50": pct(50),
-        "p99": pct(99),
-        "requests": len(every),
-        "non2xx": sum(v for k, v in statuses.items() if k >= 400),
-        "socket_errors": errors[0],
-        "statuses": dict(statuses),
-    }
+    return load_figures([x for per in latencies for x in per], statuses, errors[0], elapsed)
 
 
 def run_python_load(

@@ -61,9 +61,18 @@ def paced_load(port: int, jobs: list[Job], rate: float, threads: int) -> dict:
     for thread in workers:
         thread.join()
     elapsed = time.monotonic() - begin
-    every = sorted(latencies)
+    figures = load_figures(latencies, statuses, failures["socket_errors"], elapsed)
+    return {**figures, "late_ms": failures["late_ms"], "elapsed": elapsed}
+
+
+def load_figures(
+    latencies_ms: list[float], statuses: collections.Counter, socket_errors: int, elapsed: float
+) -> dict:
+    """What a load run reports, as wrk does: req/s, p50 and p99 in ms, requests, non-2xx,
+    socket errors and the statuses."""
+    every = sorted(latencies_ms)
     if not every:
-        raise RuntimeError("the paced load completed no request")
+        raise RuntimeError("the load completed no request")
 
     def pct(p: float) -> float:
         """The p-th percentile of the latencies."""
@@ -75,10 +84,8 @@ def paced_load(port: int, jobs: list[Job], rate: float, threads: int) -> dict:
         "p99": pct(99),
         "requests": len(every),
         "non2xx": sum(v for k, v in statuses.items() if k >= 400),
-        "socket_errors": failures["socket_errors"],
+        "socket_errors": socket_errors,
         "statuses": dict(statuses),
-        "late_ms": failures["late_ms"],
-        "elapsed": elapsed,
     }
 
 
