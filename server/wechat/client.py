@@ -8,6 +8,7 @@ caller as one of the exceptions in :mod:`server.wechat.errors`.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -72,6 +73,14 @@ class ConfigurableWeChatClient(LocalTokenCache, WeChatClient):
         adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=HTTP_POOL_SIZE)
         self._http.mount("http://", adapter)
         self._http.mount("https://", adapter)
+        # requests reads the proxy and CA-bundle variables from the environment again on every
+        # request (a third of a push's CPU in a worker, scanning os.environ twice): read them
+        # once here, for WeChat's host, and let the session keep them. A .netrc is not read.
+        self._http.trust_env = False
+        self._http.proxies = requests.utils.get_environ_proxies(api_base_url)
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        if bundle:
+            self._http.verify = bundle
         self.api_root = api_base_url.rstrip("/") + "/"
         self.use_stable_token = use_stable_token
         self._retry_state = threading.local()
