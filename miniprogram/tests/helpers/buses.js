@@ -20,6 +20,25 @@ function trip(code, departs, state, extra = {}, now = new Date()) {
   };
 }
 
+/**
+ * The instant the board tests run at. The board's times are minutes from now, and a trip's line
+ * shows a date when its inspection falls on another day than its window, so a run in the small
+ * hours would read differently: mid-day both in UTC and in China time, on the board's day.
+ */
+const BOARD_NOW = '2026-11-30T10:00:00Z';
+
+/** Fake only the clock (Date) at `iso`; timers stay real for the simulator. */
+function freezeClock(iso = BOARD_NOW) {
+  jest.useFakeTimers({
+    now: new Date(iso),
+    doNotFake: [
+      'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame',
+      'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'setImmediate',
+      'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout',
+    ],
+  });
+}
+
 /** A board of school 3 with every trip state and every kind of alert. */
 function board(now = new Date()) {
   const at = (m) => new Date(now.getTime() + m * 60000).toISOString();
@@ -116,5 +135,5 @@ function busTemplates(officer = true) {
 }
 
 module.exports = {
-  YEAR, trip, board, bus, busTemplates,
+  YEAR, BOARD_NOW, freezeClock, trip, board, bus, busTemplates,
 };

@@ -12,7 +12,7 @@ const {
 const { stubApp } = require('../helpers/page');
 const { renderPage } = require('../helpers/render');
 const { SCHOOL_A, KINDER, grant } = require('../helpers/fixtures');
-const { board, busTemplates } = require('../helpers/buses');
+const { board, busTemplates, freezeClock } = require('../helpers/buses');
 const { TOKEN_KEY } = require('../../utils/session');
 
 const INSPECTOR = {
@@ -29,6 +29,10 @@ const OFFICER = {
 };
 const VIEWER = { ...INSPECTOR, capabilities: ['patrol.view'] };
 const NETWORK_DOWN = [{ network: true }, { network: true }, { network: true }];
+
+// A fixed clock: the board's times are minutes from now (see freezeClock).
+beforeAll(() => freezeClock());
+afterAll(() => jest.useRealTimers());
 
 let wx;
 let comp;

@@ -14,11 +14,15 @@ const subscribe = require('../../utils/subscribe');
 const cache = require('../../utils/cache');
 const { installWx } = require('../helpers/wx');
 const { SCHOOL_A, CENTER, grant } = require('../helpers/fixtures');
-const { trip, board } = require('../helpers/buses');
+const { trip, board, freezeClock } = require('../helpers/buses');
 
 beforeEach(() => installWx());
 
 describe('the board', () => {
+  // A fixed clock: the board's times are minutes from now (see freezeClock).
+  beforeAll(() => freezeClock());
+  afterAll(() => jest.useRealTimers());
+
   test('trips in the day\'s order with their state tags; none has no departure', () => {
     const view = B.boardView(board());
     expect(view.buses[0].trips.map((t) => t.code)).toEqual(['morning', 'noon', 'afternoon']);
