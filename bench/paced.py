@@ -91,11 +91,12 @@ def load_figures(
 
 def request(
     conn: http.client.HTTPConnection, method: str, path: str, body: bytes | None, token: str | None
-) -> tuple[int, bytes]:
-    """One request on a keep-alive connection: (status, body)."""
+) -> int:
+    """One request on a keep-alive connection (its answer read to the end); the status."""
     headers = {"Content-Type": "application/json"} if body is not None else {}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     conn.request(method, path, body, headers)
     response = conn.getresponse()
-    return response.status, response.read()
+    response.read()
+    return response.status

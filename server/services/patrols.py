@@ -159,7 +159,7 @@ def submit(user: User, data: dict[str, Any], client_ip: str | None) -> tuple[Pat
 def _commit_keeping_loaded() -> None:
     """Commit without expiring what the session holds: the answer shows the round just written
     (its checkpoint, school, template, answers), and reading all of it back after the commit
-    was a third of a round's cost at the morning peak."""
+    was about a quarter of a round's Python."""
     session = db.session()
     session.expire_on_commit = False
     try:
