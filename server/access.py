@@ -6,7 +6,7 @@ of the person's grants carries it and reaches the unit from the grant's unit:
 
 - ``down``: the grant's unit and everything below it (most capabilities);
 - ``strictly_below``: only units below it, never the grant's own (a school does not sign off its
-  own major hazards, nor fold its own reports);
+  own major hazards, nor hold itself to account);
 - ``at``: the grant's unit only (class codes and parents' names stay at the school).
 
 A grant tied to a class (a class teacher's) reaches only that class for per-class capabilities.

@@ -144,6 +144,36 @@ def test_compose_names_every_process():
         assert services[name]["restart"] == "unless-stopped", name
 
 
+def _readme_processes() -> dict[str, list[str]]:
+    """The README's table of the processes production runs: name -> the commands in its
+    ``command`` column (each in backticks)."""
+    text = (DEPLOY.parent / "README.md").read_text(encoding="utf-8")
+    start = text.index("| process | command | how many |")
+    rows: dict[str, list[str]] = {}
+    for line in text[start:].splitlines()[2:]:
+        if not line.startswith("|"):
+            break
+        name, command, _ = (cell.strip() for cell in line.strip("|").split("|"))
+        rows[name] = re.findall(r"`([^`]+)`", command)
+    return rows
+
+
+def test_compose_runs_what_the_readme_says_production_needs():
+    table = _readme_processes()
+    services = _compose()
+    assert set(table) == {*APP_SERVICES, "nginx"}
+    assert set(table) <= set(services)
+    migrate = _command(services["migrate"])
+    assert [step.strip() for step in migrate[2].split("&&")] == table["migrate"]
+    for name in ("worker", "scheduler"):
+        assert table[name] == [shlex.join(_command(services[name]))], name
+    web = _command(services["web"])
+    # compose binds inside its network; the README's line leaves the bind to the config file.
+    assert shlex.split(table["web"][0]) == [w for w in web if w not in ("--bind", "0.0.0.0:8000")]
+    for name in APP_SERVICES:
+        assert _unit_command(_unit(UNITS[name]))  # and systemd has a unit for each
+
+
 def test_one_scheduler_queues_the_periodic_jobs_and_the_workers_do_not():
     services = _compose()
     worker, scheduler = _command(services["worker"]), _command(services["scheduler"])

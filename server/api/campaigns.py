@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from server.api.schemas import CampaignSchema
 from server.auth import login_required
 from server.clock import local_today
 from server.errors import ApiError
-from server.extensions import db
-from server.models import Campaign
-from server.services.campaigns import active_campaign, campaign_view
+from server.services.campaigns import active_campaign, campaign_by_code, campaign_view
 
 blp = Blueprint("campaigns", __name__, url_prefix="/api/v1/campaigns", description="Campaigns")
 
@@ -33,7 +30,7 @@ def active():
 @blp.response(200, CampaignSchema)
 def by_code(code: str):
     """One campaign by its code."""
-    campaign = db.session.scalars(select(Campaign).where(Campaign.code == code)).first()
+    campaign = campaign_by_code(code)
     if campaign is None:
         raise ApiError(404, "not_found", "No campaign has this code.")
     return campaign_view(campaign, local_today())

@@ -124,6 +124,11 @@ def load_campaign(data: dict[str, Any]) -> Campaign:
     return campaign
 
 
+def campaign_by_code(code: str) -> Campaign | None:
+    """The campaign with this code, if one was loaded."""
+    return db.session.scalars(select(Campaign).where(Campaign.code == code)).first()
+
+
 def active_campaign(today: date) -> Campaign | None:
     """The campaign running today; between campaigns, the latest one that has started, so
     reports can still be filed under its taxonomy."""

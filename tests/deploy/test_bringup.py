@@ -105,6 +105,15 @@ def start_consumers(processes: Processes, env_file: Path, tmp_path: Path) -> Non
         processes.start(name, command(start, env, tmp_path), env, working_directory(unit))
 
 
+def ran_every_minute(env_file: Path, tmp_path: Path) -> bool:
+    """Whether ``flask jobs status`` shows a finished period of the schedules' minutely job."""
+    shown = flask(env_file, tmp_path, "jobs", "status")
+    return any(
+        "run_due_schedules" in line and "running or failed" not in line
+        for line in shown.splitlines()
+    )
+
+
 def released(officer: Phone, hazard_id: int) -> dict | None:
     """The hazard as the officer sees it once its photos are visible to others, else None."""
     hazard = officer.call("GET", f"/hazards/{hazard_id}")
@@ -214,6 +223,14 @@ def test_the_units_bring_up_a_stack_that_serves_and_restores(
             "the photo's media check", lambda: released(officer, hazard["id"]), 90, processes
         )
         originals = photo_bytes(seen)
+        # The scheduler enqueues the periodic jobs (schedules, escalation, re-queue...) and a
+        # worker runs them: the minutely one has claimed and finished a period.
+        wait_for(
+            "the scheduler's minutely job",
+            lambda: ran_every_minute(env_file, tmp_path),
+            90,
+            processes,
+        )
 
         restored, bucket = back_up_and_restore(
             processes, env_file, env_values, postgres, buckets, tmp_path

@@ -50,8 +50,6 @@ EXCLUDED_PATHS = {"/media/{key}"}
 LOGOUT = "/api/v1/auth/logout"
 
 
-# Failures found by this fuzzer whose cause lies outside the API layer, reported and left to the
-# service's owner: they are shown as warnings, not hidden. Remove an entry once it is fixed.
 @pytest.fixture(scope="module")
 def live(tmp_path_factory, fake_wechat) -> Iterator[dict]:
     """The app on a fresh PostgreSQL database, served on loopback, with the demo district."""

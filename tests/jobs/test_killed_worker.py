@@ -104,3 +104,7 @@ def test_a_worker_killed_mid_fan_out(app, fake_wechat, templates, tmp_path):
         "sent": PARENTS - len(in_flight),
         "uncertain": len(in_flight),
     }
+    # Visible to the operator: each one in flight is listed as uncertain.
+    status = app.test_cli_runner().invoke(args=["jobs", "status"])
+    assert status.exit_code == 0, status.output
+    assert all(f"#{i} uncertain" in status.output for i in in_flight)

@@ -76,3 +76,32 @@ def test_the_jobs_cli_beside_the_workers(app, runner, fake_wechat, templates):
     assert db.session.get(Delivery, did).status == "sent"  # immediate mode sends it here
     assert runner.invoke(args=["jobs", "run-schedules"]).output.strip() == "0 schedule(s) fired"
     assert utcnow() - db.session.get(Delivery, did).finished_at < timedelta(minutes=1)
+
+
+def test_the_status_shows_the_jobs_and_the_pushes_nothing_will_send_again(
+    app, runner, fake_wechat, templates
+):
+    from server.models import Delivery
+    from tests.jobs.conftest import parents_with_pushes
+
+    empty = runner.invoke(args=["jobs", "status"])
+    assert empty.exit_code == 0, empty.output
+    assert "none yet: is the scheduler running?" in empty.output
+    assert "pushes of the last 7 day(s): none" in empty.output
+
+    jobs.run_once_per_period("run_due_schedules", 1, lambda: 0)
+    first, second, third = parents_with_pushes(fake_wechat, templates["notice"], 3, prefix="st")
+    for did, state, code in ((first, "uncertain", None), (second, "failed", 43101)):
+        row = db.session.get(Delivery, did)
+        row.status, row.errcode, row.errmsg = state, code, "user refused" if code else None
+    db.session.commit()
+    shown = runner.invoke(args=["jobs", "status", "--limit", "5"])
+    assert shown.exit_code == 0, shown.output
+    [line] = [line for line in shown.output.splitlines() if "run_due_schedules" in line]
+    assert "running or failed" not in line
+    assert "pending 1" in shown.output and "uncertain 1" in shown.output
+    assert "failed 1" in shown.output
+    assert f"#{first} uncertain" in shown.output
+    assert f"#{second} failed" in shown.output and "43101 user refused" in shown.output
+    assert f"#{third} " not in shown.output  # still pending: it will be sent
+    assert "--limit" in runner.invoke(args=["jobs", "status", "--limit", "0"]).output
