@@ -57,7 +57,11 @@ function rates(f) {
   ];
 }
 
-/** The headline of a figures object: the counts (overdue flagged), days to fix, funds, rates. */
+/**
+ * The headline of a figures object: the counts (overdue flagged), the small things kept apart
+ * (fixed on the spot, counted in 已整改 too; closed as not a hazard, counted only in 发现), days to
+ * fix, funds, rates.
+ */
 function headline(f) {
   const t = f || {};
   const n = (v) => Number(v) || 0;
@@ -68,6 +72,10 @@ function headline(f) {
       { key: 'verified', label: '已验收', value: n(t.verified) },
       { key: 'open', label: '未整改', value: n(t.open) },
       { key: 'overdue', label: '逾期', value: n(t.overdue), alert: n(t.overdue) > 0 },
+    ],
+    apart: [
+      { key: 'fixed_on_spot', label: '当场整改', value: n(t.fixed_on_spot) },
+      { key: 'closed_not_hazard', label: '不是隐患', value: n(t.closed_not_hazard) },
     ],
     median: daysText(t.median_days_to_fix),
     p90: daysText(t.p90_days_to_fix),

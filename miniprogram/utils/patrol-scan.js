@@ -41,12 +41,11 @@ function roundUrl(token, scannedAt = new Date().toISOString()) {
  * 扫码巡查 from any page (今日巡查, the home page's card): the camera, then the round page of the
  * checkpoint scanned; another code is explained in a dialog, a cancelled scan says nothing. The
  * first tap on `owner` (the page) also asks, still inside the tap as WeChat requires, for the
- * pushes of rounds due and missed. Resolves the round URL opened, or '' when none was.
+ * pushes of `keys` (rounds due and missed, task reminders; the bus board: its own). Resolves the
+ * round URL opened, or '' when none was.
  */
-async function scanAndOpen(owner) {
-  const asking = owner.pushAsked ? null : subscribe.request(subscribe.PATROL_KEYS);
-  owner.pushAsked = true;
-  await asking;
+async function scanAndOpen(owner, keys = subscribe.PATROL_KEYS) {
+  await subscribe.askOnce(owner, keys);
   const result = await scanCheckpoint();
   if (result.cancelled) return '';
   if (result.error) {

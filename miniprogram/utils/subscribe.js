@@ -34,8 +34,12 @@ const HAZARD_ACTION_KEYS = [
 ];
 // Parents, on the notices pages.
 const NOTICE_KEYS = ['notice', 'reminder'];
-// Patrol people, on 扫码巡查: a round due soon, a round missed.
-const PATROL_KEYS = ['patrol_due', 'patrol_missed'];
+// Admins and the bureau's staff, on a hazard row, a 待办 entry and the hazard list's filters:
+// reports awaiting their action, fixes awaiting sign-off, overdue hazards escalated to them.
+const AWAITING_KEYS = ['hazard_reported', 'hazard_overdue', 'hazard_fix_submitted'];
+// Patrol people, on 扫码巡查, submitting a round, 扫码上岗 and 去巡查: a round due soon, a round
+// missed, the school's scheduled task reminders.
+const PATROL_KEYS = ['patrol_due', 'patrol_missed', 'task_reminder'];
 // School buses, on 今日校车 (扫码检查, 订阅不合格提醒) and on saving a bus: the safety officer's
 // failed inspections first, then the inspectors' trips due and missed (each asked only of whom
 // it reaches).
@@ -60,7 +64,7 @@ function remember(res) {
 
 /**
  * Load the templates (once, and again when older than MAX_AGE_MS or on `refresh`). Resolves null
- * when unavailable.
+ * when unavailable (or when this client cannot ask).
  */
 function prepare({ refresh = false } = {}) {
   if (!supported()) return Promise.resolve(null);
@@ -73,6 +77,14 @@ function prepare({ refresh = false } = {}) {
       .then((result) => { loading = null; return result; });
   }
   return loading;
+}
+
+/**
+ * GET the templates now, whether or not this client can ask (我的 shows what is on even on old
+ * WeChat clients). Rejects when the request fails.
+ */
+function load() {
+  return api.call('subscriptionTemplates').then(remember);
 }
 
 /** Whether the person holds a grant for the template now (long-term, or one-time left). */
@@ -136,6 +148,21 @@ function report(results) {
     .catch(() => false);
 }
 
+/** The keys of every configured template whose messages reach this person, in the server's order. */
+function applicableKeys() {
+  return Object.keys(templates || {}).filter((key) => applies(templates[key]));
+}
+
+/** What is on for every template that reaches this person (status() of them all), for 我的. */
+function applicable() {
+  return status(applicableKeys());
+}
+
+/** The keys of the templates reaching this person that are off (never granted, or used up). */
+function offKeys() {
+  return applicable().filter((s) => !s.on).map((s) => s.key);
+}
+
 /**
  * One word for what is on for `keys`, for a page to show: 'on' (every template that reaches this
  * person is granted), 'used_up' (a one-time grant was spent: ask again), 'off', or '' (unknown:
@@ -149,8 +176,8 @@ function summary(keys) {
 }
 
 /**
- * Ask for the templates of `keys` (HAZARD_KEYS, HAZARD_ACTION_KEYS, NOTICE_KEYS, PATROL_KEYS, BUS_KEYS). Call it
- * synchronously from a tap.
+ * Ask for the templates of `keys` (HAZARD_KEYS, HAZARD_ACTION_KEYS, AWAITING_KEYS, NOTICE_KEYS,
+ * PATROL_KEYS, BUS_KEYS, or offKeys()). Call it synchronously from a tap.
  * Resolves (never rejects) once the user has answered, with
  *   {supported, ready, asked: [ids], results: {id: answer}, accepted: n, reported: Promise<boolean>}
  * `ready` is false when the templates were not loaded (nothing asked; loading starts for next time);
@@ -193,6 +220,23 @@ function request(keys) {
   });
 }
 
+/**
+ * Ask for `keys` at most once per visit of `owner` (a page): the first tap asks, later taps with
+ * the same keys do not (kept in the page's `pushAsked`, which a page clears to ask again, e.g. on
+ * show). Call it synchronously from a tap; resolves the outcome of request(), or null when this
+ * visit has asked for these keys already.
+ */
+function askOnce(owner, keys) {
+  const moment = keys.join(' ');
+  const asked = owner.pushAsked || {};
+  if (asked[moment]) return Promise.resolve(null);
+  const asking = request(keys);
+  // Marked only once the templates were known: while they load nothing was asked, so the next
+  // tap may ask.
+  if (templates || !supported()) owner.pushAsked = { ...asked, [moment]: true };
+  return asking;
+}
+
 /** Forget the loaded templates (tests; after signing in as someone else). */
 function forget() {
   templates = null;
@@ -205,12 +249,17 @@ module.exports = {
   MAX_AGE_MS,
   HAZARD_KEYS,
   HAZARD_ACTION_KEYS,
+  AWAITING_KEYS,
   NOTICE_KEYS,
   PATROL_KEYS,
   BUS_KEYS,
   supported,
   prepare,
+  load,
   request,
+  askOnce,
+  applicable,
+  offKeys,
   idsFor,
   status,
   summary,

@@ -112,9 +112,7 @@ Page({
    * still inside the tap, for the bus pushes (failed inspections, trips due and missed).
    */
   scan() {
-    const asking = this.pushAsked ? null : subscribe.request(subscribe.BUS_KEYS);
-    this.pushAsked = true; // so that scanAndOpen does not ask again
-    return Promise.resolve(asking).then(() => scanAndOpen(this));
+    return scanAndOpen(this, subscribe.BUS_KEYS);
   },
 
   /** 开启不合格提醒 (a tap: WeChat is asked before anything is awaited). */

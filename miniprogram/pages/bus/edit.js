@@ -207,9 +207,7 @@ Page({
    */
   async save() {
     if (this.data.saving) return;
-    const asking = this.pushAsked ? null : subscribe.request(subscribe.BUS_KEYS);
-    this.pushAsked = true;
-    await asking;
+    await subscribe.askOnce(this, subscribe.BUS_KEYS);
     const check = validateBus(this.data.form, this.data.isNew ? null : this.original);
     this.setData({ errors: check.errors, driverErrors: check.driverErrors });
     if (!check.ok) {

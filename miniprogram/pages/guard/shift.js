@@ -15,6 +15,7 @@ const {
   handoverView, shiftView, logRow, queuedRow, refusalText, HANDOVER_MAX,
 } = require('../../utils/guard');
 const { scanCheckpoint } = require('../../utils/patrol-scan');
+const subscribe = require('../../utils/subscribe');
 const { locateOrExplain } = require('../../utils/location');
 const { uuidV4 } = require('../../utils/uuid');
 const { alert, modal } = require('../../utils/wxp');
@@ -43,6 +44,7 @@ Page({
   /** Each time it shows (back from 记录情况): send what waits, then the shift as it is now. */
   onShow() {
     guardOutbox.installAutoFlush();
+    subscribe.prepare(); // so that 扫码上岗 can ask for the duty pushes inside the tap
     this.unsubscribe = this.unsubscribe || guardOutbox.subscribe(() => this.setData({ queued: queuedRows() }));
     return guardOutbox.flush().catch(() => null).then(() => this.load());
   },
@@ -79,9 +81,13 @@ Page({
     });
   },
 
-  /** 扫码上岗: the camera on the gate's code, the position, then the start. */
+  /**
+   * 扫码上岗: the camera on the gate's code, the position, then the start. The first tap asks,
+   * still inside the tap, for the pushes of duties due and missed, and the task reminders.
+   */
   async startShift() {
     if (this.data.starting) return;
+    await subscribe.askOnce(this, subscribe.PATROL_KEYS);
     const scan = await scanCheckpoint();
     if (scan.cancelled) return;
     if (scan.error) {

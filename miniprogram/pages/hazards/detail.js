@@ -99,9 +99,7 @@ Page({
     const { action } = event.currentTarget.dataset;
     if (this.data.acting) return Promise.resolve();
     if (action === 'more') return this.openMore();
-    const asking = this.pushAsked ? null : subscribe.request(subscribe.HAZARD_ACTION_KEYS);
-    this.pushAsked = true;
-    return Promise.resolve(asking).then(() => this.run(action));
+    return subscribe.askOnce(this, subscribe.HAZARD_ACTION_KEYS).then(() => this.run(action));
   },
 
   /** 更多操作: the other steps in an action sheet. */

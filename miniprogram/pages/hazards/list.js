@@ -5,6 +5,7 @@
  * the active filters are named above the list, with a way to clear them.
  */
 const api = require('../../api/client');
+const subscribe = require('../../utils/subscribe');
 const {
   STATUS_NAMES, SEVERITIES, hazardRow, listQuery, currentVersion,
 } = require('../../utils/hazards');
@@ -42,6 +43,7 @@ Page({
     this.seq = 0;
     this.setData({ filters: filtersFromOptions(options) });
     this.loadAreas();
+    subscribe.prepare(); // so that a tap can ask for the pushes of what awaits this person
     return this.reload();
   },
 
@@ -131,18 +133,21 @@ Page({
     return this.setFilter({ ...NO_FILTERS });
   },
 
-  /** A status chip. */
+  /** A status chip (a tap: may ask for the pushes, as a row does). */
   onStatusChip(event) {
+    subscribe.askOnce(this, subscribe.AWAITING_KEYS);
     return this.setFilter({ status: event.currentTarget.dataset.value });
   },
 
   /** The 已逾期 chip turns the overdue filter on and off. */
   toggleOverdue() {
+    subscribe.askOnce(this, subscribe.AWAITING_KEYS);
     return this.setFilter({ overdue: !this.data.filters.overdue });
   },
 
   /** Tapping the chosen severity again clears it. */
   onSeverityChip(event) {
+    subscribe.askOnce(this, subscribe.AWAITING_KEYS);
     const { value } = event.currentTarget.dataset;
     return this.setFilter({ severity: this.data.filters.severity === value ? '' : value });
   },
@@ -154,8 +159,13 @@ Page({
     return this.setFilter({ area: this.data.areas[areaIndex].code });
   },
 
-  /** A row opens its detail. */
+  /**
+   * A row opens its detail. The first tap (a row or a filter) asks, inside the tap, for the pushes
+   * of what awaits this person (new reports, fixes to sign off, overdue hazards; each only where
+   * it reaches them).
+   */
   openHazard(event) {
+    subscribe.askOnce(this, subscribe.AWAITING_KEYS);
     wx.navigateTo({ url: `/pages/hazards/detail?id=${event.currentTarget.dataset.id}` });
   },
 

@@ -208,8 +208,7 @@ Page({
     if (this.busy) return;
     this.busy = true;
     // Still in the tap: ask (once per draft) for the overdue push; the report goes on whatever the answer.
-    const asking = this.pushAsked ? null : subscribe.request(subscribe.HAZARD_KEYS);
-    this.pushAsked = true;
+    const asking = subscribe.askOnce(this, subscribe.HAZARD_KEYS);
     this.setData({ submitting: true });
     try {
       await asking;

@@ -49,6 +49,8 @@ Page({
     this.unsubscribe = this.unsubscribe || outbox.subscribe(() => this.showMe(this.me));
     this.unsubscribePatrols = this.unsubscribePatrols || patrolOutbox.subscribe(() => this.showMe(this.me));
     this.unwatch = this.unwatch || (app.watchMe ? app.watchMe(({ me, savedAt }) => this.showMe(me, savedAt)) : null);
+    // Each showing asks afresh at its first tap (a grant may have been used up meanwhile).
+    this.pushAsked = null;
     return this.load();
   },
 
@@ -102,6 +104,7 @@ Page({
 
   /** The saved to-do at once, then the fresh one; a failure keeps the saved one. */
   loadTodo() {
+    subscribe.prepare(); // so that the 待办 card can ask for the pushes inside the tap
     const saved = todo.cached();
     if (saved) this.setData({ todo: todoCard(saved.value), notices: noticesCard(saved.value) });
     return todo.load()
@@ -129,7 +132,9 @@ Page({
     nav.open(event.currentTarget.dataset.url);
   },
 
+  /** The 待办 card; its tap asks for the pushes of what awaits this person (as 待办's entries do). */
   openTodo() {
+    subscribe.askOnce(this, subscribe.AWAITING_KEYS);
     nav.open('/pages/todo/index');
   },
 

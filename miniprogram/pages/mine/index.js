@@ -1,7 +1,8 @@
 /**
  * 我的: one's name (editable), mobile number, roles with their units, the ways to join a unit
- * (邀请码) and, for staff, to bind a child, which WeChat subscription messages are on (one-time
- * grants left, or long-term), and logging out (which forgets what the phone kept: utils/cache.js).
+ * (邀请码) and, for staff, to bind a child, which WeChat subscription messages are on (only those
+ * whose messages reach this person: one-time grants left, long-term, used up or off, with 开启 to
+ * ask again for the ones off), and logging out (which forgets what the phone kept: utils/cache.js).
  * Without signal it shows the /me kept on the phone, with the stale banner.
  */
 const api = require('../../api/client');
@@ -10,13 +11,21 @@ const cache = require('../../utils/cache');
 const { loadingState, errorState } = require('../../utils/page-state');
 const { grantLabel } = require('../../utils/format');
 const profile = require('../../utils/profile');
+const subscribe = require('../../utils/subscribe');
+const { alert } = require('../../utils/wxp');
 const { COLORS } = require('../../utils/colors');
 
-/** "剩余 2 次" / "已开启（长期）" / "未开启" for a template from /subscriptions/templates. */
-function subscriptionState(template) {
-  if (template.granted_long_term) return { text: '已开启（长期）', on: true };
-  if (template.remaining > 0) return { text: `剩余 ${template.remaining} 次`, on: true };
-  return { text: '未开启', on: false };
+/**
+ * "剩余 2 次" / "已开启（长期）" / "已用完" / "未开启" for one of utils/subscribe.js applicable(),
+ * as rows of the page.
+ */
+function subscriptionRows() {
+  return subscribe.applicable().map((s) => {
+    let text = '未开启';
+    if (s.on) text = s.remaining > 0 ? `剩余 ${s.remaining} 次` : '已开启（长期）';
+    else if (s.usedUp) text = '已用完';
+    return { key: s.key, title: s.title, on: s.on, text };
+  });
 }
 
 /** Page data for a /me answer. */
@@ -45,6 +54,8 @@ Page({
     phone: '',
     grants: [],
     subscriptions: [],
+    anyOff: false,
+    subscribing: false,
     editing: false,
     draftName: '',
     draftPhone: '',
@@ -65,18 +76,41 @@ Page({
     return Promise.resolve(app.ready)
       .then(() => Promise.all([
         app.getMe({ refresh: true }),
-        api.call('subscriptionTemplates').catch(() => ({ templates: [] })),
+        subscribe.load().catch(() => null),
       ]))
-      .then(([me, answer]) => {
-        const subscriptions = (answer.templates || []).map((template) => ({
-          key: template.key,
-          title: template.title,
-          ...subscriptionState(template),
-        }));
+      .then(([me, loaded]) => {
         const savedAt = (app.globalData && app.globalData.meSavedAt) || '';
-        this.setData({ state: '', error: '', savedAt, ...viewOf(me), subscriptions });
+        this.setData({ state: '', error: '', savedAt, ...viewOf(me), ...this.subscriptionsView(loaded) });
       })
       .catch((err) => this.setData(errorState(err)));
+  },
+
+  /** The subscription rows and whether 开启 shows; none when the templates did not load. */
+  subscriptionsView(loaded = true) {
+    const subscriptions = loaded ? subscriptionRows() : [];
+    return { subscriptions, anyOff: subscriptions.some((s) => !s.on) };
+  },
+
+  /**
+   * 开启 (a tap: WeChat is asked before anything is awaited): the templates reaching this person
+   * that are off or used up, at most 3 at a time (a second tap asks for the rest).
+   */
+  turnOn() {
+    if (this.data.subscribing) return Promise.resolve();
+    const asking = subscribe.request(subscribe.offKeys());
+    this.setData({ subscribing: true });
+    return asking.then((outcome) => {
+      this.setData({ subscribing: false });
+      if (!outcome.supported) return alert('无法开启提醒', '当前微信版本不支持订阅消息，请升级微信后再试。');
+      if (!outcome.ready) {
+        wx.showToast({ title: '正在准备，请稍后再点一次', icon: 'none' });
+        return null;
+      }
+      if (outcome.asked.length && !outcome.accepted) {
+        wx.showToast({ title: '没有开启提醒，可在右上角“…”→设置中修改', icon: 'none' });
+      }
+      return outcome.reported.then(() => this.setData(this.subscriptionsView()));
+    });
   },
 
   onPullDownRefresh() {

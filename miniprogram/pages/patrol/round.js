@@ -7,6 +7,7 @@
  * when the signal returns; the server's refusals are told in words with what to do.
  */
 const nav = require('../../utils/nav');
+const subscribe = require('../../utils/subscribe');
 const patrolOutbox = require('../../utils/patrol-outbox');
 const { isRetryable } = require('../../utils/report-send');
 const { loadCheckpoint } = require('../../utils/patrol-scan');
@@ -74,6 +75,7 @@ Page({
     this.checkpointId = this.token ? null : Number(query.checkpoint_id) || null;
     this.scannedAt = decodeURIComponent(query.scanned_at || '') || new Date().toISOString();
     this.uuid = uuidV4();
+    subscribe.prepare(); // so that 提交 can ask for the patrol pushes inside the tap
     this.locate();
     return this.load();
   },
@@ -210,9 +212,13 @@ Page({
     wx.previewImage({ urls: photos, current: photos[Number(photo)] });
   },
 
-  /** 提交: check the round, then send it, or keep it on the phone without signal. */
+  /**
+   * 提交: check the round, then send it, or keep it on the phone without signal. The first tap
+   * asks, still inside the tap, for the patrol pushes (rounds due and missed, task reminders).
+   */
   async submit() {
     if (this.data.sending) return;
+    await subscribe.askOnce(this, subscribe.PATROL_KEYS);
     const check = validateRound(this.data.items, { water: this.data.water });
     if (!check.ok) {
       const items = this.data.items.map((item, i) => ({ ...item, error: check.errors[i] }));

@@ -7,6 +7,7 @@
  */
 const todo = require('../../utils/todo');
 const nav = require('../../utils/nav');
+const subscribe = require('../../utils/subscribe');
 const { loadingState, readyState, errorState } = require('../../utils/page-state');
 
 Page({
@@ -24,7 +25,10 @@ Page({
     if (saved) this.show(saved.value, '');
   },
 
+  /** Each showing asks afresh at its first tap (a grant may have been used up meanwhile). */
   onShow() {
+    this.pushAsked = null;
+    subscribe.prepare(); // so that an entry's tap can ask for the pushes inside the tap
     return this.load();
   },
 
@@ -54,7 +58,13 @@ Page({
     return this.load();
   },
 
+  /**
+   * An entry (or 查看全部) opens its page. The first tap asks, inside the tap, for the pushes of
+   * what awaits this person: new reports, fixes to sign off, overdue hazards (only those that
+   * reach them).
+   */
   open(event) {
+    subscribe.askOnce(this, subscribe.AWAITING_KEYS);
     nav.open(event.currentTarget.dataset.url);
   },
 });

@@ -123,8 +123,7 @@ Page({
    * also asks, still inside the tap as WeChat requires, for the pushes of visits due and missed.
    */
   visit(event) {
-    if (!this.pushAsked) subscribe.request(subscribe.PATROL_KEYS);
-    this.pushAsked = true;
+    subscribe.askOnce(this, subscribe.PATROL_KEYS);
     nav.open(event.currentTarget.dataset.url);
   },
 

@@ -1,7 +1,8 @@
-const { installWx, serve, apiError, flush } = require('../helpers/wx');
+const { installWx, serve, apiError, flush, allowSubscribe } = require('../helpers/wx');
 const { loadPage, stubApp } = require('../helpers/page');
 const { TOKEN_KEY } = require('../../utils/session');
 const { SCHOOL_A, grant } = require('../helpers/fixtures');
+const { templatesOf } = require('../helpers/subscriptions');
 
 const ME = {
   user: { id: 3, display_name: '陈老师', phone: '13800138000' },
@@ -9,11 +10,15 @@ const ME = {
   children: [],
   capabilities: ['hazard.report'],
 };
+// GET /subscriptions/templates in the server's shape: every configured template, with whether its
+// messages reach this teacher (`applies`) and whether a one-time grant was spent (`used_up`).
 const TEMPLATES = {
   templates: [
-    { key: 'hazard', template_id: 't1', title: '隐患整改提醒', long_term: false, remaining: 2, granted_long_term: false },
-    { key: 'notice', template_id: 't2', title: '家长通知', long_term: false, remaining: 0, granted_long_term: false },
-    { key: 'patrol', template_id: 't3', title: '巡查提醒', long_term: true, remaining: 0, granted_long_term: true },
+    { key: 'hazard_verified', template_id: 't1', title: '隐患已验收销号', long_term: false, remaining: 2, granted_long_term: false, applies: true, used_up: false },
+    { key: 'notice', template_id: 't2', title: '致家长的一封信', long_term: false, remaining: 0, granted_long_term: false, applies: false, used_up: false },
+    { key: 'task_reminder', template_id: 't3', title: '巡查任务提醒', long_term: false, remaining: 0, granted_long_term: false, applies: true, used_up: false },
+    { key: 'patrol_due', template_id: 't4', title: '巡查提醒', long_term: true, remaining: 0, granted_long_term: true, applies: true, used_up: false },
+    { key: 'hazard_reported', template_id: 't5', title: '新隐患待处理', long_term: false, remaining: 0, granted_long_term: false, applies: false, used_up: true },
   ],
 };
 let wx;
@@ -27,18 +32,74 @@ beforeEach(() => {
   page = loadPage('pages/mine/index', { app });
 });
 
-test('shows the name, phone, roles with units and the subscriptions that are on', async () => {
+test('shows the name, phone, roles with units and the subscriptions that reach this person, on or off', async () => {
   serve(wx, { 'GET /api/v1/subscriptions/templates': { status: 200, body: TEMPLATES } });
   await page.onShow();
   expect(app.getMe).toHaveBeenCalledWith({ refresh: true });
   expect(page.data.name).toBe('陈老师');
   expect(page.data.phone).toBe('13800138000');
   expect(page.data.grants).toEqual([{ id: 9, label: '巡查教师 · 城东第一小学' }]);
+  // Not the parents' notices nor the safety officer's new reports: they never reach a teacher.
   expect(page.data.subscriptions.map((s) => [s.title, s.text, s.on])).toEqual([
-    ['隐患整改提醒', '剩余 2 次', true],
-    ['家长通知', '未开启', false],
+    ['隐患已验收销号', '剩余 2 次', true],
+    ['巡查任务提醒', '未开启', false],
     ['巡查提醒', '已开启（长期）', true],
   ]);
+  expect(page.data.anyOff).toBe(true);
+});
+
+test('a parent sees only the notices and their reminders, a spent grant as 已用完', async () => {
+  const parentMe = { ...ME, grants: [], capabilities: [] };
+  const answer = templatesOf('parent', { notice: { remaining: 1 }, reminder: { used_up: true } });
+  serve(wx, { 'GET /api/v1/subscriptions/templates': { status: 200, body: answer } });
+  const parent = loadPage('pages/mine/index', { app: stubApp(parentMe) });
+  await parent.onShow();
+  expect(parent.data.subscriptions.map((s) => [s.key, s.text, s.on])).toEqual([
+    ['notice', '剩余 1 次', true],
+    ['reminder', '已用完', false],
+  ]);
+  expect(parent.data.anyOff).toBe(true);
+});
+
+test('开启 asks for exactly the ones reaching this person that are off or used up, then shows them on', async () => {
+  allowSubscribe(wx, 'accept');
+  const after = {
+    templates: TEMPLATES.templates.map((t) => (t.key === 'task_reminder' ? { ...t, remaining: 1 } : t)),
+  };
+  const calls = serve(wx, {
+    'GET /api/v1/subscriptions/templates': { status: 200, body: TEMPLATES },
+    'POST /api/v1/subscriptions': { status: 200, body: after },
+  });
+  await page.onShow();
+  await page.turnOn();
+  // Not t2 (notices) nor t5 (new reports, used up): they do not reach a teacher.
+  expect(wx.requestSubscribeMessage.mock.calls.map((c) => c[0].tmplIds)).toEqual([['t3']]);
+  expect(calls.find((c) => c.key === 'POST /api/v1/subscriptions').data).toEqual({ results: { t3: 'accept' } });
+  expect(page.data.subscriptions.find((s) => s.key === 'task_reminder')).toMatchObject({ text: '剩余 1 次', on: true });
+  expect(page.data).toMatchObject({ anyOff: false, subscribing: false });
+});
+
+test('开启 for a parent whose reminder grant is used up asks for it again, not for the staff pushes', async () => {
+  allowSubscribe(wx, 'reject');
+  const answer = templatesOf('parent', { notice: { remaining: 1 }, reminder: { used_up: true } });
+  serve(wx, {
+    'GET /api/v1/subscriptions/templates': { status: 200, body: answer },
+    'POST /api/v1/subscriptions': { status: 200, body: answer },
+  });
+  const parent = loadPage('pages/mine/index', { app: stubApp({ ...ME, grants: [], capabilities: [] }) });
+  await parent.onShow();
+  await parent.turnOn();
+  expect(wx.requestSubscribeMessage.mock.calls.map((c) => c[0].tmplIds)).toEqual([['tpl-reminder']]);
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: expect.stringContaining('没有开启提醒') }));
+  expect(parent.data.anyOff).toBe(true);
+});
+
+test('everything reaching this person on: no 开启', async () => {
+  const answer = templatesOf('parent', { notice: { remaining: 1 }, reminder: { remaining: 3 } });
+  serve(wx, { 'GET /api/v1/subscriptions/templates': { status: 200, body: answer } });
+  await page.onShow();
+  expect(page.data.subscriptions.map((s) => s.text)).toEqual(['剩余 1 次', '剩余 3 次']);
+  expect(page.data.anyOff).toBe(false);
 });
 
 test('the subscriptions failing to load still shows the rest', async () => {

@@ -152,7 +152,7 @@ test('pull to refresh reloads and stops the spinner', async () => {
   expect(wx.stopPullDownRefresh).toHaveBeenCalled();
 });
 
-test('the first 扫码巡查 asks for the pushes of rounds due and missed, once', async () => {
+test('the first 扫码巡查 asks for the pushes of rounds due and missed and the task reminders, once', async () => {
   allowSubscribe(wx, 'accept');
   serve(wx, {
     'GET /api/v1/patrols/today': { status: 200, body: TODAY },
@@ -165,7 +165,7 @@ test('the first 扫码巡查 asks for the pushes of rounds due and missed, once'
   wx.scanCode.mockImplementation(({ fail }) => fail({ errMsg: 'scanCode:fail cancel' }));
   await comp.instance.scan();
   expect(wx.requestSubscribeMessage).toHaveBeenCalledTimes(1);
-  expect(wx.requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(['tpl-patrol-due', 'tpl-patrol-missed']);
+  expect(wx.requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(['tpl-patrol-due', 'tpl-patrol-missed', 'tpl-task']);
   await comp.instance.scan();
   expect(wx.requestSubscribeMessage).toHaveBeenCalledTimes(1);
   expect(wx.scanCode).toHaveBeenCalledTimes(2);

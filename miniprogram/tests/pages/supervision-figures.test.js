@@ -51,6 +51,8 @@ test('the unit above schools first, the default period; headline, rates, childre
   expect(view.headline.counts.map((c) => [c.label, c.value, Boolean(c.alert)])).toEqual([
     ['发现', 12, false], ['已整改', 7, false], ['已验收', 5, false], ['未整改', 4, false], ['逾期', 3, true],
   ]);
+  // Fixed on the spot and not a hazard, kept apart from the planned fixes.
+  expect(view.headline.apart.map((c) => [c.label, c.value])).toEqual([['当场整改', 2], ['不是隐患', 1]]);
   expect(view.headline).toMatchObject({ median: '3.5 天', p90: '12 天', funds: '1200.00 元' });
   expect(view.headline.rates.map((r) => r.text)).toEqual(['85%', '75%', '—', '95%']);
   expect(view.children.map((c) => [c.name, c.overdue, c.overdueUrl])).toEqual([
@@ -151,6 +153,7 @@ test('as rendered: counts with 逾期 in red, the rates, children with 查看逾
   expect(texts('.tab')).toEqual(['本月', '近90天', '本年度']);
   expect(comp.dom.querySelector('.tab--on')).toBeNull();
   expect(texts('.count--alert')).toEqual(['3逾期']);
+  expect(texts('.fact--apart')).toEqual(['当场整改 2 件 · 不是隐患 1 件']);
   expect(texts('.rate-value')).toEqual(['85%', '75%', '—', '95%']);
   expect(texts('.section-title')).toEqual(['下级单位', '按领域', '按重点问题', '按活动阶段']);
   expect(texts('.group-name')).toEqual(['消防安全', '食品安全']);
