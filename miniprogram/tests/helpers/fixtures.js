@@ -154,7 +154,7 @@ const TEMPLATES = {
     template('notice', 'tpl-notice', '致家长的一封信'),
     template('reminder', 'tpl-reminder', '通知确认提醒'),
     template('hazard_overdue', 'tpl-overdue', '隐患整改逾期提醒'),
-    template('task_reminder', 'tpl-task', '巡查任务提醒'),
+    template('task_reminder', 'tpl-task', '定时工作提醒'),
     template('hazard_reported', 'tpl-reported', '新隐患待处理'),
     template('hazard_assigned', 'tpl-assigned', '隐患整改任务', false),
     template('hazard_fix_submitted', 'tpl-fix', '隐患整改待验收', false),

@@ -8,7 +8,7 @@ const CONFIGURED = [
   ['notice', 'tpl-notice', '致家长的一封信'],
   ['reminder', 'tpl-reminder', '通知确认提醒'],
   ['hazard_overdue', 'tpl-overdue', '隐患整改逾期提醒'],
-  ['task_reminder', 'tpl-task', '巡查任务提醒'],
+  ['task_reminder', 'tpl-task', '定时工作提醒'],
   ['hazard_reported', 'tpl-reported', '新隐患待处理'],
   ['hazard_assigned', 'tpl-assigned', '隐患整改任务'],
   ['hazard_fix_submitted', 'tpl-fix', '隐患整改待验收'],

@@ -16,7 +16,7 @@ const TEMPLATES = {
   templates: [
     { key: 'hazard_verified', template_id: 't1', title: '隐患已验收销号', long_term: false, remaining: 2, granted_long_term: false, applies: true, used_up: false },
     { key: 'notice', template_id: 't2', title: '致家长的一封信', long_term: false, remaining: 0, granted_long_term: false, applies: false, used_up: false },
-    { key: 'task_reminder', template_id: 't3', title: '巡查任务提醒', long_term: false, remaining: 0, granted_long_term: false, applies: true, used_up: false },
+    { key: 'task_reminder', template_id: 't3', title: '定时工作提醒', long_term: false, remaining: 0, granted_long_term: false, applies: true, used_up: false },
     { key: 'patrol_due', template_id: 't4', title: '巡查提醒', long_term: true, remaining: 0, granted_long_term: true, applies: true, used_up: false },
     { key: 'hazard_reported', template_id: 't5', title: '新隐患待处理', long_term: false, remaining: 0, granted_long_term: false, applies: false, used_up: true },
   ],
@@ -42,7 +42,7 @@ test('shows the name, phone, roles with units and the subscriptions that reach t
   // Not the parents' notices nor the safety officer's new reports: they never reach a teacher.
   expect(page.data.subscriptions.map((s) => [s.title, s.text, s.on])).toEqual([
     ['隐患已验收销号', '剩余 2 次', true],
-    ['巡查任务提醒', '未开启', false],
+    ['定时工作提醒', '未开启', false],
     ['巡查提醒', '已开启（长期）', true],
   ]);
   expect(page.data.anyOff).toBe(true);
