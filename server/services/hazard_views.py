@@ -28,25 +28,41 @@ def is_old(photo: Photo) -> bool:
     return photo.taken_at is not None and photo.taken_at < photo.created_at - limit
 
 
-def photo_view(photo: Photo, stage: str | None = None, held: bool = False) -> View:
+def photo_view(
+    photo: Photo, stage: str | None = None, held: bool = False, refused: bool = False
+) -> View:
     """A photo with short-lived links (callers checked the viewer may see it); a photo the
-    media check holds has none (``under_review``)."""
+    media check holds has none (``under_review``), nor has one it refused (``refused``: shown
+    to nobody, its uploader included, who is told to take another)."""
+    hidden = held or refused
     return View(
         photo,
         stage=stage,
         has_gps=photo.exif_lat is not None,
         old=is_old(photo),
-        url=None if held else display_url(photo),
-        thumb_url=None if held else thumb_url(photo),
-        under_review=held,
+        url=None if hidden else display_url(photo),
+        thumb_url=None if hidden else thumb_url(photo),
+        under_review=held and not refused,
+        refused=refused,
     )
 
 
-def _hidden_photos(links: list[Any], viewer: User) -> set[int]:
-    """Ids of the hazard-photo links the viewer may not see yet: held by the media check and
-    uploaded by someone else."""
-    held = content.held_ids("hazard_photo", [link.id for link in links])
-    return {link.id for link in links if link.id in held and link.photo.uploader_id != viewer.id}
+def hidden_photos(subject: str, links: list[Any], viewer: User) -> dict[int, bool]:
+    """The photo links (of ``subject``: ``hazard_photo``, ``patrol_photo``, …) the viewer may
+    not see, each with whether it was refused: held by the media check and uploaded by someone
+    else, or refused (hidden from everyone)."""
+    holds = content.photo_holds(subject, [link.id for link in links])
+    return {
+        link.id: refused
+        for link in links
+        if (refused := holds.get(link.id)) is not None
+        and (refused or link.photo.uploader_id != viewer.id)
+    }
+
+
+def _hidden_photos(links: list[Any], viewer: User) -> dict[int, bool]:
+    """The hazard-photo links the viewer may not see (``hidden_photos``)."""
+    return hidden_photos("hazard_photo", links, viewer)
 
 
 def _position(hazard: Hazard) -> dict[str, Any]:
@@ -74,7 +90,7 @@ def summary(
     today: date,
     viewer: User,
     held: dict | None = None,
-    hidden: set[int] | None = None,
+    hidden: dict[int, bool] | None = None,
     checkpoints: dict[int, dict[str, Any]] | None = None,
     **extra: Any,
 ) -> View:
@@ -113,7 +129,7 @@ def detail(
     user: User,
     today: date,
     held: dict | None = None,
-    hidden: set[int] | None = None,
+    hidden: dict[int, bool] | None = None,
 ) -> View:
     """The whole hazard: its plan, photos before and after, and the steps open to ``user``
     (``held`` texts and ``hidden`` photos: looked up unless the caller knows them)."""
@@ -126,7 +142,10 @@ def detail(
         held=held,
         hidden=hidden,
         plan=hazard,  # the plan's five fields are the hazard's own columns
-        photos=[photo_view(link.photo, link.stage, link.id in hidden) for link in hazard.photos],
+        photos=[
+            photo_view(link.photo, link.stage, link.id in hidden, hidden.get(link.id, False))
+            for link in hazard.photos
+        ],
         allowed_actions=allowed_actions(user, hazard),
     )
 
