@@ -20,6 +20,9 @@ from server.services.hazard_lifecycle import allowed_actions
 from server.services.photos import display_url, thumb_url
 from server.services.views import View
 
+# The plan's texts others read, held like the other texts of a hazard.
+PLAN_TEXTS = ("responsible_person", "measures", "contingency")
+
 
 def is_old(photo: Photo) -> bool:
     """Whether the camera says the photo was taken well before it was uploaded (its EXIF time,
@@ -135,13 +138,23 @@ def detail(
     (``held`` texts and ``hidden`` photos: looked up unless the caller knows them)."""
     if hidden is None:
         hidden = _hidden_photos(list(hazard.photos), user)
+    if held is None:
+        held = content.held_texts("hazard", [hazard.id])
+    # The plan's five fields are the hazard's own columns; its texts masked while held.
+    plan = View(
+        hazard,
+        **{
+            name: content.shown(held, user.id, hazard.id, name, getattr(hazard, name))
+            for name in PLAN_TEXTS
+        },
+    )
     return summary(
         hazard,
         today,
         user,
         held=held,
         hidden=hidden,
-        plan=hazard,  # the plan's five fields are the hazard's own columns
+        plan=plan,
         photos=[
             photo_view(link.photo, link.stage, link.id in hidden, hidden.get(link.id, False))
             for link in hazard.photos
@@ -190,6 +203,14 @@ def event_view(event: HazardEvent, viewer: User, held: dict) -> View:
     changes = event.changes
     if note != event.note and isinstance(changes, dict) and "reason" in changes:
         changes = {**changes, "reason": note}
+    if isinstance(changes, dict):
+        # A plan's changed texts are held per event, like a note.
+        changes = {
+            key: content.shown(held, viewer.id, event.id, key, value)
+            if key in PLAN_TEXTS
+            else value
+            for key, value in changes.items()
+        }
     return View(event, position=position, note=note, changes=changes)
 
 
