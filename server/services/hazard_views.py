@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.geo import Position, to_geojson_point
-from server.models import Hazard, HazardEvent, Photo, User
+from server.models import Hazard, HazardEvent, HazardPhoto, Photo, User
 from server.models.patrols import Checkpoint
 from server.services import content
 from server.services.escalation import is_overdue
@@ -61,6 +61,20 @@ def hidden_photos(subject: str, links: list[Any], viewer: User) -> dict[int, boo
         if (refused := holds.get(link.id)) is not None
         and (refused or link.photo.uploader_id != viewer.id)
     }
+
+
+def hazard_photo_holds(hazard_ids: list[int]) -> dict[tuple[int, int], bool]:
+    """Photos of these hazards the media check holds: ``(hazard, photo) -> refused`` (for
+    the records that show a raised hazard's photos: patrol rounds, perimeter log entries)."""
+    if not hazard_ids:
+        return {}
+    links = db.session.execute(
+        select(HazardPhoto.id, HazardPhoto.hazard_id, HazardPhoto.photo_id).where(
+            HazardPhoto.hazard_id.in_(hazard_ids)
+        )
+    ).all()
+    holds = content.photo_holds("hazard_photo", [link_id for link_id, _h, _p in links])
+    return {(h, p): holds[link_id] for link_id, h, p in links if link_id in holds}
 
 
 def _hidden_photos(links: list[Any], viewer: User) -> dict[int, bool]:
