@@ -45,6 +45,7 @@ const MESSAGES = {
   content_risky: '内容含有违反微信内容安全规定的信息，请修改后重新提交',
   content_held: '内容正在审核中，审核通过后将自动发送',
   review_decided: '这条内容已经被其他管理员处理过了',
+  content_refused: '这张照片未通过微信内容安全检查，不能放行',
 
   // Campaign
   no_active_campaign: '当前没有进行中的专项行动',

@@ -122,14 +122,19 @@ function candidateRow(hazard) {
   return { ...row, distance: Number.isFinite(distance) ? `约 ${Math.round(distance)} 米` : '' };
 }
 
-/** A photo of a hazard; one held by WeChat's media check has no links yet (审核中). */
+/**
+ * A photo of a hazard; one held by WeChat's media check has no links yet (审核中), one it
+ * refused has none ever (未通过审核: its uploader was told to take another).
+ */
 function photoView(photo) {
+  const refused = Boolean(photo.refused);
   return {
     id: photo.id,
-    url: photo.url || '',
-    thumb: photo.thumb_url || photo.url || '',
+    url: refused ? '' : photo.url || '',
+    thumb: refused ? '' : photo.thumb_url || photo.url || '',
     old: Boolean(photo.old),
-    underReview: Boolean(photo.under_review),
+    underReview: !refused && Boolean(photo.under_review),
+    refused,
   };
 }
 

@@ -65,6 +65,7 @@ const KIND_NAMES = {
   hazard_overdue: '隐患逾期',
   scheduled: '提醒',
   bus_failed: '校车检查不合格',
+  content_refused: '内容审核',
 };
 
 /**

@@ -56,6 +56,12 @@ class PhotoSchema(ma.Schema):
     under_review = ma.fields.Boolean(
         metadata={"description": "Held by WeChat's media check: only its uploader sees it yet"}
     )
+    refused = ma.fields.Boolean(
+        metadata={
+            "description": "Refused by WeChat's media check (or an admin): shown to nobody, "
+            "no links; its uploader was told to take another"
+        }
+    )
     stage = ma.fields.String(
         allow_none=True,
         metadata={"description": "before (report), after (fix), or null while unattached"},

@@ -49,7 +49,7 @@ def report(body):
         return _detail(hazard), 200  # the first report, maybe someone else's: looked up
     # The reporter wrote its texts and uploaded its photos: the content checks hide nothing of
     # it from them, so the view needs no look-up of what they hold.
-    return hazard_views.detail(hazard, user, local_today(), held={}, hidden=set()), 201
+    return hazard_views.detail(hazard, user, local_today(), held={}, hidden={}), 201
 
 
 @blp.route("", methods=["GET"])

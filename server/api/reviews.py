@@ -57,7 +57,9 @@ def list_reviews(query):
 @blp.route("/reviews/<int:check_id>/release", methods=["POST"])
 @login_required
 @blp.response(200, schemas.ReviewSchema)
-@blp.alt_response(409, description="Already decided")
+@blp.alt_response(
+    409, description="review_decided (already decided), content_refused (WeChat refused the photo)"
+)
 def release(check_id: int):
     """Let a held item through: others see it, and a notice waiting to be sent is sent."""
     return service.decide(current_user(), check_id, release=True)
@@ -66,7 +68,9 @@ def release(check_id: int):
 @blp.route("/reviews/<int:check_id>/reject", methods=["POST"])
 @login_required
 @blp.response(200, schemas.ReviewSchema)
-@blp.alt_response(409, description="Already decided")
+@blp.alt_response(
+    409, description="review_decided (already decided), content_refused (WeChat refused the photo)"
+)
 def reject(check_id: int):
     """Refuse a held item: it stays hidden from others."""
     return service.decide(current_user(), check_id, release=False)

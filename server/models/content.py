@@ -22,6 +22,8 @@ RELEASED = "released"  # an admin let a held item through
 REJECTED = "rejected"  # an admin refused a held item
 HELD = (PENDING, REVIEW, RISKY, REJECTED)
 DECIDABLE = (REVIEW, RISKY, PENDING)
+# A photo in one of these is refused for good: never shown, not releasable, its writer told.
+REFUSED = (RISKY, REJECTED)
 
 TEXT = "text"
 MEDIA = "media"

@@ -25,6 +25,7 @@ from server.models.content import (
     MEDIA,
     PASSED,
     PENDING,
+    REFUSED,
     REVIEW,
     RISKY,
     TEXT,
@@ -136,6 +137,20 @@ def held_ids(subject: str, subject_ids: list[int]) -> set[int]:
         ContentCheck.status.in_(HELD),
     )
     return set(db.session.scalars(query))
+
+
+def photo_holds(subject: str, subject_ids: list[int]) -> dict[int, bool]:
+    """Which of these photo links the media check holds, each with whether it was refused
+    (WeChat's ``risky``, or an admin's rejection): refused photos are shown to nobody."""
+    if not subject_ids:
+        return {}
+    query = select(ContentCheck.subject_id, ContentCheck.status).where(
+        ContentCheck.subject == subject,
+        ContentCheck.subject_id.in_(subject_ids),
+        ContentCheck.kind == MEDIA,
+        ContentCheck.status.in_(HELD),
+    )
+    return {sid: status in REFUSED for sid, status in db.session.execute(query)}
 
 
 def forget(subject: str, subject_id: int) -> None:

@@ -9,7 +9,7 @@ import hmac
 import logging
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, not_, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from server import access
@@ -27,7 +27,7 @@ from server.models.content import (
     TEXT,
     ContentCheck,
 )
-from server.services import content
+from server.services import content, content_refusals
 from server.services.photos import display_url
 from server.services.views import View
 from server.wechat.content_security import SUGGESTIONS
@@ -64,7 +64,8 @@ def _after_visible(check: ContentCheck) -> list[int]:
 
 def _settle(check_id: int, status: str, from_statuses: tuple[str, ...], **values: Any) -> bool:
     """Move a check to ``status`` only from one of ``from_statuses`` (one wins), then run what
-    waited, and commit; False when another decision came first."""
+    waited (or tell a refused photo's uploader), and commit; False when another decision came
+    first."""
     check = db.session.get(ContentCheck, check_id)
     moved = db.session.execute(
         update(ContentCheck)
@@ -74,7 +75,12 @@ def _settle(check_id: int, status: str, from_statuses: tuple[str, ...], **values
     if moved.rowcount != 1:
         db.session.rollback()
         return False
-    deliveries = _after_visible(check) if status in (PASSED, RELEASED) else []
+    if status in (PASSED, RELEASED):
+        deliveries = _after_visible(check)
+    elif status in (RISKY, REJECTED):
+        deliveries = content_refusals.tell_writer(check, by_wechat=status == RISKY)
+    else:
+        deliveries = []
     db.session.commit()
     if deliveries:
         from server.services.notify import enqueue_deliveries
@@ -189,6 +195,8 @@ def held_items(user: User, unit_id: int) -> list[View]:
             ContentCheck.unit_id.in_(access.unit_ids_below([unit.path])),
             ContentCheck.unit_id.in_(access.unit_ids_where(user, "content.review")),
             ContentCheck.status.in_(REVIEWABLE),
+            # A photo WeChat refused is not for an admin to release: its writer was told.
+            not_(and_(ContentCheck.kind == MEDIA, ContentCheck.status == RISKY)),
         )
         .order_by(ContentCheck.id)
         .limit(200)
@@ -219,8 +227,15 @@ def decide(user: User, check_id: int, release: bool) -> View:
     if check is None or check.unit is None:  # a name of someone in no unit: nobody reviews it
         raise access.not_found("review")
     access.require(user, "content.review", check.unit, what="review")
+    if content_refusals.is_refused_photo(check):
+        raise content_refusals.refused_error()
     status = RELEASED if release else REJECTED
-    if not _settle(check.id, status, REVIEWABLE, decided_at=utcnow(), decided_by_id=user.id):
+    # A photo may be decided only while WeChat has not refused it (its verdict may come now).
+    allowed = (REVIEW, PENDING) if check.kind == MEDIA else REVIEWABLE
+    if not _settle(check.id, status, allowed, decided_at=utcnow(), decided_by_id=user.id):
+        db.session.refresh(check)
+        if content_refusals.is_refused_photo(check):
+            raise content_refusals.refused_error()
         raise ApiError(409, "review_decided", "This item has already been decided.")
     db.session.refresh(check)
     return review_view(check)

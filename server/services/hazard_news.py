@@ -96,12 +96,15 @@ def _description(hazard: Hazard, held: dict[tuple[int, str], int] | None = None)
     return content.shown(held, None, hazard.id, "description", hazard.description)
 
 
-def _body(hazard: Hazard, event: str, note: str | None, description: str) -> str:
+def _body(hazard: Hazard, event: str, note: str | None, description: str, held: dict) -> str:
     """The inbox text: the school, the hazard (``description`` as the people told may read
-    it), and what happens next."""
+    it; ``held``: the hazard's held texts), and what happens next."""
     what = f"{hazard.school.name}:{description[:40]}"
     if event in ("planned", "plan_revised"):
-        return f"{what}。责任人:{hazard.responsible_person},整改期限:{hazard.deadline}。"
+        person = content.shown(
+            held, None, hazard.id, "responsible_person", hazard.responsible_person
+        )
+        return f"{what}。责任人:{person},整改期限:{hazard.deadline}。"
     if event == "rejected":
         return f"{what}。退回原因:{note or '-'}"
     if event == "fix_submitted":
@@ -131,12 +134,14 @@ def tell(
     if news is None:
         return []
     users = recipients(hazard, event) - {actor.id}
-    description = _description(hazard, held)  # one look-up for the body and the push's values
+    if held is None:  # one look-up for the body and the push's values
+        held = content.held_texts("hazard", [hazard.id])
+    description = _description(hazard, held)
     return notify(
         users,
         kind=news.kind,
         title=news.title,
-        body=_body(hazard, event, note, description),
+        body=_body(hazard, event, note, description, held),
         template_key=news.template_key,
         values={
             "school": hazard.school.name,

@@ -12,13 +12,16 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.geo import Position, to_geojson_point
-from server.models import Hazard, HazardEvent, Photo, User
+from server.models import Hazard, HazardEvent, HazardPhoto, Photo, User
 from server.models.patrols import Checkpoint
 from server.services import content
 from server.services.escalation import is_overdue
 from server.services.hazard_lifecycle import allowed_actions
 from server.services.photos import display_url, thumb_url
 from server.services.views import View
+
+# The plan's texts others read, held like the other texts of a hazard.
+PLAN_TEXTS = ("responsible_person", "measures", "contingency")
 
 
 def is_old(photo: Photo) -> bool:
@@ -28,25 +31,55 @@ def is_old(photo: Photo) -> bool:
     return photo.taken_at is not None and photo.taken_at < photo.created_at - limit
 
 
-def photo_view(photo: Photo, stage: str | None = None, held: bool = False) -> View:
+def photo_view(
+    photo: Photo, stage: str | None = None, held: bool = False, refused: bool = False
+) -> View:
     """A photo with short-lived links (callers checked the viewer may see it); a photo the
-    media check holds has none (``under_review``)."""
+    media check holds has none (``under_review``), nor has one it refused (``refused``: shown
+    to nobody, its uploader included, who is told to take another)."""
+    hidden = held or refused
     return View(
         photo,
         stage=stage,
         has_gps=photo.exif_lat is not None,
         old=is_old(photo),
-        url=None if held else display_url(photo),
-        thumb_url=None if held else thumb_url(photo),
-        under_review=held,
+        url=None if hidden else display_url(photo),
+        thumb_url=None if hidden else thumb_url(photo),
+        under_review=held and not refused,
+        refused=refused,
     )
 
 
-def _hidden_photos(links: list[Any], viewer: User) -> set[int]:
-    """Ids of the hazard-photo links the viewer may not see yet: held by the media check and
-    uploaded by someone else."""
-    held = content.held_ids("hazard_photo", [link.id for link in links])
-    return {link.id for link in links if link.id in held and link.photo.uploader_id != viewer.id}
+def hidden_photos(subject: str, links: list[Any], viewer: User) -> dict[int, bool]:
+    """The photo links (of ``subject``: ``hazard_photo``, ``patrol_photo``, …) the viewer may
+    not see, each with whether it was refused: held by the media check and uploaded by someone
+    else, or refused (hidden from everyone)."""
+    holds = content.photo_holds(subject, [link.id for link in links])
+    return {
+        link.id: refused
+        for link in links
+        if (refused := holds.get(link.id)) is not None
+        and (refused or link.photo.uploader_id != viewer.id)
+    }
+
+
+def hazard_photo_holds(hazard_ids: list[int]) -> dict[tuple[int, int], bool]:
+    """Photos of these hazards the media check holds: ``(hazard, photo) -> refused`` (for
+    the records that show a raised hazard's photos: patrol rounds, perimeter log entries)."""
+    if not hazard_ids:
+        return {}
+    links = db.session.execute(
+        select(HazardPhoto.id, HazardPhoto.hazard_id, HazardPhoto.photo_id).where(
+            HazardPhoto.hazard_id.in_(hazard_ids)
+        )
+    ).all()
+    holds = content.photo_holds("hazard_photo", [link_id for link_id, _h, _p in links])
+    return {(h, p): holds[link_id] for link_id, h, p in links if link_id in holds}
+
+
+def _hidden_photos(links: list[Any], viewer: User) -> dict[int, bool]:
+    """The hazard-photo links the viewer may not see (``hidden_photos``)."""
+    return hidden_photos("hazard_photo", links, viewer)
 
 
 def _position(hazard: Hazard) -> dict[str, Any]:
@@ -74,7 +107,7 @@ def summary(
     today: date,
     viewer: User,
     held: dict | None = None,
-    hidden: set[int] | None = None,
+    hidden: dict[int, bool] | None = None,
     checkpoints: dict[int, dict[str, Any]] | None = None,
     **extra: Any,
 ) -> View:
@@ -113,20 +146,33 @@ def detail(
     user: User,
     today: date,
     held: dict | None = None,
-    hidden: set[int] | None = None,
+    hidden: dict[int, bool] | None = None,
 ) -> View:
     """The whole hazard: its plan, photos before and after, and the steps open to ``user``
     (``held`` texts and ``hidden`` photos: looked up unless the caller knows them)."""
     if hidden is None:
         hidden = _hidden_photos(list(hazard.photos), user)
+    if held is None:
+        held = content.held_texts("hazard", [hazard.id])
+    # The plan's five fields are the hazard's own columns; its texts masked while held.
+    plan = View(
+        hazard,
+        **{
+            name: content.shown(held, user.id, hazard.id, name, getattr(hazard, name))
+            for name in PLAN_TEXTS
+        },
+    )
     return summary(
         hazard,
         today,
         user,
         held=held,
         hidden=hidden,
-        plan=hazard,  # the plan's five fields are the hazard's own columns
-        photos=[photo_view(link.photo, link.stage, link.id in hidden) for link in hazard.photos],
+        plan=plan,
+        photos=[
+            photo_view(link.photo, link.stage, link.id in hidden, hidden.get(link.id, False))
+            for link in hazard.photos
+        ],
         allowed_actions=allowed_actions(user, hazard),
     )
 
@@ -171,6 +217,14 @@ def event_view(event: HazardEvent, viewer: User, held: dict) -> View:
     changes = event.changes
     if note != event.note and isinstance(changes, dict) and "reason" in changes:
         changes = {**changes, "reason": note}
+    if isinstance(changes, dict):
+        # A plan's changed texts are held per event, like a note.
+        changes = {
+            key: content.shown(held, viewer.id, event.id, key, value)
+            if key in PLAN_TEXTS
+            else value
+            for key, value in changes.items()
+        }
     return View(event, position=position, note=note, changes=changes)
 
 

@@ -12,11 +12,11 @@ from sqlalchemy.orm import selectinload
 
 from server import access
 from server.extensions import db
-from server.models import HazardPhoto, Unit, User
+from server.models import Unit, User
 from server.models.patrols import ANSWERS, Checkpoint, Patrol, PatrolAnswer, PatrolPhoto
 from server.services import content
-from server.services.hazard_views import photo_view
-from server.services.patrols import LATE_SUBMISSION_AFTER
+from server.services.hazard_views import hazard_photo_holds, hidden_photos, photo_view
+from server.services.patrols import LATE_SUBMISSION_AFTER, PHOTO_SUBJECT
 
 
 def _summary_options() -> list:
@@ -113,7 +113,7 @@ def detail(patrol: Patrol, viewer: User) -> dict[str, Any]:
     ).all()
     own = viewer.id == patrol.user_id
     held_notes = {} if own else content.held_texts("patrol_answer", [a.id for a in answers])
-    held_photos = set() if own else _held_photo_ids([a.hazard_id for a in answers if a.hazard_id])
+    hidden = _hidden_photos(answers, viewer)
     views = [
         {
             "item": {"id": a.item.id, "code": a.item.code, "text": a.item.text},
@@ -121,7 +121,8 @@ def detail(patrol: Patrol, viewer: User) -> dict[str, Any]:
             "note": content.shown(held_notes, viewer.id, a.id, "note", a.note),
             "hazard_id": a.hazard_id,
             "photos": [
-                photo_view(link.photo, held=link.photo_id in held_photos) for link in a.photos
+                photo_view(link.photo, held=link.id in hidden, refused=hidden.get(link.id, False))
+                for link in a.photos
             ],
         }
         for a in answers
@@ -129,12 +130,16 @@ def detail(patrol: Patrol, viewer: User) -> dict[str, Any]:
     return {**summary(patrol, answers), "answers": views}
 
 
-def _held_photo_ids(hazard_ids: list[int]) -> set[int]:
-    """Photos of these hazards that WeChat's media check still holds."""
-    if not hazard_ids:
-        return set()
-    links = db.session.execute(
-        select(HazardPhoto.id, HazardPhoto.photo_id).where(HazardPhoto.hazard_id.in_(hazard_ids))
-    ).all()
-    held = content.held_ids("hazard_photo", [link_id for link_id, _photo in links])
-    return {photo_id for link_id, photo_id in links if link_id in held}
+def _hidden_photos(answers: list[PatrolAnswer], viewer: User) -> dict[int, bool]:
+    """The round's photo links ``viewer`` may not see, each with whether it was refused: held
+    by their own media check, or (a failed item's) by its hazard's; refused ones from all."""
+    # A failed item's photos are its hazard's: they have no check of their own.
+    links = [link for answer in answers if answer.hazard_id is None for link in answer.photos]
+    hidden = hidden_photos(PHOTO_SUBJECT, links, viewer)
+    by_hazard = hazard_photo_holds([a.hazard_id for a in answers if a.hazard_id])
+    for answer in answers:
+        for link in answer.photos:
+            refused = by_hazard.get((answer.hazard_id, link.photo_id))
+            if refused is not None and (refused or link.photo.uploader_id != viewer.id):
+                hidden[link.id] = hidden.get(link.id, False) or refused
+    return hidden

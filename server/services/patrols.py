@@ -46,6 +46,8 @@ from server.services.photos import own_photos
 # Received this long after the scan, a round is a late submission (made offline and sent
 # later), told apart from a late patrol (scanned after its slot's window).
 LATE_SUBMISSION_AFTER = timedelta(minutes=30)
+# The content-check subject of a round's photos (those not also a failed item's hazard's).
+PHOTO_SUBJECT = "patrol_photo"
 
 
 def _digest(data: dict[str, Any]) -> str:
@@ -184,6 +186,7 @@ def _save(
     db.session.flush()
     news: list[int] = []
     media: list[int] = []
+    unheld: list[PatrolPhoto] = []
     answers = [
         PatrolAnswer(
             patrol_id=patrol.id,
@@ -204,7 +207,11 @@ def _save(
                 verdicts[index],
             )  # fmt: skip
         shots = [photos[pid] for pid in given["photo_ids"]]
-        db.session.add_all(PatrolPhoto(answer_id=answer.id, photo_id=p.id) for p in shots)
+        links = [PatrolPhoto(answer_id=answer.id, photo=p) for p in shots]
+        db.session.add_all(links)
+        if given["answer"] != FAIL:
+            # A failed item's photos are its hazard's, held by the hazard's media checks.
+            unheld += links
         if given["answer"] == FAIL:
             hazard = _hazard_for(user, patrol, checkpoint, item, answer.note)
             told, checks = add_report(
@@ -220,10 +227,23 @@ def _save(
             news += told
             media += checks
     db.session.flush()
+    if unheld:
+        media += _hold_photos(user, patrol, unheld)
     # A failed bus inspection tells the safety officer at once, with the round (issue 11).
     failed = [items[g["item_id"]] for g in data["answers"] if g["answer"] == FAIL]
     news += bus_inspections.after_round(patrol, failed)
     return news, media
+
+
+def _hold_photos(user: User, patrol: Patrol, links: list[PatrolPhoto]) -> list[int]:
+    """Hold a round's photos (flushed links) until WeChat's media verdict, in the caller's
+    transaction: the school's patrol viewers see the round. Returns the checks to start."""
+    checks = [
+        content.hold_photo(user, patrol.school, PHOTO_SUBJECT, link.id, "photo", link.photo)
+        for link in links
+    ]
+    db.session.flush()
+    return [check.id for check in checks]
 
 
 def _hazard_for(

@@ -10,11 +10,11 @@ from sqlalchemy.orm import selectinload
 
 from server import access
 from server.extensions import db
-from server.models import HazardPhoto, User
+from server.models import User
 from server.models.guards import LOG_KIND_NAMES, GuardShift, PerimeterLog, PerimeterLogPhoto
 from server.services import content
-from server.services.hazard_views import photo_view
-from server.services.perimeter_logs import SUBJECT
+from server.services.hazard_views import hazard_photo_holds, hidden_photos, photo_view
+from server.services.perimeter_logs import PHOTO_SUBJECT, SUBJECT
 
 
 def _options() -> list:
@@ -26,26 +26,26 @@ def _options() -> list:
     ]
 
 
-def _held_photos(logs: list[PerimeterLog], viewer: User) -> set[tuple[int, int]]:
-    """(hazard, photo) pairs held by the media check of a raised entry's hazard, for viewers
-    other than the entry's maker (one statement for the page)."""
-    hazard_ids = [log.hazard_id for log in logs if log.hazard_id and log.user_id != viewer.id]
-    if not hazard_ids:
-        return set()
-    links = db.session.execute(
-        select(HazardPhoto.id, HazardPhoto.hazard_id, HazardPhoto.photo_id).where(
-            HazardPhoto.hazard_id.in_(hazard_ids)
-        )
-    ).all()
-    held = content.held_ids("hazard_photo", [link_id for link_id, _h, _p in links])
-    return {(hazard_id, photo_id) for link_id, hazard_id, photo_id in links if link_id in held}
+def _hidden_photos(logs: list[PerimeterLog], viewer: User) -> dict[int, bool]:
+    """The entries' photo links ``viewer`` may not see, each with whether it was refused: held
+    by their own media check, or (a raised entry's) by its hazard's; refused ones from all
+    (two statements for the page)."""
+    links = [link for log in logs for link in log.photos]
+    hidden = hidden_photos(PHOTO_SUBJECT, links, viewer)
+    by_hazard = hazard_photo_holds([log.hazard_id for log in logs if log.hazard_id and log.photos])
+    for log in logs:
+        for link in log.photos:
+            refused = by_hazard.get((log.hazard_id, link.photo_id))
+            if refused is not None and (refused or log.user_id != viewer.id):
+                hidden[link.id] = hidden.get(link.id, False) or refused
+    return hidden
 
 
 def views(logs: list[PerimeterLog], viewer: User) -> list[dict[str, Any]]:
     """Entries as ``viewer`` sees them: a held note masked and a held photo without links,
     except for the entry's maker."""
     held_notes = content.held_texts(SUBJECT, [log.id for log in logs])
-    held_photos = _held_photos(logs, viewer)
+    hidden = _hidden_photos(logs, viewer)
     return [
         {
             "id": log.id,
@@ -63,7 +63,7 @@ def views(logs: list[PerimeterLog], viewer: User) -> list[dict[str, Any]]:
                 "coord_system": log.coord_system,
             },
             "photos": [
-                photo_view(link.photo, held=(log.hazard_id, link.photo_id) in held_photos)
+                photo_view(link.photo, held=link.id in hidden, refused=hidden.get(link.id, False))
                 for link in log.photos
             ],
             "occurred_at": log.occurred_at,

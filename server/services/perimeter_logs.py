@@ -23,7 +23,7 @@ from server import access
 from server.errors import ApiError
 from server.extensions import db
 from server.geo import Position
-from server.models import Hazard, Photo, User, utcnow
+from server.models import Hazard, Photo, Unit, User, utcnow
 from server.models.guards import (
     HANDLED,
     LOG_KIND_NAMES,
@@ -49,8 +49,9 @@ FOCUS_BY_KIND = {
 }
 # Where a raised entry's hazard is said to be.
 PLACE = "校门周边"
-# The content-check subject of an entry's note.
+# The content-check subjects of an entry's note and of its photos.
 SUBJECT = "perimeter_log"
+PHOTO_SUBJECT = "perimeter_log_photo"
 
 
 def _digest(data: dict[str, Any]) -> str:
@@ -113,15 +114,19 @@ def create(user: User, data: dict[str, Any], client_ip: str | None) -> tuple[Per
     try:
         db.session.add(log)
         db.session.flush()
-        db.session.add_all(
-            PerimeterLogPhoto(log_id=log.id, photo_id=photo.id, position=index)
+        links = [
+            PerimeterLogPhoto(log_id=log.id, photo=photo, position=index)
             for index, photo in enumerate(photos)
-        )
+        ]
+        db.session.add_all(links)
         if note:
             content.hold_text(user, shift.school, SUBJECT, log.id, "note", note, verdict)
         if data["raise_hazard"]:
             log.status = RAISED
+            # The hazard's photos are these: its media checks hold them here too.
             news, media = _add_hazard(user, log, photos, client_ip)
+        elif links:
+            media = _hold_photos(user, shift.school, links)
         db.session.commit()
     except IntegrityError:
         # The same UUID raced in from a retry: answer with the winner.
@@ -137,6 +142,18 @@ def create(user: User, data: dict[str, Any], client_ip: str | None) -> tuple[Per
     hazard_news.send(news)
     current_app.logger.info("perimeter log %s in shift %s", log.id, shift.id)
     return log, True
+
+
+def _hold_photos(user: User, school: Unit, links: list[PerimeterLogPhoto]) -> list[int]:
+    """Hold an entry's photos until WeChat's media verdict (others see the entry, the school's
+    patrol viewers among them), in the caller's transaction; returns the checks to start."""
+    db.session.flush()
+    checks = [
+        content.hold_photo(user, school, PHOTO_SUBJECT, link.id, "photo", link.photo)
+        for link in links
+    ]
+    db.session.flush()
+    return [check.id for check in checks]
 
 
 def _add_hazard(

@@ -20,6 +20,7 @@ from server.services import content, hazard_news
 from server.services.hazard_access import require_view
 from server.services.hazard_lifecycle import apply, permitted
 from server.services.hazard_reports import focus_problem_by_code
+from server.services.hazard_views import PLAN_TEXTS
 from server.services.photos import own_photos
 
 # The history entry each photo step writes.
@@ -54,6 +55,7 @@ def assign_plan(user: User, hazard_id: int, plan: dict[str, Any], origin: dict) 
                 "The responsible user must be school staff.",
                 {"responsible_user_id": ["Not staff of this school."]},
             )
+    verdicts = _check_plan_texts(user, plan, responsible)
     fields = ("responsible_person", "deadline", "measures", "funds_yuan", "contingency")
     changes = {
         name: _jsonable(plan[name]) for name in fields if getattr(hazard, name) != plan[name]
@@ -61,11 +63,38 @@ def assign_plan(user: User, hazard_id: int, plan: dict[str, Any], origin: dict) 
     values = {name: plan[name] for name in fields}
     values["responsible_user_id"] = responsible.id if responsible else None
     kind = "planned" if hazard.status == REPORTED else "plan_revised"
-    apply(user, hazard, "plan", values, {"kind": kind, "changes": changes}, origin)
+    row = apply(user, hazard, "plan", values, {"kind": kind, "changes": changes}, origin)
+    for name in PLAN_TEXTS:
+        # A text not checked (or passed) drops the hold of the text it replaces.
+        _hold_change(user, hazard, row, name, plan[name], verdicts.get(name, content.PASSED))
     news = hazard_news.tell(user, hazard, kind)
     db.session.commit()
     hazard_news.send(news)
     return hazard
+
+
+def _check_plan_texts(user: User, plan: dict[str, Any], responsible: User | None) -> dict:
+    """WeChat's text check of the plan's texts before anything is stored (risky: 422). The
+    responsible person's name is not checked when it is the picked person's own name, which
+    was checked when they gave it."""
+    verdicts = {}
+    for name in PLAN_TEXTS:
+        text = plan[name]
+        picked = responsible is not None and text == responsible.display_name
+        if text and not (name == "responsible_person" and picked):
+            verdicts[name] = content.check_text(user, name, text)
+    return verdicts
+
+
+def _hold_change(
+    user: User, hazard: Hazard, event: HazardEvent, field: str, text: str, verdict: str
+) -> None:
+    """Hold a plan text WeChat's check did not pass: the hazard's own column, and the event's
+    change of it when the step changed it (caller's transaction), as ``_hold`` does for notes."""
+    content.replace_text(user, hazard.school, "hazard", hazard.id, field, text, verdict)
+    changes = event.changes if isinstance(event.changes, dict) else {}
+    if field in changes and verdict != content.PASSED:
+        content.hold_text(user, hazard.school, "hazard_event", event.id, field, text, verdict)
 
 
 def classify(user: User, hazard_id: int, code: str, origin: dict) -> Hazard:

@@ -11,11 +11,12 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import Hazard, Notification, Photo, User, utcnow
+from server.models import ContentCheck, Hazard, Notification, Photo, User, utcnow
 from server.models.guards import PerimeterLog
 from server.services.photos import sweep_orphans
 from tests.guards.conftest import school_id
 from tests.support.concurrency import together
+from tests.support.content import pass_media
 from tests.support.statements import counted
 
 
@@ -153,11 +154,12 @@ def test_who_may_raise_and_read(client, guards, start, log):
     assert client.get("/api/v1/guard/logs", headers=guards["officer"]).status_code == 422
 
 
-def test_managers_list_the_entries_in_pages(client, guards, start, log):
+def test_managers_list_the_entries_in_pages(client, guards, start, log, fake_wechat):
     start(guards["a"])
     start(guards["b"])
     for headers in (guards["a"], guards["a"], guards["b"]):
         assert log(headers)[0].status_code == 201
+    pass_media(client, fake_wechat)  # others see the photos once WeChat passed them
     url = f"/api/v1/guard/logs?school_id={school_id()}&limit=2"
     with counted() as statements:
         first = client.get(url, headers=guards["officer"])
@@ -207,3 +209,32 @@ def test_the_same_entry_twice_at_once_is_kept_once(app, guards, start, upload):
     assert sorted(r.status_code for r in results) == [200, 201]
     assert db.session.scalar(select(func.count(PerimeterLog.id))) == 1
     assert _hazards() == before + 1
+
+
+def test_an_entrys_photos_wait_for_wechats_media_verdict(client, guards, start, log, fake_wechat):
+    """An entry's photos are held for the school's viewers until WeChat passes them (shown to
+    the guard meanwhile); a risky one is refused for all. Raised at once, the hazard's checks
+    hold them: WeChat is asked once per photo."""
+    start(guards["a"])
+    mine = log(guards["a"])[0].get_json()["photos"][0]
+    assert mine["url"] and mine["under_review"] is False
+    [check] = db.session.scalars(select(ContentCheck)).all()
+    assert (check.subject, check.kind) == ("perimeter_log_photo", "media")
+    url = f"/api/v1/guard/logs?school_id={school_id()}"
+
+    def seen() -> dict:
+        return client.get(url, headers=guards["officer"]).get_json()["logs"][0]["photos"][0]
+
+    assert (seen()["url"], seen()["under_review"]) == (None, True)
+    assert pass_media(client, fake_wechat) == 1
+    assert seen()["url"] and seen()["under_review"] is False
+    fake_wechat.reset()
+    log(guards["a"])
+    pass_media(client, fake_wechat, "risky")
+    assert (seen()["url"], seen()["refused"]) == (None, True)
+    current = client.get("/api/v1/guard/shifts/current", headers=guards["a"]).get_json()
+    assert current["logs"][0]["photos"][0]["refused"] is True
+    fake_wechat.reset()
+    log(guards["a"], raise_hazard=True)
+    assert len(fake_wechat.media_checks()) == 1
+    assert seen()["url"] is None and seen()["under_review"] is True

@@ -11,12 +11,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from server.extensions import db
-from server.models import Hazard, Patrol
+from server.models import ContentCheck, Hazard, Patrol
 from server.models.patrols import Checkpoint, PatrolPlan
 from server.models.water import WaterPoint, WaterPointSchool
 from tests.hazards.conftest import CAMPUS, grant_role, make_jpeg, unit_by_code
 from tests.patrols import support_submit as support
 from tests.patrols.support_submit import make_slot, north, stamp, upload_bytes, user_of
+from tests.support.content import pass_media
 
 staff, canteen = support.staff, support.canteen
 
@@ -232,3 +233,31 @@ def test_a_failed_water_item_is_a_hazard_of_the_visiting_school(client, staff, c
     assert hazard.school_id == unit_by_code("YQ102").id
     assert hazard.focus_problem.code == "drowning.water_management"
     assert hazard.checkpoint_id == point.id
+
+
+def test_a_water_visits_photos_wait_for_wechats_media_verdict(
+    client, staff, checklists, fake_wechat
+):
+    """A passed item's photo is no hazard's: it has its own media check, shown to the patroller
+    meanwhile and to the school's viewers once passed; a risky one is refused for all."""
+    point = _water_point(checklists)
+    teacher, officer = staff["teacher"], staff["school_admin"]
+    photo = upload_bytes(client, teacher, make_jpeg(503))
+    made = _visit(client, teacher, point, checklists["water_point"], photo).get_json()
+    [check] = db.session.scalars(select(ContentCheck)).all()
+    assert (check.subject, check.kind, check.photo_id) == ("patrol_photo", "media", photo)
+
+    def shown(headers) -> dict:
+        patrol = client.get(f"/api/v1/patrols/{made['id']}", headers=headers).get_json()
+        return next(p for a in patrol["answers"] for p in a["photos"])
+
+    assert shown(teacher)["url"] and shown(teacher)["under_review"] is False
+    assert (shown(officer)["url"], shown(officer)["under_review"]) == (None, True)
+    assert pass_media(client, fake_wechat) == 1
+    assert shown(officer)["url"] and shown(officer)["refused"] is False
+    fake_wechat.reset()
+    photo = upload_bytes(client, teacher, make_jpeg(504))
+    made = _visit(client, teacher, point, checklists["water_point"], photo).get_json()
+    pass_media(client, fake_wechat, "risky")
+    for headers in (teacher, officer):
+        assert (shown(headers)["url"], shown(headers)["refused"]) == (None, True)

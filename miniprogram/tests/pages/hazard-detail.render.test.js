@@ -67,6 +67,19 @@ test('an error says what happened; 重试 loads again', async () => {
   expect(text('.hazard-title')).toBe('教学楼二楼东侧灭火器过期');
 });
 
+test('photos: one refused by the content check reads 未通过审核 instead of the image, one held 审核中', async () => {
+  const photos = [
+    { id: 1, stage: 'before', url: 'b.jpg', thumb_url: 'b-t.jpg', under_review: false, refused: false },
+    { id: 2, stage: 'before', url: null, thumb_url: null, under_review: false, refused: true },
+    { id: 3, stage: 'before', url: null, thumb_url: null, under_review: true, refused: false },
+  ];
+  await open({ status: 200, body: detail({ photos }) });
+  const boxes = [...comp.dom.querySelectorAll('.photo-box')];
+  expect(boxes.map((box) => box.textContent.trim())).toEqual(['', '未通过审核', '审核中']);
+  expect(boxes.map((box) => box.querySelectorAll('.photo-held').length)).toEqual([0, 1, 1]);
+  expect(boxes[1].querySelector('.photo-refused')).not.toBeNull();
+});
+
 test('reported without a category: what and where, 未分类, and 确定隐患类别 as the primary step', async () => {
   await open({ status: 200, body: detail({ ...UNCLASSIFIED, allowed_actions: ['fix_on_spot', 'classify', 'plan', 'duplicate', 'close'] }) });
   expect(text('.hazard-title')).toBe('操场东侧围栏松动');

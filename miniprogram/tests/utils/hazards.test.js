@@ -36,10 +36,12 @@ describe('hazard views', () => {
       plan: { responsible_person: '张明', deadline: '2024-05-01', measures: '更换', funds_yuan: '1200.00', contingency: '值守' },
     }, { detail: true }));
     expect(view.offCampus).toBe(true);
-    expect(view.before).toEqual([{ id: 1, url: 'b.jpg', thumb: 'b-t.jpg', old: false, underReview: false }]);
-    expect(view.after).toEqual([{ id: 2, url: 'a.jpg', thumb: 'a-t.jpg', old: false, underReview: false }]);
+    expect(view.before).toEqual([{ id: 1, url: 'b.jpg', thumb: 'b-t.jpg', old: false, underReview: false, refused: false }]);
+    expect(view.after).toEqual([{ id: 2, url: 'a.jpg', thumb: 'a-t.jpg', old: false, underReview: false, refused: false }]);
     const held = hazardView(hazard(7, { photos: [{ id: 3, stage: 'before', url: null, thumb_url: null, under_review: true }] }, { detail: true }));
-    expect(held.before).toEqual([{ id: 3, url: '', thumb: '', old: false, underReview: true }]);
+    expect(held.before).toEqual([{ id: 3, url: '', thumb: '', old: false, underReview: true, refused: false }]);
+    const refused = hazardView(hazard(7, { photos: [{ id: 4, stage: 'after', url: null, thumb_url: null, under_review: false, refused: true }] }, { detail: true }));
+    expect(refused.after).toEqual([{ id: 4, url: '', thumb: '', old: false, underReview: false, refused: true }]);
     expect(view.plan).toEqual({ responsiblePerson: '张明', deadline: '2024年5月1日', measures: '更换', funds: '1200.00 元', contingency: '值守' });
     expect(hazardView(hazard(6, { inside_campus: null }, { detail: true })).offCampus).toBe(false);
   });
