@@ -131,7 +131,7 @@ module.exports = {
     method: 'POST',
     path: '/api/v1/hazards/{id}/plan',
     body: [
-      'responsible_person', 'responsible_user_id', 'deadline', 'measures', 'funds_yuan', 'contingency',
+      'responsible_user_id', 'deadline', 'measures', 'funds_yuan', 'contingency',
       'position',
     ],
   },

@@ -131,7 +131,7 @@ def test_a_hazard_page_shows_plan_photos_and_history(demo, people, browser_as, h
     page = browser.get(f"/console/hazards/{hazard_id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    for text in ("配电箱门损坏", "后勤主任 王强", "1200.50 元", "专人看守", "已逾期"):
+    for text in ("配电箱门损坏", "刘副校长(安全负责人)", "1200.50 元", "专人看守", "已逾期"):
         assert text in html, text
     assert "上报了隐患" in html and "制定了整改方案" in html
     thumbs = re.findall(r'<img src="([^"]+)"[^>]*data-photo', html)

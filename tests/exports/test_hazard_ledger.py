@@ -13,7 +13,8 @@ from server.extensions import db
 from server.models import Hazard
 from server.services.exports.hazards import LEDGER_COLUMNS
 from tests.exports.conftest import csv_rows, sheet_of
-from tests.hazards.conftest import PLAN, advance, unit_by_code
+from tests.hazards.conftest import advance, unit_by_code
+from tests.support.plans import PLAN
 
 HEADERS = [c.header for c in LEDGER_COLUMNS]
 
@@ -60,7 +61,7 @@ def test_ledger_xlsx_rows_match_the_hazards(client, people, report, upload, expo
     assert row["发现时间"] == hazard.reported_at.astimezone(CHINA_TZ).replace(
         tzinfo=None, microsecond=row["发现时间"].microsecond
     )
-    assert row["整改责任人"] == PLAN["responsible_person"]
+    assert row["整改责任人"] == "刘副校长(安全负责人)"  # the school admin, named by advance()
     assert row["整改期限"] == datetime.combine(
         date.fromisoformat(PLAN["deadline"]), datetime.min.time()
     )

@@ -191,7 +191,7 @@ test('the hazard endpoints declare the fields of the OpenAPI document', () => {
   ]));
   expect(sorted(table.hazardsNearby.query)).toEqual(sorted(['focus_problem', 'lat', 'lng', 'accuracy', 'coord_system']));
   expect(sorted(table.hazardPlan.body)).toEqual(sorted([
-    'responsible_person', 'responsible_user_id', 'deadline', 'measures', 'funds_yuan', 'contingency', 'position',
+    'responsible_user_id', 'deadline', 'measures', 'funds_yuan', 'contingency', 'position',
   ]));
   expect(table.hazardStart.body).toEqual(['position']);
   expect(sorted(table.hazardFix.body)).toEqual(sorted(['lat', 'lng', 'accuracy', 'coord_system', 'photo_ids', 'note']));
