@@ -60,6 +60,7 @@ test('declares the API described for this release', () => {
     unitCampusDraw: 'PUT /api/v1/units/{id}/campus',
     schedules: 'GET /api/v1/schedules',
     scheduleCreate: 'POST /api/v1/schedules',
+    scheduleUpdate: 'PATCH /api/v1/schedules/{id}',
     scheduleDelete: 'DELETE /api/v1/schedules/{id}',
     invitationCreate: 'POST /api/v1/invitations',
     invitations: 'GET /api/v1/invitations',
