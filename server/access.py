@@ -160,9 +160,3 @@ def holders_at(unit_ids: list[int], capability: str) -> set[int]:
         RoleGrant.unit_id.in_(unit_ids), RoleGrant.role.in_(roles)
     )
     return set(db.session.scalars(query))
-
-
-def works_at(user: User, unit: Unit) -> bool:
-    """True when the user holds a grant at, above or below the unit (staff of its line), as a
-    responsible person named in a plan must."""
-    return any(g.unit.contains(unit) or unit.contains(g.unit) for g in user.grants)

@@ -114,7 +114,7 @@ CAPABILITIES: dict[str, Capability] = {
             reach=REACH_AT,
             per_class=True,
         ),
-        Capability("schedule.manage", "create and delete scheduled pushes"),
+        Capability("schedule.manage", "create, edit and delete scheduled pushes"),
         Capability("patrol.do", "scan checkpoints and submit patrol rounds"),
         Capability("patrol.view", "see the patrol rounds, slots and compliance of units"),
         Capability("patrol.plan", "plan patrols: checkpoints, templates, who, how often"),

@@ -131,7 +131,7 @@ module.exports = {
     method: 'POST',
     path: '/api/v1/hazards/{id}/plan',
     body: [
-      'responsible_person', 'responsible_user_id', 'deadline', 'measures', 'funds_yuan', 'contingency',
+      'responsible_user_id', 'deadline', 'measures', 'funds_yuan', 'contingency',
       'position',
     ],
   },
@@ -157,13 +157,22 @@ module.exports = {
   // The safety officer files a hazard reported as "不确定" under a focus problem of the campaign.
   hazardClassify: { method: 'POST', path: '/api/v1/hazards/{id}/classify', body: ['focus_problem', 'position'] },
 
-  // Scheduled reminders of the units the caller manages (schedule.manage): list, create, delete.
+  // Scheduled reminders of the units the caller manages (schedule.manage): list, create, edit,
+  // delete. An edit sends the form's fields (the unit stays).
   schedules: { method: 'GET', path: '/api/v1/schedules' },
   scheduleCreate: {
     method: 'POST',
     path: '/api/v1/schedules',
     body: [
       'unit_id', 'name', 'roles', 'parents', 'title', 'body', 'recurrence', 'weekdays', 'time_of_day',
+      'starts_on', 'ends_on', 'season_start', 'season_end',
+    ],
+  },
+  scheduleUpdate: {
+    method: 'PATCH',
+    path: '/api/v1/schedules/{id}',
+    body: [
+      'name', 'roles', 'parents', 'title', 'body', 'recurrence', 'weekdays', 'time_of_day',
       'starts_on', 'ends_on', 'season_start', 'season_end',
     ],
   },

@@ -8,10 +8,13 @@ const MAX_PHOTOS = 9;
 
 /**
  * wx.chooseMedia for images -> a promise of temp file paths ([] when the user cancelled).
- * `count` is how many more may be added; `sources` defaults to camera and album.
+ * `count` is how many more may be added; `sources` defaults to camera and album. `original`
+ * asks for the photo as taken: WeChat's compressed copy drops the EXIF capture time and GPS, so
+ * a hazard report that must be flagged when its photo is old sends the original (the server
+ * shrinks it; PHOTO_MAX_BYTES allows a phone's 3-8 MB). Everything else stays compressed.
  * Rejects with an Error whose message is Chinese when the camera/album could not open.
  */
-function choosePhotos({ count, sources = ['camera', 'album'] }) {
+function choosePhotos({ count, sources = ['camera', 'album'], original = false }) {
   return new Promise((resolve, reject) => {
     if (count <= 0) {
       resolve([]);
@@ -21,7 +24,7 @@ function choosePhotos({ count, sources = ['camera', 'album'] }) {
       count: Math.min(count, MAX_PHOTOS),
       mediaType: ['image'],
       sourceType: sources,
-      sizeType: ['compressed'],
+      sizeType: [original ? 'original' : 'compressed'],
       camera: 'back',
       success: (res) => resolve((res.tempFiles || []).map((file) => file.tempFilePath).filter(Boolean)),
       fail: (err) => {

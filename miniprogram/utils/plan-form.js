@@ -1,9 +1,9 @@
 /**
  * The rectification plan form (POST /hazards/{id}/plan): five required fields, checked here as
- * the server checks them, with Chinese messages.
+ * the server checks them, with Chinese messages. The responsible person is picked from the
+ * school's staff (sent as `responsible_user_id`; the server stores that person's own name).
  */
 const LIMITS = {
-  responsiblePerson: [1, 50],
   measures: [2, 2000],
   contingency: [2, 2000],
 };
@@ -37,20 +37,18 @@ function textProblem(value, [min, max], name) {
 }
 
 /**
- * Check `{responsiblePerson, deadline, measures, funds, contingency}` on day `today`
+ * Check `{responsibleUserId, deadline, measures, funds, contingency}` on day `today`
  * (YYYY-MM-DD). Returns `{ok, errors, body}`; funds are sent as the typed string (exact decimals).
  */
 function validatePlan(form, today = todayString()) {
   const values = {
-    responsiblePerson: String(form.responsiblePerson || '').trim(),
     measures: String(form.measures || '').trim(),
     contingency: String(form.contingency || '').trim(),
     funds: String(form.funds === undefined || form.funds === null ? '' : form.funds).trim(),
     deadline: String(form.deadline || ''),
   };
   const errors = {};
-  const person = textProblem(values.responsiblePerson, LIMITS.responsiblePerson, '整改责任人');
-  if (person) errors.responsiblePerson = person;
+  if (!form.responsibleUserId) errors.responsibleUserId = '请从本校人员中选择整改责任人';
   if (!/^\d{4}-\d{2}-\d{2}$/.test(values.deadline)) errors.deadline = '请选择整改期限';
   else if (values.deadline < today) errors.deadline = '整改期限不能早于今天';
   const measures = textProblem(values.measures, LIMITS.measures, '整改措施');
@@ -62,21 +60,18 @@ function validatePlan(form, today = todayString()) {
 
   const ok = Object.keys(errors).length === 0;
   const body = ok ? {
-    responsible_person: values.responsiblePerson,
+    responsible_user_id: form.responsibleUserId,
     deadline: values.deadline,
     measures: values.measures,
     funds_yuan: values.funds,
     contingency: values.contingency,
   } : null;
-  // The person picked from the school's staff (they may then start and fix the hazard).
-  if (body && form.responsibleUserId) body.responsible_user_id = form.responsibleUserId;
   return { ok, errors, body };
 }
 
 // The server's validation_error details, keyed by request field (its texts are English).
 const SERVER_FIELDS = {
-  responsible_person: ['responsiblePerson', '整改责任人应为 1-50 个字'],
-  responsible_user_id: ['responsiblePerson', '整改责任人须是本校的工作人员'],
+  responsible_user_id: ['responsibleUserId', '整改责任人须是本校在岗人员，请重新选择'],
   deadline: ['deadline', '整改期限不能早于今天'],
   measures: ['measures', '整改措施应为 2-2000 个字'],
   funds_yuan: ['funds', '整改资金应为不小于 0 的金额，最多两位小数'],
@@ -109,29 +104,22 @@ function planFormFrom(plan) {
 }
 
 /**
- * The picker's choices from `GET /hazards/{id}/responsible-candidates`: first "not picked" (the
- * name is typed), then each person as "name · roles" (`name` is '' for someone without one).
- * `current` ({id, name}), the person a plan being revised names, is kept as a choice even when no
- * longer listed, so revising does not drop them unseen.
+ * The picker's choices from `GET /hazards/{id}/responsible-candidates`: each person as
+ * "name · roles" (someone who joined without a name shows as such). Only listed people can be
+ * named, so a plan being revised whose person is no longer listed has to pick again.
  */
-function candidateChoices(people, current = null) {
-  const choices = [{ id: null, name: '', label: '不从名单选择（直接填写）' }];
-  (people || []).forEach((person) => {
+function candidateChoices(people) {
+  return (people || []).map((person) => {
     const name = person.display_name || '';
     const roles = (person.roles || []).join('、');
-    choices.push({ id: person.id, name, label: `${name || '（未填姓名）'}${roles ? ` · ${roles}` : ''}` });
+    return { id: person.id, name, label: `${name || '（未填姓名）'}${roles ? ` · ${roles}` : ''}` };
   });
-  if (current && current.id && !choices.some((choice) => choice.id === current.id)) {
-    choices.splice(1, 0, { id: current.id, name: current.name || '', label: `${current.name || '（未填姓名）'} · 当前责任人` });
-  }
-  return choices;
 }
 
-/** The index of the chosen person among the choices (0, "not picked", when absent). */
+/** The index of the chosen person among the choices (-1, nobody picked yet, when absent). */
 function choiceIndex(choices, userId) {
-  if (!userId) return 0;
-  const index = choices.findIndex((choice) => choice.id === userId);
-  return index < 0 ? 0 : index;
+  if (!userId) return -1;
+  return choices.findIndex((choice) => choice.id === userId);
 }
 
 module.exports = {

@@ -66,7 +66,35 @@ function scheduleRow(schedule, roleNames = {}) {
 }
 
 /**
- * Check the form; returns {ok, errors, body} with `body` ready for POST /schedules.
+ * A stored schedule as the form edits it (PATCH /schedules/{id}), with the weekday toggles.
+ */
+function formFromSchedule(schedule) {
+  const audience = schedule.audience || {};
+  const weekdays = (schedule.weekdays || []).slice().sort();
+  const seasonOn = Boolean(schedule.season_start && schedule.season_end);
+  return {
+    form: {
+      name: schedule.name || '',
+      roles: (audience.roles || []).slice(),
+      parents: Boolean(audience.parents),
+      title: schedule.title || '',
+      body: schedule.body || '',
+      recurrence: schedule.recurrence,
+      weekdays,
+      time: schedule.time_of_day,
+      startsOn: schedule.starts_on,
+      endsOn: schedule.ends_on || '',
+      seasonOn,
+      seasonStart: seasonOn ? schedule.season_start : '',
+      seasonEnd: seasonOn ? schedule.season_end : '',
+    },
+    weekdayOn: WEEKDAYS.map((_name, index) => weekdays.includes(index)),
+  };
+}
+
+/**
+ * Check the form; returns {ok, errors, body} with `body` ready for POST /schedules (PATCH
+ * /schedules/{id} sends it without `unit_id`: a schedule stays at its unit).
  * form: {unitId, name, roles[], parents, title, body, recurrence, weekdays[], time, startsOn,
  * endsOn, seasonOn, seasonStart, seasonEnd}
  */
@@ -107,4 +135,5 @@ function validateSchedule(form) {
 
 module.exports = {
   RECURRENCES, WEEKDAYS, SUMMER_SEASON, NAME_MAX, TITLE_MAX, BODY_MAX, monthDay, scheduleRow, validateSchedule,
+  formFromSchedule,
 };

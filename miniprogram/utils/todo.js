@@ -51,6 +51,8 @@ function hazardRow(hazard, group) {
     overdueType: tagType('hazard', 'overdue'),
     major: hazard.severity === 'major',
     majorType: tagType('hazard', 'major'),
+    // The report's photo was taken well before it was sent (EXIF time): flagged, as in the list.
+    oldPhoto: Boolean(hazard.old_photo),
     deadline: hazard.deadline ? `整改期限 ${formatDate(hazard.deadline)}` : '',
   };
 }

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 from marshmallow import validate
 
 from server.api.fields import BoundedDate, BoundedInt, Id, Money, Named, Text
 from server.api.schemas import RefSchema
+from server.errors import ApiError
 from server.geo import COORD_SYSTEMS
 from server.models.hazards import SEVERITIES, STATUSES
 from server.roles import ROLES
@@ -207,12 +210,32 @@ class OriginRequest(ma.Schema):
 
 
 class PlanRequest(OriginRequest):
-    responsible_person = Text(required=True, min_length=1, max_length=50)
-    responsible_user_id = Id(load_default=None, allow_none=True)
+    """The five fields; the responsible person is picked, so the plan stores their own name."""
+
+    responsible_user_id = Id(
+        required=True,
+        metadata={
+            "description": "One of GET /hazards/{id}/responsible-candidates; the plan's "
+            "responsible_person is this person's name"
+        },
+    )
     deadline = BoundedDate(required=True)
     measures = Text(required=True, min_length=2, max_length=2000)
     funds_yuan = Money(required=True)
     contingency = Text(required=True, min_length=2, max_length=2000)
+
+    @ma.pre_load
+    def _someone_picked(self, data: Any, **kwargs: Any) -> Any:
+        """No responsible person picked: refused with a message the phone can show as it is
+        (the usual schema error would read "invalid body" in English)."""
+        if isinstance(data, dict) and data.get("responsible_user_id") is None:
+            raise ApiError(
+                422,
+                "validation_error",
+                "请从本校人员中选择整改责任人。",
+                {"responsible_user_id": ["请从本校人员中选择整改责任人。"]},
+            )
+        return data
 
 
 class FixRequest(PositionFields):

@@ -224,8 +224,9 @@ class RemindResponse(ma.Schema):
     reminded = ma.fields.Integer()
 
 
-class ScheduleCreate(ma.Schema):
-    unit_id = Id(required=True)
+class ScheduleFields(ma.Schema):
+    """A schedule's own fields, as created and as edited."""
+
     name = Text(required=True, min_length=2, max_length=100)
     roles = ma.fields.List(
         Text(min_length=1, max_length=30), load_default=None, validate=validate.Length(max=20)
@@ -244,6 +245,14 @@ class ScheduleCreate(ma.Schema):
     season_end = ma.fields.String(load_default=None, validate=_MD)
     starts_on = BoundedDate(required=True)
     ends_on = BoundedDate(load_default=None)
+
+
+class ScheduleCreate(ScheduleFields):
+    unit_id = Id(required=True)
+
+
+class ScheduleEdit(ScheduleFields):
+    """The fields to change (PATCH: any of them; the unit stays); checked as a new schedule."""
 
 
 class AudienceSchema(ma.Schema):

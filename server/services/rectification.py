@@ -9,14 +9,13 @@ from typing import Any
 
 from flask import current_app
 
-from server import access
 from server.clock import local_today
 from server.errors import ApiError
 from server.extensions import db
 from server.geo import WGS84, Position, haversine_m
 from server.models import Hazard, HazardEvent, HazardPhoto, User, utcnow
 from server.models.hazards import REPORTED
-from server.services import content, hazard_news
+from server.services import content, hazard_news, hazard_responsible
 from server.services.hazard_access import require_view
 from server.services.hazard_lifecycle import apply, permitted
 from server.services.hazard_reports import focus_problem_by_code
@@ -35,7 +34,8 @@ def _jsonable(value: Any) -> Any:
 
 
 def assign_plan(user: User, hazard_id: int, plan: dict[str, Any], origin: dict) -> Hazard:
-    """Set (or, before work starts, revise) the plan: all five fields are required together."""
+    """Set (or, before work starts, revise) the plan: all five fields are required together, and
+    the responsible person is picked from the school's staff (their name is stored with the id)."""
     hazard = require_view(user, hazard_id)
     permitted(user, "plan", hazard)
     if plan["deadline"] < local_today():
@@ -45,23 +45,16 @@ def assign_plan(user: User, hazard_id: int, plan: dict[str, Any], origin: dict) 
             "The deadline has passed.",
             {"deadline": ["Must be today or later."]},
         )
-    responsible = None
-    if plan.get("responsible_user_id") is not None:
-        responsible = db.session.get(User, plan["responsible_user_id"])
-        if responsible is None or not access.works_at(responsible, hazard.school):
-            raise ApiError(
-                422,
-                "validation_error",
-                "The responsible user must be school staff.",
-                {"responsible_user_id": ["Not staff of this school."]},
-            )
+    responsible = hazard_responsible.pick(hazard, plan.get("responsible_user_id"))
+    # The name is the picked person's, so the plan, the ledger and the messages agree with them.
+    plan = {**plan, "responsible_person": hazard_responsible.name_of(responsible)}
     verdicts = _check_plan_texts(user, plan, responsible)
     fields = ("responsible_person", "deadline", "measures", "funds_yuan", "contingency")
     changes = {
         name: _jsonable(plan[name]) for name in fields if getattr(hazard, name) != plan[name]
     }
     values = {name: plan[name] for name in fields}
-    values["responsible_user_id"] = responsible.id if responsible else None
+    values["responsible_user_id"] = responsible.id
     kind = "planned" if hazard.status == REPORTED else "plan_revised"
     row = apply(user, hazard, "plan", values, {"kind": kind, "changes": changes}, origin)
     for name in PLAN_TEXTS:

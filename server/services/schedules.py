@@ -7,13 +7,11 @@ firing is claimed by moving ``next_run_at`` on from the value it was read with, 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy import select, update
 
 from server import access
 from server.clock import CHINA_TZ, local_time
-from server.errors import ApiError
 from server.extensions import db
 from server.models import (
     Child,
@@ -22,11 +20,9 @@ from server.models import (
     ScheduledPush,
     SchoolClass,
     Unit,
-    User,
     utcnow,
 )
 from server.models.people import APPROVED
-from server.roles import ROLES
 from server.school_calendar import SchoolCalendar, is_school_day
 from server.services import content
 from server.services.calendars import loaded_calendars
@@ -160,80 +156,3 @@ def run_due(now: datetime | None = None) -> int:
         enqueue_deliveries(deliveries)
         fired += 1
     return fired
-
-
-def create_schedule(user: User, unit: Unit, data: dict[str, Any]) -> ScheduledPush:
-    """Save a schedule and compute its first run. Its text reaches others, so it goes through
-    WeChat's text check first (risky: 422, nothing saved; review or WeChat unreachable: saved,
-    and it sends nothing until released)."""
-    if data["recurrence"] == "weekly" and not data.get("weekdays"):
-        raise ApiError(
-            422,
-            "validation_error",
-            "Weekly schedules need weekdays.",
-            {"weekdays": ["Required for weekly schedules."]},
-        )
-    unknown = sorted(set(data.get("roles") or []) - ROLES.keys())
-    if unknown:
-        raise ApiError(
-            422,
-            "validation_error",
-            "Unknown roles.",
-            {"roles": [f"Unknown role {code!r}." for code in unknown]},
-        )
-    audience_spec = {
-        k: v for k, v in (("roles", data.get("roles")), ("parents", data.get("parents"))) if v
-    }
-    if not audience_spec:
-        raise ApiError(
-            422,
-            "validation_error",
-            "Choose who receives it.",
-            {"roles": ["Give roles, or parents: true."]},
-        )
-    schedule = ScheduledPush(
-        name=data["name"],
-        unit_id=unit.id,
-        created_by_id=user.id,
-        audience=audience_spec,
-        template_key=data["template_key"],
-        title=data["title"],
-        body=data["body"],
-        recurrence=data["recurrence"],
-        weekdays=data.get("weekdays"),
-        time_of_day=data["time_of_day"],
-        season_start=data.get("season_start"),
-        season_end=data.get("season_end"),
-        starts_on=data["starts_on"],
-        ends_on=data.get("ends_on"),
-    )
-    text = f"{schedule.title}\n{schedule.body}"
-    verdict = content.check_text(user, "body", text)
-    schedule.next_run_at = next_run(schedule, utcnow())
-    schedule.enabled = schedule.next_run_at is not None
-    db.session.add(schedule)
-    db.session.flush()
-    content.hold_text(user, unit, "schedule", schedule.id, "text", text, verdict)
-    db.session.commit()
-    return schedule
-
-
-def schedules_in(unit_ids) -> list[ScheduledPush]:
-    """Schedules of the given units (a select of unit ids, from ``access.unit_ids_where``)."""
-    query = select(ScheduledPush).where(ScheduledPush.unit_id.in_(unit_ids))
-    return list(db.session.scalars(query.order_by(ScheduledPush.id)))
-
-
-def delete_schedule(user: User, schedule_id: int) -> None:
-    """Delete a schedule of a unit where the user manages schedules."""
-    schedule = access.load(
-        user,
-        ScheduledPush,
-        schedule_id,
-        "schedule.manage",
-        lambda s: db.session.get(Unit, s.unit_id),
-        "schedule",
-    )
-    content.forget("schedule", schedule.id)
-    db.session.delete(schedule)
-    db.session.commit()

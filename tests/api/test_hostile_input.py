@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from server.extensions import db
 from server.models import Notice
 from tests.hazards.conftest import make_jpeg, report, unit_by_code, upload  # noqa: F401
+from tests.support.plans import plan_for
 
 BIG = [2**31, 2**63, 2**64]
 
@@ -237,7 +238,7 @@ def test_far_deadline_in_a_plan_is_invalid(demo, client, login, report):  # noqa
     headers = login("demo-school_admin")
     hazard = report(headers)[0].get_json()
     plan = {
-        "responsible_person": "王强",
+        "responsible_user_id": plan_for(hazard["id"])["responsible_user_id"],
         "deadline": "9999-12-31",
         "measures": "更换配电箱门",
         "funds_yuan": "12.50",

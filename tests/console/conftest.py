@@ -21,7 +21,8 @@ from server.extensions import db
 from server.models import ContentCheck, Hazard
 from server.models.content import PASSED
 from storage import create_store
-from tests.hazards.conftest import PLAN, people, report, upload  # noqa: F401 (fixtures)
+from tests.hazards.conftest import people, report, upload  # noqa: F401 (fixtures)
+from tests.support.plans import plan_for
 
 CODE_RE = re.compile(r'data-code="([^"]+)"')
 # Browser tests: Debian's Chromium (scripts/test.sh installs it), never a downloaded build.
@@ -70,7 +71,8 @@ def hazard_at(client, report, people):  # noqa: F811 (fixtures imported above)
         hazard_id = response.get_json()["id"]
         if planned_until is not None:
             planner = people[persona]
-            r = client.post(f"/api/v1/hazards/{hazard_id}/plan", json=PLAN, headers=planner)
+            body = plan_for(hazard_id)
+            r = client.post(f"/api/v1/hazards/{hazard_id}/plan", json=body, headers=planner)
             assert r.status_code == 200, r.get_json()
             # A deadline in the past cannot be planned: move it as time would.
             db.session.execute(

@@ -68,7 +68,7 @@ def test_an_officer_drills_down_to_an_overdue_hazard(
         "() => Array.from(document.querySelectorAll('img[data-photo]'))"
         ".every(i => i.complete && i.naturalWidth > 0)"
     )
-    assert "后勤主任 王强" in page.text_content("[data-plan]")
+    assert "刘副校长(安全负责人)" in page.text_content("[data-plan]")  # named by plan_for
     assert "上报了隐患" in page.text_content("[data-history]")
     shot(page, "hazard")
 

@@ -14,6 +14,7 @@ from server.models.content import REVIEW, TEXT
 from server.services import console_ledger
 from tests.console.conftest import days_ago, pass_media_checks
 from tests.hazards.conftest import unit_by_code
+from tests.hazards.test_old_photos import GPS_PHOTO
 from tests.support.statements import counted
 
 ROW_RE = re.compile(r'data-hazard-id="(\d+)"')
@@ -131,7 +132,7 @@ def test_a_hazard_page_shows_plan_photos_and_history(demo, people, browser_as, h
     page = browser.get(f"/console/hazards/{hazard_id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    for text in ("配电箱门损坏", "后勤主任 王强", "1200.50 元", "专人看守", "已逾期"):
+    for text in ("配电箱门损坏", "刘副校长(安全负责人)", "1200.50 元", "专人看守", "已逾期"):
         assert text in html, text
     assert "上报了隐患" in html and "制定了整改方案" in html
     thumbs = re.findall(r'<img src="([^"]+)"[^>]*data-photo', html)
@@ -209,3 +210,21 @@ def test_each_escalation_in_the_history_names_whom_it_told(demo, people, browser
     html = browser_as(people["supervisor@above"]).get(f"/console/hazards/{hazard_id}")
     text = html.get_data(as_text=True)
     assert "逾期2天，已通知学校" in text and "逾期9天，已通知中心校/集团校" in text
+
+
+def test_an_old_photo_is_tagged_in_the_ledger_and_on_the_hazard_page(
+    demo, people, browser_as, hazard_at, upload
+):
+    # DSCN0010.jpg's camera time is in 2008: accepted, flagged as an old photo.
+    old = upload(people["school_admin@own"], GPS_PHOTO.read_bytes(), name="DSCN0010.jpg")
+    flagged = hazard_at(photo_ids=[old["id"]], description="旧照片上报的隐患")
+    fresh = hazard_at(description="新照片上报的隐患")
+    pass_media_checks()
+    browser = browser_as(people["supervisor@above"])
+    html = browser.get("/console/hazards").get_data(as_text=True)
+    rows = dict(re.findall(r'data-hazard-id="(\d+)"(.*?)</tr>', html, re.S))
+    assert "data-old-photo" in rows[str(flagged)] and "旧照片" in rows[str(flagged)]
+    assert "data-old-photo" not in rows[str(fresh)] and "旧照片" not in rows[str(fresh)]
+    page = browser.get(f"/console/hazards/{flagged}").get_data(as_text=True)
+    assert '<span class="tag warn">旧照片</span>' in page
+    assert "旧照片" not in browser.get(f"/console/hazards/{fresh}").get_data(as_text=True)

@@ -13,7 +13,9 @@ from server.extensions import db
 from server.models import Hazard
 from server.services.exports.hazards import LEDGER_COLUMNS
 from tests.exports.conftest import csv_rows, sheet_of
-from tests.hazards.conftest import PLAN, advance, unit_by_code
+from tests.hazards.conftest import advance, unit_by_code
+from tests.hazards.test_old_photos import GPS_PHOTO
+from tests.support.plans import PLAN
 
 HEADERS = [c.header for c in LEDGER_COLUMNS]
 
@@ -60,7 +62,7 @@ def test_ledger_xlsx_rows_match_the_hazards(client, people, report, upload, expo
     assert row["发现时间"] == hazard.reported_at.astimezone(CHINA_TZ).replace(
         tzinfo=None, microsecond=row["发现时间"].microsecond
     )
-    assert row["整改责任人"] == PLAN["responsible_person"]
+    assert row["整改责任人"] == "刘副校长(安全负责人)"  # the school admin, named by advance()
     assert row["整改期限"] == datetime.combine(
         date.fromisoformat(PLAN["deadline"]), datetime.min.time()
     )
@@ -118,3 +120,21 @@ def test_the_period_bounds_the_ledger(client, people, report, upload, export, do
     ).get_json()
     rows = csv_rows(download(people["school_admin@own"], job["id"]).data)
     assert rows == [HEADERS]
+
+
+def test_the_ledger_says_which_reports_came_with_an_old_photo(
+    client, people, report, upload, export, download
+):
+    teacher = people["teacher@own"]
+    # DSCN0010.jpg's camera time is in 2008: accepted, flagged as an old photo.
+    old = upload(teacher, GPS_PHOTO.read_bytes(), name="DSCN0010.jpg")
+    flagged = report(teacher, photo_ids=[old["id"]])[0].get_json()["id"]
+    fresh = report(teacher)[0].get_json()["id"]
+    school = unit_by_code("YQ101")
+    for fmt in ("xlsx", "csv"):
+        job = export(people["school_admin@own"], "hazard_ledger", fmt, school.id).get_json()
+        data = download(people["school_admin@own"], job["id"]).data
+        rows = list(sheet_of(data).iter_rows(values_only=True)) if fmt == "xlsx" else csv_rows(data)
+        assert list(rows[0]) == HEADERS and "旧照片" in HEADERS
+        by_id = {int(r[0]): dict(zip(HEADERS, r, strict=True)) for r in rows[1:]}
+        assert by_id[flagged]["旧照片"] == "是" and by_id[fresh]["旧照片"] == "否", fmt

@@ -69,8 +69,12 @@ def seed_world(app: Flask, base_url: str, tokens: dict[str, str]) -> dict[str, o
     # Unsure of its focus problem (null in the answers) and placed in words.
     _report(base_url, admin, school_id, 1, focus_problem=None, place="三楼东侧走廊")
     planned = _report(base_url, admin, school_id, 2)
+    # The responsible person is picked from the school's staff, as the phone does.
+    people = _call(
+        base_url, admin, "GET", f"/api/v1/hazards/{planned['id']}/responsible-candidates"
+    )["people"]
     plan = {
-        "responsible_person": "后勤主任 王强",
+        "responsible_user_id": people[0]["id"],
         "deadline": (date.today() + timedelta(days=7)).isoformat(),
         "measures": "更换配电箱门并加锁",
         "funds_yuan": "1200.50",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import random
 import uuid
-from datetime import date, timedelta
 
 import pytest
 from PIL import Image
@@ -13,16 +12,10 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import RoleGrant, Unit, User
+from tests.support.plans import plan_for
 
 # 符离中心小学 in the demo district: its campus centre (GCJ-02) and a point on campus.
 CAMPUS = {"lat": 33.7712, "lng": 116.9593, "coord_system": "gcj02"}
-PLAN = {
-    "responsible_person": "后勤主任 王强",
-    "deadline": (date.today() + timedelta(days=7)).isoformat(),
-    "measures": "更换配电箱门并加锁,线路穿管",
-    "funds_yuan": "1200.50",
-    "contingency": "整改期间设置警示标志,专人看守",
-}
 HERE = {"lat": CAMPUS["lat"], "lng": CAMPUS["lng"], "accuracy": 8, "coord_system": "gcj02"}
 
 # persona -> openid; the extra grants are made by the ``people`` fixture.
@@ -130,7 +123,9 @@ def advance(client, headers, hazard_id, upload, to_state):
     steps = ["reported", "planned", "rectifying", "fix_submitted"]
     for state in steps[1 : steps.index(to_state) + 1]:
         if state == "planned":
-            r = client.post(f"/api/v1/hazards/{hazard_id}/plan", json=PLAN, headers=headers)
+            r = client.post(
+                f"/api/v1/hazards/{hazard_id}/plan", json=plan_for(hazard_id), headers=headers
+            )
         elif state == "rectifying":
             r = client.post(f"/api/v1/hazards/{hazard_id}/start", json={}, headers=headers)
         else:
@@ -147,7 +142,7 @@ def attempt(client, action, hazard_id, headers, upload, allowed, driver_photo):
     """Try ``action`` as ``headers``; allowed actors upload their own after-photo."""
     name = action.split("_")[0]
     body = {
-        "plan": PLAN,
+        "plan": plan_for(hazard_id),
         "start": {},
         "verify": {"note": "复查合格"},
         "reject": {"reason": "线路仍裸露"},

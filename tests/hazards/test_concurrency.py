@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Hazard, HazardEvent
-from tests.hazards.conftest import PLAN, advance
+from tests.hazards.conftest import advance
 from tests.support.concurrency import answer, together
+from tests.support.plans import plan_for
 
 
 def _posts(calls):
@@ -66,7 +67,7 @@ def test_two_plans_and_a_start_at_once(app, people, client, report, upload):
             [
                 (school, f"/api/v1/hazards/{hid}/start", {}),
                 (supervisor, f"/api/v1/hazards/{hid}/start", {}),
-                (supervisor, f"/api/v1/hazards/{hid}/plan", PLAN),
+                (supervisor, f"/api/v1/hazards/{hid}/plan", plan_for(hid)),
             ]
         ),
     )

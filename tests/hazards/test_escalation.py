@@ -10,13 +10,13 @@ from server.clock import local_today
 from server.extensions import db
 from server.models import Hazard, HazardEvent, Notification, User
 from server.services.escalation import EscalationPolicy, escalate_overdue
-from tests.hazards.test_rectification import PLAN
+from tests.support.plans import plan_for
 
 
 def _planned_hazard(client, login, report) -> int:
     hid = report(login("demo-teacher"))[0].get_json()["id"]
     response = client.post(
-        f"/api/v1/hazards/{hid}/plan", json=PLAN, headers=login("demo-school_admin")
+        f"/api/v1/hazards/{hid}/plan", json=plan_for(hid), headers=login("demo-school_admin")
     )
     assert response.status_code == 200
     return hid

@@ -7,11 +7,12 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import Delivery, Notification, User
-from tests.hazards.conftest import HERE, PLAN, grant_role
+from tests.hazards.conftest import HERE, grant_role
 from tests.hazards.test_concurrency import _posts
 from tests.notices.conftest import give_grant
 from tests.notices.conftest import templates as templates  # a fixture, used by name
 from tests.support.concurrency import together
+from tests.support.plans import PLAN, plan_for
 
 
 def _news(hid: int, kind: str) -> dict[str, str]:
@@ -100,7 +101,8 @@ def test_a_major_fix_goes_to_the_signers_above(people, client, report, upload):
     school = people["school_admin@own"]
     hid = report(people["teacher@own"], severity="major")[0].get_json()["id"]
     assert _news(hid, "hazard_reported") == {"demo-school_admin": "no_grant"}  # not the reporter
-    assert client.post(f"/api/v1/hazards/{hid}/plan", json=PLAN, headers=school).status_code == 200
+    planned = client.post(f"/api/v1/hazards/{hid}/plan", json=plan_for(hid), headers=school)
+    assert planned.status_code == 200
     assert _news(hid, "hazard_assigned") == {"demo-teacher": "no_grant"}  # the other planner
     assert client.post(f"/api/v1/hazards/{hid}/start", json={}, headers=school).status_code == 200
     _fix(client, school, hid, upload)

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Hazard, HazardEvent
-from tests.hazards.conftest import CAMPUS, HERE, PLAN, advance
+from tests.hazards.conftest import CAMPUS, HERE, advance
+from tests.support.plans import PLAN, plan_for
 
 # case -> (route, state it starts from, severity, a persona allowed to take it). Who may take
 # each step in general is tested once for every capability, role and place in
@@ -41,7 +42,7 @@ def test_each_step_asks_for_its_capability(people, client, report, upload, step)
     def attempt(persona):
         headers = people[persona]
         body = {
-            "plan": PLAN,
+            "plan": plan_for(hazard["id"]),
             "start": {},
             "verify": {"note": "复查合格"},
             "reject": {"reason": "线路仍裸露"},
@@ -147,7 +148,8 @@ def test_full_lifecycle_and_history(people, client, report, upload):
     )
     hazard = report(teacher, severity="major")[0].get_json()
     hid = hazard["id"]
-    plan = client.post(f"/api/v1/hazards/{hid}/plan", json=PLAN, headers=school).get_json()
+    plan = client.post(f"/api/v1/hazards/{hid}/plan", json=plan_for(hid), headers=school)
+    plan = plan.get_json()
     assert plan["plan"]["funds_yuan"] == "1200.50" and plan["status"] == "planned"
     assert client.post(f"/api/v1/hazards/{hid}/start", json={}, headers=school).status_code == 200
     photo = upload(school)["id"]
@@ -189,14 +191,15 @@ def test_full_lifecycle_and_history(people, client, report, upload):
 def test_plan_needs_all_five_fields_and_a_future_deadline(people, client, report):
     hid = report(people["teacher@own"])[0].get_json()["id"]
     school = people["school_admin@own"]
-    for field in PLAN:
-        partial = {k: v for k, v in PLAN.items() if k != field}
+    full = plan_for(hid)
+    for field in full:
+        partial = {k: v for k, v in full.items() if k != field}
         response = client.post(f"/api/v1/hazards/{hid}/plan", json=partial, headers=school)
         assert response.status_code == 422 and field in response.get_json()["error"]["details"]
-    past = {**PLAN, "deadline": "2020-01-01"}
+    past = {**full, "deadline": "2020-01-01"}
     assert client.post(f"/api/v1/hazards/{hid}/plan", json=past, headers=school).status_code == 422
     for funds in ("-1", "abc", "1e12"):
-        bad = {**PLAN, "funds_yuan": funds}
+        bad = {**full, "funds_yuan": funds}
         assert (
             client.post(f"/api/v1/hazards/{hid}/plan", json=bad, headers=school).status_code == 422
         )

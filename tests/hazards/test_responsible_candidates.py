@@ -4,11 +4,15 @@ the hazard see them; the one picked may then start and fix the hazard, and nobod
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from sqlalchemy import select
 
 from server.extensions import db
-from server.models import User
-from tests.hazards.conftest import PLAN, grant_role
+from server.models import Hazard, User
+from tests.hazards.conftest import grant_role
+from tests.support.plans import PLAN
 
 # The demo staff of 符离中心小学 (YQ101), with the role each holds there.
 SCHOOL_STAFF = {
@@ -80,15 +84,82 @@ def test_the_one_picked_may_start_and_another_teacher_may_not(people, client, re
 
     planned = client.post(
         f"/api/v1/hazards/{hid}/plan",
-        json={**PLAN, "responsible_user_id": picked["id"], "responsible_person": "保安 吴师傅"},
+        json={**PLAN, "responsible_user_id": picked["id"]},
         headers=admin,
     )
 
     assert planned.status_code == 200, planned.get_json()
     plan = planned.get_json()["plan"]
     assert plan["responsible_user_id"] == picked["id"]
-    assert plan["responsible_person"] == "保安 吴师傅"
+    assert plan["responsible_person"] == "吴师傅(保安)"  # the picked person's own name
     guard = client.get(f"/api/v1/hazards/{hid}", headers=login("demo-guard")).get_json()
     assert guard["allowed_actions"] == ["start"]
     teacher = client.get(f"/api/v1/hazards/{hid}", headers=people["teacher@own"]).get_json()
     assert "start" not in teacher["allowed_actions"]
+
+
+def test_a_plan_must_pick_the_responsible_person(people, client, report):
+    hid = report(people["teacher@own"])[0].get_json()["id"]
+    admin = people["school_admin@own"]
+    for body in (PLAN, {**PLAN, "responsible_user_id": None}):
+        response = client.post(f"/api/v1/hazards/{hid}/plan", json=body, headers=admin)
+        error = response.get_json()["error"]
+        assert (response.status_code, error["code"]) == (422, "validation_error")
+        assert error["message"] == "请从本校人员中选择整改责任人。"
+        assert list(error["details"]) == ["responsible_user_id"]
+    # A typed name is no longer part of the request.
+    typed = {**PLAN, "responsible_user_id": _user("demo-guard").id, "responsible_person": "王强"}
+    response = client.post(f"/api/v1/hazards/{hid}/plan", json=typed, headers=admin)
+    assert (
+        response.status_code == 422
+        and "responsible_person" in response.get_json()["error"]["details"]
+    )
+    assert client.get(f"/api/v1/hazards/{hid}", headers=admin).get_json()["status"] == "reported"
+
+
+def test_only_a_candidate_may_be_named(people, client, report):
+    hid = report(people["teacher@own"])[0].get_json()["id"]
+    admin = people["school_admin@own"]
+    grant_role("sibling-school-admin", "school_admin", "YQ102")
+    disabled = _user("demo-bus_inspector")
+    disabled.is_active = False
+    db.session.commit()
+    # Above the school, at a sibling school, disabled, a parent, or nobody at all.
+    for openid in ("demo-supervisor", "sibling-school-admin", "demo-bus_inspector", "demo-parent"):
+        body = {**PLAN, "responsible_user_id": _user(openid).id}
+        response = client.post(f"/api/v1/hazards/{hid}/plan", json=body, headers=admin)
+        assert response.status_code == 422, openid
+        error = response.get_json()["error"]
+        assert error["message"] == "整改责任人须是本校在岗人员，请从名单中选择。"
+        assert list(error["details"]) == ["responsible_user_id"]
+    missing = client.post(
+        f"/api/v1/hazards/{hid}/plan", json={**PLAN, "responsible_user_id": 10**6}, headers=admin
+    )
+    assert missing.status_code == 422
+
+
+def test_the_stored_name_is_the_picked_persons_and_old_typed_plans_still_show(
+    people, client, report
+):
+    hid = report(people["teacher@own"])[0].get_json()["id"]
+    admin = people["school_admin@own"]
+    nameless = _user("demo-water_patrol")
+    nameless.display_name = None
+    db.session.commit()
+    body = {**PLAN, "responsible_user_id": nameless.id}
+    planned = client.post(f"/api/v1/hazards/{hid}/plan", json=body, headers=admin)
+    assert planned.status_code == 200, planned.get_json()
+    assert planned.get_json()["plan"]["responsible_person"] == f"用户{nameless.id}"
+
+    # A plan made before the pick was required: a typed name and no id, shown as it was.
+    old = report(people["teacher@own"])[0].get_json()["id"]
+    hazard = db.session.get(Hazard, old)
+    hazard.responsible_person, hazard.deadline = (
+        "后勤主任 王强",
+        date.fromisoformat(PLAN["deadline"]),
+    )
+    hazard.measures, hazard.contingency = PLAN["measures"], PLAN["contingency"]
+    hazard.funds_yuan, hazard.status = Decimal(PLAN["funds_yuan"]), "planned"
+    db.session.commit()
+    plan = client.get(f"/api/v1/hazards/{old}", headers=admin).get_json()["plan"]
+    assert plan["responsible_person"] == "后勤主任 王强" and plan["responsible_user_id"] is None

@@ -10,7 +10,8 @@ from server.extensions import db
 from server.models import Hazard
 from server.services.hazard_lifecycle import STEPS, allowed_actions, takeable_where
 from server.services.tokens import resolve_token
-from tests.hazards.conftest import PLAN, advance
+from tests.hazards.conftest import advance
+from tests.support.plans import PLAN
 
 PERSONAS = (
     "school_admin@own",

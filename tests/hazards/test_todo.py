@@ -11,7 +11,8 @@ from server.clock import local_today
 from server.extensions import db
 from server.models import Hazard
 from server.services.tokens import resolve_token
-from tests.hazards.conftest import HERE, PLAN, advance
+from tests.hazards.conftest import HERE, advance
+from tests.support.plans import PLAN, plan_for
 from tests.support.statements import counted
 
 GROUPS = ("overdue", "verify", "fix", "plan", "classify")
@@ -71,7 +72,10 @@ def test_plan_and_classify_for_planners_of_the_school_only(people, client, repor
     )
     assert classify.status_code == 200
     assert (
-        client.post(f"/api/v1/hazards/{first}/plan", json=PLAN, headers=school).status_code == 200
+        client.post(
+            f"/api/v1/hazards/{first}/plan", json=plan_for(first), headers=school
+        ).status_code
+        == 200
     )
     todo = _todo(client, school)
     assert _ids(todo, "plan") == [major, unsure, newest] and _ids(todo, "classify") == []

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import Hazard, HazardEvent, Notification
 from server.services.content import MASK
-from tests.hazards.conftest import CAMPUS, HERE, PLAN, unit_by_code
+from tests.hazards.conftest import CAMPUS, HERE, unit_by_code
+from tests.support.plans import plan_for
 
 
 def _without_category(client, upload, headers, **changes):
@@ -85,7 +86,9 @@ def test_retries_of_an_unsure_report_are_told_from_other_reports(people, client,
 def test_planning_needs_a_category_first(people, client, report):
     teacher, school = people["teacher@own"], people["school_admin@own"]
     hazard_id = report(teacher, focus_problem=None)[0].get_json()["id"]
-    planned = client.post(f"/api/v1/hazards/{hazard_id}/plan", json=PLAN, headers=school)
+    planned = client.post(
+        f"/api/v1/hazards/{hazard_id}/plan", json=plan_for(hazard_id), headers=school
+    )
     assert planned.status_code == 409
     error = planned.get_json()["error"]
     assert error["code"] == "needs_category" and "focus problem" in error["message"]
@@ -125,7 +128,9 @@ def test_the_safety_officer_classifies_then_plans(people, client, report):
     events = client.get(f"/api/v1/hazards/{hazard_id}/events", headers=school).get_json()
     assert events["events"][-1]["changes"] == {"focus_problem": ["fire.utilities", "fire.patrol"]}
     assert (
-        client.post(f"/api/v1/hazards/{hazard_id}/plan", json=PLAN, headers=school).status_code
+        client.post(
+            f"/api/v1/hazards/{hazard_id}/plan", json=plan_for(hazard_id), headers=school
+        ).status_code
         == 200
     )
 

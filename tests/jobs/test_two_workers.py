@@ -19,7 +19,8 @@ from server.models import (
 )
 from server.services import delivery, escalation, schedules
 from server.services.escalation import escalate_overdue
-from server.services.schedules import create_schedule, run_due
+from server.services.schedule_edits import create_schedule
+from server.services.schedules import run_due
 from tests.hazards.conftest import unit_by_code
 from tests.hazards.test_escalation import _planned_hazard
 from tests.jobs.conftest import (

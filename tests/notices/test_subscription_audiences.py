@@ -8,8 +8,9 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import Delivery
 from server.services import delivery
-from tests.hazards.conftest import PLAN, report, upload  # noqa: F401  (fixtures)
+from tests.hazards.conftest import report, upload  # noqa: F401  (fixtures)
 from tests.notices.conftest import give_grant
+from tests.support.plans import PLAN
 
 HAZARD_ADMIN = {
     "hazard_reported",

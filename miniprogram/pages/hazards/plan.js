@@ -1,11 +1,12 @@
 /**
  * The rectification plan of a hazard (POST /hazards/{id}/plan): responsible person, deadline (not
  * before today), measures, funds and contingency plan — all five required, checked here first.
- * The responsible person is picked from the school's staff (GET .../responsible-candidates): the
- * pick is sent as `responsible_user_id`, so that person may start and fix the hazard, and fills
- * in the name, which stays editable (a title such as "后勤主任 王强"). When the list cannot be
- * loaded the name is typed, as before. Opened from the detail page; prefilled when revising a
- * plan before work starts, with its responsible person chosen.
+ * The responsible person is picked from the school's staff (GET .../responsible-candidates), never
+ * typed: the pick is sent as `responsible_user_id`, the server stores that person's own name, and
+ * they may then start and fix the hazard. The list is needed, so its failure is the page's error
+ * (重试 loads both again), and a school without staff yet shows an empty state that sends the
+ * admin to invite them first. Opened from the detail page; prefilled when revising a plan before
+ * work starts, with its responsible person chosen when still listed.
  */
 const api = require('../../api/client');
 const {
@@ -24,8 +25,8 @@ Page({
     today: todayString(),
     form: planFormFrom(null),
     choices: [],
-    choiceIndex: 0,
-    choicesNote: '',
+    choiceIndex: -1,
+    typedBefore: '',
     errors: {},
     formError: '',
     submitting: false,
@@ -42,46 +43,52 @@ Page({
     return this.load();
   },
 
-  /** Load the hazard and, alongside, the people who may be named; the list may fail alone. */
+  /** Load the hazard and the people who may be named (a plan cannot be made without them). */
   load() {
     this.setData({ ...loadingState(), today: todayString() });
-    const people = api.call('hazardResponsibleCandidates', { params: { id: this.id } })
-      .then((answer) => answer.people)
-      .catch(() => null);
-    return Promise.all([api.call('hazard', { params: { id: this.id } }), people])
-      .then(([hazard, listed]) => {
+    return Promise.all([
+      api.call('hazard', { params: { id: this.id } }),
+      api.call('hazardResponsibleCandidates', { params: { id: this.id } }),
+    ])
+      .then(([hazard, answer]) => {
         const form = planFormFrom(hazard.plan);
         // A revised plan may keep a deadline that has passed only by choosing a new one.
         if (form.deadline && form.deadline < this.data.today) form.deadline = '';
-        const choices = listed && listed.length
-          ? candidateChoices(listed, { id: form.responsibleUserId, name: form.responsiblePerson })
-          : [];
-        let choicesNote = '';
-        if (!listed) choicesNote = '未能载入本校人员名单，请直接填写责任人姓名和职务。';
-        else if (!listed.length) choicesNote = '本校暂无可选人员，请直接填写责任人姓名和职务。';
+        const choices = candidateChoices(answer.people);
+        const index = choiceIndex(choices, form.responsibleUserId);
+        // Someone no longer listed (or a name typed before picking was required) is picked again.
+        if (index < 0) form.responsibleUserId = null;
         this.setData({
-          ...readyState(1),
+          ...readyState(choices.length),
           title: hazardTitle(hazard),
           form,
           choices,
-          choiceIndex: choiceIndex(choices, form.responsibleUserId),
-          choicesNote,
+          choiceIndex: index,
+          typedBefore: index < 0 ? form.responsiblePerson : '',
         });
       })
       .catch((err) => this.setData(errorState(err)));
   },
 
-  /** A person picked: their id is sent, their name fills the (still editable) name field. */
+  /** A person picked: their id is sent (the server stores their own name). */
   onChoiceChange(event) {
     const index = Number(event.detail.value);
     const choice = this.data.choices[index];
     if (!choice) return;
-    const changes = { choiceIndex: index, 'form.responsibleUserId': choice.id, 'errors.responsiblePerson': '' };
-    if (choice.id && choice.name) changes['form.responsiblePerson'] = choice.name;
-    this.setData(changes);
+    this.setData({
+      choiceIndex: index,
+      'form.responsibleUserId': choice.id,
+      'form.responsiblePerson': choice.name,
+      'errors.responsibleUserId': '',
+    });
   },
 
-  /** A typed field (the name stays editable after a pick; the pick is kept). */
+  /** No staff to pick from yet: invite them first (they appear here once they join). */
+  inviteStaff() {
+    wx.navigateTo({ url: '/pages/invite/create' });
+  },
+
+  /** A typed field. */
   onFieldChange(event) {
     const { field } = event.currentTarget.dataset;
     this.setData({ [`form.${field}`]: event.detail, [`errors.${field}`]: '' });

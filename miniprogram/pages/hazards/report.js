@@ -112,9 +112,10 @@ Page({
     return fetchSchools().then((res) => this.setData(schoolPatch(res.value, this.chosenSchool())));
   },
 
-  /** Add photos (camera or album); the first ones also locate the hazard. */
+  /** Add photos (camera or album), as taken so their capture time reaches the server (an old
+   * photo is flagged); the first ones also locate the hazard. */
   choosePhotos() {
-    return choosePhotos({ count: MAX_PHOTOS - this.data.photos.length })
+    return choosePhotos({ count: MAX_PHOTOS - this.data.photos.length, original: true })
       .then((paths) => {
         if (!paths.length) return null;
         this.setData({ photos: addPhotos(this.data.photos, paths), 'errors.photos': '' });

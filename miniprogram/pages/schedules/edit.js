@@ -1,11 +1,14 @@
 /**
  * Write a scheduled reminder: the unit, who gets it (staff of chosen roles and/or the parents),
  * its title and text, and when — daily, on school days, on chosen weekdays or once, at a time of
- * day, optionally only within a season (the drowning-prevention summer by one tap).
+ * day, optionally only within a season (the drowning-prevention summer by one tap). Opened with
+ * `?id=` it edits that reminder: the form prefilled from the list (there is no single-schedule
+ * GET), its unit fixed, saved with PATCH /schedules/{id}.
  */
 const api = require('../../api/client');
 const {
   RECURRENCES, WEEKDAYS, SUMMER_SEASON, NAME_MAX, TITLE_MAX, BODY_MAX, monthDay, validateSchedule,
+  formFromSchedule,
 } = require('../../utils/schedules');
 const { loadingState, readyState, errorState } = require('../../utils/page-state');
 
@@ -21,6 +24,7 @@ Page({
     state: 'loading',
     error: '',
     offline: false,
+    editing: false,
     units: [],
     unitIndex: 0,
     roles: [],
@@ -51,9 +55,15 @@ Page({
     saving: false,
   },
 
-  /** A new schedule starting today. */
-  onLoad() {
-    this.setData({ 'form.startsOn': today() });
+  /** A new schedule starting today, or (`id`) the one to edit. */
+  onLoad(options) {
+    this.id = options && options.id ? Number(options.id) : null;
+    if (this.id) {
+      this.setData({ editing: true });
+      wx.setNavigationBarTitle({ title: '修改定时提醒' });
+    } else {
+      this.setData({ 'form.startsOn': today() });
+    }
     return this.load();
   },
 
@@ -62,15 +72,36 @@ Page({
     return this.load();
   },
 
-  /** The units this admin manages and the roles to remind; no unit is the empty state. */
+  /** The units this admin manages and the roles to remind; no unit is the empty state. When
+   * editing, the reminder too (a reminder deleted meanwhile is the error state). */
   load() {
     this.setData(loadingState());
-    return Promise.all([api.call('units', { query: { administered: true } }), api.call('roles')])
-      .then(([units, roles]) => this.setData({
-        ...readyState(units.units.length),
-        units: units.units.map((u) => ({ id: u.id, name: u.name })),
-        roles: roles.roles.map((r) => ({ code: r.code, name: r.name })),
-      }))
+    const stored = this.id ? api.call('schedules') : Promise.resolve(null);
+    return Promise.all([api.call('units', { query: { administered: true } }), api.call('roles'), stored])
+      .then(([units, roles, listed]) => {
+        const ready = {
+          units: units.units.map((u) => ({ id: u.id, name: u.name })),
+          roles: roles.roles.map((r) => ({ code: r.code, name: r.name })),
+        };
+        if (!listed) {
+          this.setData({ ...readyState(units.units.length), ...ready });
+          return;
+        }
+        const schedule = listed.schedules.find((s) => s.id === this.id);
+        if (!schedule) {
+          this.setData(errorState({ message: '这条提醒已不存在，可能已被删除' }));
+          return;
+        }
+        let unitIndex = ready.units.findIndex((u) => u.id === schedule.unit_id);
+        // A reminder of a unit below the ones administered: shown as such (it stays there).
+        if (unitIndex < 0) {
+          ready.units = [{ id: schedule.unit_id, name: '下级单位' }];
+          unitIndex = 0;
+        }
+        const { form, weekdayOn } = formFromSchedule(schedule);
+        this.setData({ ...readyState(1), ...ready, unitIndex, form, weekdayOn });
+        this.showSeason();
+      })
       .catch((err) => this.setData(errorState(err)));
   },
 
@@ -151,7 +182,14 @@ Page({
     if (!ok) return;
     this.setData({ saving: true });
     try {
-      await api.call('scheduleCreate', { body });
+      if (this.id) {
+        // A schedule stays at its unit: the edit sends the other fields.
+        const changes = { ...body };
+        delete changes.unit_id;
+        await api.call('scheduleUpdate', { params: { id: this.id }, body: changes });
+      } else {
+        await api.call('scheduleCreate', { body });
+      }
       this.setData({ saving: false });
       wx.showToast({ title: '已保存', icon: 'success' });
       wx.navigateBack();

@@ -1,6 +1,6 @@
 /**
  * Scheduled reminders of the units this admin manages: what goes out, to whom, when and when
- * next; delete one (with a confirmation), or write a new one.
+ * next; edit one, delete one (with a confirmation), or write a new one.
  */
 const api = require('../../api/client');
 const { scheduleRow } = require('../../utils/schedules');
@@ -47,6 +47,11 @@ Page({
   /** 新建提醒. */
   create() {
     wx.navigateTo({ url: '/pages/schedules/edit' });
+  },
+
+  /** 修改: the form, prefilled with this reminder. */
+  edit(event) {
+    wx.navigateTo({ url: `/pages/schedules/edit?id=${event.currentTarget.dataset.id}` });
   },
 
   /** Delete one, confirmed in red. */

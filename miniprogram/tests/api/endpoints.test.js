@@ -60,6 +60,7 @@ test('declares the API described for this release', () => {
     unitCampusDraw: 'PUT /api/v1/units/{id}/campus',
     schedules: 'GET /api/v1/schedules',
     scheduleCreate: 'POST /api/v1/schedules',
+    scheduleUpdate: 'PATCH /api/v1/schedules/{id}',
     scheduleDelete: 'DELETE /api/v1/schedules/{id}',
     invitationCreate: 'POST /api/v1/invitations',
     invitations: 'GET /api/v1/invitations',
@@ -191,7 +192,7 @@ test('the hazard endpoints declare the fields of the OpenAPI document', () => {
   ]));
   expect(sorted(table.hazardsNearby.query)).toEqual(sorted(['focus_problem', 'lat', 'lng', 'accuracy', 'coord_system']));
   expect(sorted(table.hazardPlan.body)).toEqual(sorted([
-    'responsible_person', 'responsible_user_id', 'deadline', 'measures', 'funds_yuan', 'contingency', 'position',
+    'responsible_user_id', 'deadline', 'measures', 'funds_yuan', 'contingency', 'position',
   ]));
   expect(table.hazardStart.body).toEqual(['position']);
   expect(sorted(table.hazardFix.body)).toEqual(sorted(['lat', 'lng', 'accuracy', 'coord_system', 'photo_ids', 'note']));

@@ -14,6 +14,8 @@ const { todayString } = require('../../utils/plan-form');
 let wx;
 let comp;
 let calls;
+// The school's staff the plan's responsible person is picked from.
+const PEOPLE = [{ id: 21, display_name: '刘副校长', roles: ['学校安全负责人'] }];
 
 const texts = (selector) => [...comp.dom.querySelectorAll(selector)].map((n) => n.textContent.trim().replace(/\s+/g, ' '));
 const text = (selector) => texts(selector)[0];
@@ -40,7 +42,8 @@ describe.each([
 ])('%s', (pagePath, submitText) => {
   const routes = (answer) => ({
     'GET /api/v1/hazards/5': answer,
-    'GET /api/v1/hazards/5/responsible-candidates': { status: 200, body: { people: [] } },
+    // The error comes from the hazard only: both are asked for again on 重试.
+    'GET /api/v1/hazards/5/responsible-candidates': { status: 200, body: { people: PEOPLE } },
   });
 
   test('loading: the spinner, no form and no bar', async () => {
@@ -73,17 +76,29 @@ test('the fix on the spot has its own words in the bar', async () => {
 test('a plan for a hazard without a category: 409 needs_category says to classify first', async () => {
   render('pages/hazards/plan', {
     'GET /api/v1/hazards/5': { status: 200, body: hazard(5, { focus_problem: null, area: null }, { detail: true }) },
-    'GET /api/v1/hazards/5/responsible-candidates': { status: 200, body: { people: [] } },
+    'GET /api/v1/hazards/5/responsible-candidates': { status: 200, body: { people: PEOPLE } },
     'POST /api/v1/hazards/5/plan': apiError(409, 'needs_category'),
   });
   await settle();
   const page = comp.instance;
-  ['responsiblePerson', 'measures', 'funds', 'contingency'].forEach((field, i) => page.onFieldChange({
-    currentTarget: { dataset: { field } }, detail: ['张明（后勤主任）', '加固围栏', '300', '拉警戒线'][i],
+  page.onChoiceChange({ detail: { value: '0' } });
+  ['measures', 'funds', 'contingency'].forEach((field, i) => page.onFieldChange({
+    currentTarget: { dataset: { field } }, detail: ['加固围栏', '300', '拉警戒线'][i],
   }));
   page.onDeadlineChange({ detail: { value: todayString() } });
   comp.querySelector('.submit').querySelector('.van-button').dispatchEvent('tap');
   await settle();
   expect(calls.filter((c) => c.key === 'POST /api/v1/hazards/5/plan')).toHaveLength(1);
   expect(text('.form-error')).toBe('请先确定隐患类别，再制定整改方案');
+});
+
+test('a school without staff to pick: the empty state and the way to invite them, no form', async () => {
+  render('pages/hazards/plan', {
+    'GET /api/v1/hazards/5': { status: 200, body: hazard(5, {}, { detail: true }) },
+    'GET /api/v1/hazards/5/responsible-candidates': { status: 200, body: { people: [] } },
+  });
+  await settle();
+  expect(text('.van-empty')).toBe('本校还没有可选的整改责任人。请先邀请本校教职工加入，加入后即可从名单中选择。');
+  expect(texts('.empty-action .van-button')).toEqual(['去邀请本校人员']);
+  expect(comp.dom.querySelector('.action-bar')).toBeNull();
 });

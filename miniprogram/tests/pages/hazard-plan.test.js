@@ -30,10 +30,15 @@ async function open(extra = {}, plan) {
 
 const type = (field, value) => page.onFieldChange({ ...tapEvent({ field }), detail: value });
 
+const pick = (index) => page.onChoiceChange({ detail: { value: String(index) } });
+
 function fillIn(overrides = {}) {
+  if (!('pick' in overrides)) pick(1);
   const values = {
-    responsiblePerson: '张明（后勤主任）', measures: '更换过期灭火器 4 具', funds: '1200.50', contingency: '更换前安排专人值守', ...overrides,
+    measures: '更换过期灭火器 4 具', funds: '1200.50', contingency: '更换前安排专人值守', ...overrides,
   };
+  delete values.pick;
+  delete values.deadline;
   Object.keys(values).forEach((field) => type(field, values[field]));
   page.onDeadlineChange({ detail: { value: overrides.deadline || todayString() } });
 }
@@ -52,12 +57,12 @@ test('the date picker starts today, so no past date can be picked', async () => 
   expect(wxml).toMatch(/<picker mode="date" start="\{\{today\}\}"/);
 });
 
-test('sends the five fields (funds as typed) and the position when there is one', async () => {
+test('sends the five fields (the picked person by id, funds as typed) and the position', async () => {
   await open();
   fillIn();
   await page.submit();
   expect(posts()[0].data).toEqual({
-    responsible_person: '张明（后勤主任）',
+    responsible_user_id: 22,
     deadline: todayString(),
     measures: '更换过期灭火器 4 具',
     funds_yuan: '1200.50',
@@ -76,8 +81,15 @@ test('without a position the plan is still sent', async () => {
   expect(posts()[0].data.funds_yuan).toBe('1200.50');
 });
 
+test('nobody picked is refused before calling', async () => {
+  await open();
+  fillIn({ pick: null });
+  await page.submit();
+  expect(page.data.errors).toEqual({ responsibleUserId: '请从本校人员中选择整改责任人' });
+  expect(posts()).toEqual([]);
+});
+
 test.each([
-  ['responsiblePerson', '', '请填写整改责任人'],
   ['measures', '', '请填写整改措施'],
   ['contingency', '', '请填写应急预案'],
   ['funds', '', '请填写整改资金（没有可填 0）'],
@@ -101,7 +113,8 @@ test('a past deadline is refused even if the picker were bypassed', async () => 
 
 test('a missing deadline is asked for', async () => {
   await open();
-  ['responsiblePerson', 'measures', 'funds', 'contingency'].forEach((f) => type(f, f === 'funds' ? '0' : '填写内容'));
+  pick(0);
+  ['measures', 'funds', 'contingency'].forEach((f) => type(f, f === 'funds' ? '0' : '填写内容'));
   await page.submit();
   expect(page.data.errors).toEqual({ deadline: '请选择整改期限' });
 });
@@ -112,83 +125,88 @@ test('the server 422 details show under the fields', async () => {
   });
   fillIn();
   await page.submit();
-  expect(page.data.errors).toEqual({ deadline: '整改期限不能早于今天', responsiblePerson: '整改责任人须是本校的工作人员' });
+  expect(page.data.errors).toEqual({ deadline: '整改期限不能早于今天', responsibleUserId: '整改责任人须是本校在岗人员，请重新选择' });
   expect(page.data.formError).toBe('填写的内容有误，请检查后重试');
   expect(wx.navigateBack).not.toHaveBeenCalled();
 });
 
 test('a plan being revised is prefilled; a passed deadline must be chosen again', async () => {
   await open({}, {
-    responsible_person: '张明', responsible_user_id: null, deadline: '2000-01-01', measures: '更换', funds_yuan: '80.00', contingency: '值守',
+    responsible_person: '刘副校长', responsible_user_id: 21, deadline: '2000-01-01', measures: '更换', funds_yuan: '80.00', contingency: '值守',
   });
   expect(page.data.form).toEqual({
-    responsiblePerson: '张明', responsibleUserId: null, deadline: '', measures: '更换', funds: '80.00', contingency: '值守',
+    responsiblePerson: '刘副校长', responsibleUserId: 21, deadline: '', measures: '更换', funds: '80.00', contingency: '值守',
   });
   expect(page.data.choiceIndex).toBe(0);
+  expect(page.data.typedBefore).toBe('');
 });
 
-const pick = (index) => page.onChoiceChange({ detail: { value: String(index) } });
-
-test('the school\'s staff are offered by name and roles, after "not picked"', async () => {
+test('the school\'s staff are offered by name and roles; nobody is picked at first', async () => {
   await open();
   expect(calls.map((c) => c.key)).toContain('GET /api/v1/hazards/5/responsible-candidates');
   expect(page.data.choices.map((c) => c.label)).toEqual([
-    '不从名单选择（直接填写）', '刘副校长 · 学校安全负责人', '吴师傅 · 保安、水域巡查员', '（未填姓名） · 巡查教师',
+    '刘副校长 · 学校安全负责人', '吴师傅 · 保安、水域巡查员', '（未填姓名） · 巡查教师',
   ]);
-  expect(page.data.choiceIndex).toBe(0);
-  expect(page.data.choicesNote).toBe('');
+  expect(page.data.choiceIndex).toBe(-1);
+  expect(page.data.form.responsibleUserId).toBeNull();
+});
+
+test('the page has no typed name: only the picker names the responsible person', () => {
   const wxml = fs.readFileSync(path.join(ROOT, 'pages/hazards/plan.wxml'), 'utf8');
-  expect(wxml).toMatch(/<picker wx:if="\{\{choices.length\}\}" mode="selector" range="\{\{choices\}\}" range-key="label"/);
+  expect(wxml).not.toMatch(/responsiblePerson/);
+  expect(wxml).toMatch(/<picker mode="selector" range="\{\{choices\}\}" range-key="label"/);
+  expect(wxml.match(/<van-field/g)).toHaveLength(3); // funds, measures, contingency
 });
 
-test('a pick fills in the name and posts responsible_user_id with it; the name stays editable', async () => {
+test('a pick (even of someone without a name) posts their id and no typed name', async () => {
   await open();
-  fillIn();
+  fillIn({ pick: null });
   pick(2);
-  expect(page.data.form.responsiblePerson).toBe('吴师傅');
+  expect(page.data.form).toMatchObject({ responsibleUserId: 23, responsiblePerson: '' });
   await page.submit();
-  expect(posts()[0].data).toMatchObject({ responsible_user_id: 22, responsible_person: '吴师傅' });
-
-  type('responsiblePerson', '保卫科 吴师傅');
-  await page.submit();
-  expect(posts()[1].data).toMatchObject({ responsible_user_id: 22, responsible_person: '保卫科 吴师傅' });
-});
-
-test('picking someone without a name keeps the typed name; "not picked" drops the id', async () => {
-  await open();
-  fillIn();
-  pick(3);
-  expect(page.data.form).toMatchObject({ responsiblePerson: '张明（后勤主任）', responsibleUserId: 23 });
-  pick(0);
-  await page.submit();
-  expect(posts()[0].data.responsible_user_id).toBeUndefined();
-  expect(posts()[0].data.responsible_person).toBe('张明（后勤主任）');
+  expect(posts()[0].data.responsible_user_id).toBe(23);
+  expect(posts()[0].data).not.toHaveProperty('responsible_person');
 });
 
 test('a plan being revised has its responsible person chosen, and sends them again', async () => {
   await open({}, {
-    responsible_person: '后勤主任 吴师傅', responsible_user_id: 22, deadline: '2999-01-01', measures: '更换灭火器', funds_yuan: '80.00', contingency: '专人值守',
+    responsible_person: '吴师傅', responsible_user_id: 22, deadline: '2999-01-01', measures: '更换灭火器', funds_yuan: '80.00', contingency: '专人值守',
   });
-  expect(page.data.choiceIndex).toBe(2);
-  expect(page.data.form.responsiblePerson).toBe('后勤主任 吴师傅');
+  expect(page.data.choiceIndex).toBe(1);
   await page.submit();
-  expect(posts()[0].data).toMatchObject({ responsible_user_id: 22, responsible_person: '后勤主任 吴师傅' });
+  expect(posts()[0].data).toMatchObject({ responsible_user_id: 22 });
 });
 
-test('a revised plan naming someone no longer listed keeps them as a choice', async () => {
+test.each([
+  ['someone no longer listed', 99],
+  ['an old plan with only a typed name', null],
+])('revising %s: picked again, the old name shown in a hint', async (_what, id) => {
   await open({}, {
-    responsible_person: '王强', responsible_user_id: 99, deadline: '2999-01-01', measures: '更换灭火器', funds_yuan: '80.00', contingency: '专人值守',
+    responsible_person: '后勤主任 王强', responsible_user_id: id, deadline: '2999-01-01', measures: '更换灭火器', funds_yuan: '80.00', contingency: '专人值守',
   });
-  expect(page.data.choices[page.data.choiceIndex]).toEqual({ id: 99, name: '王强', label: '王强 · 当前责任人' });
+  expect(page.data.choiceIndex).toBe(-1);
+  expect(page.data.form.responsibleUserId).toBeNull();
+  expect(page.data.typedBefore).toBe('后勤主任 王强');
+  await page.submit();
+  expect(page.data.errors.responsibleUserId).toBe('请从本校人员中选择整改责任人');
+  expect(posts()).toEqual([]);
 });
 
-test('when the staff cannot be loaded, the name is typed (with a note) and the plan still goes', async () => {
+test('when the staff cannot be loaded the page shows the error, and 重试 loads both again', async () => {
   await open({ 'GET /api/v1/hazards/5/responsible-candidates': apiError(500, 'internal_error') });
-  expect(page.data.state).toBe('');
-  expect(page.data.choices).toEqual([]);
-  expect(page.data.choicesNote).toBe('未能载入本校人员名单，请直接填写责任人姓名和职务。');
-  fillIn();
-  await page.submit();
-  expect(posts()[0].data.responsible_person).toBe('张明（后勤主任）');
-  expect(posts()[0].data.responsible_user_id).toBeUndefined();
+  expect(page.data.state).toBe('error');
+  calls.length = 0;
+  await page.retry();
+  expect(calls.map((c) => c.key)).toEqual(expect.arrayContaining([
+    'GET /api/v1/hazards/5', 'GET /api/v1/hazards/5/responsible-candidates',
+  ]));
+});
+
+test('a school without staff yet: an empty state sends the admin to invite them first', async () => {
+  await open({ 'GET /api/v1/hazards/5/responsible-candidates': { status: 200, body: { people: [] } } });
+  expect(page.data.state).toBe('empty');
+  const wxml = fs.readFileSync(path.join(ROOT, 'pages/hazards/plan.wxml'), 'utf8');
+  expect(wxml).toMatch(/empty-text="本校还没有可选的整改责任人。请先邀请本校教职工加入/);
+  page.inviteStaff();
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/invite/create' });
 });

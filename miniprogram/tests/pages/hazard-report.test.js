@@ -64,7 +64,7 @@ test('photos -> location -> plain choice and place -> nearby dialog -> upload ->
   await open({ 'GET /api/v1/hazards/nearby': { status: 200, body: { hazards: [hazard(12, { distance_m: 8.4 })] } } });
   await page.choosePhotos();
   expect(wx.chooseMedia).toHaveBeenCalledWith(expect.objectContaining({
-    count: 9, mediaType: ['image'], sourceType: ['camera', 'album'], sizeType: ['compressed'],
+    count: 9, mediaType: ['image'], sourceType: ['camera', 'album'], sizeType: ['original'],
   }));
   expect(page.data.photos).toEqual(['http://tmp/photo-1.jpg', 'http://tmp/photo-2.jpg']);
   expect(wx.getLocation).toHaveBeenCalledWith(expect.objectContaining({ type: 'gcj02', isHighAccuracy: true }));
@@ -415,4 +415,13 @@ describe('asking for the reporter\'s pushes on submit', () => {
     expect(wx.requestSubscribeMessage).toHaveBeenCalledTimes(1);
     expect(posts()).toHaveLength(1);
   });
+});
+
+test('a report asks for the photos as taken (their EXIF capture time flags an old photo); other photos stay compressed', async () => {
+  await open();
+  await page.choosePhotos();
+  expect(wx.chooseMedia.mock.calls[0][0].sizeType).toEqual(['original']);
+  const { choosePhotos } = require('../../utils/photos');
+  await choosePhotos({ count: 1 });
+  expect(wx.chooseMedia.mock.calls[1][0].sizeType).toEqual(['compressed']);
 });

@@ -1,5 +1,7 @@
+const fs = require('fs');
+const path = require('path');
 const { installWx, serve, apiError } = require('../helpers/wx');
-const { loadPage, stubApp, tapEvent } = require('../helpers/page');
+const { loadPage, stubApp, tapEvent, ROOT } = require('../helpers/page');
 const { TOKEN_KEY } = require('../../utils/session');
 const { scheduleRow, validateSchedule } = require('../../utils/schedules');
 
@@ -147,6 +149,104 @@ describe('the new-schedule page', () => {
     await page.save();
     expect(page.data.formError).toBe('填写的内容有误，请检查后重试');
     expect(page.data.saving).toBe(false);
+  });
+});
+
+describe('editing a reminder', () => {
+  const UNITS = { units: [{ id: 12, name: '城东第一小学', code: 'S1', kind: 'school', kind_name: '学校', ownership: 'public', parent_id: 2 }] };
+
+  async function openExisting(extra = {}, id = '3') {
+    calls = serve(wx, {
+      'GET /api/v1/units': { status: 200, body: UNITS },
+      'GET /api/v1/roles': { status: 200, body: ROLES },
+      'GET /api/v1/schedules': { status: 200, body: { schedules: [WATER] } },
+      'PATCH /api/v1/schedules/3': ({ data }) => ({ status: 200, body: { ...WATER, ...data } }),
+      ...extra,
+    });
+    const page = loadPage('pages/schedules/edit', { app: stubApp({}) });
+    await page.onLoad({ id });
+    return page;
+  }
+
+  test('修改 on a row opens the form for that reminder', async () => {
+    serve(wx, { 'GET /api/v1/schedules': { status: 200, body: { schedules: [WATER] } }, 'GET /api/v1/roles': { status: 200, body: ROLES } });
+    const page = loadPage('pages/schedules/index', { app: stubApp({}) });
+    await page.onShow();
+    page.edit(tapEvent({ id: 3 }));
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/schedules/edit?id=3' });
+  });
+
+  test('the form is prefilled, its unit fixed, and saving sends PATCH without the unit', async () => {
+    const page = await openExisting();
+    expect(wx.setNavigationBarTitle).toHaveBeenCalledWith({ title: '修改定时提醒' });
+    expect(page.data.state).toBe('');
+    expect(page.data.editing).toBe(true);
+    expect(page.data.form).toEqual({
+      name: '每日水域巡查',
+      roles: ['water_patrol', 'teacher'],
+      parents: false,
+      title: '水域巡查',
+      body: '请完成今日水域巡查',
+      recurrence: 'weekly',
+      weekdays: [0, 2],
+      time: '16:30',
+      startsOn: '2026-05-01',
+      endsOn: '',
+      seasonOn: true,
+      seasonStart: '05-01',
+      seasonEnd: '09-30',
+    });
+    expect(page.data.weekdayOn).toEqual([true, false, true, false, false, false, false]);
+    expect(page.data.seasonText).toBe('每年5月1日至9月30日');
+
+    page.onRecurrenceChange({ detail: 'daily' });
+    page.onPick({ currentTarget: { dataset: { field: 'time' } }, detail: { value: '07:10' } });
+    page.onParentsChange({ detail: true });
+    await page.save();
+    const sent = calls.filter((c) => c.key === 'PATCH /api/v1/schedules/3');
+    expect(sent).toHaveLength(1);
+    expect(sent[0].data).toEqual({
+      name: '每日水域巡查',
+      roles: ['water_patrol', 'teacher'],
+      parents: true,
+      title: '水域巡查',
+      body: '请完成今日水域巡查',
+      recurrence: 'daily',
+      weekdays: null,
+      time_of_day: '07:10',
+      starts_on: '2026-05-01',
+      ends_on: null,
+      season_start: '05-01',
+      season_end: '09-30',
+    });
+    expect(calls.filter((c) => c.key === 'POST /api/v1/schedules')).toHaveLength(0);
+    expect(wx.navigateBack).toHaveBeenCalled();
+  });
+
+  test('the unit picker is fixed while editing', () => {
+    const wxml = fs.readFileSync(path.join(ROOT, 'pages/schedules/edit.wxml'), 'utf8');
+    expect(wxml).toMatch(/disabled="\{\{editing \|\| units.length < 2\}\}"/);
+  });
+
+  test('the form rules still apply, and a refusal is shown', async () => {
+    const page = await openExisting({
+      'PATCH /api/v1/schedules/3': apiError(422, 'validation_error', { weekdays: ['Required for weekly schedules.'] }),
+    });
+    page.toggleWeekday(tapEvent({ day: 0 }));
+    page.toggleWeekday(tapEvent({ day: 2 }));
+    await page.save();
+    expect(page.data.errors.weekdays).toBe('请选择每周哪几天');
+    expect(calls.filter((c) => c.key === 'PATCH /api/v1/schedules/3')).toHaveLength(0);
+    page.toggleWeekday(tapEvent({ day: 4 }));
+    await page.save();
+    expect(page.data.formError).toBe('填写的内容有误，请检查后重试');
+    expect(wx.navigateBack).not.toHaveBeenCalled();
+  });
+
+  test('a reminder deleted meanwhile is the error state', async () => {
+    const page = await openExisting({}, '99');
+    expect(page.data.state).toBe('error');
+    expect(page.data.error).toBe('这条提醒已不存在，可能已被删除');
   });
 });
 

@@ -24,7 +24,7 @@ function fullAnswer() {
       classify: group(1, [h(15, { focus_problem: null, area: null, description: '楼梯扶手松动\n三楼到四楼之间' })]),
       plan: group(7, [h(14), h(13), h(12), h(11), h(10)]),
       fix: group(0),
-      verify: group(1, [h(9, { status: 'fix_submitted', place: '教学楼二楼东侧' })]),
+      verify: group(1, [h(9, { status: 'fix_submitted', place: '教学楼二楼东侧', old_photo: true })]),
       overdue: group(1, [h(8, { status: 'rectifying', overdue: true, deadline: '2024-04-10', severity: 'major' })]),
     },
     total: 12,
@@ -81,7 +81,8 @@ describe('utils/todo.js', () => {
       category: '消防安全问题2',
     });
     expect(overdue.rows[0].meta).toMatch(/^城东第一小学 · 李老师 · (2024年)?4月2日 \d{2}:30$/);
-    expect(verify.rows[0]).toMatchObject({ place: '教学楼二楼东侧', statusText: '待验收', statusType: 'warning' });
+    expect(verify.rows[0]).toMatchObject({ place: '教学楼二楼东侧', statusText: '待验收', statusType: 'warning', oldPhoto: true });
+    expect(overdue.rows[0].oldPhoto).toBe(false);
     expect(classify.rows[0]).toMatchObject({ title: '楼梯扶手松动', category: '未分类', statusText: '待分类', statusType: 'warning' });
   });
 
@@ -236,6 +237,10 @@ describe('rendered', () => {
     expect(texts('.more')).toEqual(['查看全部 7 条 ›']);
     expect(texts('.row-place')).toEqual(['教学楼二楼东侧']);
     expect(texts('.row-category')).toContain('未分类');
+    // The report sent with an old photo (待验收 #9) is tagged as in the hazard list; only it.
+    const rowTags = [...comp.querySelectorAll('.row')].map((row) => [...row.dom.querySelectorAll('.row-foot .van-tag')].map((n) => n.textContent.trim()));
+    expect(rowTags[1]).toEqual(['旧照片']);
+    expect(rowTags.filter((tags) => tags.includes('旧照片'))).toHaveLength(1);
     expect(comp.dom.querySelector('.stale-banner')).toBeNull();
 
     comp.querySelectorAll('.row')[0].dispatchEvent('tap');

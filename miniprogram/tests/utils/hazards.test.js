@@ -77,7 +77,7 @@ describe('hazard views', () => {
 describe('plan form', () => {
   const TODAY = '2024-04-10';
   const valid = {
-    responsiblePerson: ' 张明（后勤主任） ', deadline: '2024-04-10', measures: '更换灭火器', funds: '1200.5', contingency: '安排专人值守',
+    responsibleUserId: 21, deadline: '2024-04-10', measures: '更换灭火器', funds: '1200.5', contingency: '安排专人值守',
   };
 
   test('a valid plan gives the body with funds as the typed string', () => {
@@ -85,14 +85,14 @@ describe('plan form', () => {
       ok: true,
       errors: {},
       body: {
-        responsible_person: '张明（后勤主任）', deadline: '2024-04-10', measures: '更换灭火器', funds_yuan: '1200.5', contingency: '安排专人值守',
+        responsible_user_id: 21, deadline: '2024-04-10', measures: '更换灭火器', funds_yuan: '1200.5', contingency: '安排专人值守',
       },
     });
     expect(validatePlan({ ...valid, funds: '0' }, TODAY).ok).toBe(true);
   });
 
   test.each([
-    ['responsiblePerson', '', '请填写整改责任人'],
+    ['responsibleUserId', null, '请从本校人员中选择整改责任人'],
     ['measures', '', '请填写整改措施'],
     ['measures', '换', '整改措施应为 2-2000 个字'],
     ['contingency', '  ', '请填写应急预案'],
@@ -108,6 +108,12 @@ describe('plan form', () => {
     expect(result.ok).toBe(false);
     expect(result.body).toBeNull();
     expect(result.errors[field]).toBe(message);
+  });
+
+  test('the body never carries a typed name, only the picked person', () => {
+    const { body } = validatePlan({ ...valid, responsiblePerson: '王强' }, TODAY);
+    expect(body).not.toHaveProperty('responsible_person');
+    expect(body.responsible_user_id).toBe(21);
   });
 
   test('funds: non-negative, at most two decimals', () => {

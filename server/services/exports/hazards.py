@@ -14,7 +14,7 @@ from server.access import unit_ids_below
 from server.clock import local_today
 from server.extensions import db
 from server.geo import WGS84, Position, to_geojson_point, to_system
-from server.models import FocusProblem, Hazard, HazardEvent, Unit
+from server.models import FocusProblem, Hazard, HazardEvent, HazardPhoto, Unit
 from server.models.hazards import OPEN_STATUSES
 from server.services import content
 from server.services.exports.columns import (
@@ -30,6 +30,7 @@ from server.services.exports.columns import (
     day_bounds,
     local,
 )
+from server.services.hazard_views import is_old
 
 BATCH = 500
 LEDGER_COLUMNS = [
@@ -44,6 +45,8 @@ LEDGER_COLUMNS = [
     Column("状态"),
     Column("发现人"),
     Column("发现时间", DATETIME),
+    # 是 when a before-photo's camera time is older than OLD_PHOTO_DAYS before its upload.
+    Column("旧照片"),
     Column("整改责任人"),
     Column("整改期限", DATE),
     Column("整改措施"),
@@ -94,6 +97,7 @@ def _batches(ids: list[int], with_events: bool) -> Iterator[tuple[Hazard, set[st
     ]
     if with_events:
         options.append(selectinload(Hazard.events).joinedload(HazardEvent.actor))
+        options.append(selectinload(Hazard.photos).joinedload(HazardPhoto.photo))
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         found = db.session.scalars(select(Hazard).where(Hazard.id.in_(chunk)).options(*options))
@@ -159,6 +163,7 @@ def ledger_row(hazard: Hazard, held: set[str], today: date) -> list[Any]:
         STATUS_NAMES.get(hazard.status, hazard.status),
         _name(hazard.reporter),
         local(hazard.reported_at),
+        "是" if any(is_old(p.photo) for p in hazard.photos if p.stage == "before") else "否",
         hazard.responsible_person or "",
         hazard.deadline,
         hazard.measures or "",
