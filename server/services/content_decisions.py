@@ -9,13 +9,13 @@ import hmac
 import logging
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from server import access
 from server.errors import ApiError
 from server.extensions import db
-from server.models import User, utcnow
+from server.models import Unit, User, utcnow
 from server.models.content import (
     MEDIA,
     PASSED,
@@ -35,6 +35,7 @@ from server.wechat.errors import WeChatError, WeChatRateLimited, WeChatUnavailab
 
 log = logging.getLogger(__name__)
 REVIEWABLE = (REVIEW, RISKY, PENDING)
+_IS_NAME = and_(ContentCheck.subject == "user", ContentCheck.field == "display_name")
 
 
 def valid_signature(token: str, signature: str, timestamp: str, nonce: str) -> bool:
@@ -181,13 +182,23 @@ def retry_pending() -> int:
 
 
 def held_items(user: User, unit_id: int) -> list[View]:
-    """Held texts and photos at a unit and below, for those who release them."""
+    """Held texts and photos at a unit and below, for those who release them; a held name is
+    there too when its person belongs to one of those units (``access.member_ids``)."""
     unit = access.load_unit(user, unit_id, "content.review")
+    reviewed = select(Unit.id).where(
+        Unit.id.in_(access.unit_ids_below([unit.path])),
+        Unit.id.in_(access.unit_ids_where(user, "content.review")),
+    )
     query = (
         select(ContentCheck)
         .where(
-            ContentCheck.unit_id.in_(access.unit_ids_below([unit.path])),
-            ContentCheck.unit_id.in_(access.unit_ids_where(user, "content.review")),
+            or_(
+                ContentCheck.unit_id.in_(reviewed),
+                and_(
+                    _IS_NAME,
+                    ContentCheck.subject_id.in_(access.member_ids(reviewed)),
+                ),
+            ),
             ContentCheck.status.in_(REVIEWABLE),
         )
         .order_by(ContentCheck.id)
@@ -216,9 +227,13 @@ def decide(user: User, check_id: int, release: bool) -> View:
     """Release (others see it; a notice waiting to be sent is sent) or reject a held item;
     of two decisions at once one wins, the other gets 409."""
     check = db.session.get(ContentCheck, check_id)
-    if check is None or check.unit is None:  # a name of someone in no unit: nobody reviews it
+    if check is None:
         raise access.not_found("review")
-    access.require(user, "content.review", check.unit, what="review")
+    units = [check.unit] if check.unit is not None else []
+    if check.subject == "user" and check.field == "display_name":
+        # A name belongs to its person: the admins of any unit they belong to release it.
+        units += access.units_of_person(check.subject_id)
+    access.require_any(user, "content.review", units, what="review")
     status = RELEASED if release else REJECTED
     if not _settle(check.id, status, REVIEWABLE, decided_at=utcnow(), decided_by_id=user.id):
         raise ApiError(409, "review_decided", "This item has already been decided.")
