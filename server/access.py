@@ -14,6 +14,10 @@ A grant tied to a class (a class teacher's) reaches only that class for per-clas
 Scope comes first: a unit that no grant sees is answered as *not found* (404), so nobody learns
 what a sibling has; a unit in scope without the capability is *forbidden* (403). The loaders
 below raise those; ``unit_ids_where`` is the same rule as SQL for lists.
+
+A person belongs to the units of their grants and to the schools of the children they are bound
+to (``member_ids``, ``units_of_person``); what concerns the person themself (their held name) is
+allowed where the capability reaches any of those units (``require_any``).
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from sqlalchemy import Select, and_, false, or_, select
 
 from server.errors import ApiError
 from server.extensions import db
-from server.models import RoleGrant, Unit, User
+from server.models import Child, ParentLink, RoleGrant, SchoolClass, Unit, User
+from server.models.people import REJECTED
 from server.roles import CAPABILITIES, REACH_AT, REACH_STRICTLY_BELOW, ROLES, capabilities_for
 
 T = TypeVar("T")
@@ -85,6 +90,43 @@ def require(
         raise not_found(what)
     if not may(user, capability, unit, class_id):
         raise forbidden(capability)
+
+
+def require_any(user: User, capability: str, units: Iterable[Unit], what: str = "unit") -> None:
+    """``require`` for something that belongs to several units (a person's name): allowed when
+    the capability reaches any one of them; 404 when none is in scope, else 403."""
+    units = list(units)
+    if not any(sees(user, unit) for unit in units):
+        raise not_found(what)
+    if not any(may(user, capability, unit) for unit in units):
+        raise forbidden(capability)
+
+
+def member_ids(unit_ids: Select) -> Select:
+    """A select of the ids of the people who belong to any of these units: a role granted
+    there, or a child bound (waiting or approved) at a school among them. Whoever acts for a
+    unit on its people (releasing a held name) reaches exactly these."""
+    parents = (
+        select(ParentLink.parent_id)
+        .join(Child, ParentLink.child_id == Child.id)
+        .join(SchoolClass, Child.class_id == SchoolClass.id)
+        .where(SchoolClass.school_id.in_(unit_ids), ParentLink.status != REJECTED)
+    )
+    return select(RoleGrant.user_id).where(RoleGrant.unit_id.in_(unit_ids)).union(parents)
+
+
+def units_of_person(person_id: int) -> list[Unit]:
+    """The units a person belongs to (``member_ids``): their grants' units and the schools of
+    the children they are bound to."""
+    schools = (
+        select(SchoolClass.school_id)
+        .join(Child, Child.class_id == SchoolClass.id)
+        .join(ParentLink, ParentLink.child_id == Child.id)
+        .where(ParentLink.parent_id == person_id, ParentLink.status != REJECTED)
+    )
+    granted = select(RoleGrant.unit_id).where(RoleGrant.user_id == person_id)
+    query = select(Unit).where(or_(Unit.id.in_(granted), Unit.id.in_(schools))).order_by(Unit.id)
+    return list(db.session.scalars(query))
 
 
 def load_unit(user: User, unit_id: int, capability: str = VIEW) -> Unit:

@@ -101,11 +101,10 @@ def test_a_district_runs_on_its_own_from_an_empty_deployment(
         "/api/v1/auth/login", json={"code": fake_wechat.mint_code("parent-lin")}
     ).get_json()["token"]
     parent = {"Authorization": f"Bearer {token}"}
-    asked = client.post(
-        "/api/v1/children",
-        json={"class_code": klass.class_code, "child_name": "林小雨", "relation": "mother"},
-        headers=parent,
-    )
+    bind = {"class_code": klass.class_code, "child_name": "林小雨", "relation": "mother"}
+    nameless = client.post("/api/v1/children", json=bind, headers=parent)
+    assert nameless.get_json()["error"]["code"] == "name_required"  # who asks must be known
+    asked = client.post("/api/v1/children", json={**bind, "display_name": "林妈妈"}, headers=parent)
     assert asked.status_code == 201 and asked.get_json()["status"] == "pending"
     not_on_roster = client.post(
         "/api/v1/children",
@@ -129,7 +128,9 @@ def test_a_district_runs_on_its_own_from_an_empty_deployment(
     assert client.get("/api/v1/notices/mine", headers=parent).get_json()["notices"] == []
 
     waiting = client.get(f"/api/v1/classes/{klass.id}/bindings", headers=teacher).get_json()
-    assert [b["child"]["name"] for b in waiting["bindings"]] == ["林小雨"]
+    assert [
+        (b["child"]["name"], b["relation_name"], b["parent_name"]) for b in waiting["bindings"]
+    ] == [("林小雨", "母亲", "林妈妈")]
     link_id = waiting["bindings"][0]["id"]
     approved = client.post(
         f"/api/v1/classes/{klass.id}/bindings/{link_id}/approve", headers=teacher

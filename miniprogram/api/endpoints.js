@@ -64,11 +64,12 @@ module.exports = {
   audit: { method: 'GET', path: '/api/v1/audit', query: ['unit_id'] },
 
   // A binding names a pupil on the class roster and waits (status pending) for the class
-  // teacher, unless the family code the teacher gave approves it at once.
+  // teacher, unless the family code the teacher gave approves it at once; the parent's own name
+  // goes along (required from people without one).
   childBind: {
     method: 'POST',
     path: '/api/v1/children',
-    body: ['class_code', 'child_name', 'relation', 'family_code'],
+    body: ['class_code', 'child_name', 'relation', 'family_code', 'display_name'],
   },
   children: { method: 'GET', path: '/api/v1/children' },
   childUnbind: { method: 'DELETE', path: '/api/v1/children/{id}' },

@@ -12,6 +12,7 @@ from server.api.schemas import (
 )
 from server.auth import current_user, login_required
 from server.services import children as service
+from server.services.people import UNCHANGED
 
 blp = Blueprint("children", __name__, url_prefix="/api/v1/children", description="My children")
 
@@ -22,13 +23,16 @@ blp = Blueprint("children", __name__, url_prefix="/api/v1/children", description
 @blp.response(201, ChildSchema)
 def bind(body):
     """Bind to a pupil on the class roster by class code and name: waiting for the class
-    teacher's approval, or approved at once with the child's family code."""
+    teacher's approval, or approved at once with the child's family code. A parent without a
+    name gives theirs (and, optionally, a phone)."""
     return service.bind_child(
         current_user(),
         body["class_code"],
         body["child_name"],
         body["relation"],
         body.get("family_code"),
+        body["display_name"],
+        body.get("phone", UNCHANGED),
     )
 
 

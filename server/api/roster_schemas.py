@@ -34,7 +34,14 @@ class BindingSchema(ma.Schema):
     child = ma.fields.Nested(RefSchema)
     relation = ma.fields.String()
     relation_name = Named(RELATION_NAMES, source="relation")
-    parent_name = ma.fields.String(attribute="parent.display_name", allow_none=True)
+    parent_name = ma.fields.String(
+        attribute="parent.display_name",
+        allow_none=True,
+        metadata={"description": "The parent's name; null for old bindings made without one"},
+    )
+    parent_name_under_review = ma.fields.Boolean(
+        metadata={"description": "The name the parent gave is held by WeChat's text check"}
+    )
     status = ma.fields.String()
     status_name = Named(LINK_STATUS_NAMES, source="status")
     created_at = ma.fields.DateTime()

@@ -188,6 +188,17 @@ class BindChildRequest(ma.Schema):
         max_length=12,
         metadata={"description": "The child's one-time family code: approves the binding at once"},
     )
+    display_name = Text(
+        load_default=None,
+        allow_none=True,
+        min_length=1,
+        max_length=20,
+        metadata={
+            "description": "The parent's name, shown to the class teacher; required when they "
+            "have none yet (422 name_required), else it changes their name as PATCH /me does"
+        },
+    )
+    phone = MobilePhone(allow_none=True, metadata={"description": "Optional mobile number"})
 
 
 class FamilyCodeRequest(ma.Schema):

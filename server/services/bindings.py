@@ -19,17 +19,20 @@ from server.errors import ApiError
 from server.extensions import db
 from server.models import Child, FamilyCode, ParentLink, User, utcnow
 from server.models.people import APPROVED, PENDING, REJECTED
+from server.services import content
 from server.services.codes import new_code
 from server.services.roster import load_class, pupil
+from server.services.views import View
 
 FAMILY_CODE_LENGTH = 6
 FAMILY_CODE_LIFETIME = timedelta(days=3)
 
 
-def waiting(user: User, class_id: int) -> list[ParentLink]:
-    """The class's bindings waiting for a decision, oldest first."""
+def waiting(user: User, class_id: int) -> list[View]:
+    """The class's bindings waiting for a decision, oldest first, each with whether the
+    parent's name is still held by the text check (the teacher then sees that, not the name)."""
     load_class(user, class_id, "class.bindings")
-    return list(
+    links = list(
         db.session.scalars(
             select(ParentLink)
             .join(Child, ParentLink.child_id == Child.id)
@@ -39,9 +42,19 @@ def waiting(user: User, class_id: int) -> list[ParentLink]:
             .options(selectinload(ParentLink.child), selectinload(ParentLink.parent))
         )
     )
+    return _views(links)
 
 
-def decide(user: User, class_id: int, link_id: int, approve: bool) -> ParentLink:
+def _views(links: list[ParentLink]) -> list[View]:
+    """Bindings as the class teacher sees them: with whether each parent's name is held."""
+    held = content.held_texts("user", sorted({link.parent_id for link in links}))
+    return [
+        View(link, parent_name_under_review=(link.parent_id, "display_name") in held)
+        for link in links
+    ]
+
+
+def decide(user: User, class_id: int, link_id: int, approve: bool) -> View:
     """Approve or reject a waiting binding of the class; a decided one is a 409."""
     load_class(user, class_id, "class.bindings")
     link = db.session.get(ParentLink, link_id)
@@ -60,7 +73,7 @@ def decide(user: User, class_id: int, link_id: int, approve: bool) -> ParentLink
         raise already_decided()
     db.session.commit()
     db.session.refresh(link)
-    return link
+    return _views([link])[0]
 
 
 def already_decided() -> ApiError:

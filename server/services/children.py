@@ -1,5 +1,6 @@
 """Parents bind to a pupil on their child's class roster with the class code and the child's
-name; the binding waits for the class teacher's approval or a family code.
+name; the binding waits for the class teacher's approval or a family code. A parent without a
+name gives theirs here (as staff do when joining): the class teacher sees who asks.
 
 Guessing is limited (``server/services/guessing.py``): a class code nobody has, a name not on the
 roster and a wrong family code each count as a failed attempt, and too many answer 429.
@@ -17,6 +18,7 @@ from server.models.people import PENDING
 from server.services import guessing
 from server.services.bindings import use_family_code
 from server.services.codes import normalise_code
+from server.services.people import UNCHANGED, apply_profile, require_name, screen_name
 
 MAX_CHILDREN_PER_PARENT = 10
 
@@ -45,10 +47,19 @@ def _wrong_family_code() -> ApiError:
 
 
 def bind_child(
-    user: User, class_code: str, child_name: str, relation: str, family_code: str | None = None
+    user: User,
+    class_code: str,
+    child_name: str,
+    relation: str,
+    family_code: str | None = None,
+    display_name: str | None = None,
+    phone: object = UNCHANGED,
 ) -> ParentLink:
     """Bind the user as ``relation`` of the named pupil of the class with ``class_code``: waiting
-    for approval, or approved at once by the pupil's ``family_code``."""
+    for approval, or approved at once by the pupil's ``family_code``. The parent's name (required
+    when they have none) and phone are set as joining sets them, in the binding's commit; a name
+    the text check holds waits for the school's admins."""
+    require_name(user, display_name)
     guessing.check(user)
     code = normalise_code(class_code)
     school_class = db.session.scalars(
@@ -56,6 +67,8 @@ def bind_child(
     ).first()
     if school_class is None:
         raise _failed(user, ApiError(404, "class_not_found", "No class has this class code."))
+    # Asked once the class is known (a mistyped code costs no WeChat call); risky refuses here.
+    verdict = screen_name(user, display_name)
     # One parent's binds take turns on PostgreSQL (two taps at once): the checks below then
     # see the other's committed link. SQLite's writers take turns anyway.
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
@@ -80,6 +93,8 @@ def bind_child(
     if _is_bound(user, child_id):
         db.session.rollback()
         raise ApiError(409, "child_already_bound", "You are already bound to this child.")
+    # Before the link is added: the profile's own queries would flush it outside the try below.
+    apply_profile(user, display_name, phone, verdict, school_class.school)
     link = ParentLink(parent_id=user.id, child_id=child_id, relation=relation, status=PENDING)
     db.session.add(link)
     try:

@@ -9,13 +9,13 @@ import hmac
 import logging
 from typing import Any
 
-from sqlalchemy import and_, not_, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from server import access
 from server.errors import ApiError
 from server.extensions import db
-from server.models import User, utcnow
+from server.models import Unit, User, utcnow
 from server.models.content import (
     MEDIA,
     PASSED,
@@ -34,7 +34,10 @@ from server.wechat.content_security import SUGGESTIONS
 from server.wechat.errors import WeChatError, WeChatRateLimited, WeChatUnavailable
 
 log = logging.getLogger(__name__)
-REVIEWABLE = (REVIEW, RISKY, PENDING)
+# What an admin may release or reject: WeChat's "review", or no answer yet. Its "risky" is
+# refused for good (content_refusals), never an admin's to release.
+REVIEWABLE = (REVIEW, PENDING)
+_IS_NAME = and_(ContentCheck.subject == "user", ContentCheck.field == "display_name")
 
 
 def valid_signature(token: str, signature: str, timestamp: str, nonce: str) -> bool:
@@ -187,16 +190,24 @@ def retry_pending() -> int:
 
 
 def held_items(user: User, unit_id: int) -> list[View]:
-    """Held texts and photos at a unit and below, for those who release them."""
+    """Held texts and photos at a unit and below, for those who release them; a held name is
+    there too when its person belongs to one of those units (``access.member_ids``)."""
     unit = access.load_unit(user, unit_id, "content.review")
+    reviewed = select(Unit.id).where(
+        Unit.id.in_(access.unit_ids_below([unit.path])),
+        Unit.id.in_(access.unit_ids_where(user, "content.review")),
+    )
     query = (
         select(ContentCheck)
         .where(
-            ContentCheck.unit_id.in_(access.unit_ids_below([unit.path])),
-            ContentCheck.unit_id.in_(access.unit_ids_where(user, "content.review")),
+            or_(
+                ContentCheck.unit_id.in_(reviewed),
+                and_(
+                    _IS_NAME,
+                    ContentCheck.subject_id.in_(access.member_ids(reviewed)),
+                ),
+            ),
             ContentCheck.status.in_(REVIEWABLE),
-            # A photo WeChat refused is not for an admin to release: its writer was told.
-            not_(and_(ContentCheck.kind == MEDIA, ContentCheck.status == RISKY)),
         )
         .order_by(ContentCheck.id)
         .limit(200)
@@ -224,18 +235,21 @@ def decide(user: User, check_id: int, release: bool) -> View:
     """Release (others see it; a notice waiting to be sent is sent) or reject a held item;
     of two decisions at once one wins, the other gets 409."""
     check = db.session.get(ContentCheck, check_id)
-    if check is None or check.unit is None:  # a name of someone in no unit: nobody reviews it
+    if check is None:
         raise access.not_found("review")
-    access.require(user, "content.review", check.unit, what="review")
-    if content_refusals.is_refused_photo(check):
-        raise content_refusals.refused_error()
+    units = [check.unit] if check.unit is not None else []
+    if check.subject == "user" and check.field == "display_name":
+        # A name belongs to its person: the admins of any unit they belong to release it.
+        units += access.units_of_person(check.subject_id)
+    access.require_any(user, "content.review", units, what="review")
+    if content_refusals.is_refused(check):
+        raise content_refusals.refused_error(check)
     status = RELEASED if release else REJECTED
-    # A photo may be decided only while WeChat has not refused it (its verdict may come now).
-    allowed = (REVIEW, PENDING) if check.kind == MEDIA else REVIEWABLE
-    if not _settle(check.id, status, allowed, decided_at=utcnow(), decided_by_id=user.id):
+    # Decided only while WeChat has not refused it (a verdict or a retry may answer now).
+    if not _settle(check.id, status, REVIEWABLE, decided_at=utcnow(), decided_by_id=user.id):
         db.session.refresh(check)
-        if content_refusals.is_refused_photo(check):
-            raise content_refusals.refused_error()
+        if content_refusals.is_refused(check):
+            raise content_refusals.refused_error(check)
         raise ApiError(409, "review_decided", "This item has already been decided.")
     db.session.refresh(check)
     return review_view(check)

@@ -15,10 +15,18 @@ from server.services.views import View
 UNCHANGED = object()
 
 
+def _is_new_name(user: User, display_name: str | None) -> bool:
+    """Whether ``display_name`` changes anything: not when absent, the name the user has, or
+    the one already held for review (sending it again neither checks it again nor moves it)."""
+    if display_name is None or display_name == user.display_name:
+        return False
+    return display_name != held_name(user)
+
+
 def screen_name(user: User, display_name: str | None) -> str:
     """WeChat's text check of a new name (scene: profile), before anything is written: risky
     raises 422 ``content_risky``; returns pass, review or pending."""
-    if display_name is None or display_name == user.display_name:
+    if not _is_new_name(user, display_name):
         return content.PASSED
     return content.check_text(user, "display_name", display_name, content.SCENE_PROFILE)
 
@@ -33,8 +41,9 @@ def apply_profile(
     """Set the name (when given) and the phone (when given; None removes it) on the user,
     without committing: joining a unit sets them in the same transaction as the grant. A name
     the text check held is kept aside (others go on seeing the old one, or none) and takes
-    effect when released; ``unit`` is where its reviewers are (default: the first grant's)."""
-    if display_name is not None and display_name != user.display_name:
+    effect when released; ``unit`` is where its reviewers are (default: the first grant's; the
+    admins of any unit the person belongs to may release it too, ``access.require_any``)."""
+    if _is_new_name(user, display_name):
         if unit is None and user.grants:
             unit = user.grants[0].unit
         content.replace_name(user, unit, display_name, verdict)
@@ -65,12 +74,13 @@ def own_view(user: User) -> View:
 
 
 def require_name(user: User, display_name: str | None) -> None:
-    """People give their name when they join (WeChat no longer hands out nicknames)."""
+    """People give their name when they join a unit or bind a child (WeChat no longer hands out
+    nicknames): 422 ``name_required`` for someone without one, given or held."""
     if display_name is None and not user.display_name and held_name(user) is None:
         raise ApiError(
             422,
             "name_required",
-            "Give your name to join.",
+            "Give your name first: people without one must.",
             {"display_name": ["Required for people without a name yet."]},
         )
 

@@ -175,7 +175,12 @@ def test_family_code_at_binding_time_and_its_limits(demo, client, login):
 def test_guessing_is_rate_limited(demo, client, login):
     parent = login("p-guess")
     for attempt in range(10):
-        body = {"class_code": f"ZZZZZ{attempt}", "child_name": "李小红", "relation": "mother"}
+        body = {
+            "class_code": f"ZZZZZ{attempt}",
+            "child_name": "李小红",
+            "relation": "mother",
+            "display_name": "郭家长",
+        }
         assert client.post("/api/v1/children", json=body, headers=parent).status_code in (404, 422)
     limited = request_binding(client, parent, first_class(), "李小红")
     assert limited.status_code == 429

@@ -9,14 +9,19 @@ from server.extensions import db
 from server.models import Child, ParentLink
 from tests.hazards.conftest import unit_by_code
 from tests.support.concurrency import answer, together
-from tests.support.families import on_roster
+from tests.support.families import PARENT_NAME, on_roster
 
 
 def _bind(headers, class_code, name, relation):
     """A request binding ``name`` in the class, as ``headers``."""
 
     def call(client):
-        body = {"class_code": class_code, "child_name": name, "relation": relation}
+        body = {
+            "class_code": class_code,
+            "child_name": name,
+            "relation": relation,
+            "display_name": PARENT_NAME,
+        }
         return answer(client.post("/api/v1/children", json=body, headers=headers))
 
     return call
@@ -56,7 +61,12 @@ def test_two_binds_at_once_do_not_pass_the_limit(demo, client, login):
     on_roster(school_class, *(f"孩子{index}" for index in range(9)), "孩子甲", "孩子乙")
     parent = login("race-many")
     for index in range(9):
-        body = {"class_code": code, "child_name": f"孩子{index}", "relation": "mother"}
+        body = {
+            "class_code": code,
+            "child_name": f"孩子{index}",
+            "relation": "mother",
+            "display_name": PARENT_NAME,
+        }
         assert client.post("/api/v1/children", json=body, headers=parent).status_code == 201
     results = together(
         demo, [_bind(parent, code, "孩子甲", "mother"), _bind(parent, code, "孩子乙", "mother")]

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Child, SchoolClass, Unit
+from tests.support.families import PARENT_NAME
 
 
 def first_class(unit_code: str) -> SchoolClass:
@@ -15,7 +16,12 @@ def first_class(unit_code: str) -> SchoolClass:
 
 
 def bind(client, headers, class_code, name="李小红", relation="father"):
-    body = {"class_code": class_code, "child_name": name, "relation": relation}
+    body = {
+        "class_code": class_code,
+        "child_name": name,
+        "relation": relation,
+        "display_name": PARENT_NAME,
+    }
     return client.post("/api/v1/children", json=body, headers=headers)
 
 

@@ -18,12 +18,17 @@ def on_roster(school_class: SchoolClass, *names: str) -> None:
     db.session.commit()
 
 
+PARENT_NAME = "王家长"
+
+
 def request_binding(client, headers, school_class, name, relation="mother", **extra):
-    """The parent's binding request as the phone sends it; the raw response."""
+    """The parent's binding request as the phone sends it (with the parent's name, which the
+    phone always sends); the raw response."""
     body = {
         "class_code": school_class.class_code,
         "child_name": name,
         "relation": relation,
+        "display_name": PARENT_NAME,
         **extra,
     }
     return client.post("/api/v1/children", json=body, headers=headers)

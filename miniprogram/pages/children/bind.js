@@ -1,7 +1,8 @@
 /**
  * Parents: bind to a child on the class roster with the class code and the child's name
  * (提交绑定申请 in the bar at the bottom); the binding waits for the class teacher (待班主任确认)
- * unless a family code approves it. Lists the bindings with their state; a waiting one can take a
+ * unless a family code approves it. The parent gives their own name (WeChat's nickname input, as
+ * on pages/join; prefilled with the name they have) so that the class teacher knows who asks. Lists the bindings with their state; a waiting one can take a
  * family code; any can be unbound (asked in the danger colour).
  */
 const api = require('../../api/client');
@@ -10,13 +11,14 @@ const { cleanCode } = require('../../utils/codes');
 const { COLORS } = require('../../utils/colors');
 const { readyState, errorState } = require('../../utils/page-state');
 
-const EMPTY_FORM = { classCode: '', childName: '', relation: '', familyCode: '' };
+const EMPTY_FORM = { parentName: '', classCode: '', childName: '', relation: '', familyCode: '' };
 
 Page({
   data: {
     relations: RELATIONS,
     form: { ...EMPTY_FORM },
     errors: {},
+    nameUnderReview: false,
     submitting: false,
     children: [],
     listState: 'loading',
@@ -24,9 +26,35 @@ Page({
     listOffline: false,
   },
 
-  /** The children bound so far. */
+  /** The children bound so far, and the parent's name filled in when they have one. */
   onLoad() {
-    return this.loadChildren();
+    return Promise.all([this.loadChildren(), this.fillName()]);
+  },
+
+  /** The name the parent already has (they may keep or change it); one typed meanwhile stays. */
+  fillName() {
+    const app = getApp();
+    return Promise.resolve(app.ready)
+      .then(() => app.getMe())
+      .then((me) => {
+        const user = (me && me.user) || {};
+        if (user.display_name && !this.data.form.parentName) {
+          this.setData({ 'form.parentName': user.display_name, nameUnderReview: !!user.name_under_review });
+        }
+      })
+      .catch(() => null);
+  },
+
+  /** The nickname input: typed text, or the WeChat name picked from its keyboard. */
+  onNameInput(event) {
+    this.setData({ 'form.parentName': event.detail.value, 'errors.parentName': '' });
+  },
+
+  /** WeChat reviews a picked or typed nickname; a refused one is cleared. */
+  onNameReview(event) {
+    if (event.detail && event.detail.pass === false) {
+      this.setData({ 'form.parentName': '', 'errors.parentName': '这个名字未通过微信审核，请换一个' });
+    }
   },
 
   /** Pulled down: the bindings' states again (a teacher may have decided). */
@@ -69,7 +97,8 @@ Page({
     this.setData({ submitting: true, errors: {} });
     return api.call('childBind', { body })
       .then((child) => {
-        this.setData({ submitting: false, form: { ...EMPTY_FORM } });
+        // The parent's name stays for the next child.
+        this.setData({ submitting: false, form: { ...EMPTY_FORM, parentName: body.display_name } });
         if (child.status === 'approved') wx.showToast({ title: `已绑定${child.name}`, icon: 'success' });
         else wx.showModal({ title: '已提交', content: '请等待班主任确认；确认前不会收到班级通知。也可以输入班主任给你的家庭码立即完成绑定。', showCancel: false });
         getApp().getMe({ refresh: true }).catch(() => null);

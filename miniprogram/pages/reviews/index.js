@@ -10,8 +10,11 @@ const { COLORS } = require('../../utils/colors');
 const { tagType } = require('../../utils/tone');
 const { loadingState, readyState, errorState } = require('../../utils/page-state');
 
-const SUBJECTS = { notice: '通知', hazard: '隐患', hazard_event: '隐患处理记录' };
+const SUBJECTS = {
+  notice: '通知', hazard: '隐患', hazard_event: '隐患处理记录', user: '人员',
+};
 const FIELDS = {
+  display_name: '姓名',
   text: '标题与正文',
   attachment: '通知图片',
   description: '隐患描述',
@@ -30,16 +33,19 @@ const STATUS = {
 /** Page data for one held item of GET /reviews. */
 function itemView(item) {
   const status = STATUS[item.status] || { text: item.status, type: tagType('review', item.status) };
+  const writer = item.writer_name || '（未填写姓名）';
+  const time = formatDateTime(item.created_at);
   return {
+    // A person's name held before they belonged to any unit has no unit to show.
+    meta: [writer, item.unit_name, time].filter(Boolean).join(' · '),
     id: item.id,
     what: `${SUBJECTS[item.subject] || item.subject} · ${FIELDS[item.field] || item.field}`,
     text: item.content || '',
     photoUrl: item.photo_url || '',
     statusText: status.text,
     statusType: status.type,
-    writer: item.writer_name || '（未填写姓名）',
-    unit: item.unit_name,
-    time: formatDateTime(item.created_at),
+    writer,
+    time,
   };
 }
 

@@ -28,12 +28,20 @@ function pupilRow(pupil) {
   return { id: pupil.id, name: pupil.name, label: parts.join('，') };
 }
 
+/** Who asks, as the teacher sees it: the parent's name, or that WeChat still reviews it;
+ * bindings made before parents gave names have none. */
+function applicant(binding) {
+  if (binding.parent_name) return `申请人：${binding.parent_name}`;
+  if (binding.parent_name_under_review) return '申请人姓名审核中';
+  return '申请人未填写姓名';
+}
+
 /** A parent's binding waiting for the teacher, with its 待确认 tag (colour from utils/tone.js). */
 function bindingRow(binding) {
   return {
     id: binding.id,
     title: `${binding.child.name} 的${binding.relation_name}`,
-    label: binding.parent_name ? `申请人：${binding.parent_name}` : '申请人未填写姓名',
+    label: applicant(binding),
     statusText: '待确认',
     statusType: tagType('binding', 'pending'),
   };

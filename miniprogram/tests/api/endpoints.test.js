@@ -175,7 +175,7 @@ test('declares the API described for this release', () => {
   expect(table.evaluationSchool.query).toEqual(['year']);
   expect(table.scoreEvaluationItem.body).toEqual(['year', 'score', 'note']);
   expect(table.invitationCreate.body).toEqual(['unit_id', 'role', 'class_id', 'max_uses', 'expires_in_hours']);
-  expect(table.childBind.body).toEqual(['class_code', 'child_name', 'relation', 'family_code']);
+  expect(table.childBind.body).toEqual(['class_code', 'child_name', 'relation', 'family_code', 'display_name']);
   expect(table.units.query).toEqual(['parent_id', 'administered']);
 });
 

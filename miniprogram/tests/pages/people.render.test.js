@@ -59,6 +59,14 @@ describe('roster', () => {
   const WAITING = { status: 200, body: { bindings: [{ id: 7, child: { id: 2, name: '李小红' }, relation: 'mother', relation_name: '母亲', parent_name: '李妈妈', status: 'pending' }] } };
   const routes = (extra) => ({ 'GET /api/v1/classes/31/roster': ROSTER, 'GET /api/v1/classes/31/bindings': WAITING, ...extra });
 
+  test("a waiting binding shows the parent's name, or that it is under review", async () => {
+    const held = { ...WAITING.body.bindings[0], id: 8, parent_name: null, parent_name_under_review: true };
+    await show('pages/roster/index', routes({
+      'GET /api/v1/classes/31/bindings': { status: 200, body: { bindings: [WAITING.body.bindings[0], held] } },
+    }), undefined, TEACHER);
+    expect(texts('.binding-label')).toEqual(['申请人：李妈妈待确认', '申请人姓名审核中待确认']);
+  });
+
   test('loading', async () => {
     await showLoading('pages/roster/index', undefined, TEACHER);
     expect(text('.van-loading')).toBe('正在加载…');
@@ -311,6 +319,18 @@ describe('bind', () => {
     expect(texts('.family-code')).toEqual(['家庭码']);
     expect(texts('.unbind')).toEqual(['解除', '撤回']);
     expect(comp.querySelector('.submit').data.type).toBe('primary');
+  });
+
+  test("the parent's name: shown first, prefilled, with who sees it, or the error in its place", async () => {
+    await show('pages/children/bind', { [LIST]: { status: 200, body: { children: [] } } }, undefined,
+      { user: { id: 4, display_name: '王妈妈', name_under_review: false } });
+    expect(texts('.section-title')[0]).toBe('你的信息');
+    expect(comp.dom.querySelector('.profile .parent-name')).not.toBeNull();
+    expect(comp.instance.data.form.parentName).toBe('王妈妈');
+    expect(text('.profile .hint')).toBe('家长姓名，老师审核时可见');
+    comp.instance.setData({ 'errors.parentName': '请填写姓名' });
+    expect(text('.profile .field-error')).toBe('请填写姓名');
+    expect(comp.dom.querySelector('.profile .hint')).toBeNull();
   });
 
   test('解除 asks in the danger colour', async () => {

@@ -46,6 +46,17 @@ test('lists the held texts and photos of the administered unit', async () => {
   expect(page.data.items[1].photoUrl).toBe('https://s3.test/p.jpg');
 });
 
+test("a parent's held name reads as 人员 · 姓名, without a unit when it was held before they had one", async () => {
+  const name = {
+    ...HELD.reviews[0], id: 6, subject: 'user', field: 'display_name', content: '王妈妈', writer_name: null, unit_name: null,
+  };
+  serve(wx, routes({ 'GET /api/v1/reviews': { status: 200, body: { reviews: [name] } } }));
+  await page.onLoad({});
+  const [item] = page.data.items;
+  expect([item.what, item.text]).toEqual(['人员 · 姓名', '王妈妈']);
+  expect(item.meta).toBe(`（未填写姓名） · ${item.time}`);
+});
+
 test('releasing asks first, then releases and reloads', async () => {
   const calls = serve(wx, routes({ 'POST /api/v1/reviews/3/release': { status: 200, body: {} } }));
   await page.onLoad({});

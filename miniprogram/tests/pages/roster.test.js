@@ -52,6 +52,28 @@ test("a class teacher sees their class's roster and waiting bindings", async () 
   }]);
 });
 
+test("each waiting binding names the parent; a held name says so; only old records have none", async () => {
+  const base = WAITING.body.bindings[0];
+  const page = open(TEACHER, {
+    'GET /api/v1/classes/31/bindings': {
+      status: 200,
+      body: {
+        bindings: [
+          { ...base, parent_name_under_review: false },
+          { ...base, id: 8, relation: 'father', relation_name: '父亲', parent_name: null, parent_name_under_review: true },
+          { ...base, id: 9, parent_name: null, parent_name_under_review: false },
+        ],
+      },
+    },
+  });
+  await page.onLoad();
+  expect(page.data.bindings.map((b) => [b.title, b.label])).toEqual([
+    ['李小红 的母亲', '申请人：李妈妈'],
+    ['李小红 的父亲', '申请人姓名审核中'],
+    ['李小红 的母亲', '申请人未填写姓名'],
+  ]);
+});
+
 test("the school's safety officer picks among the classes where they see class codes", async () => {
   const page = open(OFFICER, {
     'GET /api/v1/units/3/classes': {

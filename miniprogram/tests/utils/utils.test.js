@@ -29,14 +29,19 @@ describe('codes', () => {
 });
 
 describe('validateBindForm', () => {
-  const valid = { classCode: 'k7m2qx', childName: '王小明', relation: 'guardian' };
+  const valid = { parentName: ' 王妈妈 ', classCode: 'k7m2qx', childName: '王小明', relation: 'guardian' };
 
   test('a valid form gives the request body', () => {
     expect(validateBindForm(valid)).toEqual({
       ok: true,
       errors: {},
-      body: { class_code: 'K7M2QX', child_name: '王小明', relation: 'guardian' },
+      body: { class_code: 'K7M2QX', child_name: '王小明', relation: 'guardian', display_name: '王妈妈' },
     });
+  });
+
+  test("the parent's own name is required, at most 20 characters", () => {
+    expect(validateBindForm({ ...valid, parentName: '  ' }).errors).toEqual({ parentName: '请填写姓名' });
+    expect(validateBindForm({ ...valid, parentName: '王'.repeat(21) }).errors.parentName).toBe('姓名最多 20 个字');
   });
 
   test('names are 2-20 characters, counted as people count them', () => {
