@@ -107,6 +107,32 @@ def test_unreachable_wechat_holds_and_the_retry_job_resolves(school, client, fak
     assert recipients(notice_id) > 0
 
 
+def test_a_text_found_risky_on_retry_is_refused_and_its_writer_told(school, client, fake_wechat):
+    from server.models import Notification
+
+    fake_wechat.inject_failure("wxa/msg_sec_check", http_status=502)
+    notice_id = write(client, school, body="暑假前请家长参加组织赌博活动说明会").get_json()["id"]
+    client.post(f"/api/v1/notices/{notice_id}/send", headers=school)  # 409, remembered
+    fake_wechat.set_words({"组织赌博活动": "risky"})
+    assert retry_pending() == 1
+    check = db.session.scalars(select(ContentCheck)).one()
+    assert check.status == "risky"
+    assert recipients(notice_id) == 0  # never sent
+    told = db.session.scalars(
+        select(Notification).where(Notification.kind == "content_refused")
+    ).one()
+    assert "通知内容未通过微信内容安全检查" in told.body
+    url = f"/api/v1/reviews?unit_id={unit_by_code('YQ101').id}"
+    assert client.get(url, headers=school).get_json()["reviews"] == []  # not for release
+    released = client.post(f"/api/v1/reviews/{check.id}/release", headers=school)
+    assert (released.status_code, released.get_json()["error"]["code"]) == (
+        409,
+        "content_refused",
+    )
+    again = client.post(f"/api/v1/notices/{notice_id}/send", headers=school)
+    assert again.status_code == 409 and recipients(notice_id) == 0
+
+
 def test_bad_signature_is_refused_and_changes_nothing(app, school, client, upload):
     photo = upload(school, make_jpeg(7))
     notice = write(client, school, photo_id=photo["id"]).get_json()
