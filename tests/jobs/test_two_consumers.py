@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from server.extensions import db
 from server.models import JobRun, Notification, User, utcnow
 from server.services import schedules
-from server.services.schedules import create_schedule
+from server.services.schedule_edits import create_schedule
 from tests.hazards.conftest import unit_by_code
 from tests.jobs.conftest import HUEY_CONSUMER, ROOT, consumer_env, require_postgresql
 from tests.notices.conftest import user_id
