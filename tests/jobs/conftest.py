@@ -8,6 +8,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,12 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import Delivery, SubscriptionGrant, User
+from server.models import Delivery, ScheduledPush, SubscriptionGrant, User
 from server.services.notify import notify
+from server.services.schedule_edits import create_schedule
 from tests.conftest import APP_SECRET, APPID, TEST_SECRET_KEY
-from tests.hazards.conftest import report, upload  # noqa: F401  (fixtures)
-from tests.notices.conftest import templates  # noqa: F401  (fixture)
+from tests.hazards.conftest import report, unit_by_code, upload  # noqa: F401  (fixtures)
+from tests.notices.conftest import templates, user_id  # noqa: F401  (fixture)
 
 RACE_TIMEOUT = 60
 
@@ -135,3 +137,30 @@ def delivery_statuses() -> Counter:
     )
     db.session.rollback()  # hold no snapshot or lock while a worker writes
     return counts
+
+
+def due_water_reminders(count: int, due_at) -> list[int]:
+    """``count`` daily reminders to the demo district's water patrol (written by them at the
+    centre school), each made due at ``due_at``; returns their ids."""
+    author = db.session.get(User, user_id("demo-water_patrol"))
+    made = [
+        create_schedule(
+            author,
+            unit_by_code("YQ100"),
+            {
+                "name": f"巡查提醒{i}",
+                "roles": ["water_patrol"],
+                "template_key": "reminder",
+                "title": "今日水域巡查",
+                "body": "请按时巡查危险水域",
+                "recurrence": "daily",
+                "time_of_day": "07:30",
+                "starts_on": date(2026, 1, 1),
+            },
+        ).id
+        for i in range(count)
+    ]
+    for schedule in db.session.scalars(select(ScheduledPush).where(ScheduledPush.id.in_(made))):
+        schedule.next_run_at = due_at
+    db.session.commit()
+    return made

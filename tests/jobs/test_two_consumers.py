@@ -8,47 +8,23 @@ from __future__ import annotations
 import subprocess
 import time
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import JobRun, Notification, User, utcnow
-from server.services import schedules
-from server.services.schedule_edits import create_schedule
-from tests.hazards.conftest import unit_by_code
-from tests.jobs.conftest import HUEY_CONSUMER, ROOT, consumer_env, require_postgresql
-from tests.notices.conftest import user_id
+from server.models import JobRun, Notification, utcnow
+from tests.jobs.conftest import (
+    HUEY_CONSUMER,
+    ROOT,
+    consumer_env,
+    due_water_reminders,
+    require_postgresql,
+)
 
 # The consumers' schedulers queue periodic jobs on the minute: wait out one whole minute, plus
 # the start of two processes on a busy machine.
 WAIT_SECONDS = 150
-
-
-def _due_schedules(count: int) -> list[int]:
-    """``count`` daily reminders to the water patrol, each already due."""
-    author = db.session.get(User, user_id("demo-water_patrol"))
-    made = [
-        create_schedule(
-            author,
-            unit_by_code("YQ100"),
-            {
-                "name": f"两个进程{i}",
-                "roles": ["water_patrol"],
-                "template_key": "reminder",
-                "title": "今日水域巡查",
-                "body": "请按时巡查危险水域",
-                "recurrence": "daily",
-                "time_of_day": "07:30",
-                "starts_on": date(2026, 1, 1),
-            },
-        ).id
-        for i in range(count)
-    ]
-    for schedule in db.session.scalars(select(schedules.ScheduledPush)):
-        schedule.next_run_at = utcnow() - timedelta(minutes=1)
-    db.session.commit()
-    return made
 
 
 def _fired(made: list[int]) -> Counter:
@@ -61,7 +37,7 @@ def _fired(made: list[int]) -> Counter:
 def test_two_schedulers_fire_each_due_schedule_once(demo, login, fake_wechat, tmp_path):
     require_postgresql()
     login("demo-water_patrol")
-    made = _due_schedules(3)
+    made = due_water_reminders(3, utcnow() - timedelta(minutes=1))
     db.session.remove()  # no open transaction beside the consumers
     env = consumer_env(demo, fake_wechat.url, tmp_path)  # one queue file for both
     consumers = [

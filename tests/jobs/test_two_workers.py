@@ -15,21 +15,18 @@ from server.models import (
     HazardEvent,
     Notification,
     SubscriptionGrant,
-    User,
 )
 from server.services import delivery, escalation, schedules
 from server.services.escalation import escalate_overdue
-from server.services.schedule_edits import create_schedule
 from server.services.schedules import run_due
-from tests.hazards.conftest import unit_by_code
 from tests.hazards.test_escalation import _planned_hazard
 from tests.jobs.conftest import (
+    due_water_reminders,
     hold_first_claim,
     parents_with_pushes,
     require_postgresql,
     two_workers,
 )
-from tests.notices.conftest import user_id
 
 NOW = datetime(2026, 7, 1, 23, 31, tzinfo=UTC)
 
@@ -37,26 +34,7 @@ NOW = datetime(2026, 7, 1, 23, 31, tzinfo=UTC)
 def test_each_due_schedule_fires_once(demo, login, monkeypatch):
     require_postgresql()
     login("demo-water_patrol")
-    made = [
-        create_schedule(
-            db.session.get(User, user_id("demo-water_patrol")),
-            unit_by_code("YQ100"),
-            {
-                "name": f"巡查提醒{i}",
-                "roles": ["water_patrol"],
-                "template_key": "reminder",
-                "title": "今日水域巡查",
-                "body": "请按时巡查危险水域",
-                "recurrence": "daily",
-                "time_of_day": "07:30",
-                "starts_on": datetime(2026, 1, 1).date(),
-            },
-        ).id
-        for i in range(3)
-    ]
-    for schedule in db.session.scalars(select(schedules.ScheduledPush)):
-        schedule.next_run_at = NOW - timedelta(minutes=1)
-    db.session.commit()
+    made = due_water_reminders(3, NOW - timedelta(minutes=1))
     hold_first_claim(monkeypatch, schedules, "_claim_firing")
 
     fired = two_workers(demo, lambda: run_due(now=NOW))
