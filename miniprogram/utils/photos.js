@@ -10,8 +10,9 @@ const MAX_PHOTOS = 9;
  * wx.chooseMedia for images -> a promise of temp file paths ([] when the user cancelled).
  * `count` is how many more may be added; `sources` defaults to camera and album. `original`
  * asks for the photo as taken: WeChat's compressed copy drops the EXIF capture time and GPS, so
- * a hazard report that must be flagged when its photo is old sends the original (the server
- * shrinks it; PHOTO_MAX_BYTES allows a phone's 3-8 MB). Everything else stays compressed.
+ * the photos the server judges by them send the original (a report's, flagged when old; a fix's
+ * and a patrol item's, refused when taken long before or far away). The server shrinks them;
+ * PHOTO_MAX_BYTES allows a phone's 3-8 MB. A notice's picture stays compressed.
  * Rejects with an Error whose message is Chinese when the camera/album could not open.
  */
 function choosePhotos({ count, sources = ['camera', 'album'], original = false }) {

@@ -54,7 +54,7 @@ Page({
 
   /** Photos from the camera or the album, up to the limit. */
   addPhotos(sources) {
-    return choosePhotos({ count: MAX_PHOTOS - this.data.photos.length, sources })
+    return choosePhotos({ count: MAX_PHOTOS - this.data.photos.length, sources, original: true })
       .then((paths) => {
         if (paths.length) this.setData({ photos: addPhotos(this.data.photos, paths), 'errors.photos': '' });
       })

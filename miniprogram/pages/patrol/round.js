@@ -191,7 +191,7 @@ Page({
     const index = Number(event.currentTarget.dataset.index);
     const item = this.data.items[index];
     try {
-      const added = await choosePhotos({ count: MAX_PHOTOS - item.photos.length, sources: ['camera'] });
+      const added = await choosePhotos({ count: MAX_PHOTOS - item.photos.length, sources: ['camera'], original: true });
       if (added.length) this.patchItem(index, { photos: item.photos.concat(added).slice(0, MAX_PHOTOS) });
     } catch (err) {
       await alert('无法拍照', err.message);

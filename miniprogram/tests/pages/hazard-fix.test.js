@@ -31,7 +31,7 @@ beforeEach(() => {
 test('after-photos come from the camera by default; the album is a separate choice', async () => {
   await open();
   await page.takePhotos();
-  expect(wx.chooseMedia.mock.calls[0][0]).toMatchObject({ sourceType: ['camera'], mediaType: ['image'] });
+  expect(wx.chooseMedia.mock.calls[0][0]).toMatchObject({ sourceType: ['camera'], mediaType: ['image'], sizeType: ['original'] });
   await page.chooseFromAlbum();
   expect(wx.chooseMedia.mock.calls[1][0]).toMatchObject({ sourceType: ['album'] });
 });

@@ -76,7 +76,7 @@ test('a fail without a note and a photo is not sent: each item says what it lack
   expect(page.data.items[0].error).toBe('不合格须至少拍一张照片');
   await page.addPhoto(tapEvent({ index: 0 }));
   expect(page.data.items[0].error).toBe('');
-  expect(wx.chooseMedia).toHaveBeenCalledWith(expect.objectContaining({ sourceType: ['camera'] }));
+  expect(wx.chooseMedia).toHaveBeenCalledWith(expect.objectContaining({ sourceType: ['camera'], sizeType: ['original'] }));
 });
 
 test('submit: photos uploaded, the round posted with its times and client_uuid, then its summary', async () => {
