@@ -36,15 +36,6 @@ class Built:
     notice: dict[str, Any]
 
 
-def without_links(value: Any) -> Any:
-    """A response with its short-lived links (signed per request) taken out."""
-    if isinstance(value, dict):
-        return {k: without_links(v) for k, v in value.items() if not k.endswith("url")}
-    if isinstance(value, list):
-        return [without_links(v) for v in value]
-    return value
-
-
 def download(client, url: str) -> bytes:
     """Fetch a link: local media through the app, S3 links from the S3 server."""
     parsed = urlparse(url)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from tests.backup.conftest import backups, download, issued, photo_links, without_links
+from tests.backup.conftest import backups, download, issued, photo_links
+from tests.support.links import without_links
 
 
 def test_restored_service_serves_the_same_hazards_and_photos(

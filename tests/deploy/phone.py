@@ -38,15 +38,6 @@ def answer_json(response: requests.Response):
     return response.json()
 
 
-def without_links(value):
-    """A response without its presigned links (signed anew on every request)."""
-    if isinstance(value, dict):
-        return {k: without_links(v) for k, v in value.items() if not k.endswith("url")}
-    if isinstance(value, list):
-        return [without_links(v) for v in value]
-    return value
-
-
 def photo_bytes(hazard: dict) -> dict[str, bytes]:
     """Each photo link of a hazard's answer (display and thumbnail) -> the bytes it serves."""
     links = [photo[key] for photo in hazard["photos"] for key in ("url", "thumb_url")]

@@ -21,7 +21,7 @@ import requests
 from minio import Minio
 
 from server.config import ConfigError, load_settings
-from tests.deploy.phone import TIMEOUT, Phone, answer_json, photo_bytes, without_links
+from tests.deploy.phone import TIMEOUT, Phone, answer_json, photo_bytes
 from tests.deploy.stack import (
     DEPLOY,
     REPO,
@@ -37,6 +37,7 @@ from tests.deploy.stack import (
     working_directory,
     write_env_file,
 )
+from tests.support.links import without_links
 
 PHOTO = REPO / "tests" / "fixtures" / "photos" / "DSCN0010.jpg"  # a real camera JPEG
 # The bureau and one school under it, as a bureau's spreadsheet lists them (README).
