@@ -102,31 +102,32 @@ def require_any(user: User, capability: str, units: Iterable[Unit], what: str = 
         raise forbidden(capability)
 
 
-def member_ids(unit_ids: Select) -> Select:
-    """A select of the ids of the people who belong to any of these units: a role granted
-    there, or a child bound (waiting or approved) at a school among them. Whoever acts for a
-    unit on its people (releasing a held name) reaches exactly these."""
-    parents = (
-        select(ParentLink.parent_id)
+def _belongings():
+    """Who belongs where, as ``(person_id, unit_id)`` rows: a role granted at a unit, or a
+    child bound (waiting or approved) at a school. The one home of that rule."""
+    bound = (
+        select(ParentLink.parent_id.label("person_id"), SchoolClass.school_id.label("unit_id"))
         .join(Child, ParentLink.child_id == Child.id)
         .join(SchoolClass, Child.class_id == SchoolClass.id)
-        .where(SchoolClass.school_id.in_(unit_ids), ParentLink.status != REJECTED)
+        .where(ParentLink.status != REJECTED)
     )
-    return select(RoleGrant.user_id).where(RoleGrant.unit_id.in_(unit_ids)).union(parents)
+    granted = select(RoleGrant.user_id.label("person_id"), RoleGrant.unit_id.label("unit_id"))
+    return granted.union(bound).subquery()
+
+
+def member_ids(unit_ids: Select) -> Select:
+    """A select of the ids of the people who belong to any of these units (``_belongings``).
+    Whoever acts for a unit on its people (releasing a held name) reaches exactly these."""
+    belongs = _belongings()
+    return select(belongs.c.person_id).where(belongs.c.unit_id.in_(unit_ids))
 
 
 def units_of_person(person_id: int) -> list[Unit]:
-    """The units a person belongs to (``member_ids``): their grants' units and the schools of
+    """The units a person belongs to (``_belongings``): their grants' units and the schools of
     the children they are bound to."""
-    schools = (
-        select(SchoolClass.school_id)
-        .join(Child, Child.class_id == SchoolClass.id)
-        .join(ParentLink, ParentLink.child_id == Child.id)
-        .where(ParentLink.parent_id == person_id, ParentLink.status != REJECTED)
-    )
-    granted = select(RoleGrant.unit_id).where(RoleGrant.user_id == person_id)
-    query = select(Unit).where(or_(Unit.id.in_(granted), Unit.id.in_(schools))).order_by(Unit.id)
-    return list(db.session.scalars(query))
+    belongs = _belongings()
+    theirs = select(belongs.c.unit_id).where(belongs.c.person_id == person_id)
+    return list(db.session.scalars(select(Unit).where(Unit.id.in_(theirs)).order_by(Unit.id)))
 
 
 def load_unit(user: User, unit_id: int, capability: str = VIEW) -> Unit:

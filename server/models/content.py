@@ -21,8 +21,10 @@ RISKY = "risky"  # WeChat refused it (a media verdict, or a retried text)
 RELEASED = "released"  # an admin let a held item through
 REJECTED = "rejected"  # an admin refused a held item
 HELD = (PENDING, REVIEW, RISKY, REJECTED)
-DECIDABLE = (REVIEW, RISKY, PENDING)
-# A photo in one of these is refused for good: never shown, not releasable, its writer told.
+# What an admin may release or reject: WeChat's "review", or no answer yet. Its "risky" is
+# refused for good (services/content_refusals.py), never an admin's to release.
+DECIDABLE = (REVIEW, PENDING)
+# An item in one of these is refused for good: never shown to others, its writer told.
 REFUSED = (RISKY, REJECTED)
 
 TEXT = "text"

@@ -257,9 +257,10 @@ def replace_name(writer: User, unit: Unit | None, name: str, status: str) -> Non
         db.session.add(check)
 
 
-def hold_photos(writer: User, unit: Unit, links: list[Any]) -> list[ContentCheck]:
-    """Hold a hazard's newly attached photos (``HazardPhoto`` rows, flushed) until WeChat's
-    media verdict, in the caller's transaction; start them after the commit."""
-    return [
-        hold_photo(writer, unit, "hazard_photo", link.id, "photo", link.photo) for link in links
-    ]
+def hold_photos(
+    writer: User, unit: Unit, links: list[Any], subject: str = "hazard_photo"
+) -> list[ContentCheck]:
+    """Hold newly attached photos (flushed link rows of ``subject``: a hazard's, a patrol
+    round's, a perimeter-log entry's) until WeChat's media verdict, in the caller's
+    transaction; start them after the commit."""
+    return [hold_photo(writer, unit, subject, link.id, "photo", link.photo) for link in links]

@@ -17,6 +17,7 @@ from server.errors import ApiError
 from server.extensions import db
 from server.models import Unit, User, utcnow
 from server.models.content import (
+    DECIDABLE,
     MEDIA,
     PASSED,
     PENDING,
@@ -34,10 +35,13 @@ from server.wechat.content_security import SUGGESTIONS
 from server.wechat.errors import WeChatError, WeChatRateLimited, WeChatUnavailable
 
 log = logging.getLogger(__name__)
-# What an admin may release or reject: WeChat's "review", or no answer yet. Its "risky" is
-# refused for good (content_refusals), never an admin's to release.
-REVIEWABLE = (REVIEW, PENDING)
+# A held name of a person: it belongs to the person, not to the unit where it was given.
 _IS_NAME = and_(ContentCheck.subject == "user", ContentCheck.field == "display_name")
+
+
+def _is_name(check: ContentCheck) -> bool:
+    """Whether the check holds a person's name (``_IS_NAME`` for one loaded check)."""
+    return check.subject == "user" and check.field == "display_name"
 
 
 def valid_signature(token: str, signature: str, timestamp: str, nonce: str) -> bool:
@@ -53,7 +57,7 @@ def _after_visible(check: ContentCheck) -> list[int]:
     becomes the person's name; a notice its writer asked to send is sent); returns delivery ids
     to enqueue after the commit."""
     subject, subject_id = check.subject, check.subject_id
-    if subject == "user" and check.field == "display_name":
+    if _is_name(check):
         db.session.execute(
             update(User).where(User.id == subject_id).values(display_name=check.content)
         )
@@ -207,7 +211,7 @@ def held_items(user: User, unit_id: int) -> list[View]:
                     ContentCheck.subject_id.in_(access.member_ids(reviewed)),
                 ),
             ),
-            ContentCheck.status.in_(REVIEWABLE),
+            ContentCheck.status.in_(DECIDABLE),
         )
         .order_by(ContentCheck.id)
         .limit(200)
@@ -238,15 +242,13 @@ def decide(user: User, check_id: int, release: bool) -> View:
     if check is None:
         raise access.not_found("review")
     units = [check.unit] if check.unit is not None else []
-    if check.subject == "user" and check.field == "display_name":
+    if _is_name(check):
         # A name belongs to its person: the admins of any unit they belong to release it.
         units += access.units_of_person(check.subject_id)
     access.require_any(user, "content.review", units, what="review")
-    if content_refusals.is_refused(check):
-        raise content_refusals.refused_error(check)
     status = RELEASED if release else REJECTED
-    # Decided only while WeChat has not refused it (a verdict or a retry may answer now).
-    if not _settle(check.id, status, REVIEWABLE, decided_at=utcnow(), decided_by_id=user.id):
+    # Decided only while undecided: one WeChat refused (before or meanwhile) answers its own 409.
+    if not _settle(check.id, status, DECIDABLE, decided_at=utcnow(), decided_by_id=user.id):
         db.session.refresh(check)
         if content_refusals.is_refused(check):
             raise content_refusals.refused_error(check)

@@ -9,7 +9,7 @@ plan's name is that person's, never typed.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from server import access
 from server.errors import ApiError
@@ -23,17 +23,22 @@ from server.services.views import View
 _ROLE_ORDER = {code: index for index, code in enumerate(ROLES)}
 
 
+def _staff(hazard: Hazard, *columns) -> Select:
+    """``columns`` of the active people holding a role at the hazard's school, a row per grant:
+    the one rule of who may be named responsible."""
+    return (
+        select(*columns)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.unit_id == hazard.school_id, User.is_active.is_(True))
+    )
+
+
 def candidates(user: User, hazard_id: int) -> list[View]:
     """The active people holding a role at the hazard's school, by name, each with the codes of
     the roles they hold there (``roles``). 404 out of scope, 403 without ``hazard.plan``."""
     hazard = require_view(user, hazard_id)
     access.require(user, "hazard.plan", hazard.school, what="hazard")
-    rows = db.session.execute(
-        select(User, RoleGrant.role)
-        .join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(RoleGrant.unit_id == hazard.school_id, User.is_active.is_(True))
-        .order_by(RoleGrant.id)
-    ).all()
+    rows = db.session.execute(_staff(hazard, User, RoleGrant.role).order_by(RoleGrant.id)).all()
     people: dict[int, User] = {}
     roles: dict[int, set[str]] = {}
     for person, role in rows:
@@ -57,16 +62,7 @@ def pick(hazard: Hazard, user_id: int | None) -> User:
             "请从本校人员中选择整改责任人。",
             {"responsible_user_id": ["请从本校人员中选择整改责任人。"]},
         )
-    person = db.session.scalars(
-        select(User)
-        .join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(
-            User.id == user_id,
-            User.is_active.is_(True),
-            RoleGrant.unit_id == hazard.school_id,
-        )
-        .limit(1)
-    ).first()
+    person = db.session.scalars(_staff(hazard, User).where(User.id == user_id).limit(1)).first()
     if person is None:
         raise ApiError(
             422,

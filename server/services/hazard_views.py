@@ -63,9 +63,8 @@ def hidden_photos(subject: str, links: list[Any], viewer: User) -> dict[int, boo
     }
 
 
-def hazard_photo_holds(hazard_ids: list[int]) -> dict[tuple[int, int], bool]:
-    """Photos of these hazards the media check holds: ``(hazard, photo) -> refused`` (for
-    the records that show a raised hazard's photos: patrol rounds, perimeter log entries)."""
+def _hazard_photo_holds(hazard_ids: list[int]) -> dict[tuple[int, int], bool]:
+    """Photos of these hazards the media check holds: ``(hazard, photo) -> refused``."""
     if not hazard_ids:
         return {}
     links = db.session.execute(
@@ -75,6 +74,25 @@ def hazard_photo_holds(hazard_ids: list[int]) -> dict[tuple[int, int], bool]:
     ).all()
     holds = content.photo_holds("hazard_photo", [link_id for link_id, _h, _p in links])
     return {(h, p): holds[link_id] for link_id, h, p in links if link_id in holds}
+
+
+def hidden_record_photos(
+    subject: str, checked: list[Any], raised: list[tuple[int, list[Any]]], viewer: User
+) -> dict[int, bool]:
+    """For records that show photos and may have raised a hazard with them (a patrol round's
+    answers, perimeter-log entries), the photo links the viewer may not see, each with whether
+    it was refused. ``checked`` links have a media check of their own (of ``subject``);
+    ``raised`` pairs a raised hazard with its record's links, held by that hazard's check of
+    the same photo. Held ones are hidden from all but their uploader, refused ones from all
+    (two statements at most)."""
+    hidden = hidden_photos(subject, checked, viewer)
+    by_hazard = _hazard_photo_holds([hazard for hazard, links in raised if links])
+    for hazard_id, links in raised:
+        for link in links:
+            refused = by_hazard.get((hazard_id, link.photo_id))
+            if refused is not None and (refused or link.photo.uploader_id != viewer.id):
+                hidden[link.id] = hidden.get(link.id, False) or refused
+    return hidden
 
 
 def _hidden_photos(links: list[Any], viewer: User) -> dict[int, bool]:

@@ -15,7 +15,7 @@ from server.extensions import db
 from server.models import Unit, User
 from server.models.patrols import ANSWERS, Checkpoint, Patrol, PatrolAnswer, PatrolPhoto
 from server.services import content
-from server.services.hazard_views import hazard_photo_holds, hidden_photos, photo_view
+from server.services.hazard_views import hidden_record_photos, photo_view
 from server.services.patrols import LATE_SUBMISSION_AFTER, PHOTO_SUBJECT
 
 
@@ -113,7 +113,10 @@ def detail(patrol: Patrol, viewer: User) -> dict[str, Any]:
     ).all()
     own = viewer.id == patrol.user_id
     held_notes = {} if own else content.held_texts("patrol_answer", [a.id for a in answers])
-    hidden = _hidden_photos(answers, viewer)
+    # A failed item's photos are its hazard's (no check of their own); the others have theirs.
+    checked = [link for a in answers if a.hazard_id is None for link in a.photos]
+    raised = [(a.hazard_id, a.photos) for a in answers if a.hazard_id]
+    hidden = hidden_record_photos(PHOTO_SUBJECT, checked, raised, viewer)
     views = [
         {
             "item": {"id": a.item.id, "code": a.item.code, "text": a.item.text},
@@ -128,18 +131,3 @@ def detail(patrol: Patrol, viewer: User) -> dict[str, Any]:
         for a in answers
     ]
     return {**summary(patrol, answers), "answers": views}
-
-
-def _hidden_photos(answers: list[PatrolAnswer], viewer: User) -> dict[int, bool]:
-    """The round's photo links ``viewer`` may not see, each with whether it was refused: held
-    by their own media check, or (a failed item's) by its hazard's; refused ones from all."""
-    # A failed item's photos are its hazard's: they have no check of their own.
-    links = [link for answer in answers if answer.hazard_id is None for link in answer.photos]
-    hidden = hidden_photos(PHOTO_SUBJECT, links, viewer)
-    by_hazard = hazard_photo_holds([a.hazard_id for a in answers if a.hazard_id])
-    for answer in answers:
-        for link in answer.photos:
-            refused = by_hazard.get((answer.hazard_id, link.photo_id))
-            if refused is not None and (refused or link.photo.uploader_id != viewer.id):
-                hidden[link.id] = hidden.get(link.id, False) or refused
-    return hidden

@@ -228,22 +228,14 @@ def _save(
             media += checks
     db.session.flush()
     if unheld:
-        media += _hold_photos(user, patrol, unheld)
+        # The round's other photos are seen by the school's patrol viewers: held for WeChat too.
+        checks = content.hold_photos(user, patrol.school, unheld, PHOTO_SUBJECT)
+        db.session.flush()
+        media += [check.id for check in checks]
     # A failed bus inspection tells the safety officer at once, with the round (issue 11).
     failed = [items[g["item_id"]] for g in data["answers"] if g["answer"] == FAIL]
     news += bus_inspections.after_round(patrol, failed)
     return news, media
-
-
-def _hold_photos(user: User, patrol: Patrol, links: list[PatrolPhoto]) -> list[int]:
-    """Hold a round's photos (flushed links) until WeChat's media verdict, in the caller's
-    transaction: the school's patrol viewers see the round. Returns the checks to start."""
-    checks = [
-        content.hold_photo(user, patrol.school, PHOTO_SUBJECT, link.id, "photo", link.photo)
-        for link in links
-    ]
-    db.session.flush()
-    return [check.id for check in checks]
 
 
 def _hazard_for(

@@ -13,7 +13,7 @@ from server.extensions import db
 from server.models import User
 from server.models.guards import LOG_KIND_NAMES, GuardShift, PerimeterLog, PerimeterLogPhoto
 from server.services import content
-from server.services.hazard_views import hazard_photo_holds, hidden_photos, photo_view
+from server.services.hazard_views import hidden_record_photos, photo_view
 from server.services.perimeter_logs import PHOTO_SUBJECT, SUBJECT
 
 
@@ -26,26 +26,14 @@ def _options() -> list:
     ]
 
 
-def _hidden_photos(logs: list[PerimeterLog], viewer: User) -> dict[int, bool]:
-    """The entries' photo links ``viewer`` may not see, each with whether it was refused: held
-    by their own media check, or (a raised entry's) by its hazard's; refused ones from all
-    (two statements for the page)."""
-    links = [link for log in logs for link in log.photos]
-    hidden = hidden_photos(PHOTO_SUBJECT, links, viewer)
-    by_hazard = hazard_photo_holds([log.hazard_id for log in logs if log.hazard_id and log.photos])
-    for log in logs:
-        for link in log.photos:
-            refused = by_hazard.get((log.hazard_id, link.photo_id))
-            if refused is not None and (refused or log.user_id != viewer.id):
-                hidden[link.id] = hidden.get(link.id, False) or refused
-    return hidden
-
-
 def views(logs: list[PerimeterLog], viewer: User) -> list[dict[str, Any]]:
     """Entries as ``viewer`` sees them: a held note masked and a held photo without links,
     except for the entry's maker."""
     held_notes = content.held_texts(SUBJECT, [log.id for log in logs])
-    hidden = _hidden_photos(logs, viewer)
+    # An entry's photos have their own check; a raised entry's are also its hazard's.
+    checked = [link for log in logs for link in log.photos]
+    raised = [(log.hazard_id, log.photos) for log in logs if log.hazard_id]
+    hidden = hidden_record_photos(PHOTO_SUBJECT, checked, raised, viewer)
     return [
         {
             "id": log.id,

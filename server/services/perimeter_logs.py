@@ -23,7 +23,7 @@ from server import access
 from server.errors import ApiError
 from server.extensions import db
 from server.geo import Position
-from server.models import Hazard, Photo, Unit, User, utcnow
+from server.models import Hazard, Photo, User, utcnow
 from server.models.guards import (
     HANDLED,
     LOG_KIND_NAMES,
@@ -126,7 +126,11 @@ def create(user: User, data: dict[str, Any], client_ip: str | None) -> tuple[Per
             # The hazard's photos are these: its media checks hold them here too.
             news, media = _add_hazard(user, log, photos, client_ip)
         elif links:
-            media = _hold_photos(user, shift.school, links)
+            # Others see the entry (the school's patrol viewers): its photos wait for WeChat.
+            db.session.flush()
+            checks = content.hold_photos(user, shift.school, links, PHOTO_SUBJECT)
+            db.session.flush()
+            media = [check.id for check in checks]
         db.session.commit()
     except IntegrityError:
         # The same UUID raced in from a retry: answer with the winner.
@@ -142,18 +146,6 @@ def create(user: User, data: dict[str, Any], client_ip: str | None) -> tuple[Per
     hazard_news.send(news)
     current_app.logger.info("perimeter log %s in shift %s", log.id, shift.id)
     return log, True
-
-
-def _hold_photos(user: User, school: Unit, links: list[PerimeterLogPhoto]) -> list[int]:
-    """Hold an entry's photos until WeChat's media verdict (others see the entry, the school's
-    patrol viewers among them), in the caller's transaction; returns the checks to start."""
-    db.session.flush()
-    checks = [
-        content.hold_photo(user, school, PHOTO_SUBJECT, link.id, "photo", link.photo)
-        for link in links
-    ]
-    db.session.flush()
-    return [check.id for check in checks]
 
 
 def _add_hazard(
