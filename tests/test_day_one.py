@@ -14,6 +14,7 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import SchoolClass, Unit
 from tests.hazards.conftest import make_jpeg
+from tests.support.joining import cli, invite, join, sign_in
 
 UNITS_CSV = """单位代码,单位名称,单位类型,办学性质,上级单位代码,年级,班级
 B1,示范区教体局,教育局,公办,,,
@@ -26,81 +27,49 @@ S1,一年级1班,陈小树
 """
 
 
-def _cli(runner, *args):
-    result = runner.invoke(args=list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def _join(client, fake_wechat, openid: str, code: str, name: str) -> dict:
-    """A person signs in with WeChat and redeems an invitation, giving their name."""
-    token = client.post(
-        "/api/v1/auth/login", json={"code": fake_wechat.mint_code(openid)}
-    ).get_json()["token"]
-    headers = {"Authorization": f"Bearer {token}"}
-    redeemed = client.post(
-        "/api/v1/invitations/redeem", json={"code": code, "display_name": name}, headers=headers
-    )
-    assert redeemed.status_code == 201, redeemed.get_json()
-    return headers
-
-
-def _invite(client, headers, unit_id: int, role: str, class_id: int | None = None) -> str:
-    made = client.post(
-        "/api/v1/invitations",
-        json={"unit_id": unit_id, "role": role, "class_id": class_id},
-        headers=headers,
-    )
-    assert made.status_code == 201, made.get_json()
-    return made.get_json()["code"]
-
-
 def test_a_district_runs_on_its_own_from_an_empty_deployment(
     app, client, runner, fake_wechat, tmp_path
 ):
     units, roster = tmp_path / "units.csv", tmp_path / "roster.csv"
     units.write_text(UNITS_CSV, encoding="utf-8")
     roster.write_text(ROSTER_CSV, encoding="utf-8")
-    _cli(runner, "setup", "storage")
-    _cli(runner, "campaign", "load")
-    _cli(runner, "calendar", "load")
-    _cli(runner, "units", "import", str(units))
-    _cli(runner, "units", "import-roster", str(roster))
-    printed = _cli(
+    cli(runner, "setup", "storage")
+    cli(runner, "campaign", "load")
+    cli(runner, "calendar", "load")
+    cli(runner, "units", "import", str(units))
+    cli(runner, "units", "import-roster", str(roster))
+    printed = cli(
         runner, "setup", "first-admin", "--unit-code", "B1", "--out", str(tmp_path / "qr.png")
     )
     code = re.search(r"invitation code: (\S+)", printed).group(1)
     assert (tmp_path / "qr.png").read_bytes().startswith(b"\x89PNG")
 
-    bureau = _join(client, fake_wechat, "bureau-first", code, "王主任")
+    bureau = join(client, fake_wechat, "bureau-first", code, "王主任")
     me = client.get("/api/v1/me", headers=bureau).get_json()
     assert me["user"]["display_name"] == "王主任" and me["grants"][0]["role"] == "bureau_admin"
 
     school = db.session.scalars(select(Unit).where(Unit.code == "S1")).one()
     klass = db.session.scalars(select(SchoolClass).where(SchoolClass.school_id == school.id)).one()
-    officer = _join(
+    officer = join(
         client,
         fake_wechat,
         "s1-officer",
-        _invite(client, bureau, school.id, "school_admin"),
+        invite(client, bureau, school.id, "school_admin"),
         "刘老师",
     )
-    teacher = _join(
+    teacher = join(
         client,
         fake_wechat,
         "s1-class-teacher",
-        _invite(client, officer, school.id, "class_teacher", klass.id),
+        invite(client, officer, school.id, "class_teacher", klass.id),
         "周老师",
     )
-    patrol = _join(
-        client, fake_wechat, "s1-patrol", _invite(client, officer, school.id, "teacher"), "孙老师"
+    patrol = join(
+        client, fake_wechat, "s1-patrol", invite(client, officer, school.id, "teacher"), "孙老师"
     )
 
     # A parent asks to bind a pupil on the roster; until the class teacher approves, nothing.
-    token = client.post(
-        "/api/v1/auth/login", json={"code": fake_wechat.mint_code("parent-lin")}
-    ).get_json()["token"]
-    parent = {"Authorization": f"Bearer {token}"}
+    parent = sign_in(client, fake_wechat, "parent-lin")
     bind = {"class_code": klass.class_code, "child_name": "林小雨", "relation": "mother"}
     nameless = client.post("/api/v1/children", json=bind, headers=parent)
     assert nameless.get_json()["error"]["code"] == "name_required"  # who asks must be known

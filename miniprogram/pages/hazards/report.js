@@ -101,7 +101,7 @@ Page({
   /** A new draft: a new client_uuid, kept for every try of this report. */
   newDraft() {
     this.nearbyConfirmed = false;
-    this.pushAsked = false;
+    this.pushAsked = null;
     this.uuidReady = uuidV4().then((id) => { this.clientUuid = id; return id; });
     return this.uuidReady;
   },
