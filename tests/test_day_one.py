@@ -27,6 +27,22 @@ S1,一年级1班,陈小树
 """
 
 
+def school_notice(client, headers, school_id: int) -> dict:
+    """A drowning-prevention notice of the school to its own parents, written (not sent)."""
+    made = client.post(
+        "/api/v1/notices",
+        json={
+            "unit_id": school_id,
+            "title": "防溺水告家长书",
+            "body": "请家长做好监护。",
+            "unit_ids": [school_id],
+        },
+        headers=headers,
+    )
+    assert made.status_code == 201, made.get_json()
+    return made.get_json()
+
+
 def test_a_district_runs_on_its_own_from_an_empty_deployment(
     app, client, runner, fake_wechat, tmp_path
 ):
@@ -82,16 +98,7 @@ def test_a_district_runs_on_its_own_from_an_empty_deployment(
     )
     assert not_on_roster.status_code == 422
 
-    notice = client.post(
-        "/api/v1/notices",
-        json={
-            "unit_id": school.id,
-            "title": "防溺水告家长书",
-            "body": "请家长做好监护。",
-            "unit_ids": [school.id],
-        },
-        headers=officer,
-    ).get_json()
+    notice = school_notice(client, officer, school.id)
     refused = client.post(f"/api/v1/notices/{notice['id']}/send", headers=officer)
     assert refused.status_code == 422  # nobody approved yet: the notice reaches no one
     assert client.get("/api/v1/notices/mine", headers=parent).get_json()["notices"] == []

@@ -23,6 +23,7 @@ from tests.console.test_pages_imports import upload as import_file
 from tests.hazards.conftest import upload  # noqa: F401  (fixture)
 from tests.support.joining import cli, invite, join, sign_in
 from tests.support.plans import PLAN
+from tests.test_day_one import school_notice
 
 SPOT = {"lat": 33.77, "lng": 116.96, "accuracy": 10, "coord_system": "gcj02"}
 
@@ -145,16 +146,7 @@ def _a_notice_counts_children(client, people, parents, school, klass):
     """Two guardians of one child and one of another: the mother's acknowledgment counts her
     child once, and the reminder goes only to the other child's guardian."""
     officer = people["officer"]
-    notice = client.post(
-        "/api/v1/notices",
-        json={
-            "unit_id": school.id,
-            "title": "防溺水告家长书",
-            "body": "请家长做好监护。",
-            "unit_ids": [school.id],
-        },
-        headers=officer,
-    ).get_json()
+    notice = school_notice(client, officer, school.id)
     sent = client.post(f"/api/v1/notices/{notice['id']}/send", headers=officer)
     assert sent.status_code == 200, sent.get_json()
     mine = client.get("/api/v1/notices/mine", headers=parents["lin_mother"]).get_json()
