@@ -4,6 +4,8 @@ released by the admins of a unit the person belongs to."""
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import func, select
 
 from server import access
@@ -56,6 +58,34 @@ def test_a_parent_without_a_name_must_give_one(demo, client, login):
     blank = request_binding(client, parent, the_class(), BIND_NAME, display_name="  ")
     assert blank.status_code == 422  # a blank name is no name
     assert links() == before
+
+
+def test_hostile_names_and_phones_are_refused_and_nothing_bound(demo, client, login):
+    parent = login("p-hostile")
+    before = links()
+    for field, value in (
+        ("display_name", "林\x00妈妈"),
+        ("display_name", "a\x07b"),
+        ("display_name", "\ud800"),
+        ("display_name", "名" * 200),
+        ("phone", "1380013800\x00"),
+        ("phone", "not a phone"),
+    ):
+        body = {
+            "class_code": the_class().class_code,
+            "child_name": BIND_NAME,
+            "relation": "mother",
+            "display_name": "林妈妈",
+            field: value,
+        }
+        raw = json.dumps(body)  # ASCII escapes: a lone surrogate cannot be UTF-8
+        response = client.post(
+            "/api/v1/children", data=raw, content_type="application/json", headers=parent
+        )
+        assert response.status_code == 422, (field, value)
+        assert field in response.get_json()["error"]["details"], (field, value)
+    assert links() == before
+    assert user("p-hostile").display_name is None
 
 
 def test_the_name_is_stored_and_shown_to_the_class_teacher(demo, client, login):

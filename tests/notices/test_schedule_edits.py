@@ -4,6 +4,7 @@ checked as a new schedule is, the next run follows the new rules; the same acces
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from server.extensions import db
 from server.models import ContentCheck, ScheduledPush
 from server.services.schedules import next_run
 from tests.hazards.conftest import unit_by_code
+from tests.support.concurrency import answer, together
 
 BODY = {
     "name": "校车检查",
@@ -131,3 +133,33 @@ def test_a_changed_text_is_checked_again(demo, client, login, fake_wechat):
     )
     assert cleared.status_code == 200
     assert db.session.scalar(checks.where(ContentCheck.subject == "schedule")) == 0
+
+
+def test_hostile_edits_get_clear_answers(demo, client, login):
+    admin = login("demo-school_admin")
+    sid = _made(client, admin)["id"]
+    past = client.patch("/api/v1/schedules/2147483648", json={"name": "x"}, headers=admin)
+    assert (past.status_code, past.get_json()["error"]["code"]) == (404, "not_found")
+    hostile = (("name", "巡\x00查"), ("title", "a\x07b"), ("body", "\ud800"), ("name", "　 "))
+    for field, value in hostile:
+        raw = json.dumps({field: value})  # ASCII escapes: a lone surrogate cannot be UTF-8
+        response = client.patch(
+            f"/api/v1/schedules/{sid}", data=raw, content_type="application/json", headers=admin
+        )
+        assert response.status_code == 422, (field, value)
+        assert field in response.get_json()["error"]["details"], (field, value)
+    assert db.session.get(ScheduledPush, sid).name == BODY["name"]
+
+    # Two edits at once: each is a whole edit, the later one stands; neither fails.
+    def rename(name):
+        def call(other):
+            return answer(
+                other.patch(f"/api/v1/schedules/{sid}", json={"name": name}, headers=admin)
+            )
+
+        return call
+
+    results = together(demo, [rename("早班检查"), rename("晚班检查")])
+    assert [status for status, _ in results] == [200, 200], results
+    db.session.expire_all()
+    assert db.session.get(ScheduledPush, sid).name in {"早班检查", "晚班检查"}
